@@ -1,0 +1,27 @@
+using System.CommandLine;
+
+namespace HsmKmip.Server.Cli;
+
+/// <summary>The `hsmkmip` command line: one program for the daemon and the administrator's tools.</summary>
+public static class CommandLine
+{
+    /// <summary>Parses and runs; returns the process exit status.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var root = new RootCommand(
+            "HsmKmip: a KMIP 1.0–2.1 server over mutual TLS (port 5696) whose keys live in a PKCS#11 token.\n" +
+            "Run `hsmkmip serve` with no options for the embedded default: 127.0.0.1:5696, state in ./var,\n" +
+            "development certificates made for you.");
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(DumpCommand.Create());
+        var parse = root.Parse(args);
+        var invocation = new InvocationConfiguration
+        {
+            // The Generic Host handles SIGINT/SIGTERM itself (graceful drain); the parser must not race it.
+            ProcessTerminationTimeout = null,
+        };
+        if (output is not null) invocation.Output = output;
+        if (error is not null) invocation.Error = error;
+        return parse.InvokeAsync(invocation);
+    }
+}

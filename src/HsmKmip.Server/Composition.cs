@@ -1,0 +1,21 @@
+using HsmKmip.Core;
+using HsmKmip.Operations;
+using HsmKmip.Server.Configuration;
+using HsmKmip.Ttlv;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Server;
+
+/// <summary>Builds the operations layer on the adapters. The only place that knows both.</summary>
+public static class Composition
+{
+    public static IKmipMessageHandler CreateMessageHandler(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<ServerOptions>();
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        var table = OperationTable.CreateDefault(ServerIdentity.Default);
+        var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>());
+        return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+
+namespace HsmKmip.Server.Configuration;
+
+/// <summary>How the client identity is taken from its certificate.</summary>
+public enum ClientIdentitySource
+{
+    /// <summary>The subject's Common Name (default).</summary>
+    CommonName,
+    /// <summary>The first DNS name in the Subject Alternative Name extension.</summary>
+    SanDns,
+    /// <summary>The first e-mail (RFC 822) name in the Subject Alternative Name extension.</summary>
+    SanEmail,
+    /// <summary>The first URI in the Subject Alternative Name extension.</summary>
+    SanUri,
+    /// <summary>The SHA-256 fingerprint of the certificate, upper-case hex.</summary>
+    Fingerprint,
+}
+
+/// <summary>Which TLS 1.2 cipher suites are offered (TLS 1.3 suites are always the modern three).</summary>
+public enum CipherSuiteSet
+{
+    /// <summary>ECDHE with AES-GCM or ChaCha20-Poly1305 first, then the KMIP 1.x "TLS 1.2 authentication suite" (AES-CBC-SHA256) for older clients.</summary>
+    Compatible,
+    /// <summary>Only ECDHE with AES-GCM or ChaCha20-Poly1305.</summary>
+    Modern,
+}
+
+/// <summary>The daemon's validated settings. Built by <see cref="ServerOptionsLoader"/>.</summary>
+public sealed record ServerOptions
+{
+    public required IReadOnlyList<IPEndPoint> Listen { get; init; }
+
+    /// <summary>Folder for state the daemon makes itself (development certificates; later the token and store).</summary>
+    public required string StateDir { get; init; }
+
+    /// <summary>Server certificate PEM (may hold the chain); null means the development certificate in the state folder.</summary>
+    public string? TlsCert { get; init; }
+
+    public string? TlsKey { get; init; }
+
+    /// <summary>PEM bundle of the CAs whose client certificates are accepted; null means the development CA.</summary>
+    public string? ClientCa { get; init; }
+
+    public string LogLevel { get; init; } = "Information";
+
+    public ClientIdentitySource ClientIdentity { get; init; } = ClientIdentitySource.CommonName;
+
+    /// <summary>Refuse client certificates whose Extended Key Usage lacks clientAuth (off by default: vCenter's certificates lack it).</summary>
+    public bool RequireClientAuthEku { get; init; }
+
+    public CipherSuiteSet CipherSuites { get; init; } = CipherSuiteSet.Compatible;
+
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a connection may wait for its next request before it is closed.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long the rest of a message may take once its header has arrived.</summary>
+    public TimeSpan RequestReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int MaxConnections { get; init; } = 1024;
+
+    public int MaxMessageSize { get; init; } = 1 << 20;
+
+    /// <summary>How long shutdown waits for connections to finish their current request.</summary>
+    public TimeSpan ShutdownDrainTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>True when both the server certificate and the client CA come from the state folder.</summary>
+    public bool UsesDevelopmentCertificates => TlsCert is null && ClientCa is null;
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace HsmKmip.Server.Configuration;
+
+/// <summary>An operator's mistake in the settings: one sentence saying what to fix.</summary>
+public sealed class ConfigurationException : Exception
+{
+    public ConfigurationException(string message) : base(message) { }
+
+    public ConfigurationException() { }
+
+    public ConfigurationException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// Merges the settings — command line over environment over config file over defaults — and validates
+/// them eagerly, so that a mistake stops the daemon at start with a message an operator understands.
+/// </summary>
+public static class ServerOptionsLoader
+{
+    /// <summary>Reads the config file (JSON, comments allowed) if given, then environment variables, then <paramref name="commandLine"/>.</summary>
+    /// <param name="configFile">Path of the JSON config file, or null.</param>
+    /// <param name="commandLine">Values given on the command line, by config key; lists for repeatable settings.</param>
+    /// <param name="environment">Environment variables (tests pass their own).</param>
+    public static ServerOptions Load(string? configFile, IReadOnlyDictionary<string, string[]> commandLine, IReadOnlyDictionary<string, string?> environment)
+    {
+        var file = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile)) throw new ConfigurationException($"Config file {configFile} does not exist; create it or drop --config.");
+            file.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+        IConfiguration fileConfig;
+        try
+        {
+            fileConfig = file.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigurationException($"Config file {configFile} is not valid JSON: {e.Message}", e);
+        }
+
+        string[]? Get(SettingDefinition s)
+        {
+            if (commandLine.TryGetValue(s.Key, out var cli) && cli.Length > 0) return cli;
+            if (environment.TryGetValue(s.EnvironmentVariable, out var env) && !string.IsNullOrWhiteSpace(env))
+            {
+                return s.Repeatable ? env.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [env];
+            }
+            var section = fileConfig.GetSection(s.Key);
+            if (section.Value is { } scalar) return s.Repeatable ? scalar.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [scalar];
+            var list = section.GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+            return list.Length > 0 ? list : null;
+        }
+
+        string? One(SettingDefinition s) => Get(s)?[^1];
+
+        var listen = (Get(SettingDefinitions.Listen) ?? ["127.0.0.1:5696"]).Select(ParseEndpoint).ToArray();
+        var stateDir = Path.GetFullPath(One(SettingDefinitions.StateDir) ?? "var");
+        var tlsCert = FullPathOrNull(One(SettingDefinitions.TlsCert));
+        var tlsKey = FullPathOrNull(One(SettingDefinitions.TlsKey));
+        var clientCa = FullPathOrNull(One(SettingDefinitions.ClientCa));
+        if ((tlsCert is null) != (tlsKey is null))
+        {
+            throw new ConfigurationException("Give --tls-cert and --tls-key together (or neither, to use the development certificate).");
+        }
+        if ((tlsCert is null) != (clientCa is null))
+        {
+            throw new ConfigurationException("With your own --tls-cert, also give --client-ca (the CAs of your clients); without it, drop both to use the development CA.");
+        }
+        foreach (var path in new[] { tlsCert, tlsKey, clientCa })
+        {
+            if (path is not null && !File.Exists(path)) throw new ConfigurationException($"File {path} does not exist.");
+        }
+
+        return new ServerOptions
+        {
+            Listen = listen,
+            StateDir = stateDir,
+            TlsCert = tlsCert,
+            TlsKey = tlsKey,
+            ClientCa = clientCa,
+            LogLevel = ParseLogLevel(One(SettingDefinitions.LogLevel) ?? "Information"),
+            ClientIdentity = ParseIdentity(One(SettingDefinitions.ClientIdentity) ?? "cn"),
+            RequireClientAuthEku = ParseBool(SettingDefinitions.RequireClientAuthEku, One(SettingDefinitions.RequireClientAuthEku) ?? "false"),
+            CipherSuites = One(SettingDefinitions.CipherSuites)?.ToLowerInvariant() switch
+            {
+                null or "compatible" => CipherSuiteSet.Compatible,
+                "modern" => CipherSuiteSet.Modern,
+                var other => throw new ConfigurationException($"--cipher-suites must be compatible or modern, not '{other}'."),
+            },
+            HandshakeTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.HandshakeTimeout, 10, 1, 600)),
+            IdleTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.IdleTimeout, 300, 1, 86_400)),
+            MaxConnections = ParseInt(SettingDefinitions.MaxConnections, 1024, 1, 1_000_000),
+            MaxMessageSize = ParseInt(SettingDefinitions.MaxMessageSize, 1 << 20, 1024, 64 << 20),
+        };
+
+        int ParseInt(SettingDefinition s, int fallback, int min, int max)
+        {
+            var text = One(s);
+            if (text is null) return fallback;
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
+            {
+                throw new ConfigurationException($"{s.Flag} must be a whole number from {min} to {max}, not '{text}'.");
+            }
+            return v;
+        }
+    }
+
+    /// <summary>Parses HOST:PORT where HOST is an IPv4 address, [IPv6], "localhost" or "*" (all addresses).</summary>
+    public static IPEndPoint ParseEndpoint(string text)
+    {
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new ConfigurationException($"--listen wants HOST:PORT (e.g. 0.0.0.0:5696 or [::1]:5696), not '{text}'.");
+        }
+        var host = text[..colon].Trim('[', ']');
+        IPAddress? address = host switch
+        {
+            "*" or "0.0.0.0" => IPAddress.Any,
+            "::" => IPAddress.IPv6Any,
+            "localhost" => IPAddress.Loopback,
+            _ => IPAddress.TryParse(host, out var a) ? a : null,
+        };
+        return address is null
+            ? throw new ConfigurationException($"--listen host '{host}' is not an IP address; use an address (0.0.0.0 for all IPv4 interfaces).")
+            : new IPEndPoint(address, port);
+    }
+
+    private static string? FullPathOrNull(string? path) => path is null ? null : Path.GetFullPath(path);
+
+    private static string ParseLogLevel(string text)
+    {
+        string[] levels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
+        return levels.FirstOrDefault(l => l.Equals(text, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ConfigurationException($"--log-level must be one of {string.Join(", ", levels)}, not '{text}'.");
+    }
+
+    private static ClientIdentitySource ParseIdentity(string text) => text.ToLowerInvariant() switch
+    {
+        "cn" => ClientIdentitySource.CommonName,
+        "san-dns" => ClientIdentitySource.SanDns,
+        "san-email" => ClientIdentitySource.SanEmail,
+        "san-uri" => ClientIdentitySource.SanUri,
+        "fingerprint" => ClientIdentitySource.Fingerprint,
+        _ => throw new ConfigurationException($"--client-identity must be cn, san-dns, san-email, san-uri or fingerprint, not '{text}'."),
+    };
+
+    private static bool ParseBool(SettingDefinition s, string text) => text.ToLowerInvariant() switch
+    {
+        "true" or "yes" or "1" => true,
+        "false" or "no" or "0" => false,
+        _ => throw new ConfigurationException($"{s.Flag} must be true or false, not '{text}'."),
+    };
+}

@@ -1,0 +1,61 @@
+namespace HsmKmip.Server.Configuration;
+
+/// <summary>One setting of `hsmkmip serve`: its command-line flag, config-file key and environment variable.</summary>
+/// <param name="Key">Key in the JSON config file ("StateDir").</param>
+/// <param name="Flag">Command-line option ("--state-dir").</param>
+/// <param name="Description">Help text; says the default.</param>
+/// <param name="Repeatable">True when the flag may be given several times (a list in the config file).</param>
+public sealed record SettingDefinition(string Key, string Flag, string Description, bool Repeatable = false)
+{
+    /// <summary>Environment variable: HSMKMIP_ plus the flag in upper case with '_' for '-' ("HSMKMIP_STATE_DIR").</summary>
+    public string EnvironmentVariable => "HSMKMIP_" + Flag.TrimStart('-').Replace('-', '_').ToUpperInvariant();
+}
+
+/// <summary>Every setting `hsmkmip serve` reads, in the order `--help` lists them.</summary>
+public static class SettingDefinitions
+{
+    public static readonly SettingDefinition Listen = new("Listen", "--listen",
+        "Address to accept KMIP on, HOST:PORT (repeatable; [::1]:5696 for IPv6). Default 127.0.0.1:5696.", Repeatable: true);
+
+    public static readonly SettingDefinition StateDir = new("StateDir", "--state-dir",
+        "Folder for the daemon's own state (development CA and certificates). Default ./var, created with mode 0700.");
+
+    public static readonly SettingDefinition TlsCert = new("TlsCert", "--tls-cert",
+        "Server certificate PEM (leaf first, then any intermediates). Default: a development certificate made in the state folder.");
+
+    public static readonly SettingDefinition TlsKey = new("TlsKey", "--tls-key",
+        "Private key PEM of the server certificate (PKCS#8 or PKCS#1, unencrypted; keep it mode 0600).");
+
+    public static readonly SettingDefinition ClientCa = new("ClientCa", "--client-ca",
+        "PEM bundle of the CAs whose client certificates are accepted (several allowed). Default: the development CA.");
+
+    public static readonly SettingDefinition LogLevel = new("LogLevel", "--log-level",
+        "Trace, Debug, Information, Warning, Error or Critical. Default Information.");
+
+    public static readonly SettingDefinition ClientIdentity = new("ClientIdentity", "--client-identity",
+        "Where a client's identity comes from: cn (subject Common Name, default), san-dns, san-email, san-uri or fingerprint (SHA-256).");
+
+    public static readonly SettingDefinition RequireClientAuthEku = new("RequireClientAuthEku", "--require-client-auth-eku",
+        "true to refuse client certificates whose Extended Key Usage lacks clientAuth. Default false (vCenter's certificates lack it).");
+
+    public static readonly SettingDefinition CipherSuites = new("CipherSuites", "--cipher-suites",
+        "compatible (default: ECDHE-GCM/ChaCha20 first, then the KMIP 1.x TLS 1.2 AES-CBC-SHA256 suites) or modern (ECDHE-GCM/ChaCha20 only). TLS 1.3 is always on.");
+
+    public static readonly SettingDefinition HandshakeTimeout = new("HandshakeTimeoutSeconds", "--handshake-timeout",
+        "Seconds a client has to finish the TLS handshake. Default 10.");
+
+    public static readonly SettingDefinition IdleTimeout = new("IdleTimeoutSeconds", "--idle-timeout",
+        "Seconds a connection may wait for its next request. Default 300.");
+
+    public static readonly SettingDefinition MaxConnections = new("MaxConnections", "--max-connections",
+        "Most connections served at once; more are refused at accept. Default 1024.");
+
+    public static readonly SettingDefinition MaxMessageSize = new("MaxMessageSize", "--max-message-size",
+        "Largest request in bytes; larger ones are answered with an error and the connection closed. Default 1048576.");
+
+    public static IReadOnlyList<SettingDefinition> All { get; } =
+    [
+        Listen, StateDir, TlsCert, TlsKey, ClientCa, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
+        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize,
+    ];
+}

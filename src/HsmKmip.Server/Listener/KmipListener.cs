@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using HsmKmip.Core;
+using HsmKmip.Server.Configuration;
+using HsmKmip.Server.Tls;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Server.Listener;
+
+/// <summary>
+/// Binds every configured endpoint in <see cref="StartAsync"/> — so systemd's READY=1, sent once all hosted
+/// services have started, means clients can connect — and serves each accepted connection on its own task.
+/// Stopping closes the listeners, lets connections finish their current request, then aborts the rest.
+/// </summary>
+public sealed class KmipListener : IHostedService, IAsyncDisposable
+{
+    private readonly ServerOptions _options;
+    private readonly ServerTlsContext _tls;
+    private readonly IKmipMessageHandler _handler;
+    private readonly ILogger<KmipListener> _logger;
+    private readonly List<Socket> _listeners = [];
+    private readonly List<Task> _acceptLoops = [];
+    private readonly ConcurrentDictionary<long, (Socket Socket, Task Task)> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _slots;
+    private long _nextId;
+
+    public KmipListener(ServerOptions options, ServerTlsContext tls, IKmipMessageHandler handler, ILogger<KmipListener> logger)
+    {
+        _options = options;
+        _tls = tls;
+        _handler = handler;
+        _logger = logger;
+        _slots = new SemaphoreSlim(options.MaxConnections, options.MaxConnections);
+    }
+
+    /// <summary>The endpoints actually bound (port 0 in the options becomes the port the kernel chose).</summary>
+    public IReadOnlyList<IPEndPoint> BoundEndpoints => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
+
+    /// <summary>Connections being served now.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Log.ServerCertificate(_logger, _tls.ServerSubject, _tls.ServerNotAfter);
+        foreach (var endpoint in _options.Listen)
+        {
+            var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(endpoint);
+                socket.Listen(512);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                throw new ConfigurationException(e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                    ? $"Port {endpoint.Port} on {endpoint.Address} is already in use: stop the other server or choose another --listen address."
+                    : $"Cannot listen on {endpoint}: {e.Message}.", e);
+            }
+            _listeners.Add(socket);
+            Log.Listening(_logger, socket.LocalEndPoint!.ToString()!);
+        }
+        foreach (var socket in _listeners) _acceptLoops.Add(AcceptLoopAsync(socket));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var l in _listeners) l.Dispose();
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        Log.Draining(_logger, _options.ShutdownDrainTimeout.TotalSeconds, _connections.Count);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        var all = Task.WhenAll(_connections.Values.Select(c => c.Task));
+        await Task.WhenAny(all, Task.Delay(_options.ShutdownDrainTimeout, cancellationToken)).ConfigureAwait(false);
+        foreach (var (socket, _) in _connections.Values)
+        {
+            try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            socket.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var l in _listeners) l.Dispose();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _slots.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.InvalidArgument)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue; // ECONNABORTED and friends: the peer gave up before accept; keep serving.
+            }
+            if (!_slots.Wait(0))
+            {
+                Log.ConnectionLimit(_logger, _options.MaxConnections, client.RemoteEndPoint?.ToString() ?? "unknown");
+                client.Dispose();
+                continue;
+            }
+            client.NoDelay = true;
+            client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            long id = Interlocked.Increment(ref _nextId);
+            var connection = new KmipConnection(client, _tls, _options, _handler, _logger);
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var task = ServeAsync(id, connection, gate.Task);
+            _connections[id] = (client, task);
+            gate.SetResult();
+        }
+    }
+
+    private async Task ServeAsync(long id, KmipConnection connection, Task registered)
+    {
+        await registered.ConfigureAwait(false);
+        try
+        {
+            await connection.RunAsync(_stopping.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // One connection's fault must never take the daemon down; it is logged with its stack.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.ConnectionFault(_logger, e, "?", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            _connections.TryRemove(id, out _);
+            _slots.Release();
+        }
+    }
+}

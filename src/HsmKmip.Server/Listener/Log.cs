@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Server.Listener;
+
+/// <summary>Every log line of the listener. Event ids 1000–1099. Never logs key material, PINs or request payloads.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Listening for KMIP over mutual TLS on {Endpoint}")]
+    public static partial void Listening(ILogger logger, string endpoint);
+
+    [LoggerMessage(1001, LogLevel.Information, "Server certificate {Subject}, valid until {NotAfter:u}")]
+    public static partial void ServerCertificate(ILogger logger, string subject, DateTime notAfter);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Connection limit {Limit} reached; refused {Remote}")]
+    public static partial void ConnectionLimit(ILogger logger, int limit, string remote);
+
+    [LoggerMessage(1003, LogLevel.Information, "TLS handshake with {Remote} failed: {Reason}")]
+    public static partial void HandshakeFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Refused client certificate from {Remote}: {Reason}")]
+    public static partial void CertificateRefused(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(1005, LogLevel.Debug, "Client {Identity} connected from {Remote} ({Protocol}, {Cipher}")]
+    public static partial void Connected(ILogger logger, string identity, string remote, string protocol, string cipher);
+
+    [LoggerMessage(1006, LogLevel.Debug, "Client {Identity} at {Remote} closed after {Requests} requests")]
+    public static partial void Closed(ILogger logger, string identity, string remote, long requests);
+
+    [LoggerMessage(1007, LogLevel.Information, "Closed idle connection of {Identity} at {Remote}")]
+    public static partial void IdleClosed(ILogger logger, string identity, string remote);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Framing lost on connection of {Identity} at {Remote}: {Reason}; answered and closed")]
+    public static partial void FramingLost(ILogger logger, string identity, string remote, string reason);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Connection of {Identity} at {Remote} ended by an I/O error: {Reason}")]
+    public static partial void ConnectionError(ILogger logger, string identity, string remote, string reason);
+
+    [LoggerMessage(1010, LogLevel.Error, "Unexpected fault on connection of {Identity} at {Remote}")]
+    public static partial void ConnectionFault(ILogger logger, Exception exception, string identity, string remote);
+
+    [LoggerMessage(1011, LogLevel.Information, "Stopping: waiting up to {Seconds}s for {Count} connections to finish")]
+    public static partial void Draining(ILogger logger, double seconds, int count);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Client at {Remote} presented a certificate without the configured identity field ({Source}); refused")]
+    public static partial void NoIdentity(ILogger logger, string remote, string source);
+
+    [LoggerMessage(1013, LogLevel.Debug, "Connection from {Remote} closed during the handshake")]
+    public static partial void HandshakeAborted(ILogger logger, string remote);
+}

@@ -1,0 +1,3 @@
+using HsmKmip.Server.Cli;
+
+return await CommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,79 @@
+using HsmKmip.Core;
+using HsmKmip.Server.Configuration;
+using HsmKmip.Server.Listener;
+using HsmKmip.Server.Tls;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Server;
+
+/// <summary>Wires the daemon together: options, TLS, the message handler and the listener, under the Generic Host.</summary>
+public static class ServerHost
+{
+    /// <summary>Builds the host. The CLI and the in-process test server both come through here.</summary>
+    /// <param name="options">Validated settings.</param>
+    /// <param name="handlerFactory">Makes the KMIP message handler (the operations layer).</param>
+    /// <param name="configureLogging">Extra logging set-up (tests capture log lines).</param>
+    public static IHost Build(ServerOptions options, Func<IServiceProvider, IKmipMessageHandler> handlerFactory, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var tls = LoadTls(options, out var clientBundle);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "hsmkmip" });
+        builder.Services.AddSystemd();
+        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel));
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        if (SystemdHelpers.IsSystemdService())
+        {
+            builder.Logging.AddSystemdConsole(o => o.UseUtcTimestamp = true);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        configureLogging?.Invoke(builder.Logging);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownDrainTimeout + TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(tls);
+        builder.Services.AddSingleton<IKmipMessageHandler>(handlerFactory);
+        builder.Services.AddSingleton<KmipListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
+        if (clientBundle is not null)
+        {
+            builder.Services.AddHostedService(sp => new StartupBanner(sp.GetRequiredService<ILogger<StartupBanner>>(), clientBundle));
+        }
+        return builder.Build();
+    }
+
+    private static ServerTlsContext LoadTls(ServerOptions options, out string? clientBundle)
+    {
+        clientBundle = null;
+        if (options.UsesDevelopmentCertificates)
+        {
+            var pki = DevelopmentCertificates.Ensure(options.StateDir);
+            clientBundle = pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);
+            return ServerTlsContext.Load(pki.ServerCertificate, pki.ServerKey, pki.CaCertificate, options.CipherSuites, options.RequireClientAuthEku);
+        }
+        return ServerTlsContext.Load(options.TlsCert!, options.TlsKey!, options.ClientCa!, options.CipherSuites, options.RequireClientAuthEku);
+    }
+
+    /// <summary>Tells the operator, once, where the development client certificate is.</summary>
+    private sealed partial class StartupBanner(ILogger<StartupBanner> logger, string bundle) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            LogBundle(logger, bundle, Path.Combine(bundle, "client.crt"), Path.Combine(bundle, "client.key"), Path.Combine(bundle, "client.p12"), Path.Combine(bundle, "client.pem"), Path.Combine(bundle, "ca.crt"));
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(1100, LogLevel.Information, "Development client bundle in {Folder}: certificate {Cert}, key {Key}, PKCS#12 {P12} (empty password), combined PEM {Pem}, CA {Ca}")]
+        private static partial void LogBundle(ILogger logger, string folder, string cert, string key, string p12, string pem, string ca);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace HsmKmip.Server.Tls;
+
+/// <summary>Paths of the development PKI in a state folder.</summary>
+/// <param name="Directory">The `tls` folder inside the state folder.</param>
+public sealed record DevelopmentPki(string Directory)
+{
+    public string CaCertificate => Path.Combine(Directory, "ca.crt");
+    public string CaKey => Path.Combine(Directory, "ca.key");
+    public string ServerCertificate => Path.Combine(Directory, "server.crt");
+    public string ServerKey => Path.Combine(Directory, "server.key");
+
+    /// <summary>Folder of one client's bundle: client.crt, client.key, client.pem (key+cert+CA for mongod/Percona), client.p12, ca.crt.</summary>
+    public string ClientDirectory(string name) => Path.Combine(Directory, "clients", name);
+}
+
+/// <summary>
+/// Makes the embedded default's PKI on first start: a development CA, a server certificate with DNS
+/// and IP subject alternative names, and one client bundle. Existing files are kept, so clients
+/// configured once keep working. Private keys are written mode 0600 in a 0700 folder.
+/// </summary>
+public static class DevelopmentCertificates
+{
+    /// <summary>Name of the client bundle made at first start.</summary>
+    public const string DefaultClientName = "dev-client";
+
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+
+    /// <summary>Creates whatever is missing and returns the paths. The server certificate is renewed when it expires within 30 days.</summary>
+    public static DevelopmentPki Ensure(string stateDir)
+    {
+        var pki = new DevelopmentPki(Path.Combine(stateDir, "tls"));
+        PrivateFiles.EnsureDirectory(stateDir);
+        PrivateFiles.EnsureDirectory(pki.Directory);
+        using var ca = LoadOrCreateCa(pki);
+        if (NeedsRenewal(pki.ServerCertificate))
+        {
+            IssueServerCertificate(ca, pki);
+        }
+        var clientDir = pki.ClientDirectory(DefaultClientName);
+        if (NeedsRenewal(Path.Combine(clientDir, "client.crt")))
+        {
+            IssueClientBundle(ca, pki, DefaultClientName);
+        }
+        return pki;
+    }
+
+    /// <summary>Issues a client certificate (serverAuth+clientAuth, CN = <paramref name="name"/>) and writes its bundle.</summary>
+    public static string IssueClientBundle(X509Certificate2 ca, DevelopmentPki pki, string name)
+    {
+        var dir = pki.ClientDirectory(name);
+        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(dir)!);
+        PrivateFiles.EnsureDirectory(dir);
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={name}, O=HsmKmip client"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth, ServerAuth], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var cert = Sign(request, ca, TimeSpan.FromDays(825));
+        using var withKey = cert.CopyWithPrivateKey(key);
+        var certPem = cert.ExportCertificatePem() + "\n";
+        var keyPem = key.ExportPkcs8PrivateKeyPem() + "\n";
+        var caPem = ca.ExportCertificatePem() + "\n";
+        PrivateFiles.WritePublic(Path.Combine(dir, "client.crt"), Encoding.ASCII.GetBytes(certPem));
+        PrivateFiles.WritePublic(Path.Combine(dir, "ca.crt"), Encoding.ASCII.GetBytes(caPem));
+        PrivateFiles.WriteSecret(Path.Combine(dir, "client.key"), Encoding.ASCII.GetBytes(keyPem));
+        PrivateFiles.WriteSecret(Path.Combine(dir, "client.pem"), Encoding.ASCII.GetBytes(keyPem + certPem + caPem));
+        // PKCS#12 with an empty password and AES-256/SHA-256 protection (vCenter and Java keytool read it).
+        var pfx = withKey.ExportPkcs12(new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 2048), string.Empty);
+        PrivateFiles.WriteSecret(Path.Combine(dir, "client.p12"), pfx);
+        CryptographicOperations.ZeroMemory(pfx);
+        return dir;
+    }
+
+    private static X509Certificate2 LoadOrCreateCa(DevelopmentPki pki)
+    {
+        if (File.Exists(pki.CaCertificate) && File.Exists(pki.CaKey))
+        {
+            return X509Certificate2.CreateFromPemFile(pki.CaCertificate, pki.CaKey);
+        }
+        using var key = RSA.Create(3072);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN=HsmKmip development CA ({Environment.MachineName}), O=HsmKmip"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var now = DateTimeOffset.UtcNow;
+        using var cert = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
+        PrivateFiles.WriteSecret(pki.CaKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
+        PrivateFiles.WritePublic(pki.CaCertificate, Encoding.ASCII.GetBytes(cert.ExportCertificatePem() + "\n"));
+        return X509Certificate2.CreateFromPemFile(pki.CaCertificate, pki.CaKey);
+    }
+
+    private static void IssueServerCertificate(X509Certificate2 ca, DevelopmentPki pki)
+    {
+        var host = Dns.GetHostName();
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={host}, O=HsmKmip"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        if (!host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) san.AddDnsName(host);
+        try
+        {
+            var fqdn = Dns.GetHostEntry(host).HostName;
+            if (!fqdn.Equals(host, StringComparison.OrdinalIgnoreCase) && !fqdn.Equals("localhost", StringComparison.OrdinalIgnoreCase)) san.AddDnsName(fqdn);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // No resolver entry for the host name: the short name and localhost are enough for development.
+        }
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddIpAddress(IPAddress.IPv6Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth, ClientAuth], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var cert = Sign(request, ca, TimeSpan.FromDays(825));
+        PrivateFiles.WriteSecret(pki.ServerKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
+        PrivateFiles.WritePublic(pki.ServerCertificate, Encoding.ASCII.GetBytes(cert.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n"));
+    }
+
+    private static X509Certificate2 Sign(CertificateRequest request, X509Certificate2 ca, TimeSpan lifetime)
+    {
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerialNumber: false));
+        var now = DateTimeOffset.UtcNow;
+        var notAfter = now + lifetime;
+        if (notAfter > ca.NotAfter) notAfter = ca.NotAfter;
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        return request.Create(ca, now.AddMinutes(-5), notAfter, serial);
+    }
+
+    private static bool NeedsRenewal(string certificatePath)
+    {
+        if (!File.Exists(certificatePath)) return true;
+        using var cert = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+        return cert.NotAfter.ToUniversalTime() < DateTime.UtcNow.AddDays(30);
+    }
+}

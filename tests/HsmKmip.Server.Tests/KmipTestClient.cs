@@ -1,0 +1,66 @@
+using System.Buffers.Binary;
+using System.Net.Security;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Server.Tests;
+
+/// <summary>Builds requests and reads responses over a real TLS stream, the way a KMIP client library does.</summary>
+public static class KmipTestClient
+{
+    public static TtlvElement Request(KmipVersion version, params TtlvElement[] batchItems) => Request(version, [], batchItems);
+
+    public static TtlvElement Request(KmipVersion version, TtlvElement[] extraHeader, params TtlvElement[] batchItems) =>
+        TtlvElement.Structure(Tag.RequestMessage,
+            TtlvElement.Structure(Tag.RequestHeader,
+                new[] { ProtocolVersions.ToTtlv(version) }
+                    .Concat(extraHeader)
+                    .Append(TtlvElement.Integer(Tag.BatchCount, batchItems.Length))),
+            batchItems);
+
+    public static TtlvElement Item(Operation operation, TtlvElement? payload = null, byte[]? id = null) =>
+        TtlvElement.Structure(Tag.BatchItem,
+            TtlvElement.Enumeration(Tag.Operation, (uint)operation),
+            id is null ? null : TtlvElement.Bytes(Tag.UniqueBatchItemID, id),
+            payload ?? TtlvElement.Structure(Tag.RequestPayload));
+
+    public static async Task SendAsync(SslStream stream, ReadOnlyMemory<byte> bytes)
+    {
+        await stream.WriteAsync(bytes);
+        await stream.FlushAsync();
+    }
+
+    /// <summary>Reads one response frame; null when the server closed the connection instead.</summary>
+    public static async Task<TtlvElement?> ReceiveAsync(SslStream stream, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        var header = new byte[8];
+        int got = await stream.ReadAtLeastAsync(header, 8, throwOnEndOfStream: false, cts.Token);
+        if (got == 0) return null;
+        if (got < 8) throw new IOException($"Server closed inside a response header ({got} bytes).");
+        int length = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
+        var frame = new byte[8 + length];
+        header.CopyTo(frame, 0);
+        await stream.ReadExactlyAsync(frame.AsMemory(8), cts.Token);
+        return TtlvDecoder.Decode(frame);
+    }
+
+    public static async Task<TtlvElement> RoundTripAsync(SslStream stream, TtlvElement request)
+    {
+        await SendAsync(stream, TtlvWriter.Encode(request));
+        return await ReceiveAsync(stream) ?? throw new IOException("The server closed the connection instead of answering.");
+    }
+
+    public static TtlvElement Header(this TtlvElement response) => response.Find(Tag.ResponseHeader)!;
+
+    public static IReadOnlyList<TtlvElement> Items(this TtlvElement response) => response.FindAll(Tag.BatchItem).ToArray();
+
+    public static ResultStatus Status(this TtlvElement item) => (ResultStatus)item.Find(Tag.ResultStatus)!.AsEnum();
+
+    public static ResultReason? Reason(this TtlvElement item) => item.Find(Tag.ResultReason) is { } r ? (ResultReason)r.AsEnum() : null;
+
+    public static string? Message(this TtlvElement item) => item.Find(Tag.ResultMessage)?.AsText();
+
+    public static KmipVersion Version(this TtlvElement response) => ProtocolVersions.FromTtlv(response.Header().Find(Tag.ProtocolVersion)!);
+}

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using HsmKmip.Server;
+using HsmKmip.Server.Configuration;
+using HsmKmip.Server.Listener;
+using HsmKmip.Server.Tls;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Server.Tests;
+
+/// <summary>
+/// The real daemon in-process: the same host the CLI builds, on an ephemeral loopback port, with the
+/// development PKI made in a temporary state folder. Log lines are captured for assertions.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TestServer(IHost host, string stateDir, DevelopmentPki pki, ServerOptions options)
+    {
+        _host = host;
+        StateDir = stateDir;
+        Pki = pki;
+        Options = options;
+        Port = host.Services.GetRequiredService<KmipListener>().BoundEndpoints[0].Port;
+    }
+
+    public string StateDir { get; }
+
+    public DevelopmentPki Pki { get; }
+
+    public ServerOptions Options { get; }
+
+    public int Port { get; }
+
+    public ConcurrentQueue<string> LogLines { get; } = new();
+
+    public string ClientDirectory => Pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);
+
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? customize = null)
+    {
+        var stateDir = Path.Combine(Path.GetTempPath(), "hsmkmip-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var options = new ServerOptions
+        {
+            Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
+            StateDir = stateDir,
+            LogLevel = "Debug",
+            HandshakeTimeout = TimeSpan.FromSeconds(3),
+            ShutdownDrainTimeout = TimeSpan.FromSeconds(2),
+        };
+        options = customize?.Invoke(options) ?? options;
+        var lines = new ConcurrentQueue<string>();
+        var host = ServerHost.Build(options, Composition.CreateMessageHandler, logging => logging.AddProvider(new CaptureProvider(lines)));
+        await host.StartAsync();
+        var server = new TestServer(host, stateDir, new DevelopmentPki(Path.Combine(stateDir, "tls")), options);
+        foreach (var l in lines) server.LogLines.Enqueue(l);
+        lines.Clear();
+        CaptureProvider.Redirect(lines, server.LogLines);
+        return server;
+    }
+
+    /// <summary>The development client certificate with its key.</summary>
+    public X509Certificate2 ClientCertificate() =>
+        X509Certificate2.CreateFromPemFile(Path.Combine(ClientDirectory, "client.crt"), Path.Combine(ClientDirectory, "client.key"));
+
+    /// <summary>Opens a mutual-TLS connection as a KMIP client would.</summary>
+    public async Task<SslStream> ConnectAsync(X509Certificate2? clientCertificate, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13, string host = "localhost")
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, Port);
+        var ca = X509Certificate2.CreateFromPemFile(Pki.CaCertificate);
+        var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            EnabledSslProtocols = protocols,
+            ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+            CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { ca }, RevocationMode = X509RevocationMode.NoCheck },
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await ssl.AuthenticateAsClientAsync(options, timeout.Token);
+        return ssl;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        try { Directory.Delete(StateDir, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Collects formatted log lines (message and exception text) from every logger.</summary>
+    private sealed class CaptureProvider(ConcurrentQueue<string> initial) : ILoggerProvider
+    {
+        private static readonly ConcurrentDictionary<ConcurrentQueue<string>, ConcurrentQueue<string>> Targets = new();
+
+        public static void Redirect(ConcurrentQueue<string> from, ConcurrentQueue<string> to) => Targets[from] = to;
+
+        public ILogger CreateLogger(string categoryName) => new Logger(initial, categoryName);
+
+        public void Dispose() { }
+
+        private sealed class Logger(ConcurrentQueue<string> lines, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var target = Targets.TryGetValue(lines, out var t) ? t : lines;
+                target.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)} {exception}");
+            }
+        }
+    }
+}
