@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace HsmKmip.Server;
 
 /// <summary>Wires the daemon together: options, TLS, the message handler and the listener, under the Generic Host.</summary>
-public static class ServerHost
+public static partial class ServerHost
 {
     /// <summary>Builds the host. The CLI and the in-process test server both come through here.</summary>
     /// <param name="options">Validated settings.</param>

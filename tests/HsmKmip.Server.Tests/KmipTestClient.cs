@@ -13,11 +13,10 @@ public static class KmipTestClient
 
     public static TtlvElement Request(KmipVersion version, TtlvElement[] extraHeader, params TtlvElement[] batchItems) =>
         TtlvElement.Structure(Tag.RequestMessage,
-            TtlvElement.Structure(Tag.RequestHeader,
+            batchItems.Prepend(TtlvElement.Structure(Tag.RequestHeader,
                 new[] { ProtocolVersions.ToTtlv(version) }
                     .Concat(extraHeader)
-                    .Append(TtlvElement.Integer(Tag.BatchCount, batchItems.Length))),
-            batchItems);
+                    .Append(TtlvElement.Integer(Tag.BatchCount, batchItems.Length)))));
 
     public static TtlvElement Item(Operation operation, TtlvElement? payload = null, byte[]? id = null) =>
         TtlvElement.Structure(Tag.BatchItem,

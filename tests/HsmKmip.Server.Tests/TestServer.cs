@@ -74,7 +74,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, Port);
-        var ca = X509Certificate2.CreateFromPemFile(Pki.CaCertificate);
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Pki.CaCertificate));
         var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {

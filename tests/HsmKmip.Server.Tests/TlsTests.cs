@@ -69,14 +69,29 @@ public sealed class TlsTests : IClassFixture<ServerFixture>
     }
 
     [Theory]
-    [InlineData("AES128-SHA256")]
-    [InlineData("AES256-SHA256")]
-    [InlineData("ECDHE-RSA-AES128-SHA256")]
-    public async Task The_kmip_1_x_tls_1_2_suites_are_still_offered(string cipher)
+    [InlineData("ECDHE-RSA-AES128-SHA256", true)]
+    [InlineData("ECDHE-RSA-AES256-SHA384", true)]
+    [InlineData("ECDHE-RSA-AES256-GCM-SHA384", true)]
+    [InlineData("AES128-SHA256", false)] // RSA key exchange: only with --cipher-suites legacy
+    [InlineData("ECDHE-RSA-AES128-SHA", false)] // SHA-1 MAC
+    public async Task The_kmip_1_x_ecdhe_suites_are_offered_by_default(string cipher, bool accepted)
     {
         var result = await OpenSsl(["-connect", $"127.0.0.1:{Server.Port}", "-tls1_2", "-cipher", cipher, "-cert", ClientFile("client.crt"), "-key", ClientFile("client.key"), "-CAfile", Server.Pki.CaCertificate]);
-        Assert.Contains($"Cipher is {cipher}", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Verify return code: 0 (ok)", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(accepted, result.Stdout.Contains($"Cipher is {cipher}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Legacy_suites_add_rsa_key_exchange_and_modern_drops_cbc()
+    {
+        await using var legacy = await TestServer.StartAsync(o => o with { CipherSuites = Configuration.CipherSuiteSet.Legacy });
+        await using var modern = await TestServer.StartAsync(o => o with { CipherSuites = Configuration.CipherSuiteSet.Modern });
+        async Task<bool> Accepts(TestServer s, string cipher) =>
+            (await OpenSsl(["-connect", $"127.0.0.1:{s.Port}", "-tls1_2", "-cipher", cipher, "-cert", Path.Combine(s.ClientDirectory, "client.crt"), "-key", Path.Combine(s.ClientDirectory, "client.key"), "-CAfile", s.Pki.CaCertificate]))
+            .Stdout.Contains($"Cipher is {cipher}", StringComparison.Ordinal);
+        Assert.True(await Accepts(legacy, "AES128-SHA256"));
+        Assert.True(await Accepts(legacy, "AES256-SHA256"));
+        Assert.False(await Accepts(modern, "ECDHE-RSA-AES128-SHA256"));
+        Assert.True(await Accepts(modern, "ECDHE-RSA-AES128-GCM-SHA256"));
     }
 
     [Theory]
@@ -86,7 +101,7 @@ public sealed class TlsTests : IClassFixture<ServerFixture>
     {
         var session = Path.Combine(Server.StateDir, $"session{flag}.pem");
         string[] common = ["-connect", $"127.0.0.1:{Server.Port}", flag, "-cert", ClientFile("client.crt"), "-key", ClientFile("client.key"), "-CAfile", Server.Pki.CaCertificate];
-        var first = await OpenSsl([.. common, "-sess_out", session]);
+        var first = await OpenSsl([.. common, "-sess_out", session], quitAfter: TimeSpan.FromSeconds(1));
         Assert.Contains("New,", first.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(session), first.Stdout + first.Stderr);
         var second = await OpenSsl([.. common, "-sess_in", session]);
@@ -96,11 +111,10 @@ public sealed class TlsTests : IClassFixture<ServerFixture>
     [Fact]
     public async Task The_server_certificate_names_localhost_and_127_0_0_1()
     {
-        foreach (var host in new[] { "localhost", "127.0.0.1" })
-        {
-            var result = await OpenSsl(["-connect", $"127.0.0.1:{Server.Port}", "-verify_hostname", host, "-verify_return_error", "-cert", ClientFile("client.crt"), "-key", ClientFile("client.key"), "-CAfile", Server.Pki.CaCertificate]);
-            Assert.Contains("Verify return code: 0 (ok)", result.Stdout, StringComparison.Ordinal);
-        }
+        var dns = await OpenSsl(["-connect", $"127.0.0.1:{Server.Port}", "-verify_hostname", "localhost", "-verify_return_error", "-cert", ClientFile("client.crt"), "-key", ClientFile("client.key"), "-CAfile", Server.Pki.CaCertificate]);
+        Assert.Contains("Verify return code: 0 (ok)", dns.Stdout, StringComparison.Ordinal);
+        var wrong = await OpenSsl(["-connect", $"127.0.0.1:{Server.Port}", "-verify_hostname", "not-this-host.example", "-verify_return_error", "-cert", ClientFile("client.crt"), "-key", ClientFile("client.key"), "-CAfile", Server.Pki.CaCertificate]);
+        Assert.DoesNotContain("Verify return code: 0 (ok)", wrong.Stdout, StringComparison.Ordinal);
         var ip = await OpenSsl(["-connect", $"127.0.0.1:{Server.Port}", "-verify_ip", "127.0.0.1", "-verify_return_error", "-cert", ClientFile("client.crt"), "-key", ClientFile("client.key"), "-CAfile", Server.Pki.CaCertificate]);
         Assert.Contains("Verify return code: 0 (ok)", ip.Stdout, StringComparison.Ordinal);
     }
@@ -117,8 +131,8 @@ public sealed class TlsTests : IClassFixture<ServerFixture>
 
     private string ClientFile(string name) => Path.Combine(Server.ClientDirectory, name);
 
-    private static Task<ProcessRunner.Result> OpenSsl(string[] arguments) =>
-        ProcessRunner.RunAsync("openssl", ["s_client", .. arguments], stdin: "Q\n", timeout: TimeSpan.FromSeconds(20));
+    private static Task<ProcessRunner.Result> OpenSsl(string[] arguments, TimeSpan? quitAfter = null) =>
+        ProcessRunner.RunAsync("openssl", ["s_client", .. arguments], stdin: "Q\n", timeout: TimeSpan.FromSeconds(20), stdinDelay: quitAfter);
 
     private async Task AssertRefused(X509Certificate2? certificate, SslProtocols protocol)
     {

@@ -20,10 +20,18 @@ public enum ClientIdentitySource
 /// <summary>Which TLS 1.2 cipher suites are offered (TLS 1.3 suites are always the modern three).</summary>
 public enum CipherSuiteSet
 {
-    /// <summary>ECDHE with AES-GCM or ChaCha20-Poly1305 first, then the KMIP 1.x "TLS 1.2 authentication suite" (AES-CBC-SHA256) for older clients.</summary>
+    /// <summary>
+    /// The runtime's forward-secret list: ECDHE with AES-GCM or ChaCha20-Poly1305, then ECDHE with AES-CBC-SHA256/384
+    /// (the KMIP 1.x TLS 1.2 authentication suite's ECDHE members). TLS session resumption works.
+    /// </summary>
     Compatible,
-    /// <summary>Only ECDHE with AES-GCM or ChaCha20-Poly1305.</summary>
+    /// <summary>Only ECDHE with AES-GCM or ChaCha20-Poly1305. An explicit list: .NET then disables session resumption.</summary>
     Modern,
+    /// <summary>
+    /// Compatible plus RSA key exchange with AES-CBC-SHA256 (TLS_RSA_WITH_AES_128/256_CBC_SHA256), for appliances that
+    /// offer nothing else. An explicit list: .NET then disables session resumption.
+    /// </summary>
+    Legacy,
 }
 
 /// <summary>The daemon's validated settings. Built by <see cref="ServerOptionsLoader"/>.</summary>

@@ -89,7 +89,8 @@ public static class ServerOptionsLoader
             {
                 null or "compatible" => CipherSuiteSet.Compatible,
                 "modern" => CipherSuiteSet.Modern,
-                var other => throw new ConfigurationException($"--cipher-suites must be compatible or modern, not '{other}'."),
+                "legacy" => CipherSuiteSet.Legacy,
+                var other => throw new ConfigurationException($"--cipher-suites must be compatible, modern or legacy, not '{other}'."),
             },
             HandshakeTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.HandshakeTimeout, 10, 1, 600)),
             IdleTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.IdleTimeout, 300, 1, 86_400)),

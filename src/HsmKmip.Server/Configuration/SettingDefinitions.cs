@@ -39,7 +39,8 @@ public static class SettingDefinitions
         "true to refuse client certificates whose Extended Key Usage lacks clientAuth. Default false (vCenter's certificates lack it).");
 
     public static readonly SettingDefinition CipherSuites = new("CipherSuites", "--cipher-suites",
-        "compatible (default: ECDHE-GCM/ChaCha20 first, then the KMIP 1.x TLS 1.2 AES-CBC-SHA256 suites) or modern (ECDHE-GCM/ChaCha20 only). TLS 1.3 is always on.");
+        "TLS 1.2 suites: compatible (default: ECDHE with AES-GCM/ChaCha20, then ECDHE AES-CBC-SHA256/384 as KMIP 1.x clients offer; session resumption on), " +
+        "modern (ECDHE-GCM/ChaCha20 only) or legacy (compatible plus RSA key exchange AES-CBC-SHA256); modern and legacy turn session resumption off. TLS 1.3 is always on.");
 
     public static readonly SettingDefinition HandshakeTimeout = new("HandshakeTimeoutSeconds", "--handshake-timeout",
         "Seconds a client has to finish the TLS handshake. Default 10.");

@@ -26,6 +26,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _slots;
     private long _nextId;
+    private int _disposed;
 
     public KmipListener(ServerOptions options, ServerTlsContext tls, IKmipMessageHandler handler, ILogger<KmipListener> logger)
     {
@@ -86,6 +87,8 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose this twice (it is both a singleton and the hosted service's instance).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         foreach (var l in _listeners) l.Dispose();
         await _stopping.CancelAsync().ConfigureAwait(false);
         _stopping.Dispose();
@@ -146,7 +149,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
         finally
         {
             _connections.TryRemove(id, out _);
-            _slots.Release();
+            if (Volatile.Read(ref _disposed) == 0) _slots.Release();
         }
     }
 }

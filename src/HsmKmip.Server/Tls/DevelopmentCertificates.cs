@@ -127,7 +127,7 @@ public static class DevelopmentCertificates
 
     private static X509Certificate2 Sign(CertificateRequest request, X509Certificate2 ca, TimeSpan lifetime)
     {
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerialNumber: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         var now = DateTimeOffset.UtcNow;
         var notAfter = now + lifetime;
         if (notAfter > ca.NotAfter) notAfter = ca.NotAfter;

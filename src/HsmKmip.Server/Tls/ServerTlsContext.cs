@@ -27,7 +27,15 @@ public sealed class ServerTlsContext : IDisposable
         // Send the trusted CA names in the CertificateRequest so that clients holding several certificates pick the right one.
         var trust = SslCertificateTrust.CreateForX509Collection(clientCas, sendTrustInHandshake: true);
         _certificateContext = SslStreamCertificateContext.Create(serverCertificate, intermediates, offline: true, trust);
-        _cipherSuites = OperatingSystem.IsLinux() ? new CipherSuitesPolicy(CipherSuites(suites)) : null;
+        // .NET caches the OpenSSL context — and with it TLS session resumption — only when no CipherSuitesPolicy is
+        // set. Its own default list is forward-secret only and keeps the ECDHE AES-CBC-SHA256/384 suites KMIP 1.x
+        // clients offer, so the default set uses it; an explicit list trades resumption for exact control.
+        _cipherSuites = !OperatingSystem.IsLinux() ? null : suites switch
+        {
+            CipherSuiteSet.Modern => new CipherSuitesPolicy(ModernSuites),
+            CipherSuiteSet.Legacy => new CipherSuitesPolicy([.. ModernSuites, .. Tls12CbcSuites]),
+            _ => null,
+        };
     }
 
     /// <summary>The server certificate's subject, for the start-up log.</summary>
@@ -140,30 +148,27 @@ public sealed class ServerTlsContext : IDisposable
         return policy;
     }
 
-    private static TlsCipherSuite[] CipherSuites(CipherSuiteSet set)
-    {
-        TlsCipherSuite[] modern =
-        [
-            TlsCipherSuite.TLS_AES_256_GCM_SHA384,
-            TlsCipherSuite.TLS_AES_128_GCM_SHA256,
-            TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-            TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-            TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-            TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-            TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-            TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-            TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-        ];
-        // KMIP 1.x "TLS 1.2 Authentication Suite" (KMIP Profiles 1.4 §3.1.2): AES-CBC with SHA-256/384.
-        TlsCipherSuite[] kmipTls12 =
-        [
-            TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
-            TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
-            TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
-            TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-            TlsCipherSuite.TLS_RSA_WITH_AES_256_CBC_SHA256,
-            TlsCipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA256,
-        ];
-        return set == CipherSuiteSet.Modern ? modern : [.. modern, .. kmipTls12];
-    }
+    private static readonly TlsCipherSuite[] ModernSuites =
+    [
+        TlsCipherSuite.TLS_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ];
+
+    // KMIP 1.x "TLS 1.2 Authentication Suite" (KMIP Profiles 1.4 §3.1.2), RSA key exchange included.
+    private static readonly TlsCipherSuite[] Tls12CbcSuites =
+    [
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+        TlsCipherSuite.TLS_RSA_WITH_AES_256_CBC_SHA256,
+        TlsCipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA256,
+    ];
 }

@@ -1,0 +1,31 @@
+using HsmKmip.Protocol.Payloads;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Handlers;
+
+/// <summary>
+/// Query (KMIP 1.4 §4.25): operations and object types from the operation table (only what is implemented),
+/// server information with Vendor Identification first, capability information for 1.3+.
+/// Query functions this server has nothing to say about are answered with nothing, as the spec allows.
+/// </summary>
+internal sealed class QueryHandler(OperationTable table, ServerIdentity identity) : IOperationHandler
+{
+    public ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        var request = QueryRequest.FromTtlv(payload);
+        var wants = request.Functions.ToHashSet();
+        var response = new QueryResponse
+        {
+            Operations = wants.Contains(QueryFunction.QueryOperations) ? table.SupportedIn(context.Version) : [],
+            // No managed object type can be created or registered yet; the custody layer adds them.
+            ObjectTypes = [],
+            VendorIdentification = wants.Contains(QueryFunction.QueryServerInformation) ? identity.Vendor : null,
+            ServerInformation = wants.Contains(QueryFunction.QueryServerInformation) ? [] : null,
+            Capabilities = wants.Contains(QueryFunction.QueryCapabilities)
+                ? new CapabilityInformation(Streaming: false, Asynchronous: false, Attestation: false, BatchUndo: false, BatchContinue: true)
+                : null,
+        };
+        return ValueTask.FromResult<TtlvElement?>(response.ToTtlv(context.Version));
+    }
+}

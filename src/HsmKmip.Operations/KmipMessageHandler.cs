@@ -1,0 +1,111 @@
+using HsmKmip.Core;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Operations;
+
+/// <summary>
+/// Bytes in, bytes out: decodes a request, runs its batch, and encodes the response in the request's version.
+/// Every fault the client can cause becomes a KMIP error response (KMIP-NOTES rule 10); only a bug in this
+/// server becomes General Failure, logged with its stack but never sent to the client.
+/// </summary>
+public sealed partial class KmipMessageHandler : IKmipMessageHandler
+{
+    private readonly BatchExecutor _executor;
+    private readonly ILogger<KmipMessageHandler> _logger;
+    private readonly TtlvLimits _limits;
+    private readonly TimeProvider _time;
+
+    public KmipMessageHandler(BatchExecutor executor, ILogger<KmipMessageHandler> logger, TtlvLimits limits, TimeProvider time)
+    {
+        _executor = executor;
+        _logger = logger;
+        _limits = limits;
+        _time = time;
+    }
+
+    public async ValueTask<byte[]> HandleAsync(ReadOnlyMemory<byte> request, ClientPrincipal client, CancellationToken cancellationToken)
+    {
+        TtlvElement root;
+        try
+        {
+            root = TtlvDecoder.Decode(request.Span, _limits);
+        }
+        catch (TtlvFormatException e)
+        {
+            var version = RequestMessageParser.SalvageVersion(request.Span);
+            LogMalformed(_logger, client.Identity, e.Message);
+            return MessageError(version is { } v ? ProtocolVersions.NearestFor(v) : KmipVersion.V1_0, null, ResultReason.InvalidMessage, $"Malformed TTLV: {e.Message}");
+        }
+
+        RequestMessage message;
+        IReadOnlyDictionary<int, KmipException> itemErrors;
+        try
+        {
+            message = RequestMessageParser.Parse(root, out itemErrors);
+        }
+        catch (KmipException e)
+        {
+            var version = RequestMessageParser.SalvageVersion(request.Span);
+            return MessageError(version is { } v ? ProtocolVersions.NearestFor(v) : KmipVersion.V1_0, FirstOperation(root), e.Reason, e.Message);
+        }
+
+        var requested = message.Header.Version;
+        if (!ProtocolVersions.IsSupported(requested))
+        {
+            var answerIn = ProtocolVersions.NearestFor(requested);
+            var reason = KmipEnumerations.IsDefinedIn(Tag.ResultReason, (uint)ResultReason.UnsupportedProtocolVersion, answerIn) ? ResultReason.UnsupportedProtocolVersion : ResultReason.InvalidMessage;
+            return MessageError(answerIn, null, reason,
+                $"Protocol version {requested} is not supported; this server speaks {string.Join(", ", ProtocolVersions.Supported)}.", message.Items);
+        }
+
+        var context = new OperationContext(client, message.Header);
+        IReadOnlyList<ResponseBatchItem> items;
+        try
+        {
+            items = await _executor.ExecuteAsync(message, itemErrors, context, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A bug in one handler must not end the connection: the client gets General Failure, the log gets the stack.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogFault(_logger, e, client.Identity);
+            items = message.Items.Select(i => ResponseBatchItem.Failure(i.Operation == 0 ? null : i.Operation, i.UniqueBatchItemId, ResultReason.GeneralFailure,
+                "The server failed to process the request; the fault is in its log.")).ToArray();
+        }
+        var response = new ResponseMessage(requested, _time.GetUtcNow(), items).Encode();
+        if (message.Header.MaximumResponseSize is { } max && max > 0 && response.Length > max)
+        {
+            Array.Clear(response);
+            // KMIP 1.4 §7.2 Maximum Response Size: answer Response Too Large rather than exceed the client's limit.
+            response = new ResponseMessage(requested, _time.GetUtcNow(), items.Select(i => ResponseBatchItem.Failure(i.Operation, i.UniqueBatchItemId, ResultReason.ResponseTooLarge,
+                $"The response would be {response.Length} bytes; the request's Maximum Response Size is {max}.")).ToArray()).Encode();
+        }
+        return response;
+    }
+
+    public byte[] FramingError(FramingFault fault, string message) =>
+        MessageError(KmipVersion.V1_0, null, ResultReason.InvalidMessage, message);
+
+    private byte[] MessageError(KmipVersion version, uint? operation, ResultReason reason, string text, IReadOnlyList<RequestBatchItem>? items = null)
+    {
+        var failures = items is { Count: > 0 }
+            ? items.Select(i => ResponseBatchItem.Failure(i.Operation == 0 ? null : i.Operation, i.UniqueBatchItemId, reason, text)).ToArray()
+            : [ResponseBatchItem.Failure(operation, null, reason, text)];
+        return new ResponseMessage(version, _time.GetUtcNow(), failures).Encode();
+    }
+
+    private static uint? FirstOperation(TtlvElement root)
+    {
+        var op = root.Find(Tag.BatchItem)?.Find(Tag.Operation);
+        return op is { Type: TtlvType.Enumeration or TtlvType.Integer } ? (uint)op.RawScalar : null;
+    }
+
+    [LoggerMessage(2000, LogLevel.Information, "Malformed request from {Identity}: {Reason}")]
+    private static partial void LogMalformed(ILogger logger, string identity, string reason);
+
+    [LoggerMessage(2002, LogLevel.Error, "Fault while serving {Identity}")]
+    private static partial void LogFault(ILogger logger, Exception exception, string identity);
+}

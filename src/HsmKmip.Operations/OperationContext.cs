@@ -1,0 +1,35 @@
+using HsmKmip.Core;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+
+namespace HsmKmip.Operations;
+
+/// <summary>What a handler knows about the request it serves: who asks, in which version, and the batch so far.</summary>
+public sealed class OperationContext
+{
+    public OperationContext(ClientPrincipal client, RequestHeader header)
+    {
+        Client = client;
+        Header = header;
+    }
+
+    public ClientPrincipal Client { get; }
+
+    public RequestHeader Header { get; }
+
+    /// <summary>The request's protocol version: the response is encoded for it.</summary>
+    public KmipVersion Version => Header.Version;
+
+    /// <summary>
+    /// The ID Placeholder (KMIP 1.4 §3.1.4 / 2.1 §4.1): the Unique Identifier the previous batch item produced,
+    /// used when a later item omits its Unique Identifier.
+    /// </summary>
+    public string? IdPlaceholder { get; set; }
+}
+
+/// <summary>One KMIP operation's logic: request payload in, response payload out; failures as <see cref="KmipException"/>.</summary>
+public interface IOperationHandler
+{
+    /// <summary>Runs the operation. Returns the Response Payload structure, or null for an operation without one.</summary>
+    ValueTask<Ttlv.TtlvElement?> ExecuteAsync(OperationContext context, Ttlv.TtlvElement? payload, CancellationToken cancellationToken);
+}

@@ -1,0 +1,27 @@
+using HsmKmip.Protocol.Vocabulary;
+
+namespace HsmKmip.Protocol.Messages;
+
+/// <summary>
+/// A KMIP failure with its Result Reason and a message fit for the client. Thrown by payload parsing and
+/// handlers; the batch executor turns it into an Operation Failed batch item. Internal details (stack
+/// traces, PKCS#11 return codes, file paths) never go into <see cref="Exception.Message"/>.
+/// </summary>
+public sealed class KmipException : Exception
+{
+    public KmipException(ResultReason reason, string message) : base(message) => Reason = reason;
+
+    public KmipException() : this(ResultReason.GeneralFailure, "General failure.") { }
+
+    public KmipException(string message) : this(ResultReason.GeneralFailure, message) { }
+
+    public KmipException(string message, Exception inner) : base(message, inner) => Reason = ResultReason.GeneralFailure;
+
+    public ResultReason Reason { get; }
+
+    public static KmipException InvalidField(string message) => new(ResultReason.InvalidField, message);
+
+    public static KmipException MissingData(string message) => new(ResultReason.MissingData, message);
+
+    public static KmipException InvalidMessage(string message) => new(ResultReason.InvalidMessage, message);
+}

@@ -1,0 +1,48 @@
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Protocol.Messages;
+
+/// <summary>One response batch item (KMIP 1.4 §7.3).</summary>
+public sealed record ResponseBatchItem
+{
+    /// <summary>The operation echoed; null when the request item's operation could not be read.</summary>
+    public uint? Operation { get; init; }
+
+    public ReadOnlyMemory<byte>? UniqueBatchItemId { get; init; }
+
+    public ResultStatus Status { get; init; } = ResultStatus.Success;
+
+    public ResultReason? Reason { get; init; }
+
+    public string? Message { get; init; }
+
+    /// <summary>The Response Payload (tag ResponsePayload), or null.</summary>
+    public TtlvElement? Payload { get; init; }
+
+    public static ResponseBatchItem Failure(uint? operation, ReadOnlyMemory<byte>? id, ResultReason reason, string message) =>
+        new() { Operation = operation, UniqueBatchItemId = id, Status = ResultStatus.OperationFailed, Reason = reason, Message = message };
+}
+
+/// <summary>
+/// A response message. The header carries exactly Protocol Version, Time Stamp and Batch Count — libkmip and
+/// PyKMIP decode it by position (KMIP-NOTES rule 2).
+/// </summary>
+public sealed record ResponseMessage(KmipVersion Version, DateTimeOffset TimeStamp, IReadOnlyList<ResponseBatchItem> Items)
+{
+    public TtlvElement ToTtlv() => TtlvElement.Structure(Tag.ResponseMessage,
+        Items.Select(ItemToTtlv).Prepend(TtlvElement.Structure(Tag.ResponseHeader,
+            ProtocolVersions.ToTtlv(Version),
+            TtlvElement.DateTime(Tag.TimeStamp, TimeStamp),
+            TtlvElement.Integer(Tag.BatchCount, Items.Count))));
+
+    public byte[] Encode() => TtlvWriter.Encode(ToTtlv());
+
+    private static TtlvElement ItemToTtlv(ResponseBatchItem item) => TtlvElement.Structure(Tag.BatchItem,
+        item.Operation is { } op ? TtlvElement.Enumeration(Tag.Operation, op) : null,
+        item.UniqueBatchItemId is { } id ? TtlvElement.Bytes(Tag.UniqueBatchItemID, id.Span) : null,
+        TtlvElement.Enumeration(Tag.ResultStatus, (uint)item.Status),
+        item.Reason is { } reason ? TtlvElement.Enumeration(Tag.ResultReason, (uint)reason) : null,
+        item.Message is { } message ? TtlvElement.Text(Tag.ResultMessage, message) : null,
+        item.Payload);
+}
