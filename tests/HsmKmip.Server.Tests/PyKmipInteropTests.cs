@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Xunit;
+
+namespace HsmKmip.Server.Tests;
+
+/// <summary>
+/// Debian's PyKMIP (python3-pykmip 0.10, the real library and its strict decoder) against the real server
+/// over mutual TLS 1.2 with PyKMIP's KMIP TLS 1.2 authentication suite.
+/// </summary>
+public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
+{
+    private readonly ServerFixture _fixture;
+
+    public PyKmipInteropTests(ServerFixture fixture) => _fixture = fixture;
+
+    private TestServer Server => _fixture.Server;
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("1.2")]
+    [InlineData("1.4")]
+    [InlineData("2.0")]
+    public async Task Discover_versions(string version)
+    {
+        var result = await RunAsync(version, "discover");
+        var versions = result.GetProperty("result").GetProperty("protocol_versions").EnumerateArray().Select(v => v.GetString()!).ToArray();
+        Assert.Equal(["2.1", "2.0", "1.4", "1.3", "1.2", "1.1", "1.0"], versions);
+        Assert.Equal(version, result.GetProperty("kmip_version").GetString());
+    }
+
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("2.0")]
+    public async Task Discover_versions_with_the_clients_list(string version)
+    {
+        var result = await RunAsync(version, "discover", "--versions", "1.4,1.2,1.0");
+        var versions = result.GetProperty("result").GetProperty("protocol_versions").EnumerateArray().Select(v => v.GetString()!).ToArray();
+        Assert.Equal(["1.4", "1.2", "1.0"], versions);
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("1.2")]
+    [InlineData("1.4")]
+    [InlineData("2.0")]
+    public async Task Query(string version)
+    {
+        var result = (await RunAsync(version, "query")).GetProperty("result");
+        var operations = result.GetProperty("operations").EnumerateArray().Select(o => o.GetString()).ToArray();
+        Assert.Contains("QUERY", operations);
+        Assert.Equal(version != "1.0", operations.Contains("DISCOVER_VERSIONS"));
+        Assert.Equal("HsmKmip", result.GetProperty("vendor_identification").GetString());
+    }
+
+    [Fact]
+    public async Task Stock_pykmip_tls_path_works_too()
+    {
+        var result = await RunAsync("1.2", "discover", "--tls-mode", "stock");
+        Assert.True(result.GetProperty("ok").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_operation_not_yet_implemented_fails_cleanly_with_its_reason()
+    {
+        var result = await RunAsync("1.2", "destroy", false, "--uid", "1");
+        Assert.Equal("OPERATION_NOT_SUPPORTED", result.GetProperty("result_reason").GetString());
+    }
+
+    private async Task<JsonElement> RunAsync(string version, string op, params string[] extra) => await RunAsync(version, op, true, extra);
+
+    private async Task<JsonElement> RunAsync(string version, string op, bool expectOk, params string[] extra)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "interop", "pykmip", "kmip_client.py");
+        var client = Server.ClientDirectory;
+        string[] arguments =
+        [
+            script, "--host", "127.0.0.1", "--port", Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--cert", Path.Combine(client, "client.crt"), "--key", Path.Combine(client, "client.key"), "--ca", Server.Pki.CaCertificate,
+            "--version", version, "--op", op, .. extra,
+        ];
+        // Debian's interpreter: a pyenv shim earlier on PATH lacks python3-pykmip.
+        var run = await ProcessRunner.RunAsync("/usr/bin/python3", arguments, timeout: TimeSpan.FromSeconds(60));
+        using var document = JsonDocument.Parse(run.Stdout);
+        var root = document.RootElement.Clone();
+        Assert.True(expectOk == root.GetProperty("ok").GetBoolean(), $"PyKMIP {op} at {version}: {run.Stdout} {run.Stderr}");
+        return root;
+    }
+}
