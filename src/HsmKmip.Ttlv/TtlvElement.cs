@@ -110,7 +110,15 @@ public sealed class TtlvElement
     public IEnumerable<TtlvElement> FindAll(TtlvTag tag) => Children.Where(c => c.Tag == tag);
 
     /// <summary>The encoded size of this item, header and padding included.</summary>
-    public int EncodedLength => 8 + ValueLength + TtlvTypes.Padding(ValueLength);
+    public int EncodedLength
+    {
+        get
+        {
+            // One ValueLength per level: reading it twice doubled the work at every nesting level.
+            int valueLength = ValueLength;
+            return 8 + valueLength + TtlvTypes.Padding(valueLength);
+        }
+    }
 
     /// <summary>The length field of this item (without padding).</summary>
     public int ValueLength => Type switch
