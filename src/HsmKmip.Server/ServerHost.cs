@@ -23,7 +23,7 @@ public static partial class ServerHost
         builder.Services.AddSystemd();
         builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel));
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        if (SystemdHelpers.IsSystemdService())
+        if (SystemdHelpers.IsSystemdService() || Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 })
         {
             builder.Logging.AddSystemdConsole(o => o.UseUtcTimestamp = true);
         }
@@ -43,6 +43,7 @@ public static partial class ServerHost
         builder.Services.AddSingleton<IKmipMessageHandler>(handlerFactory);
         builder.Services.AddSingleton<KmipListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
+        if (SystemdReadiness.IsNeeded) builder.Services.AddHostedService<SystemdReadiness>();
         if (clientBundle is not null)
         {
             builder.Services.AddHostedService(sp => new StartupBanner(sp.GetRequiredService<ILogger<StartupBanner>>(), clientBundle));
