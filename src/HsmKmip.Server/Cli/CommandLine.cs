@@ -14,6 +14,7 @@ public static class CommandLine
             "development certificates made for you.");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DumpCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration
         {
