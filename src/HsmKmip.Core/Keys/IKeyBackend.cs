@@ -1,0 +1,62 @@
+namespace HsmKmip.Core.Keys;
+
+/// <summary>
+/// The HSM port: every act on secret key material happens behind it, inside the token. Implementations are
+/// safe for concurrent use. Failures throw <see cref="KeyBackendException"/>.
+/// </summary>
+public interface IKeyBackend
+{
+    /// <summary>What the backend is (module, token, KEK), for status and logs. Never holds a PIN.</summary>
+    KeyBackendInfo Info { get; }
+
+    /// <summary>Generates a secret key inside the token (a session object) and returns it wrapped under the current KEK; the object is destroyed.</summary>
+    ValueTask<WrappedKey> GenerateSecretAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken);
+
+    /// <summary>Brings registered plaintext into the token and returns it wrapped. The caller zeroes its own copy afterwards.</summary>
+    ValueTask<WrappedKey> WrapSecretAsync(SecretKeyKind kind, ReadOnlyMemory<byte> material, CancellationToken cancellationToken);
+
+    /// <summary>Unwraps into a short-lived token session object, reads its value, destroys the object. Dispose the result promptly.</summary>
+    ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken);
+
+    /// <summary>Random bytes from the token's generator.</summary>
+    ValueTask<byte[]> GenerateRandomAsync(int length, CancellationToken cancellationToken);
+
+    /// <summary>Checks the token is reachable and logged in (health checks, systemd watchdog).</summary>
+    ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Facts about the backend for status output.</summary>
+/// <param name="Module">PKCS#11 module path.</param>
+/// <param name="TokenLabel">Token label.</param>
+/// <param name="KekId">The current KEK's label.</param>
+/// <param name="WrapAlgorithm">The wrap algorithm in use ("AES-KWP").</param>
+public sealed record KeyBackendInfo(string Module, string TokenLabel, string KekId, string WrapAlgorithm);
+
+/// <summary>How a backend failed, so that one mapping turns it into a KMIP Result Reason.</summary>
+public enum KeyBackendError
+{
+    /// <summary>The token is unreachable or its session/login was lost; the request may be retried and the backend recovers by itself.</summary>
+    Unavailable,
+    /// <summary>The input is not acceptable (e.g. an AES key of 100 bits, material of the wrong length).</summary>
+    InvalidInput,
+    /// <summary>The token lacks a mechanism or key type this needs.</summary>
+    NotSupported,
+    /// <summary>A blob did not unwrap: wrong KEK, or the blob was damaged.</summary>
+    CorruptBlob,
+    /// <summary>Anything else the token reported.</summary>
+    DeviceError,
+}
+
+/// <summary>A backend failure. <see cref="Exception.Message"/> is safe to log (no key material, no PIN); PKCS#11 return codes go there, never to clients.</summary>
+public sealed class KeyBackendException : Exception
+{
+    public KeyBackendException(KeyBackendError error, string message, Exception? inner = null) : base(message, inner) => Error = error;
+
+    public KeyBackendException() : this(KeyBackendError.DeviceError, "Key backend failure.") { }
+
+    public KeyBackendException(string message) : this(KeyBackendError.DeviceError, message) { }
+
+    public KeyBackendException(string message, Exception inner) : this(KeyBackendError.DeviceError, message, inner) { }
+
+    public KeyBackendError Error { get; }
+}

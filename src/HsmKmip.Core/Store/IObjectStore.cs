@@ -1,0 +1,84 @@
+namespace HsmKmip.Core.Store;
+
+/// <summary>
+/// The store port. Every mutating call returns only once its write is durable (it survives kill -9 of the
+/// process); implementations group concurrent writers into one durable step. Safe for concurrent use.
+/// Failures throw <see cref="ObjectStoreException"/>.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>The object, or null when no object has that identifier.</summary>
+    ValueTask<StoredObject?> GetAsync(string uniqueIdentifier, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new object (Version becomes 1). Throws <see cref="ObjectStoreError.AlreadyExists"/> for a used identifier.</summary>
+    ValueTask<StoredObject> InsertAsync(StoredObject obj, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces an object if its stored version still equals <paramref name="obj"/>.Version, and returns it with the
+    /// version incremented; throws <see cref="ObjectStoreError.Conflict"/> otherwise. When the update drops a
+    /// wrapped secret (Destroy), the old blob's bytes are gone from every file of the store before this returns.
+    /// </summary>
+    ValueTask<StoredObject> UpdateAsync(StoredObject obj, CancellationToken cancellationToken);
+
+    /// <summary>Identifiers of the objects matching <paramref name="query"/>, in a stable order, paged by Offset/MaxItems.</summary>
+    ValueTask<IReadOnlyList<string>> LocateAsync(ObjectQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Locate's filters the store can index. Every non-null filter must match; list filters match when the object has
+/// every listed value. Attribute filters compare the encoded value bytes exactly.
+/// </summary>
+public sealed record ObjectQuery
+{
+    /// <summary>Only objects of this owner (access control narrows every Locate to what the caller may see).</summary>
+    public string? Owner { get; init; }
+
+    public uint? ObjectType { get; init; }
+
+    public uint? State { get; init; }
+
+    public IReadOnlyList<string> Names { get; init; } = [];
+
+    public IReadOnlyList<string> ObjectGroups { get; init; } = [];
+
+    /// <summary>Other attributes by name and encoded value (custom x-/y- attributes and the rest).</summary>
+    public IReadOnlyList<StoredAttribute> Attributes { get; init; } = [];
+
+    public DateTimeOffset? InitialDateFrom { get; init; }
+
+    public DateTimeOffset? InitialDateTo { get; init; }
+
+    public DateTimeOffset? ActivationDateFrom { get; init; }
+
+    public DateTimeOffset? ActivationDateTo { get; init; }
+
+    /// <summary>Skip this many matches (Offset Items).</summary>
+    public int Offset { get; init; }
+
+    /// <summary>Return at most this many (Maximum Items); null for all.</summary>
+    public int? MaxItems { get; init; }
+}
+
+/// <summary>How a store operation failed.</summary>
+public enum ObjectStoreError
+{
+    AlreadyExists,
+    NotFound,
+    /// <summary>The object changed since it was read (optimistic concurrency).</summary>
+    Conflict,
+    /// <summary>The store file cannot be read or written (disk full, permissions, corruption).</summary>
+    Unavailable,
+}
+
+public sealed class ObjectStoreException : Exception
+{
+    public ObjectStoreException(ObjectStoreError error, string message, Exception? inner = null) : base(message, inner) => Error = error;
+
+    public ObjectStoreException() : this(ObjectStoreError.Unavailable, "Store failure.") { }
+
+    public ObjectStoreException(string message) : this(ObjectStoreError.Unavailable, message) { }
+
+    public ObjectStoreException(string message, Exception inner) : this(ObjectStoreError.Unavailable, message, inner) { }
+
+    public ObjectStoreError Error { get; }
+}
