@@ -155,6 +155,9 @@ public sealed class TtlvElement
     public TtlvElement WithChildren(IEnumerable<TtlvElement> children) =>
         Type == TtlvType.Structure ? Structure(Tag, children) : throw Mismatch("Structure");
 
+    /// <summary>The same item under another tag (KMIP 2.x writes attribute values under their own tags, 1.x under Attribute Value).</summary>
+    public TtlvElement WithTag(TtlvTag tag) => tag == Tag ? this : new TtlvElement(tag, Type, _scalar, _ref);
+
     public override string ToString() => $"{Tag} {Type}";
 
     private InvalidOperationException Mismatch(string wanted) =>
