@@ -72,10 +72,12 @@ public sealed partial class KmipMessageHandler : IKmipMessageHandler
 #pragma warning restore CA1031
         {
             LogFault(_logger, e, client.Identity);
+            context.ClearSensitive();
             items = message.Items.Select(i => ResponseBatchItem.Failure(i.Operation == 0 ? null : i.Operation, i.UniqueBatchItemId, ResultReason.GeneralFailure,
                 "The server failed to process the request; the fault is in its log.")).ToArray();
         }
         var response = new ResponseMessage(requested, _time.GetUtcNow(), items).Encode();
+        context.ClearSensitive();
         if (message.Header.MaximumResponseSize is { } max && max > 0 && response.Length > max)
         {
             Array.Clear(response);

@@ -25,6 +25,26 @@ public sealed class OperationContext
     /// used when a later item omits its Unique Identifier.
     /// </summary>
     public string? IdPlaceholder { get; set; }
+
+    private readonly List<byte[]> _sensitive = [];
+
+    /// <summary>
+    /// A copy of key material for the response that must be zeroed once the response is encoded: the Byte String
+    /// item is built over this array (no further copy) and the message handler clears it after encoding.
+    /// </summary>
+    public byte[] SensitiveCopy(ReadOnlySpan<byte> material)
+    {
+        var copy = material.ToArray();
+        _sensitive.Add(copy);
+        return copy;
+    }
+
+    /// <summary>Zeroes every array handed out by <see cref="SensitiveCopy"/>.</summary>
+    public void ClearSensitive()
+    {
+        foreach (var a in _sensitive) System.Security.Cryptography.CryptographicOperations.ZeroMemory(a);
+        _sensitive.Clear();
+    }
 }
 
 /// <summary>One KMIP operation's logic: request payload in, response payload out; failures as <see cref="KmipException"/>.</summary>

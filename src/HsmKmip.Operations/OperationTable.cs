@@ -1,4 +1,5 @@
 using HsmKmip.Operations.Handlers;
+using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Vocabulary;
 
 namespace HsmKmip.Operations;
@@ -19,17 +20,35 @@ public sealed class OperationTable
 
     public OperationTable(IEnumerable<OperationEntry> entries) => _entries = entries.ToDictionary(e => e.Operation);
 
-    /// <summary>The server's table: every implemented operation with its handler.</summary>
-    public static OperationTable CreateDefault(ServerIdentity identity)
+    /// <summary>
+    /// The server's table: every implemented operation with its handler. Without <paramref name="objects"/> (no HSM
+    /// and store wired) only the protocol operations exist, and Query says so.
+    /// </summary>
+    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null)
     {
         var entries = new List<OperationEntry>
         {
             new(Operation.DiscoverVersions, false, new DiscoverVersionsHandler()),
         };
-        var table = new OperationTable(entries);
+        if (objects is not null)
+        {
+            entries.AddRange(
+            [
+                new(Operation.Create, true, new CreateHandler(objects)),
+                new(Operation.Get, false, new GetHandler(objects)),
+                new(Operation.GetAttributes, false, new GetAttributesHandler(objects)),
+                new(Operation.GetAttributeList, false, new GetAttributeListHandler(objects)),
+                new(Operation.Activate, true, new ActivateHandler(objects)),
+                new(Operation.Destroy, true, new DestroyHandler(objects)),
+            ]);
+        }
+        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.SymmetricKey, ObjectType.SecretData] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));
         return table;
     }
+
+    /// <summary>Object types the implemented operations can make or return.</summary>
+    public IReadOnlyList<ObjectType> ObjectTypes { get; private init; } = [];
 
     public bool TryGet(Operation operation, out OperationEntry entry) => _entries.TryGetValue(operation, out entry!);
 

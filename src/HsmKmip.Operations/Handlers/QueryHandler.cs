@@ -18,8 +18,7 @@ internal sealed class QueryHandler(OperationTable table, ServerIdentity identity
         var response = new QueryResponse
         {
             Operations = wants.Contains(QueryFunction.QueryOperations) ? table.SupportedIn(context.Version) : [],
-            // No managed object type can be created or registered yet; the custody layer adds them.
-            ObjectTypes = [],
+            ObjectTypes = wants.Contains(QueryFunction.QueryObjects) ? table.ObjectTypes : [],
             VendorIdentification = wants.Contains(QueryFunction.QueryServerInformation) ? identity.Vendor : null,
             ServerInformation = wants.Contains(QueryFunction.QueryServerInformation) ? [] : null,
             Capabilities = wants.Contains(QueryFunction.QueryCapabilities)

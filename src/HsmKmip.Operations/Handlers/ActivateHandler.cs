@@ -1,0 +1,24 @@
+using HsmKmip.Core.Lifecycle;
+using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Handlers;
+
+/// <summary>Activate (KMIP 1.4 §4.19): Pre-Active → Active, Activation Date set to now; the identifier is echoed (Percona checks it).</summary>
+internal sealed class ActivateHandler(ManagedObjects objects) : IOperationHandler
+{
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        var uid = ManagedObjects.ResolveIdentifier(context, payload);
+        var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
+        if (!KeyLifecycle.CanActivate(view.State))
+        {
+            throw FailureMapping.WrongState(context.Version, $"Only a Pre-Active object can be activated; '{uid}' is {view.State}.");
+        }
+        var attributes = ManagedObjects.WithServerAttribute(view.Attributes, "Activation Date", TtlvElement.DateTime(Tag.AttributeValue, objects.Now));
+        await objects.SaveAsync(view, attributes, State.Active, null, cancellationToken).ConfigureAwait(false);
+        context.IdPlaceholder = uid;
+        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
+    }
+}

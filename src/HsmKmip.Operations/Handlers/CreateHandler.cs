@@ -1,0 +1,109 @@
+using HsmKmip.Core.Keys;
+using HsmKmip.Core.Lifecycle;
+using HsmKmip.Core.Store;
+using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Attributes;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Handlers;
+
+/// <summary>
+/// Create (KMIP 1.4 §4.1, 2.1 §6.1.4): a symmetric key or secret data generated inside the HSM, wrapped under
+/// the KEK and stored; Pre-Active unless an Activation Date already passed. The key never exists outside the token.
+/// </summary>
+internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
+{
+    /// <summary>Attributes only the server sets (KMIP 1.4 §3, "May be set by client: No").</summary>
+    private static readonly HashSet<string> ServerOnly = new(StringComparer.Ordinal)
+    {
+        "Unique Identifier", "State", "Initial Date", "Last Change Date", "Digest", "Destroy Date", "Compromise Date",
+        "Compromise Occurrence Date", "Revocation Reason", "Archive Date", "Fresh", "Key Value Present", "Key Value Location",
+        "Always Sensitive", "Never Extractable", "Original Creation Date", "Random Number Generator", "Lease Time",
+    };
+
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        var typeElement = payload?.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Create needs an Object Type.");
+        var objectType = (ObjectType)Lenient.Enumeration(typeElement, "Object Type");
+        var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        foreach (var a in attributes)
+        {
+            if (ServerOnly.Contains(a.Name)) throw KmipException.InvalidField($"The server sets '{a.Name}'; a client may not.");
+        }
+        attributes.RemoveAll(a => a.Name == "Object Type");
+
+        var (kind, bits) = objectType switch
+        {
+            ObjectType.SymmetricKey => SymmetricKind(attributes),
+            ObjectType.SecretData => (SecretKeyKind.GenericSecret, LengthOf(attributes) ?? 256),
+            _ => throw new KmipException(ResultReason.InvalidField, $"Create makes Symmetric Key or Secret Data objects, not {objectType}."),
+        };
+
+        WrappedKey wrapped;
+        try
+        {
+            wrapped = await objects.Backend.GenerateSecretAsync(kind, bits, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeyBackendException e)
+        {
+            throw FailureMapping.ToKmip(e);
+        }
+        var now = objects.Now;
+        var uid = Guid.NewGuid().ToString();
+        attributes.Add(new KmipAttribute("Unique Identifier", 0, TtlvElement.Text(Tag.AttributeValue, uid)));
+        attributes.Add(new KmipAttribute("Object Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)objectType)));
+        attributes.Add(new KmipAttribute("Initial Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now)));
+        attributes.Add(new KmipAttribute("Last Change Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now)));
+        if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))
+        {
+            attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, bits)));
+        }
+        var template = new StoredObject
+        {
+            UniqueIdentifier = uid,
+            ObjectType = (uint)objectType,
+            State = (uint)State.PreActive,
+            Owner = context.Client.Identity,
+            InitialDate = now,
+            LastChangeDate = now,
+            WrappedSecret = wrapped,
+            // Non-secret parts of the object body: for Secret Data its Secret Data Type (Create makes seeds).
+            PublicMaterial = objectType == ObjectType.SecretData ? TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Seed)) : null,
+        };
+        var stored = ManagedObjects.ToStored(template, attributes, State.PreActive);
+        var state = KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now);
+        await objects.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
+        context.IdPlaceholder = uid;
+        return TtlvElement.Structure(Tag.ResponsePayload,
+            TtlvElement.Enumeration(Tag.ObjectType, (uint)objectType),
+            TtlvElement.Text(Tag.UniqueIdentifier, uid));
+    }
+
+    private static (SecretKeyKind, int) SymmetricKind(List<KmipAttribute> attributes)
+    {
+        var algorithmAttribute = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")
+            ?? throw KmipException.MissingData("Create of a Symmetric Key needs the Cryptographic Algorithm attribute.");
+        var algorithm = (CryptographicAlgorithm)algorithmAttribute.Value.AsEnum();
+        int bits = LengthOf(attributes) ?? throw KmipException.MissingData("Create of a Symmetric Key needs the Cryptographic Length attribute.");
+        var kind = algorithm switch
+        {
+            CryptographicAlgorithm.AES => SecretKeyKind.Aes,
+            CryptographicAlgorithm.HMAC_SHA1 => SecretKeyKind.HmacSha1,
+            CryptographicAlgorithm.HMAC_SHA256 => SecretKeyKind.HmacSha256,
+            CryptographicAlgorithm.HMAC_SHA384 => SecretKeyKind.HmacSha384,
+            CryptographicAlgorithm.HMAC_SHA512 => SecretKeyKind.HmacSha512,
+            _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Symmetric keys of algorithm {algorithm} cannot be created here; AES and HMAC-SHA1/256/384/512 can."),
+        };
+        if (kind == SecretKeyKind.Aes && bits is not (128 or 192 or 256))
+        {
+            throw KmipException.InvalidField($"AES keys are 128, 192 or 256 bits long, not {bits}.");
+        }
+        if (bits <= 0 || bits % 8 != 0 || bits > 4096) throw KmipException.InvalidField($"Cryptographic Length {bits} is not a whole number of bytes up to 4096 bits.");
+        return (kind, bits);
+    }
+
+    private static int? LengthOf(List<KmipAttribute> attributes) =>
+        attributes.FirstOrDefault(a => a.Name == "Cryptographic Length")?.Value.AsInt32();
+}

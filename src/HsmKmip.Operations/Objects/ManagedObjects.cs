@@ -1,0 +1,112 @@
+using HsmKmip.Core.Keys;
+using HsmKmip.Core.Lifecycle;
+using HsmKmip.Core.Store;
+using HsmKmip.Protocol.Attributes;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Objects;
+
+/// <summary>A stored object as one request sees it: the stored record, its attributes decoded, and its state now.</summary>
+public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute> Attributes, State State)
+{
+    public ObjectType ObjectType => (ObjectType)Stored.ObjectType;
+
+    /// <summary>Every attribute of the object with the server-computed ones (State) current.</summary>
+    public IEnumerable<KmipAttribute> AllAttributes() =>
+        Attributes.Where(a => a.Name != "State")
+            .Append(new KmipAttribute("State", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)State)));
+}
+
+/// <summary>
+/// Loading and saving managed objects on behalf of a client: identifier resolution (with the ID placeholder),
+/// ownership (an object the caller may not see is Item Not Found, so its existence does not leak), the
+/// effective lifecycle state, and the server-maintained attributes.
+/// </summary>
+public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time)
+{
+    public IKeyBackend Backend => backend;
+
+    public DateTimeOffset Now => DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
+
+    /// <summary>The Unique Identifier from the payload, else the ID placeholder, else Missing Data.</summary>
+    public static string ResolveIdentifier(OperationContext context, TtlvElement? payload)
+    {
+        var element = payload?.Find(Tag.UniqueIdentifier);
+        if (element is not null)
+        {
+            if (element.Type != TtlvType.TextString) throw KmipException.InvalidField("Unique Identifier must be a Text String.");
+            return element.AsText();
+        }
+        return context.IdPlaceholder ?? throw KmipException.MissingData("The request names no Unique Identifier and no earlier batch item produced one.");
+    }
+
+    public async ValueTask<ObjectView> LoadAsync(OperationContext context, string uniqueIdentifier, CancellationToken cancellationToken)
+    {
+        StoredObject? stored;
+        try
+        {
+            stored = await store.GetAsync(uniqueIdentifier, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreException e)
+        {
+            throw FailureMapping.ToKmip(e);
+        }
+        if (stored is null || !string.Equals(stored.Owner, context.Client.Identity, StringComparison.Ordinal))
+        {
+            throw new KmipException(ResultReason.ItemNotFound, $"No object with Unique Identifier '{uniqueIdentifier}'.");
+        }
+        var attributes = stored.Attributes.Select(a => new KmipAttribute(a.Name, a.Index, KmipAttribute.DecodeValue(a.Value))).ToArray();
+        var state = KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now);
+        return new ObjectView(stored, attributes, state);
+    }
+
+    public async ValueTask<StoredObject> InsertAsync(StoredObject obj, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.InsertAsync(obj, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreException e)
+        {
+            throw FailureMapping.ToKmip(e);
+        }
+    }
+
+    /// <summary>Writes <paramref name="attributes"/> and <paramref name="state"/> back, refreshing Last Change Date.</summary>
+    public async ValueTask<StoredObject> SaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, Func<StoredObject, StoredObject>? change, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var list = WithServerAttribute(attributes, "Last Change Date", TtlvElement.DateTime(Tag.AttributeValue, now)).ToArray();
+        var updated = ToStored(view.Stored, list, state) with { LastChangeDate = now };
+        if (change is not null) updated = change(updated);
+        try
+        {
+            return await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreException e)
+        {
+            throw FailureMapping.ToKmip(e);
+        }
+    }
+
+    /// <summary>Builds the record the store keeps from attributes; the indexed fields are derived from them.</summary>
+    public static StoredObject ToStored(StoredObject template, IReadOnlyList<KmipAttribute> attributes, State state) => template with
+    {
+        State = (uint)state,
+        Attributes = attributes.Where(a => a.Name != "State").Select(a => new StoredAttribute(a.Name, a.Index, a.EncodeValue())).ToArray(),
+        Names = attributes.Where(a => a.Name == "Name").Select(a => a.Value.Find(Tag.NameValue)?.AsText()).OfType<string>().ToArray(),
+        ObjectGroups = attributes.Where(a => a.Name == "Object Group" && a.Value.Type == TtlvType.TextString).Select(a => a.Value.AsText()).ToArray(),
+        ActivationDate = DateOf(attributes, "Activation Date"),
+        DeactivationDate = DateOf(attributes, "Deactivation Date"),
+        DestroyDate = DateOf(attributes, "Destroy Date"),
+    };
+
+    /// <summary>Replaces every instance of a server-maintained attribute with one value.</summary>
+    public static IEnumerable<KmipAttribute> WithServerAttribute(IEnumerable<KmipAttribute> attributes, string name, TtlvElement value) =>
+        attributes.Where(a => a.Name != name).Append(new KmipAttribute(name, 0, value));
+
+    private static DateTimeOffset? DateOf(IEnumerable<KmipAttribute> attributes, string name) =>
+        attributes.FirstOrDefault(a => a.Name == name && a.Value.Type == TtlvType.DateTime)?.Value.AsDateTime();
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using HsmKmip.Core.Keys;
+using HsmKmip.Core.Store;
+
+namespace HsmKmip.Operations.Tests;
+
+/// <summary>
+/// Test doubles at the two ports, for the handlers' logic only. The real custody proofs run on SoftHSM2 and a
+/// LiteDB file in the adapter and server test projects.
+/// </summary>
+internal sealed class InMemoryStore : IObjectStore
+{
+    private readonly ConcurrentDictionary<string, StoredObject> _objects = new();
+
+    public IReadOnlyCollection<StoredObject> All => _objects.Values.ToArray();
+
+    public ValueTask<StoredObject?> GetAsync(string uniqueIdentifier, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_objects.TryGetValue(uniqueIdentifier, out var o) ? o : null);
+
+    public ValueTask<StoredObject> InsertAsync(StoredObject obj, CancellationToken cancellationToken)
+    {
+        var stored = obj with { Version = 1 };
+        if (!_objects.TryAdd(obj.UniqueIdentifier, stored)) throw new ObjectStoreException(ObjectStoreError.AlreadyExists, "exists");
+        return ValueTask.FromResult(stored);
+    }
+
+    public ValueTask<StoredObject> UpdateAsync(StoredObject obj, CancellationToken cancellationToken)
+    {
+        var current = _objects[obj.UniqueIdentifier];
+        if (current.Version != obj.Version) throw new ObjectStoreException(ObjectStoreError.Conflict, "conflict");
+        var stored = obj with { Version = obj.Version + 1 };
+        _objects[obj.UniqueIdentifier] = stored;
+        return ValueTask.FromResult(stored);
+    }
+
+    public ValueTask<IReadOnlyList<string>> LocateAsync(ObjectQuery query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<string>>(_objects.Values.Where(o => query.Owner is null || o.Owner == query.Owner).Select(o => o.UniqueIdentifier).ToArray());
+}
+
+/// <summary>"Wraps" by XOR with a fixed pad: enough to tell blob from plaintext in logic tests.</summary>
+internal sealed class XorBackend : IKeyBackend
+{
+    public KeyBackendInfo Info { get; } = new("test", "test", "test-kek-1", "XOR");
+
+    public ValueTask<WrappedKey> GenerateSecretAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>
+        WrapSecretAsync(kind, RandomNumberGenerator.GetBytes(lengthBits / 8), cancellationToken);
+
+    public ValueTask<WrappedKey> WrapSecretAsync(SecretKeyKind kind, ReadOnlyMemory<byte> material, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new WrappedKey(material.ToArray().Select(b => (byte)(b ^ 0x5A)).ToArray(), Info.KekId, Info.WrapAlgorithm, kind, material.Length));
+
+    public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(SensitiveBuffer.CopyOf(key.Blob.Select(b => (byte)(b ^ 0x5A)).ToArray()));
+
+    public ValueTask<byte[]> GenerateRandomAsync(int length, CancellationToken cancellationToken) => ValueTask.FromResult(RandomNumberGenerator.GetBytes(length));
+
+    public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+}
