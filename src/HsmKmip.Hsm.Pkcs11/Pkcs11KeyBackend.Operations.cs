@@ -1,0 +1,202 @@
+using System.Security.Cryptography;
+using HsmKmip.Core.Keys;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+
+namespace HsmKmip.Hsm.Pkcs11;
+
+public sealed partial class Pkcs11KeyBackend
+{
+    /// <inheritdoc />
+    public ValueTask<WrappedKey> GenerateSecretAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken)
+    {
+        var lengthBytes = KeyTemplates.BytesFromBits(kind, lengthBits);
+        var wrapped = Execute("generate", idempotent: false, session =>
+        {
+            var f = _module.Factories.ObjectAttributeFactory;
+            var template = KeyTemplates.ForWrapping(f, kind, _wrapWithTrusted);
+            template.Add(f.Create(CKA.CKA_VALUE_LEN, (ulong)lengthBytes));
+            IObjectHandle key;
+            try
+            {
+                key = session.GenerateKey(_module.Factories.MechanismFactory.Create(KeyTemplates.GenerationMechanism(kind)), template);
+            }
+            finally
+            {
+                KeyTemplates.DisposeAll(template);
+            }
+            return WrapAndDestroy(session, key, kind, lengthBytes);
+        }, cancellationToken);
+        return ValueTask.FromResult(wrapped);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WrappedKey> WrapSecretAsync(SecretKeyKind kind, ReadOnlyMemory<byte> material, CancellationToken cancellationToken)
+    {
+        KeyTemplates.ValidateLength(kind, material.Length);
+        var wrapped = Execute("wrap", idempotent: false, session =>
+        {
+            var f = _module.Factories.ObjectAttributeFactory;
+            var template = KeyTemplates.ForWrapping(f, kind, _wrapWithTrusted);
+            // Pkcs11Interop copies the value into unmanaged memory of its own; our managed copy is zeroed here.
+            var value = material.ToArray();
+            IObjectHandle key;
+            try
+            {
+                template.Add(f.Create(CKA.CKA_VALUE, value));
+                key = session.CreateObject(template);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(value);
+                KeyTemplates.DisposeAll(template);
+            }
+            return WrapAndDestroy(session, key, kind, material.Length);
+        }, cancellationToken);
+        return ValueTask.FromResult(wrapped);
+    }
+
+    private WrappedKey WrapAndDestroy(ISession session, IObjectHandle key, SecretKeyKind kind, int lengthBytes)
+    {
+        try
+        {
+            var blob = session.WrapKey(_module.Factories.MechanismFactory.Create(_wrapMechanism), _kek, key);
+            return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes);
+        }
+        finally
+        {
+            DestroyQuietly(session, key);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.WrapAlgorithm != WrapAlgorithmName)
+        {
+            throw new KeyBackendException(KeyBackendError.NotSupported, $"Wrap algorithm '{key.WrapAlgorithm}' is not supported (only {WrapAlgorithmName}).");
+        }
+        KeyTemplates.ValidateLength(key.Kind, key.LengthBytes);
+        // RFC 5649: the output is a multiple of 8 bytes and at least 16, and at most 8 bytes longer than the key plus padding.
+        if (key.Blob is null || key.Blob.Length < 16 || key.Blob.Length % 8 != 0 || key.Blob.Length != ((key.LengthBytes + 7) / 8 * 8) + 8)
+        {
+            throw new KeyBackendException(KeyBackendError.CorruptBlob, "The wrapped key has an impossible length for its key length.");
+        }
+        var buffer = Execute("unwrap", idempotent: true, session =>
+        {
+            var kek = FindKekByLabel(session, key.KekId)
+                ?? throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The KEK {key.KekId} that wrapped this key is not on the token.");
+            var f = _module.Factories.ObjectAttributeFactory;
+            var template = KeyTemplates.ForReading(f, key.Kind);
+            IObjectHandle handle;
+            try
+            {
+                handle = session.UnwrapKey(_module.Factories.MechanismFactory.Create(_wrapMechanism), kek, key.Blob, template);
+            }
+            catch (Pkcs11Exception ex) when (Pkcs11Errors.IsBadBlob(ex.RV))
+            {
+                throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The wrapped key does not unwrap under {key.KekId} ({ex.RV}).", ex);
+            }
+            finally
+            {
+                KeyTemplates.DisposeAll(template);
+            }
+            try
+            {
+                return ReadValue(session, handle, key.LengthBytes);
+            }
+            finally
+            {
+                DestroyQuietly(session, handle);
+            }
+        }, cancellationToken);
+        return ValueTask.FromResult(buffer);
+    }
+
+    private static SensitiveBuffer ReadValue(ISession session, IObjectHandle handle, int expectedLength)
+    {
+        var attributes = session.GetAttributeValue(handle, [CKA.CKA_VALUE]);
+        byte[]? value = null;
+        try
+        {
+            value = attributes[0].GetValueAsByteArray();
+            // SoftHSM 2.6.1 returns an RFC 5649 unwrap with its padding still on (the value rounded up to 8 bytes);
+            // RFC 5649 §3 padding is zeros, so accept exactly that and cut it off.
+            if (value is not null && value.Length > expectedLength && value.Length == (expectedLength + 7) / 8 * 8
+                && !value.AsSpan(expectedLength).ContainsAnyExcept((byte)0))
+            {
+                return SensitiveBuffer.CopyOf(value.AsSpan(0, expectedLength));
+            }
+            if (value is null || value.Length != expectedLength)
+            {
+                throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The unwrapped key is {value?.Length} bytes long, not {expectedLength}.");
+            }
+            return SensitiveBuffer.CopyOf(value);
+        }
+        finally
+        {
+            if (value is not null) CryptographicOperations.ZeroMemory(value);
+            KeyTemplates.DisposeAll(attributes);
+        }
+    }
+
+    private static void DestroyQuietly(ISession session, IObjectHandle handle)
+    {
+        try
+        {
+            session.DestroyObject(handle);
+        }
+        catch (Pkcs11Exception)
+        {
+            // The session died with the object in it: session objects die with their session.
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<byte[]> GenerateRandomAsync(int length, CancellationToken cancellationToken)
+    {
+        if (length is < 0 or > 1 << 20)
+        {
+            throw new KeyBackendException(KeyBackendError.InvalidInput, $"Random length {length} is out of range (0 to 1 MiB).");
+        }
+        if (length == 0) return ValueTask.FromResult(Array.Empty<byte>());
+        return ValueTask.FromResult(Execute("random", idempotent: true, session => session.GenerateRandom(length), cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    {
+        if (_disposed) return ValueTask.FromResult(false);
+        try
+        {
+            RepairIfBroken();
+        }
+        catch (KeyBackendException)
+        {
+            return ValueTask.FromResult(false);
+        }
+        _module.Gate.EnterReadLock();
+        try
+        {
+            if (_module.Generation != _sessionGeneration) return ValueTask.FromResult(false);
+            bool healthy;
+            lock (_mainSessionLock)
+            {
+                var state = _mainSession.GetSessionInfo().State;
+                healthy = state is CKS.CKS_RW_USER_FUNCTIONS or CKS.CKS_RO_USER_FUNCTIONS;
+            }
+            if (!healthy) MarkBroken(CKR.CKR_USER_NOT_LOGGED_IN, alreadyReinitialized: false);
+            return ValueTask.FromResult(healthy);
+        }
+        catch (Pkcs11Exception ex)
+        {
+            MarkBroken(ex.RV, alreadyReinitialized: false);
+            return ValueTask.FromResult(false);
+        }
+        finally
+        {
+            _module.Gate.ExitReadLock();
+        }
+    }
+}

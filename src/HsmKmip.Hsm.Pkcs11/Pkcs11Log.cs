@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Hsm.Pkcs11;
+
+/// <summary>Log lines of the PKCS#11 backend (event ids 3000–3099). Never key material, never a PIN.</summary>
+internal static partial class Pkcs11Log
+{
+    [LoggerMessage(3000, LogLevel.Information, "PKCS#11 backend ready: module {Module}, token '{Token}', KEK {Kek}, wrap {WrapAlgorithm} (mechanism 0x{Mechanism:X}), trusted KEK {Trusted}, {PoolSize} pooled sessions")]
+    public static partial void Ready(ILogger logger, string module, string token, string kek, string wrapAlgorithm, ulong mechanism, bool trusted, int poolSize);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Created the KEK {Kek} on token '{Token}' (none was present)")]
+    public static partial void KekCreated(ILogger logger, string kek, string token);
+
+    [LoggerMessage(3002, LogLevel.Warning, "The KEK {Kek} is not CKA_TRUSTED (only the security officer can set it): generated keys are not marked CKA_WRAP_WITH_TRUSTED")]
+    public static partial void KekNotTrusted(ILogger logger, string kek);
+
+    [LoggerMessage(3003, LogLevel.Warning, "PKCS#11 {Operation} lost the token ({ReturnValue}); the backend repairs itself")]
+    public static partial void ConnectionLost(ILogger logger, string operation, string returnValue);
+
+    [LoggerMessage(3004, LogLevel.Information, "PKCS#11 backend repaired (library re-initialised: {Reinitialized}) in {ElapsedMs} ms")]
+    public static partial void Repaired(ILogger logger, bool reinitialized, long elapsedMs);
+
+    [LoggerMessage(3005, LogLevel.Error, "PKCS#11 backend repair failed ({Reason})")]
+    public static partial void RepairFailed(ILogger logger, string reason);
+
+    [LoggerMessage(3006, LogLevel.Warning, "A pooled PKCS#11 session failed validation after {ReturnValue} and was closed")]
+    public static partial void SessionDiscarded(ILogger logger, string returnValue);
+
+    [LoggerMessage(3007, LogLevel.Warning, "PKCS#11 {Operation} failed: {ReturnValue}")]
+    public static partial void OperationFailed(ILogger logger, string operation, string returnValue);
+
+    [LoggerMessage(3008, LogLevel.Information, "Initialised the embedded SoftHSM token '{Token}' in {Directory}")]
+    public static partial void EmbeddedTokenCreated(ILogger logger, string token, string directory);
+}

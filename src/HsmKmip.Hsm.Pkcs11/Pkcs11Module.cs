@@ -1,0 +1,78 @@
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+
+namespace HsmKmip.Hsm.Pkcs11;
+
+/// <summary>
+/// One loaded PKCS#11 module per process and path. PKCS#11 state (initialisation, login, session objects) is
+/// per process, and Pkcs11Interop's library Dispose calls C_Finalize, so every backend on the same module shares
+/// this instance (reference counted) and its gate: calls enter the read side, anything that resets sessions or
+/// the library takes the write side so no thread is inside the module meanwhile (PLATFORM-NOTES: crashes).
+/// </summary>
+internal sealed class Pkcs11Module
+{
+    private static readonly Dictionary<string, Pkcs11Module> s_modules = new(StringComparer.Ordinal);
+    private static readonly Lock s_registry = new();
+
+    private int _references;
+
+    private Pkcs11Module(string path, Pkcs11InteropFactories factories, IPkcs11Library library)
+    {
+        Path = path;
+        Factories = factories;
+        Library = library;
+    }
+
+    public string Path { get; }
+
+    public Pkcs11InteropFactories Factories { get; }
+
+    public IPkcs11Library Library { get; }
+
+    /// <summary>Readers: any call into the module. Writer: session reset, C_Finalize/C_Initialize.</summary>
+    public ReaderWriterLockSlim Gate { get; } = new(LockRecursionPolicy.NoRecursion);
+
+    /// <summary>
+    /// Would be bumped by a library re-initialisation (every older handle dead). Re-initialising is not implemented:
+    /// C_Finalize through a second Pkcs11Interop low-level handle segfaulted in SoftHSM 2.6.1 here, and the
+    /// high-level library only finalises when it unloads. Stays 0 until that is solved.
+    /// </summary>
+    public int Generation { get; private set; }
+
+    /// <summary>Loads (or shares) the module at <paramref name="path"/>, initialised with CKF_OS_LOCKING_OK.</summary>
+    public static Pkcs11Module Acquire(string path)
+    {
+        Pkcs11Native.InstallLibdlResolver();
+        lock (s_registry)
+        {
+            if (!s_modules.TryGetValue(path, out var module))
+            {
+                var factories = new Pkcs11InteropFactories();
+                var library = factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, path, AppType.MultiThreaded);
+                module = new Pkcs11Module(path, factories, library);
+                s_modules.Add(path, module);
+            }
+            module._references++;
+            return module;
+        }
+    }
+
+    /// <summary>Drops one reference; the last one finalises and unloads the module.</summary>
+    public void Release()
+    {
+        lock (s_registry)
+        {
+            if (--_references > 0) return;
+            s_modules.Remove(Path);
+        }
+        Gate.EnterWriteLock();
+        try
+        {
+            Library.Dispose();
+        }
+        finally
+        {
+            Gate.ExitWriteLock();
+        }
+    }
+}
