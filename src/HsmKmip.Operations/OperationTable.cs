@@ -40,9 +40,11 @@ public sealed class OperationTable
                 new(Operation.GetAttributeList, false, new GetAttributeListHandler(objects)),
                 new(Operation.Activate, true, new ActivateHandler(objects)),
                 new(Operation.Destroy, true, new DestroyHandler(objects)),
+                new(Operation.Register, true, new RegisterHandler(objects)),
+                new(Operation.Revoke, true, new RevokeHandler(objects)),
             ]);
         }
-        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.SymmetricKey, ObjectType.SecretData] };
+        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.SymmetricKey, ObjectType.SecretData, ObjectType.OpaqueObject] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));
         return table;
     }

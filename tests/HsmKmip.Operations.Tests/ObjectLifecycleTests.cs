@@ -148,4 +148,52 @@ public sealed class ObjectLifecycleTests
         Assert.Equal(ResultReason.InvalidField, Reason(serverOnly));
         Assert.Empty(_store.All);
     }
+
+    private static TtlvElement RegisterSecret(byte[] material) => Item(Operation.Register,
+        TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SecretData),
+        TtlvElement.Structure(Tag.TemplateAttribute, Attr("Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, 0))),
+        TtlvElement.Structure(Tag.SecretData,
+            TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Seed),
+            TtlvElement.Structure(Tag.KeyBlock,
+                TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Opaque),
+                TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, material)))));
+
+    [Fact]
+    public async Task Libmongocrypt_register_activate_get_returns_the_96_bytes()
+    {
+        var material = System.Security.Cryptography.RandomNumberGenerator.GetBytes(96);
+        var register = (await Send("mongod", KmipVersion.V1_0, RegisterSecret(material)))[0];
+        Assert.Equal(ResultStatus.Success, Status(register));
+        Assert.Equal([Tag.UniqueIdentifier], register.Find(Tag.ResponsePayload)!.Children.Select(c => c.Tag.Value));
+        var uid = UidOf(register);
+        Assert.Equal(uid, UidOf((await Send("mongod", KmipVersion.V1_0, Item(Operation.Activate, Uid(uid))))[0]));
+        var get = (await Send("mongod", KmipVersion.V1_0, Item(Operation.Get, Uid(uid))))[0].Find(Tag.ResponsePayload)!;
+        var secret = get.Find(Tag.SecretData)!;
+        Assert.Equal((uint)SecretDataType.Seed, secret.Find(Tag.SecretDataType)!.AsEnum());
+        Assert.Equal(material, secret.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().ToArray());
+    }
+
+    [Fact]
+    public async Task Revoke_then_destroy_as_keyring_erase_does()
+    {
+        var uid = UidOf((await Send("mysql", KmipVersion.V1_1, CreateAes(), Item(Operation.Activate)))[0]);
+        var revocation = TtlvElement.Structure(Tag.RevocationReason, TtlvElement.Enumeration(Tag.RevocationReasonCode, (uint)RevocationReasonCode.CessationOfOperation));
+        Assert.Equal(ResultStatus.Success, Status((await Send("mysql", KmipVersion.V1_1, Item(Operation.Revoke, Uid(uid), revocation)))[0]));
+        Assert.Equal((uint)State.Deactivated, Assert.Single(_store.All).State);
+        Assert.Equal(ResultStatus.Success, Status((await Send("mysql", KmipVersion.V1_1, Item(Operation.Destroy, Uid(uid))))[0]));
+        Assert.Equal((uint)State.Destroyed, Assert.Single(_store.All).State);
+    }
+
+    [Fact]
+    public async Task Compromise_makes_compromised_then_destroyed_compromised()
+    {
+        var uid = UidOf((await Send("c", KmipVersion.V1_4, CreateAes()))[0]);
+        var revocation = TtlvElement.Structure(Tag.RevocationReason, TtlvElement.Enumeration(Tag.RevocationReasonCode, (uint)RevocationReasonCode.KeyCompromise));
+        Assert.Equal(ResultStatus.Success, Status((await Send("c", KmipVersion.V1_4, Item(Operation.Revoke, Uid(uid), revocation, TtlvElement.DateTimeSeconds(Tag.CompromiseOccurrenceDate, 6))))[0]));
+        Assert.Equal((uint)State.Compromised, Assert.Single(_store.All).State);
+        Assert.Equal(ResultStatus.Success, Status((await Send("c", KmipVersion.V1_4, Item(Operation.Destroy, Uid(uid))))[0]));
+        Assert.Equal((uint)State.DestroyedCompromised, Assert.Single(_store.All).State);
+        var dates = (await Send("c", KmipVersion.V1_4, Item(Operation.GetAttributes, Uid(uid), TtlvElement.Text(Tag.AttributeName, "Compromise Occurrence Date"))))[0];
+        Assert.Equal(6, dates.Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!.AsDateTime().ToUnixTimeSeconds());
+    }
 }

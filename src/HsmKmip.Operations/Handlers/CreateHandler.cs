@@ -28,10 +28,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
         var typeElement = payload?.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Create needs an Object Type.");
         var objectType = (ObjectType)Lenient.Enumeration(typeElement, "Object Type");
         var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
-        foreach (var a in attributes)
-        {
-            if (ServerOnly.Contains(a.Name)) throw KmipException.InvalidField($"The server sets '{a.Name}'; a client may not.");
-        }
+        RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == "Object Type");
 
         var (kind, bits) = objectType switch
@@ -52,10 +49,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
         }
         var now = objects.Now;
         var uid = Guid.NewGuid().ToString();
-        attributes.Add(new KmipAttribute("Unique Identifier", 0, TtlvElement.Text(Tag.AttributeValue, uid)));
-        attributes.Add(new KmipAttribute("Object Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)objectType)));
-        attributes.Add(new KmipAttribute("Initial Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now)));
-        attributes.Add(new KmipAttribute("Last Change Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now)));
+        attributes.AddRange(ServerAttributes(uid, objectType, now));
         if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))
         {
             attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, bits)));
@@ -80,6 +74,24 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
             TtlvElement.Enumeration(Tag.ObjectType, (uint)objectType),
             TtlvElement.Text(Tag.UniqueIdentifier, uid));
     }
+
+    /// <summary>Refuses attributes only the server may set.</summary>
+    internal static void RejectServerOnly(IEnumerable<KmipAttribute> attributes)
+    {
+        foreach (var a in attributes)
+        {
+            if (ServerOnly.Contains(a.Name)) throw KmipException.InvalidField($"The server sets '{a.Name}'; a client may not.");
+        }
+    }
+
+    /// <summary>The attributes the server maintains from birth.</summary>
+    internal static IEnumerable<KmipAttribute> ServerAttributes(string uid, ObjectType objectType, DateTimeOffset now) =>
+    [
+        new("Unique Identifier", 0, TtlvElement.Text(Tag.AttributeValue, uid)),
+        new("Object Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)objectType)),
+        new("Initial Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now)),
+        new("Last Change Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now)),
+    ];
 
     private static (SecretKeyKind, int) SymmetricKind(List<KmipAttribute> attributes)
     {

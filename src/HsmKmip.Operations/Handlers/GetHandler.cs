@@ -36,6 +36,9 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
         {
             ObjectType.SymmetricKey => SymmetricKey(view, requested, context.SensitiveCopy(material.Span)),
             ObjectType.SecretData => SecretData(view, requested, context.SensitiveCopy(material.Span)),
+            ObjectType.OpaqueObject => TtlvElement.Structure(Tag.OpaqueObject,
+                TtlvDecoder.Decode(view.Stored.PublicMaterial ?? throw new KmipException(ResultReason.GeneralFailure, "Opaque Object lacks its type.")),
+                TtlvElement.BytesOwned(Tag.OpaqueDataValue, context.SensitiveCopy(material.Span))),
             _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Get of {view.ObjectType} objects is not supported yet."),
         };
         context.IdPlaceholder = uid;
