@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using HsmKmip.Core.Store;
+using LiteDB;
+
+namespace HsmKmip.Store.LiteDb;
+
+// Durability. LiteDB 5.0.20's Commit() hands the transaction's pages to a background queue and returns before
+// they are written (DiskWriterQueue; it fsyncs only when the queue drains), so an acknowledged commit can die with
+// the process. Checkpoint() is the only public call that waits for that queue: it then copies the committed pages
+// into the data file, fsyncs it (FileStream.Flush(true)) and truncates the -log.db. So one write group is:
+// one transaction → Commit → Checkpoint → answer every waiter. The checkpoint also empties the -log.db, which
+// Destroy needs anyway. Its cost is paid once per group, not per write, so concurrent writers share it.
+// LiteDB does not fsync that truncation, and it restarts transaction ids at 1 after every checkpoint: a stale log
+// surviving a power cut could be replayed over newer pages. So the (now empty) log is fsynced too, through a
+// handle of our own (fsync is per file on Linux, not per descriptor).
+public sealed partial class LiteDbObjectStore
+{
+    private enum WriteKind
+    {
+        Insert,
+        Update,
+    }
+
+    private sealed class PendingWrite(WriteKind kind, StoredObject obj, CancellationToken cancellationToken)
+    {
+        public WriteKind Kind { get; } = kind;
+
+        public StoredObject Object { get; } = obj;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<StoredObject> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public StoredObject? Result { get; set; }
+
+        public ObjectStoreException? Error { get; set; }
+
+        public bool Shredded { get; set; }
+    }
+
+    private ValueTask<StoredObject> Enqueue(PendingWrite write)
+    {
+        if (write.CancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<StoredObject>(write.CancellationToken);
+        try
+        {
+            _queue.Add(write);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            throw new ObjectDisposedException(nameof(LiteDbObjectStore), "The store is closed.");
+        }
+        return new ValueTask<StoredObject>(write.Done.Task);
+    }
+
+    /// <summary>The writer thread. LiteDB binds an explicit transaction to its thread, hence a thread and not a task.</summary>
+    private void WriterLoop()
+    {
+        var batch = new List<PendingWrite>(_maxBatch);
+        try
+        {
+            foreach (var first in _queue.GetConsumingEnumerable())
+            {
+                batch.Clear();
+                batch.Add(first);
+                while (batch.Count < _maxBatch && _queue.TryTake(out var more)) batch.Add(more);
+                // A caller that gave up before its write was picked up gets no write; once picked up, it completes.
+                batch.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Done.TrySetCanceled(w.CancellationToken));
+                if (batch.Count > 0) WriteGroup(batch);
+            }
+        }
+        finally
+        {
+            _writerDone.TrySetResult();
+        }
+    }
+
+    private void WriteGroup(List<PendingWrite> batch)
+    {
+        var clock = Stopwatch.StartNew();
+        var sequence = _lastSequence;
+        try
+        {
+            _db.BeginTrans();
+            foreach (var write in batch) Apply(write, ref sequence);
+        }
+        catch (Exception e)
+        {
+            Rollback();
+            if (batch.Count > 1)
+            {
+                // One write broke the transaction (a LiteDB limit, a damaged page): isolate it.
+                Log.BatchSplit(_logger, e, batch[0].Object.UniqueIdentifier);
+                foreach (var write in batch) WriteGroup([write]);
+                return;
+            }
+            Fail(batch, e);
+            return;
+        }
+
+        try
+        {
+            _db.Commit();
+            _db.Checkpoint();
+            _logSync.Flush(flushToDisk: true);
+        }
+        catch (Exception e)
+        {
+            Rollback();
+            Fail(batch, e);
+            return;
+        }
+
+        _lastSequence = sequence;
+        foreach (var write in batch)
+        {
+            if (write.Shredded) Log.Shredded(_logger, write.Object.UniqueIdentifier);
+            if (write.Error is { } error) write.Done.TrySetException(error);
+            else write.Done.TrySetResult(write.Result!);
+        }
+        Log.BatchWritten(_logger, batch.Count, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Applies one write inside the open transaction. Refusals (exists, missing, conflict) change nothing.</summary>
+    private void Apply(PendingWrite write, ref long sequence)
+    {
+        var obj = write.Object;
+        var existing = _objects.FindById(obj.UniqueIdentifier);
+        if (write.Kind == WriteKind.Insert)
+        {
+            if (existing is not null)
+            {
+                write.Error = new ObjectStoreException(ObjectStoreError.AlreadyExists, $"An object with identifier {obj.UniqueIdentifier} exists.");
+                return;
+            }
+            var inserted = obj with { Version = 1 };
+            _objects.Insert(DocumentMapper.ToDocument(inserted, ++sequence));
+            write.Result = inserted;
+            return;
+        }
+
+        if (existing is null)
+        {
+            write.Error = new ObjectStoreException(ObjectStoreError.NotFound, $"No object has identifier {obj.UniqueIdentifier}.");
+            return;
+        }
+        var stored = existing[DocumentMapper.Version].AsInt64;
+        if (stored != obj.Version)
+        {
+            write.Error = new ObjectStoreException(
+                ObjectStoreError.Conflict,
+                $"Object {obj.UniqueIdentifier} changed meanwhile (version {stored}, the update was based on {obj.Version}).");
+            return;
+        }
+
+        var oldBlob = DocumentMapper.BlobOf(existing);
+        if (oldBlob is not null && (obj.WrappedSecret is null || !oldBlob.AsSpan().SequenceEqual(obj.WrappedSecret.Blob)))
+        {
+            // Crypto-shredding: overwrite the old blob with zeros where it lies (same size, so LiteDB rewrites the
+            // same bytes in the same page) before the real update may move or shrink the document. The checkpoint
+            // after this group then leaves no copy in the data file nor in the -log.db.
+            _objects.Update(DocumentMapper.WithZeroedBlob(existing));
+            write.Shredded = true;
+        }
+        var updated = obj with { Version = stored + 1 };
+        _objects.Update(DocumentMapper.ToDocument(updated, existing[DocumentMapper.Sequence].AsInt64));
+        write.Result = updated;
+    }
+
+    private void Rollback()
+    {
+        try
+        {
+            _db.Rollback();
+        }
+        catch (LiteException)
+        {
+            // Nothing to roll back, or the engine is gone: the waiters are told below either way.
+        }
+    }
+
+    private void Fail(List<PendingWrite> batch, Exception e)
+    {
+        Log.BatchFailed(_logger, e, batch.Count, _path);
+        var error = StoreFiles.Unavailable($"Writing to the store failed: {e.Message}", e);
+        foreach (var write in batch) write.Done.TrySetException(error);
+    }
+}

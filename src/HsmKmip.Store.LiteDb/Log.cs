@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Store.LiteDb;
+
+/// <summary>Every log line of the LiteDB store. Event ids 4000–4099. Never logs blobs, attribute values or public material.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(4000, LogLevel.Information, "Opened object store {Path} (schema {SchemaVersion})")]
+    public static partial void Opened(ILogger logger, string path, int schemaVersion);
+
+    [LoggerMessage(4001, LogLevel.Information, "Created object store {Path}")]
+    public static partial void Created(ILogger logger, string path);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Upgraded object store {Path} from schema {From} to {To}")]
+    public static partial void Upgraded(ILogger logger, string path, int from, int to);
+
+    [LoggerMessage(4003, LogLevel.Error, "Durable write of {Count} changes to {Path} failed; every waiter gets Unavailable")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, int count, string path);
+
+    [LoggerMessage(4004, LogLevel.Debug, "Wrote {Count} changes durably in {Milliseconds} ms")]
+    public static partial void BatchWritten(ILogger logger, int count, double milliseconds);
+
+    [LoggerMessage(4005, LogLevel.Warning, "A change to {UniqueIdentifier} failed inside a group; the group is retried one change at a time")]
+    public static partial void BatchSplit(ILogger logger, Exception exception, string uniqueIdentifier);
+
+    [LoggerMessage(4006, LogLevel.Information, "Crypto-shredded the wrapped secret of {UniqueIdentifier}")]
+    public static partial void Shredded(ILogger logger, string uniqueIdentifier);
+
+    [LoggerMessage(4007, LogLevel.Information, "Closed object store {Path}")]
+    public static partial void Closed(ILogger logger, string path);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Refused to open object store {Path}: {Reason}")]
+    public static partial void Refused(ILogger logger, string path, string reason);
+}

@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using HsmKmip.Core.Store;
+using HsmKmip.Store.LiteDb;
+using HsmKmip.Store.LiteDb.CrashWriter;
+
+// crash-writer write <path> [tasks]   insert (and destroy every 4th) from N tasks until killed; one stdout line per acknowledgement:
+//                                     "ACK <id> <blob hex>" once InsertAsync returned, "DESTROYED <id>" once the destroying UpdateAsync returned.
+// crash-writer open <path>            open the store, print "OPENED", hold it until stdin closes; "REFUSED <message>" and exit 3 when refused.
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: crash-writer write|open <path> [tasks]");
+    return 2;
+}
+
+var path = args[1];
+LiteDbObjectStore store;
+try
+{
+    store = new LiteDbObjectStore(new LiteDbStoreOptions { Path = path });
+}
+catch (ObjectStoreException e)
+{
+    Console.Out.WriteLine("REFUSED " + e.Message);
+    return 3;
+}
+
+if (args[0] == "open")
+{
+    Console.Out.WriteLine("OPENED");
+    await Console.In.ReadToEndAsync();
+    await store.DisposeAsync();
+    return 0;
+}
+
+var tasks = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 8;
+var output = Console.Out;
+var running = Enumerable.Range(0, tasks).Select(worker => Task.Run(async () =>
+{
+    for (var n = 0; ; n++)
+    {
+        var id = Guid.NewGuid().ToString();
+        var blob = RandomNumberGenerator.GetBytes(40);
+        var inserted = await store.InsertAsync(CrashObjects.Create(id, blob), CancellationToken.None);
+        lock (output) output.WriteLine($"ACK {id} {Convert.ToHexString(blob)}");
+        if ((n + worker) % 4 == 0)
+        {
+            await store.UpdateAsync(CrashObjects.Destroy(inserted), CancellationToken.None);
+            lock (output) output.WriteLine($"DESTROYED {id}");
+        }
+    }
+})).ToArray();
+await Task.WhenAll(running);
+return 0;
