@@ -42,6 +42,7 @@ public sealed class OperationTable
                 new(Operation.Destroy, true, new DestroyHandler(objects)),
                 new(Operation.Register, true, new RegisterHandler(objects)),
                 new(Operation.Revoke, true, new RevokeHandler(objects)),
+                new(Operation.Locate, false, new LocateHandler(objects)),
             ]);
         }
         var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.SymmetricKey, ObjectType.SecretData, ObjectType.OpaqueObject] };

@@ -1,5 +1,6 @@
 using HsmKmip.Core;
 using HsmKmip.Operations;
+using HsmKmip.Operations.Objects;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Ttlv;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ public static class Composition
     {
         var options = services.GetRequiredService<ServerOptions>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        var table = OperationTable.CreateDefault(ServerIdentity.Default);
+        var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>());
         var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>());
         return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System);
     }

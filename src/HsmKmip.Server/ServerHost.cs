@@ -40,6 +40,7 @@ public static partial class ServerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownDrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(tls);
+        Custody.Register(builder.Services, options);
         builder.Services.AddSingleton<IKmipMessageHandler>(handlerFactory);
         builder.Services.AddSingleton<KmipListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());

@@ -59,11 +59,31 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
         Assert.True(result.GetProperty("ok").GetBoolean());
     }
 
-    [Fact]
-    public async Task An_operation_not_yet_implemented_fails_cleanly_with_its_reason()
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("1.2")]
+    [InlineData("1.4")]
+    [InlineData("2.0")]
+    public async Task Create_get_activate_get_attributes_destroy(string version)
     {
-        var result = await RunAsync("1.2", "destroy", false, "--uid", "1");
-        Assert.Equal("OPERATION_NOT_SUPPORTED", result.GetProperty("result_reason").GetString());
+        var created = (await RunAsync(version, "create", "--length", "256")).GetProperty("result");
+        var uid = created.GetProperty("uid").GetString()!;
+        var got = (await RunAsync(version, "get", "--uid", uid)).GetProperty("result");
+        Assert.Equal("AES", got.GetProperty("cryptographic_algorithm").GetString());
+        Assert.Equal(256, got.GetProperty("cryptographic_length").GetInt32());
+        Assert.Equal("RAW", got.GetProperty("key_format_type").GetString());
+        await RunAsync(version, "activate", "--uid", uid);
+        var state = (await RunAsync(version, "get-attributes", "--uid", uid, "--names", "State")).GetProperty("result");
+        Assert.Contains("ACTIVE", state.ToString(), StringComparison.Ordinal);
+        var refused = await RunAsync(version, "destroy", false, "--uid", uid);
+        Assert.Equal(version.StartsWith('2') ? "WRONG_KEY_LIFECYCLE_STATE" : "PERMISSION_DENIED", refused.GetProperty("result_reason").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_identifier_is_item_not_found()
+    {
+        var result = await RunAsync("1.2", "get", false, "--uid", "no-such-object");
+        Assert.Equal("ITEM_NOT_FOUND", result.GetProperty("result_reason").GetString());
     }
 
     private async Task<JsonElement> RunAsync(string version, string op, params string[] extra) => await RunAsync(version, op, true, extra);

@@ -43,6 +43,14 @@ public sealed class TestServer : IAsyncDisposable
 
     public string ClientDirectory => Pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);
 
+    private static readonly string SharedTokenDir = Path.Combine(Path.GetTempPath(), $"hsmkmip-test-softhsm-{Environment.ProcessId}");
+    private const string SharedTokenLabel = "hsmkmip-test";
+    private static readonly Lazy<bool> SharedToken = new(() =>
+    {
+        Hsm.Pkcs11.SoftHsmToken.EnsureEmbeddedToken(SharedTokenDir, SharedTokenLabel);
+        return true;
+    });
+
     public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? customize = null)
     {
         var stateDir = Path.Combine(Path.GetTempPath(), "hsmkmip-test-" + Guid.NewGuid().ToString("N")[..12]);
@@ -52,9 +60,14 @@ public sealed class TestServer : IAsyncDisposable
             StateDir = stateDir,
             LogLevel = "Debug",
             HandshakeTimeout = TimeSpan.FromSeconds(3),
+            StorePath = Path.Combine(stateDir, "hsmkmip.db"),
+            // SoftHSM reads its configuration once per process: every in-process server gets its own token in one folder.
+            EmbeddedTokenDir = SharedTokenDir,
+            EmbeddedTokenLabel = SharedTokenLabel,
             ShutdownDrainTimeout = TimeSpan.FromSeconds(2),
         };
         options = customize?.Invoke(options) ?? options;
+        _ = SharedToken.Value; // made once, before servers start in parallel
         var lines = new ConcurrentQueue<string>();
         var host = ServerHost.Build(options, Composition.CreateMessageHandler, logging => logging.AddProvider(new CaptureProvider(lines)));
         await host.StartAsync();

@@ -74,6 +74,18 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
         }
     }
 
+    public async ValueTask<IReadOnlyList<string>> LocateAsync(ObjectQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.LocateAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreException e)
+        {
+            throw FailureMapping.ToKmip(e);
+        }
+    }
+
     /// <summary>Writes <paramref name="attributes"/> and <paramref name="state"/> back, refreshing Last Change Date.</summary>
     public async ValueTask<StoredObject> SaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, Func<StoredObject, StoredObject>? change, CancellationToken cancellationToken)
     {

@@ -53,6 +53,16 @@ internal static class ServeCommand
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"hsmkmip: {e.Message}").ConfigureAwait(false);
                 return 2;
             }
+            catch (Core.Keys.KeyBackendException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"hsmkmip: HSM: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+            catch (Core.Store.ObjectStoreException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"hsmkmip: store: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
         });
         return command;
     }

@@ -50,6 +50,26 @@ public sealed record ServerOptions
     /// <summary>PEM bundle of the CAs whose client certificates are accepted; null means the development CA.</summary>
     public string? ClientCa { get; init; }
 
+    /// <summary>PKCS#11 module path; null means the embedded SoftHSM2 token in the state folder.</summary>
+    public string? Pkcs11Module { get; init; }
+
+    public string? TokenLabel { get; init; }
+
+    /// <summary>File with the user PIN; null with a module means the systemd credential.</summary>
+    public string? PinFile { get; init; }
+
+    /// <summary>
+    /// Folder of the embedded SoftHSM2 token (config, tokens, PIN files) when no module is configured; null means
+    /// "softhsm" in the state folder. SoftHSM reads its config once per process, so in-process test servers share one.
+    /// </summary>
+    public string? EmbeddedTokenDir { get; init; }
+
+    /// <summary>Label of the embedded token.</summary>
+    public string EmbeddedTokenLabel { get; init; } = "hsmkmip";
+
+    /// <summary>The LiteDB store file.</summary>
+    public string StorePath { get; init; } = "";
+
     public string LogLevel { get; init; } = "Information";
 
     public ClientIdentitySource ClientIdentity { get; init; } = ClientIdentitySource.CommonName;

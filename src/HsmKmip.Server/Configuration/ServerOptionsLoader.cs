@@ -75,8 +75,31 @@ public static class ServerOptionsLoader
             if (path is not null && !File.Exists(path)) throw new ConfigurationException($"File {path} does not exist.");
         }
 
+        var module = FullPathOrNull(One(SettingDefinitions.Pkcs11Module));
+        var tokenLabel = One(SettingDefinitions.TokenLabel);
+        var pinFile = FullPathOrNull(One(SettingDefinitions.PinFile));
+        if (module is not null)
+        {
+            if (!File.Exists(module)) throw new ConfigurationException($"PKCS#11 module {module} does not exist; install the HSM vendor's client library or fix --pkcs11-module.");
+            if (string.IsNullOrWhiteSpace(tokenLabel)) throw new ConfigurationException("With --pkcs11-module, give --token-label too: the label of the token that holds the key-encryption key.");
+            var credential = environment.GetValueOrDefault("CREDENTIALS_DIRECTORY") is { Length: > 0 } dir ? Path.Combine(dir, "pkcs11-pin") : null;
+            if (pinFile is null && (credential is null || !File.Exists(credential)))
+            {
+                throw new ConfigurationException("With --pkcs11-module, give --pin-file (a file holding the user PIN) or a systemd credential named pkcs11-pin.");
+            }
+            if (pinFile is not null && !File.Exists(pinFile)) throw new ConfigurationException($"PIN file {pinFile} does not exist.");
+        }
+        else if (tokenLabel is not null || pinFile is not null)
+        {
+            throw new ConfigurationException("--token-label and --pin-file go with --pkcs11-module; without a module the embedded SoftHSM2 token is used.");
+        }
+
         return new ServerOptions
         {
+            Pkcs11Module = module,
+            TokenLabel = tokenLabel,
+            PinFile = pinFile,
+            StorePath = FullPathOrNull(One(SettingDefinitions.Store)) ?? Path.Combine(stateDir, "hsmkmip.db"),
             Listen = listen,
             StateDir = stateDir,
             TlsCert = tlsCert,

@@ -29,6 +29,18 @@ public static class SettingDefinitions
     public static readonly SettingDefinition ClientCa = new("ClientCa", "--client-ca",
         "PEM bundle of the CAs whose client certificates are accepted (several allowed). Default: the development CA.");
 
+    public static readonly SettingDefinition Pkcs11Module = new("Pkcs11Module", "--pkcs11-module",
+        "PKCS#11 module of the HSM (e.g. /usr/lib/softhsm/libsofthsm2.so, a Luna, nShield or CloudHSM library). Default: an embedded SoftHSM2 token made in the state folder.");
+
+    public static readonly SettingDefinition TokenLabel = new("TokenLabel", "--token-label",
+        "Label of the token holding the key-encryption key (required with --pkcs11-module).");
+
+    public static readonly SettingDefinition PinFile = new("PinFile", "--pin-file",
+        "File holding the token's user PIN (mode 0600). Default with --pkcs11-module: the systemd credential pkcs11-pin ($CREDENTIALS_DIRECTORY/pkcs11-pin). The PIN is never accepted on the command line.");
+
+    public static readonly SettingDefinition Store = new("Store", "--store",
+        "The object store file (LiteDB; metadata and HSM-wrapped blobs only). Default: hsmkmip.db in the state folder.");
+
     public static readonly SettingDefinition LogLevel = new("LogLevel", "--log-level",
         "Trace, Debug, Information, Warning, Error or Critical. Default Information.");
 
@@ -56,7 +68,7 @@ public static class SettingDefinitions
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
-        Listen, StateDir, TlsCert, TlsKey, ClientCa, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
+        Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
         HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize,
     ];
 }

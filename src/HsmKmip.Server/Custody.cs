@@ -1,0 +1,29 @@
+using HsmKmip.Core.Keys;
+using HsmKmip.Core.Store;
+using HsmKmip.Hsm.Pkcs11;
+using HsmKmip.Operations.Objects;
+using HsmKmip.Server.Configuration;
+using HsmKmip.Store.LiteDb;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Server;
+
+/// <summary>Opens the two adapters — the PKCS#11 token and the LiteDB store — and registers them for the operations layer.</summary>
+internal static class Custody
+{
+    public static void Register(IServiceCollection services, ServerOptions options)
+    {
+        services.AddSingleton<IKeyBackend>(sp =>
+        {
+            var loggers = sp.GetRequiredService<ILoggerFactory>();
+            var pkcs11 = options.Pkcs11Module is null
+                ? SoftHsmToken.EnsureEmbeddedToken(options.EmbeddedTokenDir ?? Path.Combine(options.StateDir, "softhsm"), options.EmbeddedTokenLabel, logger: loggers.CreateLogger("HsmKmip.Hsm.Pkcs11.SoftHsmToken"))
+                : new Pkcs11Options { ModulePath = options.Pkcs11Module, TokenLabel = options.TokenLabel, PinFile = options.PinFile };
+            return Pkcs11KeyBackend.Open(pkcs11, loggers.CreateLogger<Pkcs11KeyBackend>());
+        });
+        services.AddSingleton<IObjectStore>(sp =>
+            new LiteDbObjectStore(new LiteDbStoreOptions { Path = options.StorePath }, sp.GetRequiredService<ILoggerFactory>().CreateLogger<LiteDbObjectStore>()));
+        services.AddSingleton(sp => new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System));
+    }
+}

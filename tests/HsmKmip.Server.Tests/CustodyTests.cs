@@ -1,0 +1,125 @@
+using System.Text;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+using Xunit;
+using static HsmKmip.Server.Tests.KmipTestClient;
+
+namespace HsmKmip.Server.Tests;
+
+/// <summary>Key custody through the whole daemon: a real SoftHSM2 token, a real LiteDB file, real TLS.</summary>
+public sealed class CustodyTests : IClassFixture<ServerFixture>
+{
+    private readonly ServerFixture _fixture;
+
+    public CustodyTests(ServerFixture fixture) => _fixture = fixture;
+
+    private TestServer Server => _fixture.Server;
+
+    private static TtlvElement Attr(string name, TtlvElement value) => TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
+
+    [Fact]
+    public async Task No_key_material_reaches_the_store_files_or_the_logs()
+    {
+        await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
+        var keys = new List<byte[]>();
+        for (int i = 0; i < 10; i++)
+        {
+            var create = Item(Operation.Create, TtlvElement.Structure(Tag.RequestPayload,
+                TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
+                TtlvElement.Structure(Tag.TemplateAttribute,
+                    Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
+                    Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256)))));
+            var response = await RoundTripAsync(tls, Request(KmipVersion.V1_2, create, Item(Operation.Get)));
+            Assert.All(response.Items(), item => Assert.Equal(ResultStatus.Success, item.Status()));
+            keys.Add(response.Items()[1].Find(Tag.ResponsePayload)!.Find(Tag.SymmetricKey)!.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().ToArray());
+        }
+        var registered = System.Security.Cryptography.RandomNumberGenerator.GetBytes(96);
+        var register = Item(Operation.Register, TtlvElement.Structure(Tag.RequestPayload,
+            TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SecretData),
+            TtlvElement.Structure(Tag.SecretData, TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Seed),
+                TtlvElement.Structure(Tag.KeyBlock, TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Opaque),
+                    TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, registered))))));
+        Assert.Equal(ResultStatus.Success, (await RoundTripAsync(tls, Request(KmipVersion.V1_0, register))).Items()[0].Status());
+        keys.Add(registered);
+
+        // The .lock file is held exclusively by the store and never holds data.
+        var files = Directory.EnumerateFiles(Server.StateDir, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)).ToArray();
+        Assert.Contains(files, f => f.EndsWith("hsmkmip.db", StringComparison.Ordinal));
+        foreach (var file in files)
+        {
+            byte[] bytes;
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (var memory = new MemoryStream())
+            {
+                stream.CopyTo(memory);
+                bytes = memory.ToArray();
+            }
+            foreach (var key in keys)
+            {
+                Assert.True(bytes.AsSpan().IndexOf(key) < 0, $"key material found in {file}");
+                Assert.True(bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(Convert.ToHexString(key))) < 0, $"hex key material found in {file}");
+            }
+        }
+        var log = string.Join('\n', Server.LogLines);
+        foreach (var key in keys)
+        {
+            Assert.DoesNotContain(Convert.ToHexString(key), log, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Convert.ToBase64String(key), log, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Query_now_lists_the_lifecycle_operations_and_object_types()
+    {
+        await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
+        var payload = TtlvElement.Structure(Tag.RequestPayload,
+            TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryOperations),
+            TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryObjects));
+        var body = (await RoundTripAsync(tls, Request(KmipVersion.V1_4, Item(Operation.Query, payload)))).Items()[0].Find(Tag.ResponsePayload)!;
+        var operations = body.FindAll(Tag.Operation).Select(o => (Operation)o.AsEnum()).ToHashSet();
+        Assert.Superset(new HashSet<Operation> { Operation.Create, Operation.Register, Operation.Get, Operation.GetAttributes, Operation.Activate, Operation.Revoke, Operation.Destroy, Operation.Locate }, operations);
+        Assert.Contains(ObjectType.SymmetricKey, body.FindAll(Tag.ObjectType).Select(o => (ObjectType)o.AsEnum()));
+    }
+
+    [Fact]
+    public async Task Locate_pages_by_object_group_inside_a_1_0_message_as_perconas_keyring_does()
+    {
+        await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
+        var group = "keyring-" + Guid.NewGuid().ToString("N")[..8];
+        for (int i = 0; i < 35; i++)
+        {
+            var register = Item(Operation.Register, TtlvElement.Structure(Tag.RequestPayload,
+                TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SecretData),
+                TtlvElement.Structure(Tag.TemplateAttribute,
+                    Attr("Name", TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, $"{group}-key-{i}"), TtlvElement.Enumeration(Tag.NameType, (uint)NameType.UninterpretedTextString))),
+                    Attr("Object Group", TtlvElement.Text(Tag.AttributeValue, group))),
+                TtlvElement.Structure(Tag.SecretData, TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Password),
+                    TtlvElement.Structure(Tag.KeyBlock, TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Opaque),
+                        TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, Encoding.ASCII.GetBytes($"secret-{i}")))))));
+            Assert.Equal(ResultStatus.Success, (await RoundTripAsync(tls, Request(KmipVersion.V1_4, register))).Items()[0].Status());
+        }
+        var seen = new List<string>();
+        for (int offset = 0; ; offset += 16)
+        {
+            var locate = Item(Operation.Locate, TtlvElement.Structure(Tag.RequestPayload,
+                TtlvElement.Integer(Tag.MaximumItems, 16),
+                TtlvElement.Integer(Tag.OffsetItems, offset),
+                Attr("Object Type", TtlvElement.Enumeration(Tag.AttributeValue, (uint)ObjectType.SecretData)),
+                Attr("Object Group", TtlvElement.Text(Tag.AttributeValue, group))));
+            var item = (await RoundTripAsync(tls, Request(KmipVersion.V1_0, locate))).Items()[0];
+            Assert.Equal(ResultStatus.Success, item.Status());
+            var body = item.Find(Tag.ResponsePayload)!;
+            Assert.Equal(35, body.Find(Tag.LocatedItems)!.AsInt32());
+            var page = body.FindAll(Tag.UniqueIdentifier).Select(u => u.AsText()).ToArray();
+            seen.AddRange(page);
+            if (page.Length < 16) break;
+        }
+        Assert.Equal(35, seen.Distinct().Count());
+
+        var byName = Item(Operation.Locate, TtlvElement.Structure(Tag.RequestPayload,
+            Attr("Name", TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, $"{group}-key-7"), TtlvElement.Enumeration(Tag.NameType, (uint)NameType.UninterpretedTextString)))));
+        var found = (await RoundTripAsync(tls, Request(KmipVersion.V1_2, byName))).Items()[0].Find(Tag.ResponsePayload)!;
+        Assert.Single(found.FindAll(Tag.UniqueIdentifier));
+        Assert.Null(found.Find(Tag.LocatedItems)); // 1.2 without Offset Items: no 1.3 field
+    }
+}
