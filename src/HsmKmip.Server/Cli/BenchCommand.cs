@@ -26,7 +26,7 @@ internal static class BenchCommand
         var stateDir = new Option<string>("--state-dir") { Description = "State folder whose development bundle to use when --cert/--key/--ca are not given. Default ./var.", DefaultValueFactory = _ => "var" };
         var connections = new Option<int>("--connections") { Description = "Concurrent connections. Default 8.", DefaultValueFactory = _ => 8 };
         var seconds = new Option<int>("--seconds") { Description = "How long to run (after a 1 s warm-up). Default 10.", DefaultValueFactory = _ => 10 };
-        var mix = new Option<string>("--mix") { Description = "Operations, comma-separated, run in turn: discover, query. Default discover.", DefaultValueFactory = _ => "discover" };
+        var mix = new Option<string>("--mix") { Description = "Operations, comma-separated, run in turn: discover, query, create (AES-256), get (of a key each connection creates first). Default discover.", DefaultValueFactory = _ => "discover" };
         var reconnect = new Option<bool>("--new-connection") { Description = "Open a new TLS connection for every request (as vSphere and libmongocrypt do)." };
         var serverPid = new Option<int?>("--server-pid") { Description = "PID of the server process, to report its CPU time per operation (read from /proc)." };
         foreach (var o in new Option[] { server, cert, key, ca, stateDir, connections, seconds, mix, reconnect, serverPid }) command.Options.Add(o);
@@ -65,7 +65,8 @@ internal static class BenchCommand
         using var certificate = X509Certificate2.CreateFromPemFile(s.Cert, s.Key);
         var trust = new X509Certificate2Collection();
         trust.ImportFromPemFile(s.Ca);
-        var requests = s.Mix.Select(op => (Name: op, Bytes: BuildRequest(op))).ToArray();
+        foreach (var op in s.Mix) _ = BuildRequest(op, "check");
+        var requests = s.Mix.Select(op => (Name: op, Bytes: Array.Empty<byte>())).ToArray();
         var latencies = requests.ToDictionary(r => r.Name, _ => new List<double>());
         long errors = 0;
         var warmUpEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
@@ -78,15 +79,26 @@ internal static class BenchCommand
             SslStream? stream = null;
             var local = requests.ToDictionary(r => r.Name, _ => new List<double>());
             int turn = index;
+            string? keyId = null;
+            byte[]? getRequest = null;
             try
             {
                 while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
                 {
-                    var (name, bytes) = requests[turn++ % requests.Length];
+                    var name = requests[turn++ % requests.Length].Name;
                     long started = Stopwatch.GetTimestamp();
                     try
                     {
                         stream ??= await ConnectAsync(s.Server, certificate, trust, cancellationToken).ConfigureAwait(false);
+                        if (name == "get" && keyId is null)
+                        {
+                            await stream.WriteAsync(BuildRequest("create", ""), cancellationToken).ConfigureAwait(false);
+                            keyId = (await ReadFrameAsync(stream, cancellationToken).ConfigureAwait(false)).Find(Tag.BatchItem)?.Find(Tag.ResponsePayload)?.Find(Tag.UniqueIdentifier)?.AsText()
+                                ?? throw new IOException("The server did not create the key to Get.");
+                            getRequest = BuildRequest("get", keyId);
+                            started = Stopwatch.GetTimestamp();
+                        }
+                        var bytes = name == "get" ? getRequest! : BuildRequest(name, "");
                         await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                         var response = await ReadFrameAsync(stream, cancellationToken).ConfigureAwait(false);
                         if (!IsSuccess(response)) Interlocked.Increment(ref errors);
@@ -152,15 +164,22 @@ internal static class BenchCommand
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
-    private static byte[] BuildRequest(string op)
+    private static byte[] BuildRequest(string op, string uid)
     {
+        static TtlvElement Attribute(string name, TtlvElement value) => TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value);
         var (operation, payload) = op switch
         {
+            "create" => (Operation.Create, TtlvElement.Structure(Tag.RequestPayload,
+                TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
+                TtlvElement.Structure(Tag.TemplateAttribute,
+                    Attribute("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
+                    Attribute("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256))))),
+            "get" => (Operation.Get, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, uid))),
             "discover" => (Operation.DiscoverVersions, TtlvElement.Structure(Tag.RequestPayload)),
             "query" => (Operation.Query, TtlvElement.Structure(Tag.RequestPayload,
                 TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryOperations),
                 TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryServerInformation))),
-            _ => throw new ArgumentException($"Unknown operation '{op}' in --mix; use discover or query."),
+            _ => throw new ArgumentException($"Unknown operation '{op}' in --mix; use discover, query, create or get."),
         };
         return TtlvWriter.Encode(TtlvElement.Structure(Tag.RequestMessage,
             TtlvElement.Structure(Tag.RequestHeader, ProtocolVersions.ToTtlv(KmipVersion.V1_4), TtlvElement.Integer(Tag.BatchCount, 1)),
