@@ -43,6 +43,10 @@ public sealed class OperationTable
                 new(Operation.Register, true, new RegisterHandler(objects)),
                 new(Operation.Revoke, true, new RevokeHandler(objects)),
                 new(Operation.Locate, false, new LocateHandler(objects)),
+                new(Operation.AddAttribute, true, AttributeChangeHandler.Add(objects)),
+                new(Operation.ModifyAttribute, true, AttributeChangeHandler.Modify(objects)),
+                new(Operation.DeleteAttribute, true, AttributeChangeHandler.Delete(objects)),
+                new(Operation.SetAttribute, true, AttributeChangeHandler.Set(objects)),
             ]);
         }
         var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.SymmetricKey, ObjectType.SecretData, ObjectType.OpaqueObject] };

@@ -1,0 +1,132 @@
+using HsmKmip.Core;
+using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace HsmKmip.Operations.Tests;
+
+public sealed class AttributeChangeTests
+{
+    private readonly KmipMessageHandler _handler;
+
+    public AttributeChangeTests()
+    {
+        var objects = new ManagedObjects(new InMemoryStore(), new XorBackend(), TimeProvider.System);
+        _handler = new KmipMessageHandler(new BatchExecutor(OperationTable.CreateDefault(ServerIdentity.Default, objects), NullLogger<BatchExecutor>.Instance),
+            NullLogger<KmipMessageHandler>.Instance, TtlvLimits.Default, TimeProvider.System);
+    }
+
+    private async Task<TtlvElement[]> Send(KmipVersion version, params TtlvElement[] items)
+    {
+        var request = TtlvElement.Structure(Tag.RequestMessage,
+            items.Prepend(TtlvElement.Structure(Tag.RequestHeader, ProtocolVersions.ToTtlv(version), TtlvElement.Integer(Tag.BatchCount, items.Length))));
+        var response = TtlvDecoder.Decode(await _handler.HandleAsync(TtlvWriter.Encode(request), ClientPrincipal.Local("vcenter"), CancellationToken.None));
+        return response.FindAll(Tag.BatchItem).ToArray();
+    }
+
+    private static TtlvElement Item(Operation op, byte[]? id, params TtlvElement?[] payload) => TtlvElement.Structure(Tag.BatchItem,
+        TtlvElement.Enumeration(Tag.Operation, (uint)op), id is null ? null : TtlvElement.Bytes(Tag.UniqueBatchItemID, id), TtlvElement.Structure(Tag.RequestPayload, payload));
+
+    private static TtlvElement Attr(string name, TtlvElement value, int? index = null) => TtlvElement.Structure(Tag.Attribute,
+        TtlvElement.Text(Tag.AttributeName, name), index is { } i ? TtlvElement.Integer(Tag.AttributeIndex, i) : null, value.WithTag(Tag.AttributeValue));
+
+    private static TtlvElement Text(string s) => TtlvElement.Text(Tag.AttributeValue, s);
+
+    private async Task<string> CreateKey(KmipVersion version)
+    {
+        var create = Item(Operation.Create, null,
+            TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
+            TtlvElement.Structure(Tag.TemplateAttribute,
+                Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
+                Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256)),
+                Attr("Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, 12))));
+        return (await Send(version, create))[0].Find(Tag.ResponsePayload)!.Find(Tag.UniqueIdentifier)!.AsText();
+    }
+
+    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
+
+    [Fact]
+    public async Task Vsphere_adds_three_custom_attributes_in_one_batch_with_8_byte_ids()
+    {
+        var uid = await CreateKey(KmipVersion.V1_1);
+        var absent = (await Send(KmipVersion.V1_1, Item(Operation.GetAttributes, null, Uid(uid), TtlvElement.Text(Tag.AttributeName, "x-Vendor"))))[0];
+        Assert.Equal([Tag.UniqueIdentifier], absent.Find(Tag.ResponsePayload)!.Children.Select(c => c.Tag.Value));
+        var ids = new[] { "AAAAAAA1"u8.ToArray(), "AAAAAAA2"u8.ToArray(), "AAAAAAA3"u8.ToArray() };
+        var batch = await Send(KmipVersion.V1_1,
+            Item(Operation.AddAttribute, ids[0], Uid(uid), Attr("x-Product_Version", Text("8.0.2"))),
+            Item(Operation.AddAttribute, ids[1], Uid(uid), Attr("x-Vendor", Text("VMware, Inc."))),
+            Item(Operation.AddAttribute, ids[2], Uid(uid), Attr("x-Product", Text("VMware vSphere"))));
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal((uint)ResultStatus.Success, batch[i].Find(Tag.ResultStatus)!.AsEnum());
+            Assert.Equal(ids[i], batch[i].Find(Tag.UniqueBatchItemID)!.AsBytes().ToArray());
+            Assert.NotNull(batch[i].Find(Tag.ResponsePayload)!.Find(Tag.Attribute)); // the added attribute is echoed
+        }
+        var vendor = (await Send(KmipVersion.V1_1, Item(Operation.GetAttributes, null, Uid(uid), TtlvElement.Text(Tag.AttributeName, "x-Vendor"))))[0];
+        Assert.Equal("VMware, Inc.", vendor.Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!.AsText());
+    }
+
+    [Fact]
+    public async Task Modify_echoes_the_modified_attribute_and_delete_removes_it()
+    {
+        var uid = await CreateKey(KmipVersion.V1_2);
+        await Send(KmipVersion.V1_2, Item(Operation.AddAttribute, null, Uid(uid), Attr("Contact Information", Text("ops@example.com"))));
+        var modified = (await Send(KmipVersion.V1_2, Item(Operation.ModifyAttribute, null, Uid(uid), Attr("Contact Information", Text("sec@example.com")))))[0];
+        var echo = modified.Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!;
+        Assert.Equal("Contact Information", echo.Find(Tag.AttributeName)!.AsText());
+        Assert.Equal("sec@example.com", echo.Find(Tag.AttributeValue)!.AsText());
+        var deleted = (await Send(KmipVersion.V1_2, Item(Operation.DeleteAttribute, null, Uid(uid), TtlvElement.Text(Tag.AttributeName, "Contact Information"))))[0];
+        Assert.Equal((uint)ResultStatus.Success, deleted.Find(Tag.ResultStatus)!.AsEnum());
+        var gone = (await Send(KmipVersion.V1_2, Item(Operation.GetAttributes, null, Uid(uid), TtlvElement.Text(Tag.AttributeName, "Contact Information"))))[0];
+        Assert.Null(gone.Find(Tag.ResponsePayload)!.Find(Tag.Attribute));
+        var again = (await Send(KmipVersion.V1_2, Item(Operation.DeleteAttribute, null, Uid(uid), TtlvElement.Text(Tag.AttributeName, "Contact Information"))))[0];
+        Assert.Equal((uint)ResultReason.ItemNotFound, again.Find(Tag.ResultReason)!.AsEnum());
+    }
+
+    [Theory]
+    [InlineData("State", ResultReason.PermissionDenied)]
+    [InlineData("Unique Identifier", ResultReason.PermissionDenied)]
+    [InlineData("y-server-only", ResultReason.PermissionDenied)]
+    public async Task Server_maintained_attributes_cannot_be_added(string name, ResultReason reason)
+    {
+        var uid = await CreateKey(KmipVersion.V1_4);
+        var value = name == "State" ? TtlvElement.Enumeration(Tag.AttributeValue, 2) : Text("x");
+        var item = (await Send(KmipVersion.V1_4, Item(Operation.AddAttribute, null, Uid(uid), Attr(name, value))))[0];
+        Assert.Equal((uint)reason, item.Find(Tag.ResultReason)!.AsEnum());
+    }
+
+    [Fact]
+    public async Task A_second_value_of_a_single_valued_attribute_is_refused_but_names_may_repeat()
+    {
+        var uid = await CreateKey(KmipVersion.V1_4);
+        await Send(KmipVersion.V1_4, Item(Operation.AddAttribute, null, Uid(uid), Attr("Contact Information", Text("a"))));
+        var second = (await Send(KmipVersion.V1_4, Item(Operation.AddAttribute, null, Uid(uid), Attr("Contact Information", Text("b")))))[0];
+        Assert.Equal((uint)ResultReason.IllegalOperation, second.Find(Tag.ResultReason)!.AsEnum());
+        TtlvElement Name(string n) => TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, n), TtlvElement.Enumeration(Tag.NameType, 1));
+        await Send(KmipVersion.V1_4, Item(Operation.AddAttribute, null, Uid(uid), Attr("Name", Name("one"))));
+        var two = (await Send(KmipVersion.V1_4, Item(Operation.AddAttribute, null, Uid(uid), Attr("Name", Name("two")))))[0];
+        Assert.Equal(1, two.Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeIndex)!.AsInt32());
+    }
+
+    [Fact]
+    public async Task Kmip_2_set_and_add_use_tagged_attributes_and_answer_with_the_identifier_only()
+    {
+        var uid = await CreateKey(KmipVersion.V2_0);
+        var set = (await Send(KmipVersion.V2_0, Item(Operation.SetAttribute, null, Uid(uid),
+            TtlvElement.Structure(Tag.NewAttribute, TtlvElement.Text(Tag.ContactInformation, "ops")))))[0];
+        Assert.Equal((uint)ResultStatus.Success, set.Find(Tag.ResultStatus)!.AsEnum());
+        Assert.Equal([Tag.UniqueIdentifier], set.Find(Tag.ResponsePayload)!.Children.Select(c => c.Tag.Value));
+        var add = (await Send(KmipVersion.V2_0, Item(Operation.AddAttribute, null, Uid(uid),
+            TtlvElement.Structure(Tag.NewAttribute, TtlvElement.Text(Tag.ObjectGroup, "g1")))))[0];
+        Assert.Equal((uint)ResultStatus.Success, add.Find(Tag.ResultStatus)!.AsEnum());
+        var attrs = (await Send(KmipVersion.V2_0, Item(Operation.GetAttributes, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!.Find(Tag.Attributes)!;
+        Assert.Equal("ops", attrs.Find(Tag.ContactInformation)!.AsText());
+        Assert.Equal("g1", attrs.Find(Tag.ObjectGroup)!.AsText());
+        var readOnly = (await Send(KmipVersion.V2_0, Item(Operation.SetAttribute, null, Uid(uid),
+            TtlvElement.Structure(Tag.NewAttribute, TtlvElement.Enumeration(Tag.State, 2)))))[0];
+        Assert.Equal((uint)ResultReason.AttributeReadOnly, readOnly.Find(Tag.ResultReason)!.AsEnum());
+    }
+}
