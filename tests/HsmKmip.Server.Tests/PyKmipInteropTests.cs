@@ -79,6 +79,24 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
         Assert.Equal(version.StartsWith('2') ? "WRONG_KEY_LIFECYCLE_STATE" : "PERMISSION_DENIED", refused.GetProperty("result_reason").GetString());
     }
 
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("1.4")]
+    [InlineData("2.0")]
+    public async Task Register_locate_revoke_destroy(string version)
+    {
+        var name = $"pykmip-{version}-{Guid.NewGuid():N}";
+        var registered = (await RunAsync(version, "register-secret", "--data", "s3cret", "--name", name)).GetProperty("result");
+        var uid = registered.GetProperty("uid").GetString()!;
+        var located = (await RunAsync(version, "locate", "--name", name)).GetProperty("result");
+        Assert.Contains(uid, located.ToString(), StringComparison.Ordinal);
+        await RunAsync(version, "activate", "--uid", uid);
+        await RunAsync(version, "revoke", "--uid", uid);
+        await RunAsync(version, "destroy", "--uid", uid);
+        var gone = await RunAsync(version, "get", false, "--uid", uid);
+        Assert.Equal(version.StartsWith('2') ? "WRONG_KEY_LIFECYCLE_STATE" : "PERMISSION_DENIED", gone.GetProperty("result_reason").GetString());
+    }
+
     [Fact]
     public async Task An_unknown_identifier_is_item_not_found()
     {
