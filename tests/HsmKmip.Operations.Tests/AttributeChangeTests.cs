@@ -129,4 +129,33 @@ public sealed class AttributeChangeTests
             TtlvElement.Structure(Tag.NewAttribute, TtlvElement.Enumeration(Tag.State, 2)))))[0];
         Assert.Equal((uint)ResultReason.AttributeReadOnly, readOnly.Find(Tag.ResultReason)!.AsEnum());
     }
+
+    [Fact]
+    public async Task Fresh_turns_false_after_the_first_get_and_version_gated_attributes_stay_out_of_old_versions()
+    {
+        var uid = await CreateKey(KmipVersion.V1_4);
+        async Task<bool> Fresh() => (await Send(KmipVersion.V1_4, Item(Operation.GetAttributes, null, Uid(uid), TtlvElement.Text(Tag.AttributeName, "Fresh"))))[0]
+            .Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!.AsBoolean();
+        Assert.True(await Fresh());
+        Assert.Equal((uint)ResultStatus.Success, (await Send(KmipVersion.V1_4, Item(Operation.Get, null, Uid(uid))))[0].Find(Tag.ResultStatus)!.AsEnum());
+        Assert.False(await Fresh());
+        var v10 = (await Send(KmipVersion.V1_0, Item(Operation.GetAttributeList, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!;
+        var names = v10.FindAll(Tag.AttributeName).Select(n => n.AsText()).ToArray();
+        Assert.DoesNotContain("Fresh", names);
+        Assert.DoesNotContain("Extractable", names);
+        Assert.Contains("Initial Date", names);
+        var v14 = (await Send(KmipVersion.V1_4, Item(Operation.GetAttributeList, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!;
+        Assert.Contains("Never Extractable", v14.FindAll(Tag.AttributeName).Select(n => n.AsText()));
+    }
+
+    [Fact]
+    public async Task A_key_made_not_extractable_or_sensitive_never_leaves()
+    {
+        var uid = await CreateKey(KmipVersion.V1_4);
+        await Send(KmipVersion.V1_4, Item(Operation.ModifyAttribute, null, Uid(uid), Attr("Extractable", TtlvElement.Boolean(Tag.AttributeValue, false))));
+        var get = (await Send(KmipVersion.V1_4, Item(Operation.Get, null, Uid(uid))))[0];
+        Assert.Equal((uint)ResultReason.NotExtractable, get.Find(Tag.ResultReason)!.AsEnum());
+        var back = (await Send(KmipVersion.V1_4, Item(Operation.ModifyAttribute, null, Uid(uid), Attr("Extractable", TtlvElement.Boolean(Tag.AttributeValue, true)))))[0];
+        Assert.Equal((uint)ResultReason.PermissionDenied, back.Find(Tag.ResultReason)!.AsEnum());
+    }
 }

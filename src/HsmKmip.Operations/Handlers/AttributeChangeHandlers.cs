@@ -55,6 +55,7 @@ internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvEl
                 ? attributes.FindIndex(a => a.Name == current.Name && a.Value.DeepEquals(current.Value))
                 : attributes.FindIndex(a => a.Name == modified.Name && a.Index == modified.Index);
             if (at < 0) throw AttributeRules.NotFound(ctx.Version, modified.Name, modified.Index);
+            AttributeRules.EnsureOneWay(attributes[at], modified, ctx.Version);
             var result = modified with { Index = attributes[at].Index };
             attributes[at] = result;
             return result;
@@ -105,6 +106,7 @@ internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvEl
         {
             AttributeRules.EnsureClientMayChange(set, view.State, ctx.Version);
             if (AttributeRules.IsMultiInstance(set.Name)) throw new KmipException(ResultReason.MultiValuedAttribute, $"'{set.Name}' may have several values; use Add or Modify Attribute.");
+            AttributeRules.EnsureOneWay(attributes.FirstOrDefault(a => a.Name == set.Name), set, ctx.Version);
             attributes.RemoveAll(a => a.Name == set.Name);
             var result = set with { Index = 0 };
             attributes.Add(result);

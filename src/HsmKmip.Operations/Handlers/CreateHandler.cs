@@ -49,7 +49,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
         }
         var now = objects.Now;
         var uid = Guid.NewGuid().ToString();
-        attributes.AddRange(ServerAttributes(uid, objectType, now));
+        attributes.AddRange(ServerAttributes(uid, objectType, now, attributes).ToArray());
         if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))
         {
             attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, bits)));
@@ -85,13 +85,28 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
     }
 
     /// <summary>The attributes the server maintains from birth.</summary>
-    internal static IEnumerable<KmipAttribute> ServerAttributes(string uid, ObjectType objectType, DateTimeOffset now) =>
-    [
-        new("Unique Identifier", 0, TtlvElement.Text(Tag.AttributeValue, uid)),
-        new("Object Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)objectType)),
-        new("Initial Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now)),
-        new("Last Change Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now)),
-    ];
+    /// <remarks>
+    /// Fresh (1.1) stays true until the key is first returned by Get; Key Value Present (1.2) until Destroy. Sensitive,
+    /// Always Sensitive, Extractable and Never Extractable (1.4) describe whether the key may leave: by default it may.
+    /// Each is sent only to clients whose version has it.
+    /// </remarks>
+    internal static IEnumerable<KmipAttribute> ServerAttributes(string uid, ObjectType objectType, DateTimeOffset now, IReadOnlyCollection<KmipAttribute>? given = null)
+    {
+        bool Has(string name) => given?.Any(a => a.Name == name) == true;
+        yield return new("Unique Identifier", 0, TtlvElement.Text(Tag.AttributeValue, uid));
+        yield return new("Object Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)objectType));
+        yield return new("Initial Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
+        yield return new("Last Change Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
+        yield return new("Original Creation Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
+        yield return new("Fresh", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
+        yield return new("Key Value Present", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
+        if (!Has("Sensitive")) yield return new("Sensitive", 0, TtlvElement.Boolean(Tag.AttributeValue, false));
+        if (!Has("Extractable")) yield return new("Extractable", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
+        bool sensitive = given?.FirstOrDefault(a => a.Name == "Sensitive")?.Value.AsBoolean() ?? false;
+        bool extractable = given?.FirstOrDefault(a => a.Name == "Extractable")?.Value.AsBoolean() ?? true;
+        yield return new("Always Sensitive", 0, TtlvElement.Boolean(Tag.AttributeValue, sensitive));
+        yield return new("Never Extractable", 0, TtlvElement.Boolean(Tag.AttributeValue, !extractable));
+    }
 
     private static (SecretKeyKind, int) SymmetricKind(List<KmipAttribute> attributes)
     {

@@ -30,6 +30,10 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
         {
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.NotExtractable : ResultReason.PermissionDenied, $"Object '{uid}' is not extractable.");
         }
+        if (view.Attributes.FirstOrDefault(a => a.Name == "Sensitive") is { } sensitive && sensitive.Value.AsBoolean())
+        {
+            throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.Sensitive : ResultReason.PermissionDenied, $"Object '{uid}' is sensitive: its key material never leaves the HSM in the clear.");
+        }
         var requested = payload?.Find(Tag.KeyFormatType) is { } f ? (KeyFormatType)Lenient.Enumeration(f, "Key Format Type") : (KeyFormatType?)null;
         using var material = await UnwrapAsync(view.Stored.WrappedSecret, cancellationToken).ConfigureAwait(false);
         var body = view.ObjectType switch
@@ -41,6 +45,12 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
                 TtlvElement.BytesOwned(Tag.OpaqueDataValue, context.SensitiveCopy(material.Span))),
             _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Get of {view.ObjectType} objects is not supported yet."),
         };
+        if (view.Attributes.FirstOrDefault(a => a.Name == "Fresh") is { } fresh && fresh.Value.AsBoolean())
+        {
+            // KMIP 1.4 §3.34: Fresh turns false once the key has been served to a client.
+            var attributes = ManagedObjects.WithServerAttribute(view.Attributes, "Fresh", TtlvElement.Boolean(Tag.AttributeValue, false));
+            await objects.TrySaveAsync(view, attributes, view.State, cancellationToken).ConfigureAwait(false);
+        }
         context.IdPlaceholder = uid;
         return TtlvElement.Structure(Tag.ResponsePayload,
             TtlvElement.Enumeration(Tag.ObjectType, (uint)view.ObjectType),

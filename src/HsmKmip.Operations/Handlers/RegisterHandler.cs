@@ -93,7 +93,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
 
         var now = objects.Now;
         var uid = Guid.NewGuid().ToString();
-        attributes.AddRange(CreateHandler.ServerAttributes(uid, objectType, now));
+        attributes.AddRange(CreateHandler.ServerAttributes(uid, objectType, now, attributes).ToArray());
         var template = new StoredObject
         {
             UniqueIdentifier = uid,

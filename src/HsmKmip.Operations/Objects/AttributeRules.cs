@@ -43,6 +43,18 @@ public static class AttributeRules
         }
     }
 
+    /// <summary>Sensitive may only become true and Extractable only false (KMIP 1.4 §3.48, §3.50), as in PKCS#11.</summary>
+    public static void EnsureOneWay(KmipAttribute? current, KmipAttribute next, KmipVersion version)
+    {
+        if (current is null || next.Value.Type != Ttlv.TtlvType.Boolean || current.Value.Type != Ttlv.TtlvType.Boolean) return;
+        bool from = current.Value.AsBoolean(), to = next.Value.AsBoolean();
+        if ((next.Name == "Sensitive" && from && !to) || (next.Name == "Extractable" && !from && to))
+        {
+            throw new KmipException(version.Major >= 2 ? ResultReason.AttributeReadOnly : ResultReason.PermissionDenied,
+                $"'{next.Name}' cannot go back to {(to ? "true" : "false")} once it was {(from ? "true" : "false")}.");
+        }
+    }
+
     public static KmipException NotFound(KmipVersion version, string name, int index) =>
         new(version.Major >= 2 ? ResultReason.AttributeNotFound : ResultReason.ItemNotFound, $"The object has no '{name}' attribute with index {index}.");
 

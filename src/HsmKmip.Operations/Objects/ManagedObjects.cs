@@ -103,6 +103,26 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
         }
     }
 
+    /// <summary>Like <see cref="SaveAsync"/>, but a concurrent change wins: returns false instead of failing (for bookkeeping such as Fresh).</summary>
+    public async ValueTask<bool> TrySaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var list = WithServerAttribute(attributes, "Last Change Date", TtlvElement.DateTime(Tag.AttributeValue, now)).ToArray();
+        try
+        {
+            await store.UpdateAsync(ToStored(view.Stored, list, state) with { LastChangeDate = now }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ObjectStoreException e) when (e.Error == ObjectStoreError.Conflict)
+        {
+            return false;
+        }
+        catch (ObjectStoreException e)
+        {
+            throw FailureMapping.ToKmip(e);
+        }
+    }
+
     /// <summary>Builds the record the store keeps from attributes; the indexed fields are derived from them.</summary>
     public static StoredObject ToStored(StoredObject template, IReadOnlyList<KmipAttribute> attributes, State state) => template with
     {
