@@ -47,6 +47,11 @@ public sealed class OperationTable
                 new(Operation.ModifyAttribute, true, AttributeChangeHandler.Modify(objects)),
                 new(Operation.DeleteAttribute, true, AttributeChangeHandler.Delete(objects)),
                 new(Operation.SetAttribute, true, AttributeChangeHandler.Set(objects)),
+                new(Operation.Archive, true, new ArchiveHandler(objects, archive: true)),
+                new(Operation.Recover, true, new ArchiveHandler(objects, archive: false)),
+                new(Operation.Check, false, new CheckHandler(objects)),
+                new(Operation.ObtainLease, false, new ObtainLeaseHandler(objects)),
+                new(Operation.GetUsageAllocation, true, new GetUsageAllocationHandler(objects)),
             ]);
         }
         var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.SymmetricKey, ObjectType.SecretData, ObjectType.OpaqueObject] };

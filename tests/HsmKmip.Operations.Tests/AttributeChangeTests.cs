@@ -158,4 +158,22 @@ public sealed class AttributeChangeTests
         var back = (await Send(KmipVersion.V1_4, Item(Operation.ModifyAttribute, null, Uid(uid), Attr("Extractable", TtlvElement.Boolean(Tag.AttributeValue, true)))))[0];
         Assert.Equal((uint)ResultReason.PermissionDenied, back.Find(Tag.ResultReason)!.AsEnum());
     }
+
+    [Fact]
+    public async Task Archive_blocks_get_until_recover_and_check_and_lease_answer()
+    {
+        var uid = await CreateKey(KmipVersion.V1_4);
+        ResultReason? Reason(TtlvElement item) => item.Find(Tag.ResultReason) is { } r ? (ResultReason)r.AsEnum() : null;
+        Assert.Null(Reason((await Send(KmipVersion.V1_4, Item(Operation.Archive, null, Uid(uid))))[0]));
+        Assert.Equal(ResultReason.ObjectArchived, Reason((await Send(KmipVersion.V1_4, Item(Operation.Get, null, Uid(uid))))[0]));
+        Assert.Null(Reason((await Send(KmipVersion.V1_4, Item(Operation.Recover, null, Uid(uid))))[0]));
+        Assert.Null(Reason((await Send(KmipVersion.V1_4, Item(Operation.Get, null, Uid(uid))))[0]));
+        // The key allows Encrypt|Decrypt (12): Check for Decrypt passes, for Sign (1) does not.
+        Assert.Null(Reason((await Send(KmipVersion.V1_4, Item(Operation.Check, null, Uid(uid), TtlvElement.Integer(Tag.CryptographicUsageMask, 8))))[0]));
+        Assert.Equal(ResultReason.PermissionDenied, Reason((await Send(KmipVersion.V1_4, Item(Operation.Check, null, Uid(uid), TtlvElement.Integer(Tag.CryptographicUsageMask, 1))))[0]));
+        Assert.Equal(ResultReason.PermissionDenied, Reason((await Send(KmipVersion.V1_4, Item(Operation.ObtainLease, null, Uid(uid))))[0])); // Pre-Active
+        await Send(KmipVersion.V1_4, Item(Operation.Activate, null, Uid(uid)));
+        var lease = (await Send(KmipVersion.V1_4, Item(Operation.ObtainLease, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!;
+        Assert.Equal(3600u, lease.Find(Tag.LeaseTime)!.AsInterval());
+    }
 }

@@ -26,6 +26,10 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
         {
             throw FailureMapping.WrongState(context.Version, $"Object '{uid}' is destroyed: its key material is gone.");
         }
+        if (ArchiveHandler.IsArchived(view))
+        {
+            throw new KmipException(ResultReason.ObjectArchived, $"Object '{uid}' is archived; Recover it first.");
+        }
         if (view.Attributes.FirstOrDefault(a => a.Name == "Extractable") is { } extractable && !extractable.Value.AsBoolean())
         {
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.NotExtractable : ResultReason.PermissionDenied, $"Object '{uid}' is not extractable.");
