@@ -47,6 +47,7 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
             return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.OperationNotSupported,
                 Enum.IsDefined(operation) ? $"Operation {name} is not supported by this server." : $"Operation code {name} is not a KMIP operation.");
         }
+        context.Operation = operation;
         try
         {
             var payload = await entry.Handler.ExecuteAsync(context, item.Payload, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,9 @@ public sealed class OperationContext
 
     public RequestHeader Header { get; }
 
+    /// <summary>The operation of the batch item being run (access decisions depend on it).</summary>
+    public Operation Operation { get; set; }
+
     /// <summary>The request's protocol version: the response is encoded for it.</summary>
     public KmipVersion Version => Header.Version;
 

@@ -1,3 +1,4 @@
+using HsmKmip.Core.Access;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Store;
 using HsmKmip.Hsm.Pkcs11;
@@ -24,6 +25,18 @@ internal static class Custody
         });
         services.AddSingleton<IObjectStore>(sp =>
             new LiteDbObjectStore(new LiteDbStoreOptions { Path = options.StorePath }, sp.GetRequiredService<ILoggerFactory>().CreateLogger<LiteDbObjectStore>()));
-        services.AddSingleton(sp => new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System));
+        services.AddSingleton(sp =>
+        {
+            AccessPolicySource access;
+            try
+            {
+                access = new AccessPolicySource(options.AccessPolicyPath, TimeProvider.System);
+            }
+            catch (FormatException e)
+            {
+                throw new ConfigurationException($"The access policy is not usable: {e.Message}", e);
+            }
+            return new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, access);
+        });
     }
 }

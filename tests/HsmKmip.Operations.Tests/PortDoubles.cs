@@ -34,8 +34,15 @@ internal sealed class InMemoryStore : IObjectStore
         return ValueTask.FromResult(stored);
     }
 
+    /// <summary>Owner, type, state, names, groups and exact attribute filters; insertion order is not kept (tests sort or use sets).</summary>
     public ValueTask<IReadOnlyList<string>> LocateAsync(ObjectQuery query, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<string>>(_objects.Values.Where(o => query.Owner is null || o.Owner == query.Owner).Select(o => o.UniqueIdentifier).ToArray());
+        ValueTask.FromResult<IReadOnlyList<string>>(_objects.Values
+            .Where(o => query.Owner is null || o.Owner == query.Owner)
+            .Where(o => query.ObjectType is null || o.ObjectType == query.ObjectType)
+            .Where(o => query.State is null || o.State == query.State)
+            .Where(o => query.Names.All(o.Names.Contains) && query.ObjectGroups.All(o.ObjectGroups.Contains))
+            .Where(o => query.Attributes.All(q => o.Attributes.Any(a => a.Name == q.Name && a.Value.AsSpan().SequenceEqual(q.Value))))
+            .Select(o => o.UniqueIdentifier).ToArray());
 }
 
 /// <summary>"Wraps" by XOR with a fixed pad: enough to tell blob from plaintext in logic tests.</summary>

@@ -122,4 +122,47 @@ public sealed class CustodyTests : IClassFixture<ServerFixture>
         Assert.Single(found.FindAll(Tag.UniqueIdentifier));
         Assert.Null(found.Find(Tag.LocatedItems)); // 1.2 without Offset Items: no 1.3 field
     }
+
+    [Fact]
+    public async Task Two_client_identities_cannot_see_or_touch_each_others_objects()
+    {
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Server.Pki.CaCertificate, Server.Pki.CaKey);
+        var otherDir = HsmKmip.Server.Tls.DevelopmentCertificates.IssueClientBundle(ca, Server.Pki, "other-" + Guid.NewGuid().ToString("N")[..6]);
+        using var otherCert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(otherDir, "client.crt"), Path.Combine(otherDir, "client.key"));
+        await using var owner = await Server.ConnectAsync(Server.ClientCertificate());
+        await using var other = await Server.ConnectAsync(otherCert);
+        var name = "secret-" + Guid.NewGuid().ToString("N")[..8];
+        var create = Item(Operation.Create, TtlvElement.Structure(Tag.RequestPayload,
+            TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
+            TtlvElement.Structure(Tag.TemplateAttribute,
+                Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
+                Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256)),
+                Attr("Name", TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, name), TtlvElement.Enumeration(Tag.NameType, 1))))));
+        var uid = (await RoundTripAsync(owner, Request(KmipVersion.V1_2, create))).Items()[0].Find(Tag.ResponsePayload)!.Find(Tag.UniqueIdentifier)!.AsText();
+        var id = TtlvElement.Text(Tag.UniqueIdentifier, uid);
+        TtlvElement[] attempts =
+        [
+            Item(Operation.Get, TtlvElement.Structure(Tag.RequestPayload, id)),
+            Item(Operation.GetAttributes, TtlvElement.Structure(Tag.RequestPayload, id)),
+            Item(Operation.GetAttributeList, TtlvElement.Structure(Tag.RequestPayload, id)),
+            Item(Operation.Activate, TtlvElement.Structure(Tag.RequestPayload, id)),
+            Item(Operation.Destroy, TtlvElement.Structure(Tag.RequestPayload, id)),
+            Item(Operation.AddAttribute, TtlvElement.Structure(Tag.RequestPayload, id, Attr("x-Evil", TtlvElement.Text(Tag.AttributeValue, "1")))),
+            Item(Operation.Revoke, TtlvElement.Structure(Tag.RequestPayload, id, TtlvElement.Structure(Tag.RevocationReason, TtlvElement.Enumeration(Tag.RevocationReasonCode, 2)))),
+            Item(Operation.Archive, TtlvElement.Structure(Tag.RequestPayload, id)),
+        ];
+        foreach (var attempt in attempts)
+        {
+            var item = (await RoundTripAsync(other, Request(KmipVersion.V1_4, attempt))).Items()[0];
+            Assert.Equal(ResultReason.ItemNotFound, item.Reason());
+            Assert.DoesNotContain(name, item.Message(), StringComparison.Ordinal);
+        }
+        var locate = Item(Operation.Locate, TtlvElement.Structure(Tag.RequestPayload,
+            Attr("Name", TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, name), TtlvElement.Enumeration(Tag.NameType, 1)))));
+        Assert.Empty((await RoundTripAsync(other, Request(KmipVersion.V1_4, locate))).Items()[0].Find(Tag.ResponsePayload)!.FindAll(Tag.UniqueIdentifier));
+        Assert.Single((await RoundTripAsync(owner, Request(KmipVersion.V1_4, locate))).Items()[0].Find(Tag.ResponsePayload)!.FindAll(Tag.UniqueIdentifier));
+        // Nothing the other client tried changed the object.
+        var state = (await RoundTripAsync(owner, Request(KmipVersion.V1_4, Item(Operation.GetAttributes, TtlvElement.Structure(Tag.RequestPayload, id, TtlvElement.Text(Tag.AttributeName, "State")))))).Items()[0];
+        Assert.Equal((uint)State.PreActive, state.Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!.AsEnum());
+    }
 }

@@ -21,12 +21,50 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
         var offsetElement = payload?.Find(Tag.OffsetItems);
         int offset = offsetElement is null ? 0 : (int)Math.Clamp(Lenient.Number(offsetElement, "Offset Items"), 0, int.MaxValue);
         var query = BuildQuery(context.Client.Identity, payload);
-        var all = await objects.LocateAsync(query, cancellationToken).ConfigureAwait(false);
+        var all = await VisibleMatchesAsync(context.Client.Identity, query, cancellationToken).ConfigureAwait(false);
         var page = all.Skip(offset).Take(max ?? int.MaxValue).ToArray();
         bool located = context.Version >= KmipVersion.V1_3 || offsetElement is not null;
         var items = page.Select(uid => TtlvElement.Text(Tag.UniqueIdentifier, uid));
         return TtlvElement.Structure(Tag.ResponsePayload,
             located ? items.Prepend(TtlvElement.Integer(Tag.LocatedItems, all.Count)) : items);
+    }
+
+    /// <summary>
+    /// The caller's own matches, then those of owners a grant lets it Locate, then public objects — each object once,
+    /// in that order (within each part, the store's insertion order), so paging is stable.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<string>> VisibleMatchesAsync(string client, ObjectQuery query, CancellationToken cancellationToken)
+    {
+        var result = new List<string>(await objects.LocateAsync(query, cancellationToken).ConfigureAwait(false));
+        var seen = new HashSet<string>(result, StringComparer.Ordinal);
+        void AddAll(IEnumerable<string> ids)
+        {
+            foreach (var id in ids)
+            {
+                if (seen.Add(id)) result.Add(id);
+            }
+        }
+        foreach (var (owner, types) in objects.Policy.LocatableOwners(client))
+        {
+            if (types.Count > 0 && query.ObjectType is { } t && !types.Contains((ObjectType)t)) continue;
+            var byOwner = query with { Owner = owner == "*" ? null : owner };
+            if (types.Count == 0 || query.ObjectType is not null)
+            {
+                AddAll(await objects.LocateAsync(byOwner, cancellationToken).ConfigureAwait(false));
+                continue;
+            }
+            foreach (var type in types)
+            {
+                AddAll(await objects.LocateAsync(byOwner with { ObjectType = (uint)type }, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        var publicQuery = query with
+        {
+            Owner = null,
+            Attributes = [.. query.Attributes, new StoredAttribute("Operation Policy Name", 0, TtlvWriter.Encode(TtlvElement.Text(Tag.AttributeValue, "public")))],
+        };
+        AddAll(await objects.LocateAsync(publicQuery, cancellationToken).ConfigureAwait(false));
+        return result;
     }
 
     private static ObjectQuery BuildQuery(string owner, TtlvElement? payload)

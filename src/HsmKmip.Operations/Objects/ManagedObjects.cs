@@ -1,3 +1,4 @@
+using HsmKmip.Core.Access;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Lifecycle;
 using HsmKmip.Core.Store;
@@ -24,8 +25,13 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
 /// ownership (an object the caller may not see is Item Not Found, so its existence does not leak), the
 /// effective lifecycle state, and the server-maintained attributes.
 /// </summary>
-public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time)
+public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time, AccessPolicySource? access = null)
 {
+    private readonly AccessPolicySource _access = access ?? new AccessPolicySource(null, time);
+
+    /// <summary>The access policy in force now.</summary>
+    public AccessPolicy Policy => _access.Current;
+
     public IKeyBackend Backend => backend;
 
     public DateTimeOffset Now => DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
@@ -53,11 +59,17 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
         {
             throw FailureMapping.ToKmip(e);
         }
-        if (stored is null || !string.Equals(stored.Owner, context.Client.Identity, StringComparison.Ordinal))
-        {
-            throw new KmipException(ResultReason.ItemNotFound, $"No object with Unique Identifier '{uniqueIdentifier}'.");
-        }
+        var notFound = new KmipException(ResultReason.ItemNotFound, $"No object with Unique Identifier '{uniqueIdentifier}'.");
+        if (stored is null) throw notFound;
         var attributes = stored.Attributes.Select(a => new KmipAttribute(a.Name, a.Index, KmipAttribute.DecodeValue(a.Value))).ToArray();
+        var policyName = attributes.FirstOrDefault(a => a.Name == "Operation Policy Name")?.Value is { Type: TtlvType.TextString } p ? p.AsText() : null;
+        switch (Policy.Decide(context.Client.Identity, stored.Owner, (ObjectType)stored.ObjectType, policyName, context.Operation))
+        {
+            case AccessDecision.Invisible:
+                throw notFound; // the same answer as for a missing object: existence does not leak
+            case AccessDecision.Denied:
+                throw new KmipException(ResultReason.PermissionDenied, $"{context.Operation} on '{uniqueIdentifier}' is not permitted for '{context.Client.Identity}'.");
+        }
         var state = KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now);
         return new ObjectView(stored, attributes, state);
     }

@@ -67,6 +67,9 @@ public sealed record ServerOptions
     /// <summary>Label of the embedded token.</summary>
     public string EmbeddedTokenLabel { get; init; } = "hsmkmip";
 
+    /// <summary>The access policy file, or null for owner-only access.</summary>
+    public string? AccessPolicyPath { get; init; }
+
     /// <summary>The LiteDB store file.</summary>
     public string StorePath { get; init; } = "";
 

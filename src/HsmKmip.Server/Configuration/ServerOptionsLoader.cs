@@ -94,8 +94,12 @@ public static class ServerOptionsLoader
             throw new ConfigurationException("--token-label and --pin-file go with --pkcs11-module; without a module the embedded SoftHSM2 token is used.");
         }
 
+        var accessPolicy = FullPathOrNull(One(SettingDefinitions.AccessPolicy));
+        if (accessPolicy is not null && !File.Exists(accessPolicy)) throw new ConfigurationException($"Access policy file {accessPolicy} does not exist.");
+
         return new ServerOptions
         {
+            AccessPolicyPath = accessPolicy,
             Pkcs11Module = module,
             TokenLabel = tokenLabel,
             PinFile = pinFile,

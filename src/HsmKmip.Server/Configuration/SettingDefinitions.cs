@@ -41,6 +41,9 @@ public static class SettingDefinitions
     public static readonly SettingDefinition Store = new("Store", "--store",
         "The object store file (LiteDB; metadata and HSM-wrapped blobs only). Default: hsmkmip.db in the state folder.");
 
+    public static readonly SettingDefinition AccessPolicy = new("AccessPolicy", "--access-policy",
+        "JSON file of client groups and grants (who may do what to whose objects); re-read within a second of every change. Default: each client sees only its own objects (and objects whose Operation Policy Name is \"public\", read-only).");
+
     public static readonly SettingDefinition LogLevel = new("LogLevel", "--log-level",
         "Trace, Debug, Information, Warning, Error or Critical. Default Information.");
 
@@ -68,7 +71,7 @@ public static class SettingDefinitions
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
-        Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
+        Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
         HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize,
     ];
 }
