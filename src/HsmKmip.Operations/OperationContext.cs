@@ -42,11 +42,18 @@ public sealed class OperationContext
         return copy;
     }
 
-    /// <summary>Zeroes every array handed out by <see cref="SensitiveCopy"/>.</summary>
+    private readonly List<Memory<byte>> _tracked = [];
+
+    /// <summary>Key material already in a response item (decoded from an unwrapped buffer) that must be zeroed after encoding.</summary>
+    public void TrackSensitive(Memory<byte> material) => _tracked.Add(material);
+
+    /// <summary>Zeroes every array handed out by <see cref="SensitiveCopy"/> or passed to <see cref="TrackSensitive"/>.</summary>
     public void ClearSensitive()
     {
         foreach (var a in _sensitive) System.Security.Cryptography.CryptographicOperations.ZeroMemory(a);
+        foreach (var m in _tracked) System.Security.Cryptography.CryptographicOperations.ZeroMemory(m.Span);
         _sensitive.Clear();
+        _tracked.Clear();
     }
 }
 

@@ -54,7 +54,7 @@ public sealed class OperationTable
                 new(Operation.GetUsageAllocation, true, new GetUsageAllocationHandler(objects)),
             ]);
         }
-        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.SymmetricKey, ObjectType.SecretData, ObjectType.OpaqueObject] };
+        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));
         return table;
     }

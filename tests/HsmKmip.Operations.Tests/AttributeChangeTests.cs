@@ -176,4 +176,34 @@ public sealed class AttributeChangeTests
         var lease = (await Send(KmipVersion.V1_4, Item(Operation.ObtainLease, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!;
         Assert.Equal(3600u, lease.Find(Tag.LeaseTime)!.AsInterval());
     }
+
+    [Fact]
+    public async Task Certificates_and_asymmetric_keys_come_back_exactly_as_registered()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=test", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        TtlvElement KeyBlock(KeyFormatType format, TtlvElement value) => TtlvElement.Structure(Tag.KeyBlock,
+            TtlvElement.Enumeration(Tag.KeyFormatType, (uint)format), TtlvElement.Structure(Tag.KeyValue, value),
+            TtlvElement.Enumeration(Tag.CryptographicAlgorithm, (uint)CryptographicAlgorithm.RSA), TtlvElement.Integer(Tag.CryptographicLength, 2048));
+        var bodies = new (ObjectType Type, TtlvElement Body)[]
+        {
+            (ObjectType.Certificate, TtlvElement.Structure(Tag.Certificate, TtlvElement.Enumeration(Tag.CertificateType, (uint)CertificateType.X_509), TtlvElement.Bytes(Tag.CertificateValue, cert.RawData))),
+            (ObjectType.PublicKey, TtlvElement.Structure(Tag.PublicKey, KeyBlock(KeyFormatType.X_509, TtlvElement.Bytes(Tag.KeyMaterial, rsa.ExportSubjectPublicKeyInfo())))),
+            (ObjectType.PrivateKey, TtlvElement.Structure(Tag.PrivateKey, KeyBlock(KeyFormatType.PKCS_8, TtlvElement.Bytes(Tag.KeyMaterial, rsa.ExportPkcs8PrivateKey())))),
+            (ObjectType.PrivateKey, TtlvElement.Structure(Tag.PrivateKey, KeyBlock(KeyFormatType.TransparentRSAPrivateKey, TtlvElement.Structure(Tag.KeyMaterial,
+                TtlvElement.BigInteger(Tag.Modulus, new System.Numerics.BigInteger(rsa.ExportParameters(true).Modulus, isUnsigned: true, isBigEndian: true)),
+                TtlvElement.BigInteger(Tag.PrivateExponent, new System.Numerics.BigInteger(rsa.ExportParameters(true).D, isUnsigned: true, isBigEndian: true)))))),
+        };
+        foreach (var (type, body) in bodies)
+        {
+            var expected = TtlvDecoder.Decode(TtlvWriter.Encode(body)); // the request's copy is zeroed once wrapped
+            var registered = (await Send(KmipVersion.V1_4, Item(Operation.Register, null, TtlvElement.Enumeration(Tag.ObjectType, (uint)type), TtlvElement.Structure(Tag.TemplateAttribute), body)))[0];
+            Assert.Equal((uint)ResultStatus.Success, registered.Find(Tag.ResultStatus)!.AsEnum());
+            var uid = registered.Find(Tag.ResponsePayload)!.Find(Tag.UniqueIdentifier)!.AsText();
+            var got = (await Send(KmipVersion.V1_4, Item(Operation.Get, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!;
+            Assert.Equal((uint)type, got.Find(Tag.ObjectType)!.AsEnum());
+            Assert.True(got.Children[2].DeepEquals(expected), $"{type} differs");
+        }
+    }
 }

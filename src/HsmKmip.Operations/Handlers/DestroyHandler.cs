@@ -23,7 +23,7 @@ internal sealed class DestroyHandler(ManagedObjects objects) : IOperationHandler
         }
         var attributes = ManagedObjects.WithServerAttribute(view.Attributes, "Destroy Date", TtlvElement.DateTime(Tag.AttributeValue, objects.Now));
         attributes = ManagedObjects.WithServerAttribute(attributes, "Key Value Present", TtlvElement.Boolean(Tag.AttributeValue, false));
-        await objects.SaveAsync(view, attributes, KeyLifecycle.AfterDestroy(view.State), o => o with { WrappedSecret = null }, cancellationToken).ConfigureAwait(false);
+        await objects.SaveAsync(view, attributes, KeyLifecycle.AfterDestroy(view.State), o => o with { WrappedSecret = null, PublicMaterial = null }, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
         return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
     }

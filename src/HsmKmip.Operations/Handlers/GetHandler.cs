@@ -22,7 +22,7 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
             throw new KmipException(ResultReason.FeatureNotSupported, "Get with a Key Wrapping Specification is not supported yet.");
         }
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
-        if (KeyLifecycle.IsDestroyed(view.State) || view.Stored.WrappedSecret is null)
+        if (KeyLifecycle.IsDestroyed(view.State) || (view.Stored.WrappedSecret is null && view.Stored.PublicMaterial is null))
         {
             throw FailureMapping.WrongState(context.Version, $"Object '{uid}' is destroyed: its key material is gone.");
         }
@@ -39,7 +39,13 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.Sensitive : ResultReason.PermissionDenied, $"Object '{uid}' is sensitive: its key material never leaves the HSM in the clear.");
         }
         var requested = payload?.Find(Tag.KeyFormatType) is { } f ? (KeyFormatType)Lenient.Enumeration(f, "Key Format Type") : (KeyFormatType?)null;
-        using var material = await UnwrapAsync(view.Stored.WrappedSecret, cancellationToken).ConfigureAwait(false);
+        if (view.ObjectType is ObjectType.Certificate or ObjectType.PublicKey)
+        {
+            // Returned as registered; format conversion comes with the asymmetric key services.
+            context.IdPlaceholder = uid;
+            return Response(view, uid, TtlvDecoder.Decode(view.Stored.PublicMaterial!));
+        }
+        using var material = await UnwrapAsync(view.Stored.WrappedSecret!, cancellationToken).ConfigureAwait(false);
         var body = view.ObjectType switch
         {
             ObjectType.SymmetricKey => SymmetricKey(view, requested, context.SensitiveCopy(material.Span)),
@@ -47,6 +53,7 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
             ObjectType.OpaqueObject => TtlvElement.Structure(Tag.OpaqueObject,
                 TtlvDecoder.Decode(view.Stored.PublicMaterial ?? throw new KmipException(ResultReason.GeneralFailure, "Opaque Object lacks its type.")),
                 TtlvElement.BytesOwned(Tag.OpaqueDataValue, context.SensitiveCopy(material.Span))),
+            ObjectType.PrivateKey or ObjectType.SplitKey => WithKeyValue(TtlvDecoder.Decode(view.Stored.PublicMaterial!), DecodeSensitive(context, material)),
             _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Get of {view.ObjectType} objects is not supported yet."),
         };
         if (view.Attributes.FirstOrDefault(a => a.Name == "Fresh") is { } fresh && fresh.Value.AsBoolean())
@@ -56,11 +63,32 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
             await objects.TrySaveAsync(view, attributes, view.State, cancellationToken).ConfigureAwait(false);
         }
         context.IdPlaceholder = uid;
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Enumeration(Tag.ObjectType, (uint)view.ObjectType),
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            body);
+        return Response(view, uid, body);
     }
+
+    private static TtlvElement Response(ObjectView view, string uid, TtlvElement body) => TtlvElement.Structure(Tag.ResponsePayload,
+        TtlvElement.Enumeration(Tag.ObjectType, (uint)view.ObjectType),
+        TtlvElement.Text(Tag.UniqueIdentifier, uid),
+        body);
+
+    /// <summary>Decodes an unwrapped Key Value; its byte strings are registered for zeroing after the response is encoded.</summary>
+    private static TtlvElement DecodeSensitive(OperationContext context, SensitiveBuffer material)
+    {
+        var keyValue = TtlvDecoder.Decode(material.Span);
+        Register(keyValue);
+        return keyValue;
+
+        void Register(TtlvElement e)
+        {
+            if (e.Type == TtlvType.ByteString) context.TrackSensitive(System.Runtime.InteropServices.MemoryMarshal.AsMemory(e.AsBytes()));
+            foreach (var c in e.Children) Register(c);
+        }
+    }
+
+    private static TtlvElement WithKeyValue(TtlvElement skeleton, TtlvElement keyValue) =>
+        skeleton.WithChildren(skeleton.Children.Select(c => c.Tag == Tag.KeyBlock
+            ? c.WithChildren(c.Children.Select(k => k.Tag == Tag.KeyValue ? keyValue : k))
+            : c));
 
     private async ValueTask<SensitiveBuffer> UnwrapAsync(WrappedKey key, CancellationToken cancellationToken)
     {

@@ -71,8 +71,46 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
                 kind = SecretKeyKind.GenericSecret;
                 break;
             }
+            case ObjectType.Certificate or ObjectType.PublicKey:
+            {
+                // Not secret: kept as sent (KMIP 1.4 §2.2.1, §2.2.3), so Get returns exactly what was registered.
+                var tag = objectType == ObjectType.Certificate ? Tag.Certificate : Tag.PublicKey;
+                var body = Body(payload!, tag);
+                if (objectType == ObjectType.PublicKey) KeyFormat(body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Public Key lacks its Key Block."));
+                else if (body.Find(Tag.CertificateValue) is not { Type: TtlvType.ByteString }) throw KmipException.MissingData("Certificate lacks its Certificate Value.");
+                return await StoreAsync(context, objectType, attributes, null, TtlvWriter.Encode(body), cancellationToken).ConfigureAwait(false);
+            }
+            case ObjectType.PrivateKey or ObjectType.SplitKey:
+            {
+                // Secret in any key format: the whole Key Value (byte string or transparent structure) is wrapped; the rest of
+                // the object is kept beside it with an empty Key Value where the material was.
+                var tag = objectType == ObjectType.PrivateKey ? Tag.PrivateKey : Tag.SplitKey;
+                var body = Body(payload!, tag);
+                var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData($"{objectType} lacks its Key Block.");
+                KeyFormat(block);
+                var keyValue = block.Find(Tag.KeyValue) ?? throw KmipException.MissingData("Key Block lacks its Key Value.");
+                var encoded = TtlvWriter.Encode(keyValue);
+                ZeroByteStrings(keyValue);
+                var skeleton = body.WithChildren(body.Children.Select(c => c.Tag == Tag.KeyBlock
+                    ? block.WithChildren(block.Children.Select(k => k.Tag == Tag.KeyValue ? TtlvElement.Structure(Tag.KeyValue) : k))
+                    : c));
+                WrappedKey secret;
+                try
+                {
+                    secret = await objects.Backend.WrapSecretAsync(SecretKeyKind.GenericSecret, encoded, cancellationToken).ConfigureAwait(false);
+                }
+                catch (KeyBackendException e)
+                {
+                    throw FailureMapping.ToKmip(e);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(encoded);
+                }
+                return await StoreAsync(context, objectType, attributes, secret, TtlvWriter.Encode(skeleton), cancellationToken).ConfigureAwait(false);
+            }
             default:
-                throw new KmipException(ResultReason.FeatureNotSupported, $"Register of {objectType} objects is not supported yet; Symmetric Key, Secret Data and Opaque Object are.");
+                throw new KmipException(ResultReason.FeatureNotSupported, $"Register of {objectType} objects is not supported.");
         }
 
         var bytes = MemoryMarshal.AsMemory(material.AsBytes());
@@ -91,6 +129,11 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
             CryptographicOperations.ZeroMemory(bytes.Span);
         }
 
+        return await StoreAsync(context, objectType, attributes, wrapped, bodyField is null ? null : TtlvWriter.Encode(bodyField), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<TtlvElement> StoreAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken)
+    {
         var now = objects.Now;
         var uid = Guid.NewGuid().ToString();
         attributes.AddRange(CreateHandler.ServerAttributes(uid, objectType, now, attributes).ToArray());
@@ -103,7 +146,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
             InitialDate = now,
             LastChangeDate = now,
             WrappedSecret = wrapped,
-            PublicMaterial = bodyField is null ? null : TtlvWriter.Encode(bodyField),
+            PublicMaterial = publicMaterial,
         };
         var stored = ManagedObjects.ToStored(template, attributes, State.PreActive);
         var state = KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now);
@@ -126,6 +169,19 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
         var material = value.Type == TtlvType.ByteString ? value : value.Find(Tag.KeyMaterial);
         if (material?.Type == TtlvType.Structure) material = material.Find(Tag.Key); // Transparent Symmetric Key
         return material is { Type: TtlvType.ByteString } ? material : throw KmipException.MissingData("Key Value lacks its Key Material.");
+    }
+
+    private static KeyFormatType KeyFormat(TtlvElement block)
+    {
+        if (block.Find(Tag.KeyWrappingData) is not null) throw new KmipException(ResultReason.FeatureNotSupported, "Registering a wrapped Key Block is not supported yet.");
+        return block.Find(Tag.KeyFormatType) is { } f ? (KeyFormatType)Lenient.Enumeration(f, "Key Format Type") : throw KmipException.MissingData("Key Block lacks its Key Format Type.");
+    }
+
+    /// <summary>Clears the request's copies of secret byte strings once they are wrapped.</summary>
+    private static void ZeroByteStrings(TtlvElement element)
+    {
+        if (element.Type == TtlvType.ByteString) CryptographicOperations.ZeroMemory(MemoryMarshal.AsMemory(element.AsBytes()).Span);
+        foreach (var child in element.Children) ZeroByteStrings(child);
     }
 
     private static void SetIfAbsent(List<KmipAttribute> attributes, string name, TtlvElement value)
