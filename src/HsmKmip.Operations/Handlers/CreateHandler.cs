@@ -38,15 +38,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
             _ => throw new KmipException(ResultReason.InvalidField, $"Create makes Symmetric Key or Secret Data objects, not {objectType}."),
         };
 
-        WrappedKey wrapped;
-        try
-        {
-            wrapped = await objects.Backend.GenerateSecretAsync(kind, bits, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeyBackendException e)
-        {
-            throw FailureMapping.ToKmip(e);
-        }
+        var wrapped = await objects.GenerateSecretAsync(kind, bits, cancellationToken).ConfigureAwait(false);
         var now = objects.Now;
         var uid = Guid.NewGuid().ToString();
         attributes.AddRange(ServerAttributes(uid, objectType, now, attributes).ToArray());

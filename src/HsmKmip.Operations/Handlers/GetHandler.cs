@@ -45,7 +45,7 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
             context.IdPlaceholder = uid;
             return Response(view, uid, TtlvDecoder.Decode(view.Stored.PublicMaterial!));
         }
-        using var material = await UnwrapAsync(view.Stored.WrappedSecret!, cancellationToken).ConfigureAwait(false);
+        using var material = await objects.UnwrapSecretAsync(view.Stored.WrappedSecret!, cancellationToken).ConfigureAwait(false);
         var body = view.ObjectType switch
         {
             ObjectType.SymmetricKey => SymmetricKey(view, requested, context.SensitiveCopy(material.Span)),
@@ -89,18 +89,6 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
         skeleton.WithChildren(skeleton.Children.Select(c => c.Tag == Tag.KeyBlock
             ? c.WithChildren(c.Children.Select(k => k.Tag == Tag.KeyValue ? keyValue : k))
             : c));
-
-    private async ValueTask<SensitiveBuffer> UnwrapAsync(WrappedKey key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await objects.Backend.UnwrapSecretAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeyBackendException e)
-        {
-            throw FailureMapping.ToKmip(e);
-        }
-    }
 
     private static TtlvElement SymmetricKey(ObjectView view, KeyFormatType? requested, byte[] material)
     {

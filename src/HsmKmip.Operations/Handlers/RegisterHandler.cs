@@ -97,11 +97,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
                 WrappedKey secret;
                 try
                 {
-                    secret = await objects.Backend.WrapSecretAsync(SecretKeyKind.GenericSecret, encoded, cancellationToken).ConfigureAwait(false);
-                }
-                catch (KeyBackendException e)
-                {
-                    throw FailureMapping.ToKmip(e);
+                    secret = await objects.WrapSecretAsync(SecretKeyKind.GenericSecret, encoded, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -118,11 +114,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
         WrappedKey wrapped;
         try
         {
-            wrapped = await objects.Backend.WrapSecretAsync(kind, bytes, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeyBackendException e)
-        {
-            throw FailureMapping.ToKmip(e);
+            wrapped = await objects.WrapSecretAsync(kind, bytes, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

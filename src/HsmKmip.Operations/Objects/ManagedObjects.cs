@@ -32,7 +32,29 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
     /// <summary>The access policy in force now.</summary>
     public AccessPolicy Policy => _access.Current;
 
-    public IKeyBackend Backend => backend;
+    /// <summary>Generates a secret in the HSM; backend failures become KMIP errors here, once for every handler.</summary>
+    public ValueTask<WrappedKey> GenerateSecretAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>
+        Hsm(() => backend.GenerateSecretAsync(kind, lengthBits, cancellationToken));
+
+    /// <summary>Wraps registered material in the HSM.</summary>
+    public ValueTask<WrappedKey> WrapSecretAsync(SecretKeyKind kind, ReadOnlyMemory<byte> material, CancellationToken cancellationToken) =>
+        Hsm(() => backend.WrapSecretAsync(kind, material, cancellationToken));
+
+    /// <summary>Unwraps a stored secret for one response.</summary>
+    public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken) =>
+        Hsm(() => backend.UnwrapSecretAsync(key, cancellationToken));
+
+    private static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (KeyBackendException e)
+        {
+            throw FailureMapping.ToKmip(e);
+        }
+    }
 
     public DateTimeOffset Now => DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
 
