@@ -12,7 +12,11 @@ internal static class Pkcs11Errors
         or CKR.CKR_CRYPTOKI_NOT_INITIALIZED or CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID
         or CKR.CKR_WRAPPING_KEY_HANDLE_INVALID or CKR.CKR_UNWRAPPING_KEY_HANDLE_INVALID;
 
-    /// <summary>Whether recovery needs C_Finalize/C_Initialize rather than new sessions.</summary>
+    /// <summary>
+    /// Codes after which, if the device really is in that state, only C_Finalize/C_Initialize or a restart helps.
+    /// The backend never re-initialises in-process (see Pkcs11KeyBackend.Recovery.cs); it repairs what sessions can
+    /// repair and, while these codes persist, tells the operator a restart may be needed.
+    /// </summary>
     public static bool NeedsReinitialize(CKR rv) => rv is CKR.CKR_CRYPTOKI_NOT_INITIALIZED or CKR.CKR_DEVICE_ERROR
         or CKR.CKR_DEVICE_REMOVED or CKR.CKR_TOKEN_NOT_PRESENT;
 

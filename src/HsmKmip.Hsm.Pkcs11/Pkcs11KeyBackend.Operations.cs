@@ -19,7 +19,7 @@ public sealed partial class Pkcs11KeyBackend
             IObjectHandle key;
             try
             {
-                key = session.GenerateKey(_module.Factories.MechanismFactory.Create(KeyTemplates.GenerationMechanism(kind)), template);
+                key = _calls.GenerateKey(session, _module.Factories.MechanismFactory.Create(KeyTemplates.GenerationMechanism(kind)), template);
             }
             finally
             {
@@ -44,7 +44,7 @@ public sealed partial class Pkcs11KeyBackend
             try
             {
                 template.Add(f.Create(CKA.CKA_VALUE, value));
-                key = session.CreateObject(template);
+                key = _calls.CreateObject(session, template);
             }
             finally
             {
@@ -60,7 +60,7 @@ public sealed partial class Pkcs11KeyBackend
     {
         try
         {
-            var blob = session.WrapKey(_module.Factories.MechanismFactory.Create(_wrapMechanism), _kek, key);
+            var blob = _calls.WrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), _kek, key);
             return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes);
         }
         finally
@@ -92,7 +92,7 @@ public sealed partial class Pkcs11KeyBackend
             IObjectHandle handle;
             try
             {
-                handle = session.UnwrapKey(_module.Factories.MechanismFactory.Create(_wrapMechanism), kek, key.Blob, template);
+                handle = _calls.UnwrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), kek, key.Blob, template);
             }
             catch (Pkcs11Exception ex) when (Pkcs11Errors.IsBadBlob(ex.RV))
             {
@@ -114,9 +114,9 @@ public sealed partial class Pkcs11KeyBackend
         return ValueTask.FromResult(buffer);
     }
 
-    private static SensitiveBuffer ReadValue(ISession session, IObjectHandle handle, int expectedLength)
+    private SensitiveBuffer ReadValue(ISession session, IObjectHandle handle, int expectedLength)
     {
-        var attributes = session.GetAttributeValue(handle, [CKA.CKA_VALUE]);
+        var attributes = _calls.GetAttributeValue(session, handle, [CKA.CKA_VALUE]);
         byte[]? value = null;
         try
         {
@@ -141,18 +141,6 @@ public sealed partial class Pkcs11KeyBackend
         }
     }
 
-    private static void DestroyQuietly(ISession session, IObjectHandle handle)
-    {
-        try
-        {
-            session.DestroyObject(handle);
-        }
-        catch (Pkcs11Exception)
-        {
-            // The session died with the object in it: session objects die with their session.
-        }
-    }
-
     /// <inheritdoc />
     public ValueTask<byte[]> GenerateRandomAsync(int length, CancellationToken cancellationToken)
     {
@@ -161,7 +149,7 @@ public sealed partial class Pkcs11KeyBackend
             throw new KeyBackendException(KeyBackendError.InvalidInput, $"Random length {length} is out of range (0 to 1 MiB).");
         }
         if (length == 0) return ValueTask.FromResult(Array.Empty<byte>());
-        return ValueTask.FromResult(Execute("random", idempotent: true, session => session.GenerateRandom(length), cancellationToken));
+        return ValueTask.FromResult(Execute("random", idempotent: true, session => _calls.GenerateRandom(session, length), cancellationToken));
     }
 
     /// <inheritdoc />
@@ -183,15 +171,15 @@ public sealed partial class Pkcs11KeyBackend
             bool healthy;
             lock (_mainSessionLock)
             {
-                var state = _mainSession.GetSessionInfo().State;
+                var state = _calls.GetSessionInfo(_mainSession).State;
                 healthy = state is CKS.CKS_RW_USER_FUNCTIONS or CKS.CKS_RO_USER_FUNCTIONS;
             }
-            if (!healthy) MarkBroken(CKR.CKR_USER_NOT_LOGGED_IN, alreadyReinitialized: false);
+            if (!healthy) OnLost("health check", CKR.CKR_USER_NOT_LOGGED_IN);
             return ValueTask.FromResult(healthy);
         }
         catch (Pkcs11Exception ex)
         {
-            MarkBroken(ex.RV, alreadyReinitialized: false);
+            OnLost("health check", ex.RV);
             return ValueTask.FromResult(false);
         }
         finally

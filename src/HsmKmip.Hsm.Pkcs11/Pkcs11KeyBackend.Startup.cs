@@ -40,11 +40,11 @@ public sealed partial class Pkcs11KeyBackend
     private void Connect(bool creating)
     {
         _slot = FindSlot();
-        _tokenLabel = _slot.GetTokenInfo().Label.Trim();
-        _mainSession = _slot.OpenSession(SessionType.ReadWrite);
+        _tokenLabel = _calls.GetTokenInfo(_slot).Label.Trim();
+        _mainSession = _calls.OpenSession(_slot, SessionType.ReadWrite);
         try
         {
-            _mainSession.Login(CKU.CKU_USER, _pin);
+            _calls.Login(_mainSession, CKU.CKU_USER, _pin);
         }
         catch (Pkcs11Exception ex) when (ex.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
         {
@@ -66,12 +66,12 @@ public sealed partial class Pkcs11KeyBackend
 
     private ISlot FindSlot()
     {
-        var slots = _module.Library.GetSlotList(SlotsType.WithTokenPresent);
+        var slots = _calls.GetSlotList(_module.Library, SlotsType.WithTokenPresent);
         foreach (var slot in slots)
         {
             if (_options.TokenLabel is { } label)
             {
-                if (string.Equals(slot.GetTokenInfo().Label.Trim(), label, StringComparison.Ordinal)) return slot;
+                if (string.Equals(_calls.GetTokenInfo(slot).Label.Trim(), label, StringComparison.Ordinal)) return slot;
             }
             else if (slot.SlotId == _options.SlotId)
             {
@@ -84,7 +84,7 @@ public sealed partial class Pkcs11KeyBackend
 
     private void CheckMechanisms()
     {
-        var mechanisms = _slot.GetMechanismList().Select(m => (ulong)m).ToHashSet();
+        var mechanisms = _calls.GetMechanismList(_slot).Select(m => (ulong)m).ToHashSet();
         var missing = new List<string>();
         if (!mechanisms.Contains((ulong)CKM.CKM_AES_KEY_GEN)) missing.Add("CKM_AES_KEY_GEN");
         if (!mechanisms.Contains((ulong)CKM.CKM_GENERIC_SECRET_KEY_GEN)) missing.Add("CKM_GENERIC_SECRET_KEY_GEN");
@@ -115,11 +115,11 @@ public sealed partial class Pkcs11KeyBackend
                 f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET),
                 f.Create(CKA.CKA_TOKEN, false), f.Create(CKA.CKA_EXTRACTABLE, true), f.Create(CKA.CKA_VALUE_LEN, 24UL),
             };
-            var probe = _mainSession.GenerateKey(_module.Factories.MechanismFactory.Create(CKM.CKM_GENERIC_SECRET_KEY_GEN), template);
+            var probe = _calls.GenerateKey(_mainSession, _module.Factories.MechanismFactory.Create(CKM.CKM_GENERIC_SECRET_KEY_GEN), template);
             KeyTemplates.DisposeAll(template);
             try
             {
-                var wrapped = _mainSession.WrapKey(_module.Factories.MechanismFactory.Create(candidate), _kek, probe);
+                var wrapped = _calls.WrapKey(_mainSession, _module.Factories.MechanismFactory.Create(candidate), _kek, probe);
                 if (wrapped.Length == 32) return candidate;
             }
             catch (Pkcs11Exception ex) when (!Pkcs11Errors.IsConnectionLoss(ex.RV))
@@ -128,7 +128,7 @@ public sealed partial class Pkcs11KeyBackend
             }
             finally
             {
-                _mainSession.DestroyObject(probe);
+                _calls.DestroyObject(_mainSession, probe);
             }
         }
         throw new KeyBackendException(KeyBackendError.NotSupported,
@@ -158,7 +158,7 @@ public sealed partial class Pkcs11KeyBackend
         }
         _kek = handle;
         _kekLabel = label;
-        var trusted = _mainSession.GetAttributeValue(handle, [CKA.CKA_TRUSTED]);
+        var trusted = _calls.GetAttributeValue(_mainSession, handle, [CKA.CKA_TRUSTED]);
         _wrapWithTrusted = !trusted[0].CannotBeRead && trusted[0].GetValueAsBool();
         KeyTemplates.DisposeAll(trusted);
     }
@@ -171,9 +171,9 @@ public sealed partial class Pkcs11KeyBackend
             f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES), f.Create(CKA.CKA_TOKEN, true),
         };
         var found = new List<(string, IObjectHandle, int)>();
-        foreach (var handle in _mainSession.FindAllObjects(search))
+        foreach (var handle in _calls.FindAllObjects(_mainSession, search))
         {
-            var attributes = _mainSession.GetAttributeValue(handle, [CKA.CKA_LABEL]);
+            var attributes = _calls.GetAttributeValue(_mainSession, handle, [CKA.CKA_LABEL]);
             var label = attributes[0].GetValueAsString();
             KeyTemplates.DisposeAll(attributes);
             if (label is not null && label.StartsWith(prefix, StringComparison.Ordinal)
@@ -196,7 +196,7 @@ public sealed partial class Pkcs11KeyBackend
         {
             f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_TOKEN, true), f.Create(CKA.CKA_LABEL, label),
         };
-        var handles = session.FindAllObjects(search);
+        var handles = _calls.FindAllObjects(session, search);
         KeyTemplates.DisposeAll(search);
         if (handles.Count != 1) return null;
         return _oldKeks.GetOrAdd(label, handles[0]);
@@ -217,7 +217,7 @@ public sealed partial class Pkcs11KeyBackend
         };
         try
         {
-            return _mainSession.GenerateKey(_module.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN), template);
+            return _calls.GenerateKey(_mainSession, _module.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN), template);
         }
         finally
         {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using HsmKmip.Core.Keys;
 using Microsoft.Extensions.Logging;
@@ -24,7 +23,9 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
     private readonly Pkcs11Module _module;
     private readonly string _pinFile;
     private readonly byte[] _pin;
+    private readonly IPkcs11Calls _calls;
     private readonly SessionPool _pool;
+    private readonly RecoveryLog _recoveryLog;
     private readonly Lock _mainSessionLock = new();
     private readonly ConcurrentDictionary<string, IObjectHandle> _oldKeks = new(StringComparer.Ordinal);
 
@@ -39,16 +40,19 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
     private int _sessionGeneration;
     private volatile int _brokenAt = -1;
     private CKR _brokenBy;
+    private long _repairFailedAt;
     private bool _disposed;
 
-    private Pkcs11KeyBackend(Pkcs11Options options, ILogger logger, Pkcs11Module module, string pinFile, byte[] pin)
+    private Pkcs11KeyBackend(Pkcs11Options options, ILogger logger, Pkcs11Module module, string pinFile, byte[] pin, IPkcs11Calls calls)
     {
         _options = options;
         _logger = logger;
         _module = module;
         _pinFile = pinFile;
         _pin = pin;
-        _pool = new SessionPool(Math.Max(1, options.SessionPoolSize));
+        _calls = calls;
+        _pool = new SessionPool(Math.Max(1, options.SessionPoolSize), calls);
+        _recoveryLog = new RecoveryLog(logger);
     }
 
     /// <inheritdoc />
@@ -64,10 +68,15 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
     /// Loads the module, finds the token, logs in, checks mechanisms, probes the RFC 5649 mechanism, finds or
     /// creates the KEK. Throws <see cref="KeyBackendException"/> with one operator-readable sentence.
     /// </summary>
-    public static Pkcs11KeyBackend Open(Pkcs11Options options, ILogger<Pkcs11KeyBackend>? logger = null)
+    public static Pkcs11KeyBackend Open(Pkcs11Options options, ILogger<Pkcs11KeyBackend>? logger = null) =>
+        Open(options, logger, DirectPkcs11Calls.Instance);
+
+    /// <summary>Opens the backend over <paramref name="calls"/>: tests put a fault-injecting wrapper here.</summary>
+    internal static Pkcs11KeyBackend Open(Pkcs11Options options, ILogger? logger, IPkcs11Calls calls)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ILogger log = logger ?? (ILogger)NullLogger.Instance;
+        ArgumentNullException.ThrowIfNull(calls);
+        ILogger log = logger ?? NullLogger.Instance;
         if (string.IsNullOrWhiteSpace(options.ModulePath) || !File.Exists(options.ModulePath))
         {
             throw new KeyBackendException(KeyBackendError.NotSupported, $"The PKCS#11 module '{options.ModulePath}' does not exist.");
@@ -89,7 +98,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
             throw new KeyBackendException(KeyBackendError.NotSupported,
                 $"The PKCS#11 module '{options.ModulePath}' cannot be loaded or initialised ({Describe(ex)}).", ex);
         }
-        var backend = new Pkcs11KeyBackend(options, log, module, pinFile, pin);
+        var backend = new Pkcs11KeyBackend(options, log, module, pinFile, pin, calls);
         try
         {
             module.Gate.EnterWriteLock();
@@ -114,131 +123,6 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
 
     private static string Describe(Exception ex) => ex is Pkcs11Exception p ? p.RV.ToString() : ex.GetType().Name;
 
-    /// <summary>
-    /// Runs <paramref name="body"/> on a pooled session inside the read side of the gate. A lost session/login/token
-    /// throws Unavailable and marks the backend for repair, which the next call performs first; idempotent work
-    /// is retried once after that repair.
-    /// </summary>
-    private T Execute<T>(string operation, bool idempotent, Func<ISession, T> body, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        for (int attempt = 0; ; attempt++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            RepairIfBroken();
-            _module.Gate.EnterReadLock();
-            Pkcs11Exception? lost;
-            try
-            {
-                if (_module.Generation != _sessionGeneration)
-                {
-                    // Another backend on the same module re-initialised the library: our sessions are gone.
-                    MarkBroken(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, alreadyReinitialized: true);
-                    lost = new Pkcs11Exception(operation, CKR.CKR_SESSION_HANDLE_INVALID);
-                }
-                else
-                {
-                    var session = _pool.Rent(_slot, cancellationToken);
-                    try
-                    {
-                        var result = body(session);
-                        _pool.Return(session);
-                        return result;
-                    }
-                    catch (Pkcs11Exception ex) when (Pkcs11Errors.IsConnectionLoss(ex.RV))
-                    {
-                        _pool.Discard(session, close: false);
-                        MarkBroken(ex.RV, alreadyReinitialized: false);
-                        Pkcs11Log.ConnectionLost(_logger, operation, ex.RV.ToString());
-                        lost = ex;
-                    }
-                    catch (Exception ex)
-                    {
-                        ReturnAfterError(session, ex);
-                        throw;
-                    }
-                }
-            }
-            finally
-            {
-                _module.Gate.ExitReadLock();
-            }
-            if (!idempotent || attempt > 0)
-            {
-                throw new KeyBackendException(KeyBackendError.Unavailable,
-                    $"The PKCS#11 token was lost during {operation} ({lost.RV}); the backend is reconnecting.", lost);
-            }
-        }
-    }
-
-    /// <summary>After an ordinary error the session is checked (C_GetSessionInfo) before it goes back to the pool.</summary>
-    private void ReturnAfterError(ISession session, Exception error)
-    {
-        if (error is not Pkcs11Exception p)
-        {
-            _pool.Return(session);
-            return;
-        }
-        try
-        {
-            session.GetSessionInfo();
-            _pool.Return(session);
-        }
-        catch (Pkcs11Exception)
-        {
-            Pkcs11Log.SessionDiscarded(_logger, p.RV.ToString());
-            _pool.Discard(session, close: true);
-        }
-    }
-
-    private void MarkBroken(CKR rv, bool alreadyReinitialized)
-    {
-        lock (_mainSessionLock)
-        {
-            if (_brokenAt >= 0) return;
-            _brokenBy = alreadyReinitialized ? CKR.CKR_SESSION_HANDLE_INVALID : rv;
-            _brokenAt = _module.Generation;
-        }
-    }
-
-    private void RepairIfBroken()
-    {
-        if (_brokenAt < 0) return;
-        _module.Gate.EnterWriteLock();
-        try
-        {
-            if (_brokenAt < 0) return;
-            var watch = Stopwatch.StartNew();
-            // Library re-initialisation (C_Finalize/C_Initialize) is not done yet: see Pkcs11Module.Generation.
-            // After CKR_CRYPTOKI_NOT_INITIALIZED the repair keeps failing (Unavailable) until the process restarts.
-            bool reinitialize = false;
-            bool sessionsStillOurs = !reinitialize && _module.Generation == _sessionGeneration;
-            _pool.Reset(close: sessionsStillOurs);
-            if (sessionsStillOurs) SessionPool.CloseQuietly(_mainSession);
-            _oldKeks.Clear();
-            try
-            {
-                Connect(creating: false);
-            }
-            catch (Exception ex) when (ex is Pkcs11Exception or KeyBackendException)
-            {
-                Pkcs11Log.RepairFailed(_logger, ex is Pkcs11Exception p ? p.RV.ToString() : ex.Message);
-                if (ex is Pkcs11Exception q && Pkcs11Errors.NeedsReinitialize(q.RV))
-                {
-                    _brokenBy = q.RV;
-                    _brokenAt = _module.Generation;
-                }
-                throw new KeyBackendException(KeyBackendError.Unavailable, "The PKCS#11 token is unavailable; the backend keeps retrying.", ex);
-            }
-            _brokenAt = -1;
-            Pkcs11Log.Repaired(_logger, reinitialize, watch.ElapsedMilliseconds);
-        }
-        finally
-        {
-            _module.Gate.ExitWriteLock();
-        }
-    }
-
     /// <summary>Closes the pool and the main session (the token logs out when the process's last session closes).</summary>
     public void Dispose()
     {
@@ -249,7 +133,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
         {
             bool ours = _module.Generation == _sessionGeneration;
             _pool.Reset(close: ours);
-            if (_mainSession is not null && ours) SessionPool.CloseQuietly(_mainSession);
+            if (_mainSession is not null && ours) _pool.CloseQuietly(_mainSession);
         }
         finally
         {

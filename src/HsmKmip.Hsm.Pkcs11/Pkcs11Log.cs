@@ -14,14 +14,14 @@ internal static partial class Pkcs11Log
     [LoggerMessage(3002, LogLevel.Warning, "The KEK {Kek} is not CKA_TRUSTED (only the security officer can set it): generated keys are not marked CKA_WRAP_WITH_TRUSTED")]
     public static partial void KekNotTrusted(ILogger logger, string kek);
 
-    [LoggerMessage(3003, LogLevel.Warning, "PKCS#11 {Operation} lost the token ({ReturnValue}); the backend repairs itself")]
-    public static partial void ConnectionLost(ILogger logger, string operation, string returnValue);
+    [LoggerMessage(3003, LogLevel.Warning, "PKCS#11 {Operation} lost the token ({ReturnValue}); calls answer Unavailable while the backend repairs itself ({EarlierLosses} losses and {EarlierRepairs} repairs since the previous such line)")]
+    public static partial void ConnectionLost(ILogger logger, string operation, string returnValue, int earlierLosses, int earlierRepairs);
 
-    [LoggerMessage(3004, LogLevel.Information, "PKCS#11 backend repaired (library re-initialised: {Reinitialized}) in {ElapsedMs} ms")]
-    public static partial void Repaired(ILogger logger, bool reinitialized, long elapsedMs);
+    [LoggerMessage(3004, LogLevel.Information, "PKCS#11 backend repaired ({Kind}) in {ElapsedMs} ms, {IncidentMs} ms after the loss; {Losses} failed calls and {Repairs} repairs since the previous line")]
+    public static partial void Repaired(ILogger logger, string kind, long elapsedMs, long incidentMs, int losses, int repairs);
 
-    [LoggerMessage(3005, LogLevel.Error, "PKCS#11 backend repair failed ({Reason})")]
-    public static partial void RepairFailed(ILogger logger, string reason);
+    [LoggerMessage(3005, LogLevel.Error, "PKCS#11 backend repair failed ({Reason}); calls answer Unavailable and the repair is retried ({Failures} failed attempts, incident open for {IncidentMs} ms)")]
+    public static partial void RepairFailed(ILogger logger, string reason, int failures, long incidentMs);
 
     [LoggerMessage(3006, LogLevel.Warning, "A pooled PKCS#11 session failed validation after {ReturnValue} and was closed")]
     public static partial void SessionDiscarded(ILogger logger, string returnValue);
@@ -31,4 +31,7 @@ internal static partial class Pkcs11Log
 
     [LoggerMessage(3008, LogLevel.Information, "Initialised the embedded SoftHSM token '{Token}' in {Directory}")]
     public static partial void EmbeddedTokenCreated(ILogger logger, string token, string directory);
+
+    [LoggerMessage(3009, LogLevel.Error, "The PKCS#11 library answers {ReturnValue}; calls answer Unavailable and the repair is retried ({Failures} failed attempts, incident open for {IncidentMs} ms). HsmKmip does not re-initialise the library in-process: if this lasts, check the device and restart the service")]
+    public static partial void LibraryUnavailable(ILogger logger, string returnValue, int failures, long incidentMs);
 }

@@ -6,22 +6,21 @@ namespace HsmKmip.Hsm.Pkcs11;
 
 /// <summary>
 /// Read-write sessions checked out one operation at a time (PKCS#11 sessions are not for concurrent use).
-/// Rent and Return happen under the read side of the module gate; <see cref="Reset"/> under the write side,
-/// when nothing is checked out.
+/// Rent, Return, Discard and Quarantine happen under the read side of the module gate; <see cref="Reset"/>,
+/// <see cref="CloseQuarantined"/> and <see cref="DropDead"/> under the write side, when nothing is checked out.
 /// </summary>
-internal sealed class SessionPool : IDisposable
+internal sealed class SessionPool(int size, IPkcs11Calls calls) : IDisposable
 {
     private readonly ConcurrentBag<ISession> _idle = [];
-    private readonly SemaphoreSlim _slots;
-
-    public SessionPool(int size) => _slots = new SemaphoreSlim(size, size);
+    private readonly ConcurrentQueue<ISession> _quarantined = new();
+    private readonly SemaphoreSlim _slots = new(size, size);
 
     public ISession Rent(ISlot slot, CancellationToken cancellationToken)
     {
         _slots.Wait(cancellationToken);
         try
         {
-            return _idle.TryTake(out var session) ? session : slot.OpenSession(SessionType.ReadWrite);
+            return _idle.TryTake(out var session) ? session : calls.OpenSession(slot, SessionType.ReadWrite);
         }
         catch
         {
@@ -36,17 +35,74 @@ internal sealed class SessionPool : IDisposable
         _slots.Release();
     }
 
-    /// <summary>Drops a session that failed validation (closing it if the handle may still be ours).</summary>
-    public void Discard(ISession session, bool close)
+    /// <summary>Drops a session that failed validation, closing it.</summary>
+    public void Discard(ISession session)
     {
         try
         {
-            if (close) CloseQuietly(session);
+            CloseQuietly(session);
         }
         finally
         {
             _slots.Release();
         }
+    }
+
+    /// <summary>
+    /// Sets aside a session whose call reported a lost session, login or device. It is not closed now: if it was
+    /// closed behind our back, its handle number may already name a session another thread just opened. The next
+    /// repair closes it under the write gate (<see cref="CloseQuarantined"/>): if the session was in fact alive (a
+    /// transient error), closing it is what frees the objects a failed operation left in it.
+    /// </summary>
+    public void Quarantine(ISession session)
+    {
+        _quarantined.Enqueue(session);
+        _slots.Release();
+    }
+
+    /// <summary>
+    /// Closes the quarantined sessions, except any whose handle number is now one of <paramref name="live"/>
+    /// (reused). When the library was re-initialised (<paramref name="close"/> false) every old handle is abandoned.
+    /// </summary>
+    public void CloseQuarantined(bool close, IReadOnlySet<ulong> live)
+    {
+        while (_quarantined.TryDequeue(out var session))
+        {
+            if (close && !live.Contains(session.SessionId)) CloseQuietly(session);
+        }
+    }
+
+    /// <summary>Handle numbers of the idle sessions (under the write gate: then every session is idle).</summary>
+    public IEnumerable<ulong> IdleSessionIds() => _idle.Select(s => s.SessionId);
+
+    /// <summary>
+    /// Checks each idle session (C_GetSessionInfo) and drops those that no longer answer, closing them unless their
+    /// handle number now names one of the sessions kept or <paramref name="mainSessionId"/> (a dead handle may be
+    /// reused; a handle that only seemed dead is still ours to close).
+    /// </summary>
+    public int DropDead(ulong mainSessionId)
+    {
+        var keep = new List<ISession>();
+        var dead = new List<ISession>();
+        while (_idle.TryTake(out var session))
+        {
+            try
+            {
+                calls.GetSessionInfo(session);
+                keep.Add(session);
+            }
+            catch (Pkcs11Exception)
+            {
+                dead.Add(session);
+            }
+        }
+        foreach (var session in keep) _idle.Add(session);
+        var live = keep.Select(s => s.SessionId).Append(mainSessionId).ToHashSet();
+        foreach (var session in dead)
+        {
+            if (!live.Contains(session.SessionId)) CloseQuietly(session);
+        }
+        return dead.Count;
     }
 
     /// <summary>
@@ -60,13 +116,14 @@ internal sealed class SessionPool : IDisposable
             // Not closing means abandoning: ISession is never disposed here, and its finalizer does not close it.
             if (close) CloseQuietly(session);
         }
+        CloseQuarantined(close, new HashSet<ulong>());
     }
 
-    internal static void CloseQuietly(ISession session)
+    public void CloseQuietly(ISession session)
     {
         try
         {
-            session.CloseSession();
+            calls.CloseSession(session);
         }
         catch (Pkcs11Exception)
         {

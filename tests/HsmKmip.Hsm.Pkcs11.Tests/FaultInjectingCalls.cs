@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+
+namespace HsmKmip.Hsm.Pkcs11.Tests;
+
+/// <summary>
+/// Wraps the real calls and, while started, fails a share of them with a chosen return value before they reach the
+/// module (so a failed call has no effect on the token, as PKCS#11 promises for an error). C_CloseSession is never
+/// failed: a close that fails leaves nothing for the backend to do. Also records which sessions are open, so a test
+/// can see that every session the backend opened was closed again.
+/// </summary>
+internal sealed class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
+{
+    private sealed record Fault(CKR Code, double Share);
+
+    private readonly ConcurrentDictionary<ulong, byte> _open = new();
+    private volatile Fault? _fault;
+    private long _injected;
+
+    public long Injected => Interlocked.Read(ref _injected);
+
+    public ICollection<ulong> OpenSessions => _open.Keys;
+
+    public void Start(CKR code, double share) => _fault = new Fault(code, share);
+
+    public void Stop() => _fault = null;
+
+    private void MaybeFail(string method)
+    {
+        var fault = _fault;
+        if (fault is null || Random.Shared.NextDouble() >= fault.Share) return;
+        Interlocked.Increment(ref _injected);
+        throw new Pkcs11Exception(method, fault.Code);
+    }
+
+    public List<ISlot> GetSlotList(IPkcs11Library library, SlotsType type)
+    {
+        MaybeFail("C_GetSlotList");
+        return inner.GetSlotList(library, type);
+    }
+
+    public ITokenInfo GetTokenInfo(ISlot slot)
+    {
+        MaybeFail("C_GetTokenInfo");
+        return inner.GetTokenInfo(slot);
+    }
+
+    public List<CKM> GetMechanismList(ISlot slot)
+    {
+        MaybeFail("C_GetMechanismList");
+        return inner.GetMechanismList(slot);
+    }
+
+    public ISession OpenSession(ISlot slot, SessionType type)
+    {
+        MaybeFail("C_OpenSession");
+        var session = inner.OpenSession(slot, type);
+        _open[session.SessionId] = 0;
+        return session;
+    }
+
+    public void CloseSession(ISession session)
+    {
+        _open.TryRemove(session.SessionId, out _);
+        inner.CloseSession(session);
+    }
+
+    public ISessionInfo GetSessionInfo(ISession session)
+    {
+        MaybeFail("C_GetSessionInfo");
+        return inner.GetSessionInfo(session);
+    }
+
+    public void Login(ISession session, CKU userType, byte[] pin)
+    {
+        MaybeFail("C_Login");
+        inner.Login(session, userType, pin);
+    }
+
+    public List<IObjectHandle> FindAllObjects(ISession session, List<IObjectAttribute> template)
+    {
+        MaybeFail("C_FindObjects");
+        return inner.FindAllObjects(session, template);
+    }
+
+    public IObjectHandle GenerateKey(ISession session, IMechanism mechanism, List<IObjectAttribute> template)
+    {
+        MaybeFail("C_GenerateKey");
+        return inner.GenerateKey(session, mechanism, template);
+    }
+
+    public IObjectHandle CreateObject(ISession session, List<IObjectAttribute> template)
+    {
+        MaybeFail("C_CreateObject");
+        return inner.CreateObject(session, template);
+    }
+
+    public byte[] WrapKey(ISession session, IMechanism mechanism, IObjectHandle wrappingKey, IObjectHandle key)
+    {
+        MaybeFail("C_WrapKey");
+        return inner.WrapKey(session, mechanism, wrappingKey, key);
+    }
+
+    public IObjectHandle UnwrapKey(ISession session, IMechanism mechanism, IObjectHandle unwrappingKey, byte[] wrappedKey, List<IObjectAttribute> template)
+    {
+        MaybeFail("C_UnwrapKey");
+        return inner.UnwrapKey(session, mechanism, unwrappingKey, wrappedKey, template);
+    }
+
+    public List<IObjectAttribute> GetAttributeValue(ISession session, IObjectHandle handle, List<CKA> attributes)
+    {
+        MaybeFail("C_GetAttributeValue");
+        return inner.GetAttributeValue(session, handle, attributes);
+    }
+
+    public void DestroyObject(ISession session, IObjectHandle handle)
+    {
+        MaybeFail("C_DestroyObject");
+        inner.DestroyObject(session, handle);
+    }
+
+    public byte[] GenerateRandom(ISession session, int length)
+    {
+        MaybeFail("C_GenerateRandom");
+        return inner.GenerateRandom(session, length);
+    }
+}
