@@ -35,7 +35,7 @@ public sealed class DaemonCrashTests(ITestOutputHelper output)
         var failures = new List<string>();
         long verified = 0, resolved = 0, scannedBytes = 0;
         var clock = Stopwatch.StartNew();
-        int trial = 0;
+        int trial = 0, kills = 0;
         try
         {
             for (; trial <= trials && failures.Count == 0; trial++)
@@ -71,6 +71,7 @@ public sealed class DaemonCrashTests(ITestOutputHelper output)
                     }
 
                     await RunUntilKilledAsync(daemon, ledger, trial, random, failures);
+                    kills++;
                     // The files exactly as the kill left them, before any replay: an acknowledged Destroy was checkpointed.
                     var (afterKill, leaked) = DaemonCrashScanner.Scan(state, ledger.DestroyedMaterial());
                     scannedBytes += afterKill;
@@ -85,7 +86,7 @@ public sealed class DaemonCrashTests(ITestOutputHelper output)
             var p50 = restarts.Count == 0 ? 0 : restarts[restarts.Count / 2];
             var max = restarts.Count == 0 ? 0 : restarts[^1];
             output.WriteLine(
-                $"daemon kill -9: trials {Math.Min(trial, trials)}/{trials}, creates acknowledged {ledger.CreatesAcknowledged}, destroys acknowledged {ledger.DestroysAcknowledged}, " +
+                $"daemon kill -9: trials {kills}/{trials}, creates acknowledged {ledger.CreatesAcknowledged}, destroys acknowledged {ledger.DestroysAcknowledged}, " +
                 $"losses {failures.Count}, restart to READY=1 p50 {p50:0} ms max {max:0} ms; {verified} keys re-checked, {resolved} unanswered destroys resolved, " +
                 $"{scannedBytes / 1048576.0:0.0} MiB scanned, seed {seed}, {clock.Elapsed.TotalSeconds:0.0} s");
             if (failures.Count == 0) Directory.Delete(work, recursive: true);
