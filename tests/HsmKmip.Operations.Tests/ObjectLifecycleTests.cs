@@ -196,4 +196,18 @@ public sealed class ObjectLifecycleTests
         var dates = (await Send("c", KmipVersion.V1_4, Item(Operation.GetAttributes, Uid(uid), TtlvElement.Text(Tag.AttributeName, "Compromise Occurrence Date"))))[0];
         Assert.Equal(6, dates.Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!.AsDateTime().ToUnixTimeSeconds());
     }
+
+    [Fact]
+    public async Task An_activation_date_in_the_past_makes_the_key_active_and_locate_by_state_sees_it()
+    {
+        var past = TtlvElement.DateTime(Tag.AttributeValue, DateTimeOffset.UtcNow.AddHours(-1));
+        var future = TtlvElement.DateTime(Tag.AttributeValue, DateTimeOffset.UtcNow.AddHours(1));
+        var active = UidOf((await Send("c", KmipVersion.V1_2, CreateAes(256, Attr("Activation Date", past))))[0]);
+        var pending = UidOf((await Send("c", KmipVersion.V1_2, CreateAes(256, Attr("Activation Date", future))))[0]);
+        var locate = Item(Operation.Locate, Attr("State", TtlvElement.Enumeration(Tag.AttributeValue, (uint)State.Active)));
+        var found = (await Send("c", KmipVersion.V1_2, locate))[0].Find(Tag.ResponsePayload)!.FindAll(Tag.UniqueIdentifier).Select(u => u.AsText()).ToArray();
+        Assert.Equal([active], found);
+        var state = (await Send("c", KmipVersion.V1_2, Item(Operation.GetAttributes, Uid(pending), TtlvElement.Text(Tag.AttributeName, "State"))))[0];
+        Assert.Equal((uint)State.PreActive, state.Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!.AsEnum());
+    }
 }

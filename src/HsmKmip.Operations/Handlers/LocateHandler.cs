@@ -21,7 +21,23 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
         var offsetElement = payload?.Find(Tag.OffsetItems);
         int offset = offsetElement is null ? 0 : (int)Math.Clamp(Lenient.Number(offsetElement, "Offset Items"), 0, int.MaxValue);
         var query = BuildQuery(context.Client.Identity, payload);
-        var all = await VisibleMatchesAsync(context.Client.Identity, query, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> all;
+        if (query.State is { } wanted)
+        {
+            // The stored state lags behind Activation/Deactivation Dates that have passed since the last write, so State
+            // is matched on each candidate's state now rather than in the store's index.
+            var candidates = await VisibleMatchesAsync(context.Client.Identity, query with { State = null }, cancellationToken).ConfigureAwait(false);
+            var matching = new List<string>();
+            foreach (var uid in candidates)
+            {
+                if (await objects.EffectiveStateAsync(uid, cancellationToken).ConfigureAwait(false) == (State)wanted) matching.Add(uid);
+            }
+            all = matching;
+        }
+        else
+        {
+            all = await VisibleMatchesAsync(context.Client.Identity, query, cancellationToken).ConfigureAwait(false);
+        }
         var page = all.Skip(offset).Take(max ?? int.MaxValue).ToArray();
         bool located = context.Version >= KmipVersion.V1_3 || offsetElement is not null;
         var items = page.Select(uid => TtlvElement.Text(Tag.UniqueIdentifier, uid));

@@ -108,6 +108,20 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
         }
     }
 
+    /// <summary>The state of an object now (dates applied), or null when it is gone; no access check (Locate has done it).</summary>
+    public async ValueTask<State?> EffectiveStateAsync(string uniqueIdentifier, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await store.GetAsync(uniqueIdentifier, cancellationToken).ConfigureAwait(false);
+            return stored is null ? null : KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now);
+        }
+        catch (ObjectStoreException e)
+        {
+            throw FailureMapping.ToKmip(e);
+        }
+    }
+
     public async ValueTask<IReadOnlyList<string>> LocateAsync(ObjectQuery query, CancellationToken cancellationToken)
     {
         try
