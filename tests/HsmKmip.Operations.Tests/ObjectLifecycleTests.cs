@@ -210,4 +210,15 @@ public sealed class ObjectLifecycleTests
         var state = (await Send("c", KmipVersion.V1_2, Item(Operation.GetAttributes, Uid(pending), TtlvElement.Text(Tag.AttributeName, "State"))))[0];
         Assert.Equal((uint)State.PreActive, state.Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!.AsEnum());
     }
+
+    [Fact]
+    public async Task The_digest_attribute_is_the_sha256_of_the_raw_key()
+    {
+        var items = await Send("c", KmipVersion.V1_4, CreateAes(), Item(Operation.Get), Item(Operation.GetAttributes, TtlvElement.Text(Tag.AttributeName, "Digest")));
+        var material = items[1].Find(Tag.ResponsePayload)!.Find(Tag.SymmetricKey)!.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().ToArray();
+        var digest = items[2].Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!;
+        Assert.Equal((uint)HashingAlgorithm.SHA_256, digest.Find(Tag.HashingAlgorithm)!.AsEnum());
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(material), digest.Find(Tag.DigestValue)!.AsBytes().ToArray());
+        Assert.Equal((uint)KeyFormatType.Raw, digest.Find(Tag.KeyFormatType)!.AsEnum());
+    }
 }

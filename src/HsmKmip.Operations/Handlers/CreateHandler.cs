@@ -39,6 +39,10 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
         };
 
         var wrapped = await objects.GenerateSecretAsync(kind, bits, cancellationToken).ConfigureAwait(false);
+        using (var plain = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false))
+        {
+            attributes.Add(DigestAttribute.Of(plain.Span, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
+        }
         var now = objects.Now;
         var uid = Guid.NewGuid().ToString();
         attributes.AddRange(ServerAttributes(uid, objectType, now, attributes).ToArray());

@@ -76,8 +76,20 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
                 // Not secret: kept as sent (KMIP 1.4 §2.2.1, §2.2.3), so Get returns exactly what was registered.
                 var tag = objectType == ObjectType.Certificate ? Tag.Certificate : Tag.PublicKey;
                 var body = Body(payload!, tag);
-                if (objectType == ObjectType.PublicKey) KeyFormat(body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Public Key lacks its Key Block."));
-                else if (body.Find(Tag.CertificateValue) is not { Type: TtlvType.ByteString }) throw KmipException.MissingData("Certificate lacks its Certificate Value.");
+                if (objectType == ObjectType.PublicKey)
+                {
+                    var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Public Key lacks its Key Block.");
+                    var format = KeyFormat(block);
+                    if (block.Find(Tag.KeyValue)?.Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } key) attributes.Add(DigestAttribute.Of(key.AsBytes().Span, format));
+                }
+                else if (body.Find(Tag.CertificateValue) is { Type: TtlvType.ByteString } value)
+                {
+                    attributes.Add(DigestAttribute.Of(value.AsBytes().Span, KeyFormatType.X_509));
+                }
+                else
+                {
+                    throw KmipException.MissingData("Certificate lacks its Certificate Value.");
+                }
                 return await StoreAsync(context, objectType, attributes, null, TtlvWriter.Encode(body), cancellationToken).ConfigureAwait(false);
             }
             case ObjectType.PrivateKey or ObjectType.SplitKey:
@@ -87,8 +99,9 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
                 var tag = objectType == ObjectType.PrivateKey ? Tag.PrivateKey : Tag.SplitKey;
                 var body = Body(payload!, tag);
                 var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData($"{objectType} lacks its Key Block.");
-                KeyFormat(block);
+                var keyFormat = KeyFormat(block);
                 var keyValue = block.Find(Tag.KeyValue) ?? throw KmipException.MissingData("Key Block lacks its Key Value.");
+                if (keyValue.Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } key) attributes.Add(DigestAttribute.Of(key.AsBytes().Span, keyFormat));
                 var encoded = TtlvWriter.Encode(keyValue);
                 ZeroByteStrings(keyValue);
                 var skeleton = body.WithChildren(body.Children.Select(c => c.Tag == Tag.KeyBlock
@@ -111,6 +124,11 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
 
         var bytes = MemoryMarshal.AsMemory(material.AsBytes());
         if (bytes.Length == 0) throw KmipException.InvalidField("The key material is empty.");
+        attributes.Add(DigestAttribute.Of(bytes.Span, objectType switch
+        {
+            ObjectType.SymmetricKey => KeyFormatType.Raw,
+            _ => KeyFormatType.Opaque,
+        }));
         WrappedKey wrapped;
         try
         {
