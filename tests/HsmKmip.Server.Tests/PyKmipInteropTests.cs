@@ -80,6 +80,7 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
     }
 
     [Theory]
+    [InlineData("1.0")]
     [InlineData("1.2")]
     [InlineData("1.4")]
     [InlineData("2.0")]
