@@ -23,6 +23,7 @@ internal static class DocumentMapper
     public const string ActivationDate = "adate";
     public const string DeactivationDate = "ddate";
     public const string DestroyDate = "xdate";
+    public const string ArchiveDate = "rdate";
     public const string Attributes = "attrs";
     public const string AttributeKeys = "akeys";
     public const string Names = "names";
@@ -51,6 +52,7 @@ internal static class DocumentMapper
         PutDate(doc, ActivationDate, obj.ActivationDate);
         PutDate(doc, DeactivationDate, obj.DeactivationDate);
         PutDate(doc, DestroyDate, obj.DestroyDate);
+        PutDate(doc, ArchiveDate, obj.ArchiveDate);
 
         var attributes = new BsonArray();
         var attributeKeys = new BsonArray();
@@ -93,6 +95,8 @@ internal static class DocumentMapper
         ActivationDate = GetDate(doc, ActivationDate),
         DeactivationDate = GetDate(doc, DeactivationDate),
         DestroyDate = GetDate(doc, DestroyDate),
+        // Absent in documents written before Archive existed: read as not archived (no schema change needed).
+        ArchiveDate = doc.ContainsKey(ArchiveDate) ? GetDate(doc, ArchiveDate) : null,
         Attributes = doc[Attributes].AsArray
             .Select(a => new StoredAttribute(a["n"].AsString, a["i"].AsInt32, a["v"].AsBinary))
             .ToArray(),

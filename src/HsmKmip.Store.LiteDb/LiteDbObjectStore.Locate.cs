@@ -58,6 +58,7 @@ public sealed partial class LiteDbObjectStore
         foreach (var name in query.Names) Add($"$.{DocumentMapper.NameKeys}[*] ANY = @", IndexKeys.Of(name));
         foreach (var group in query.ObjectGroups) Add($"$.{DocumentMapper.GroupKeys}[*] ANY = @", IndexKeys.Of(group));
         foreach (var a in query.Attributes) Add($"$.{DocumentMapper.AttributeKeys}[*] ANY = @", IndexKeys.OfAttribute(a.Name, a.Value));
+        if (query.Archived is { } archived) conditions.Add($"$.{DocumentMapper.ArchiveDate} {(archived ? "!=" : "=")} null");
         if (query.InitialDateFrom is { } idFrom) Add($"$.{DocumentMapper.InitialDate} >= @", idFrom.UtcTicks);
         if (query.InitialDateTo is { } idTo) Add($"$.{DocumentMapper.InitialDate} <= @", idTo.UtcTicks);
         // BSON null sorts below every number, so ">=" already skips unset dates; "<=" must skip them explicitly.
@@ -74,6 +75,7 @@ public sealed partial class LiteDbObjectStore
     private static bool Matches(BsonDocument doc, ObjectQuery query)
     {
         if (query.Owner is { } owner && !string.Equals(doc[DocumentMapper.Owner].AsString, owner, StringComparison.Ordinal)) return false;
+        if (query.Archived is { } archived && (doc.TryGetValue(DocumentMapper.ArchiveDate, out var a) && !a.IsNull) != archived) return false;
         if (!ContainsAll(doc[DocumentMapper.Names].AsArray, query.Names)) return false;
         if (!ContainsAll(doc[DocumentMapper.Groups].AsArray, query.ObjectGroups)) return false;
         foreach (var wanted in query.Attributes)

@@ -175,6 +175,13 @@ public sealed class AttributeChangeTests
         await Send(KmipVersion.V1_4, Item(Operation.Activate, null, Uid(uid)));
         var lease = (await Send(KmipVersion.V1_4, Item(Operation.ObtainLease, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!;
         Assert.Equal(3600u, lease.Find(Tag.LeaseTime)!.AsInterval());
+
+        await Send(KmipVersion.V1_4, Item(Operation.Archive, null, Uid(uid)));
+        async Task<int> Count(TtlvElement? mask) => (await Send(KmipVersion.V1_4, Item(Operation.Locate, null, mask)))[0]
+            .Find(Tag.ResponsePayload)!.FindAll(Tag.UniqueIdentifier).Count();
+        Assert.Equal(0, await Count(null));
+        Assert.Equal(1, await Count(TtlvElement.Integer(Tag.StorageStatusMask, 2)));
+        Assert.Equal(1, await Count(TtlvElement.Integer(Tag.StorageStatusMask, 3)));
     }
 
     [Fact]

@@ -40,6 +40,7 @@ internal sealed class InMemoryStore : IObjectStore
             .Where(o => query.Owner is null || o.Owner == query.Owner)
             .Where(o => query.ObjectType is null || o.ObjectType == query.ObjectType)
             .Where(o => query.State is null || o.State == query.State)
+            .Where(o => query.Archived is null || (o.ArchiveDate is not null) == query.Archived)
             .Where(o => query.Names.All(o.Names.Contains) && query.ObjectGroups.All(o.ObjectGroups.Contains))
             .Where(o => query.Attributes.All(q => o.Attributes.Any(a => a.Name == q.Name && a.Value.AsSpan().SequenceEqual(q.Value))))
             .Select(o => o.UniqueIdentifier).ToArray());

@@ -52,6 +52,9 @@ public sealed record ObjectQuery
 
     public DateTimeOffset? ActivationDateTo { get; init; }
 
+    /// <summary>Null: online and archived objects; false: online only; true: archived only (Storage Status Mask).</summary>
+    public bool? Archived { get; init; }
+
     /// <summary>Skip this many matches (Offset Items).</summary>
     public int Offset { get; init; }
 

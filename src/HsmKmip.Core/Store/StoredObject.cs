@@ -59,4 +59,7 @@ public sealed record StoredObject
     public DateTimeOffset? DeactivationDate { get; init; }
 
     public DateTimeOffset? DestroyDate { get; init; }
+
+    /// <summary>Set while the object is archived (KMIP Archive); Locate leaves archived objects out unless asked.</summary>
+    public DateTimeOffset? ArchiveDate { get; init; }
 }

@@ -20,7 +20,7 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
         int? max = payload?.Find(Tag.MaximumItems) is { } m ? (int)Math.Clamp(Lenient.Number(m, "Maximum Items"), 0, int.MaxValue) : null;
         var offsetElement = payload?.Find(Tag.OffsetItems);
         int offset = offsetElement is null ? 0 : (int)Math.Clamp(Lenient.Number(offsetElement, "Offset Items"), 0, int.MaxValue);
-        var query = BuildQuery(context.Client.Identity, payload);
+        var query = BuildQuery(context.Client.Identity, payload) with { Archived = ArchivedFilter(payload) };
         IReadOnlyList<string> all;
         if (query.State is { } wanted)
         {
@@ -81,6 +81,15 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
         };
         AddAll(await objects.LocateAsync(publicQuery, cancellationToken).ConfigureAwait(false));
         return result;
+    }
+
+    /// <summary>Storage Status Mask (KMIP 1.4 §9.1.3.3.24): On-line 1, Archival 2; absent means on-line only.</summary>
+    private static bool? ArchivedFilter(TtlvElement? payload)
+    {
+        if (payload?.Find(Tag.StorageStatusMask) is not { } m) return false;
+        var mask = (StorageStatusMask)Lenient.Number(m, "Storage Status Mask");
+        bool online = mask.HasFlag(StorageStatusMask.OnLineStorage), archival = mask.HasFlag(StorageStatusMask.ArchivalStorage);
+        return online && archival ? null : archival ? true : online ? false : throw KmipException.InvalidField("Storage Status Mask selects neither on-line nor archival objects.");
     }
 
     private static ObjectQuery BuildQuery(string owner, TtlvElement? payload)

@@ -181,6 +181,7 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
         ActivationDate = DateOf(attributes, "Activation Date"),
         DeactivationDate = DateOf(attributes, "Deactivation Date"),
         DestroyDate = DateOf(attributes, "Destroy Date"),
+        ArchiveDate = DateOf(attributes, "Archive Date"),
     };
 
     /// <summary>Replaces every instance of a server-maintained attribute with one value.</summary>
