@@ -128,6 +128,13 @@ public sealed class AttributeChangeTests
         var readOnly = (await Send(KmipVersion.V2_0, Item(Operation.SetAttribute, null, Uid(uid),
             TtlvElement.Structure(Tag.NewAttribute, TtlvElement.Enumeration(Tag.State, 2)))))[0];
         Assert.Equal((uint)ResultReason.AttributeReadOnly, readOnly.Find(Tag.ResultReason)!.AsEnum());
+
+        // A 2.x-only attribute is kept and shown to 2.x clients only.
+        await Send(KmipVersion.V2_0, Item(Operation.SetAttribute, null, Uid(uid), TtlvElement.Structure(Tag.NewAttribute, TtlvElement.Boolean(Tag.QuantumSafe, true))));
+        var v20 = (await Send(KmipVersion.V2_0, Item(Operation.GetAttributes, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!.Find(Tag.Attributes)!;
+        Assert.True(v20.Find(Tag.QuantumSafe)!.AsBoolean());
+        var v14 = (await Send(KmipVersion.V1_4, Item(Operation.GetAttributeList, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!;
+        Assert.DoesNotContain("Quantum Safe", v14.FindAll(Tag.AttributeName).Select(n => n.AsText()));
     }
 
     [Fact]

@@ -16,7 +16,8 @@ public static class AttributeRules
         "Name", "Object Group", "Link", "Application Specific Information", "Contact Information", "Alternative Name",
         "Cryptographic Parameters", "Activation Date", "Deactivation Date", "Process Start Date", "Protect Stop Date",
         "Usage Limits", "Operation Policy Name", "Description", "Comment", "Key Value Location", "Sensitive", "Extractable",
-        "PKCS#12 Friendly Name", "Cryptographic Usage Mask",
+        "PKCS#12 Friendly Name", "Cryptographic Usage Mask", "NIST Key Type", "Protection Level", "Protection Period",
+        "Quantum Safe", "Rotate Automatic", "Rotate Date", "Rotate Interval", "Rotate Name", "Rotate Name Type", "Rotate Offset",
     };
 
     private static readonly HashSet<string> MultiInstance = new(StringComparer.Ordinal)

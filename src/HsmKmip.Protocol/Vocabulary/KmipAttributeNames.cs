@@ -71,6 +71,22 @@ public static class KmipAttributeNames
         new("Always Sensitive", Tag.AlwaysSensitive, V1_4),
         new("Extractable", Tag.Extractable, V1_4),
         new("Never Extractable", Tag.NeverExtractable, V1_4),
+
+        // KMIP 2.0 / 2.1 attributes that have no 1.x form (KMIP 2.1 §4); 2.x clients address them by tag.
+        new("Short Unique Identifier", Tag.ShortUniqueIdentifier, V2_0),
+        new("NIST Key Type", Tag.NISTKeyType, V2_0),
+        new("Protection Level", Tag.ProtectionLevel, V2_0),
+        new("Protection Period", Tag.ProtectionPeriod, V2_0),
+        new("Protection Storage Mask", Tag.ProtectionStorageMask, V2_0),
+        new("Quantum Safe", Tag.QuantumSafe, V2_0),
+        new("Rotate Automatic", Tag.RotateAutomatic, V2_1),
+        new("Rotate Date", Tag.RotateDate, V2_1),
+        new("Rotate Generation", Tag.RotateGeneration, V2_1),
+        new("Rotate Interval", Tag.RotateInterval, V2_1),
+        new("Rotate Latest", Tag.RotateLatest, V2_1),
+        new("Rotate Name", Tag.RotateName, V2_1),
+        new("Rotate Name Type", Tag.RotateNameType, V2_1),
+        new("Rotate Offset", Tag.RotateOffset, V2_1),
     ];
 
     private static readonly FrozenDictionary<string, KmipAttributeInfo> ByName =
