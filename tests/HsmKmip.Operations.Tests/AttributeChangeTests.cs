@@ -129,6 +129,16 @@ public sealed class AttributeChangeTests
             TtlvElement.Structure(Tag.NewAttribute, TtlvElement.Enumeration(Tag.State, 2)))))[0];
         Assert.Equal((uint)ResultReason.AttributeReadOnly, readOnly.Find(Tag.ResultReason)!.AsEnum());
 
+        // A 2.x vendor attribute is the 1.x client's x- attribute.
+        var vendor = TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.VendorIdentification, "x"), TtlvElement.Text(Tag.AttributeName, "Product"), TtlvElement.Text(Tag.AttributeValue, "vSphere"));
+        Assert.Equal((uint)ResultStatus.Success, (await Send(KmipVersion.V2_0, Item(Operation.AddAttribute, null, Uid(uid), TtlvElement.Structure(Tag.NewAttribute, vendor))))[0].Find(Tag.ResultStatus)!.AsEnum());
+        var asV1 = (await Send(KmipVersion.V1_1, Item(Operation.GetAttributes, null, Uid(uid), TtlvElement.Text(Tag.AttributeName, "x-Product"))))[0].Find(Tag.ResponsePayload)!;
+        Assert.Equal("vSphere", asV1.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!.AsText());
+        var asV2 = (await Send(KmipVersion.V2_0, Item(Operation.GetAttributes, null, Uid(uid), TtlvElement.Structure(Tag.AttributeReference, TtlvElement.Text(Tag.VendorIdentification, "x"), TtlvElement.Text(Tag.AttributeName, "Product")))))[0].Find(Tag.ResponsePayload)!;
+        Assert.True(asV2.Find(Tag.Attributes)!.Find(Tag.Attribute)!.DeepEquals(vendor));
+        var deleted = (await Send(KmipVersion.V2_0, Item(Operation.DeleteAttribute, null, Uid(uid), TtlvElement.Structure(Tag.AttributeReference, TtlvElement.Text(Tag.VendorIdentification, "x"), TtlvElement.Text(Tag.AttributeName, "Product")))))[0];
+        Assert.Equal((uint)ResultStatus.Success, deleted.Find(Tag.ResultStatus)!.AsEnum());
+
         // A 2.x-only attribute is kept and shown to 2.x clients only.
         await Send(KmipVersion.V2_0, Item(Operation.SetAttribute, null, Uid(uid), TtlvElement.Structure(Tag.NewAttribute, TtlvElement.Boolean(Tag.QuantumSafe, true))));
         var v20 = (await Send(KmipVersion.V2_0, Item(Operation.GetAttributes, null, Uid(uid))))[0].Find(Tag.ResponsePayload)!.Find(Tag.Attributes)!;

@@ -43,14 +43,18 @@ public sealed class AttributeCodecTests
     [Theory]
     [InlineData("x-Product_Version")]
     [InlineData("y-server-note")]
-    public void Custom_attributes_take_any_primitive_type_and_exist_only_in_1_x(string name)
+    public void Custom_attributes_take_any_primitive_type_and_travel_as_vendor_attributes_in_2_x(string name)
     {
         foreach (var value in new[] { TtlvElement.Text(Tag.AttributeValue, "7.0"), TtlvElement.Integer(Tag.AttributeValue, 0), TtlvElement.DateTimeSeconds(Tag.AttributeValue, 5), TtlvElement.Boolean(Tag.AttributeValue, true) })
         {
             var a = KmipAttribute.FromV1(V1(name, value));
             Assert.True(a.IsCustom);
             Assert.True(a.ExistsIn(KmipVersion.V1_0));
-            Assert.Null(a.ToV2());
+            var v2 = a.ToV2()!;
+            Assert.Equal(Tag.Attribute, v2.Tag.Value);
+            Assert.Equal(name[..1], v2.Find(Tag.VendorIdentification)!.AsText());
+            Assert.Equal(name[2..], v2.Find(Tag.AttributeName)!.AsText());
+            Assert.True(KmipAttribute.FromV2(v2).ToV1().DeepEquals(a.ToV1()));
         }
         Assert.Throws<KmipException>(() => KmipAttribute.FromV1(V1(name, TtlvElement.Structure(Tag.AttributeValue))));
     }
@@ -85,5 +89,14 @@ public sealed class AttributeCodecTests
         Assert.Equal(2, AttributeList.ToResponse([fresh, state], KmipVersion.V1_1).Count());
         var v2 = AttributeList.ToResponse([fresh, state], KmipVersion.V2_0).ToArray();
         Assert.Equal([Tag.Fresh, Tag.State], v2.Select(e => e.Tag.Value));
+    }
+
+    [Fact]
+    public void Vendor_attributes_of_other_vendors_round_trip()
+    {
+        var v2 = TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.VendorIdentification, "NETAPP"), TtlvElement.Text(Tag.AttributeName, "Volume"), TtlvElement.Text(Tag.AttributeValue, "vol1"));
+        var a = KmipAttribute.FromV2(v2);
+        Assert.Equal("x-NETAPP:Volume", a.Name);
+        Assert.True(a.ToV2()!.DeepEquals(v2));
     }
 }

@@ -81,6 +81,11 @@ internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvEl
         {
             name = referenced;
         }
+        else if (payload?.Find(Tag.AttributeReference) is { Type: TtlvType.Structure } vr
+            && vr.Find(Tag.VendorIdentification) is { Type: TtlvType.TextString } vendor && vr.Find(Tag.AttributeName) is { Type: TtlvType.TextString } vendorName)
+        {
+            name = KmipAttribute.CustomName(vendor.AsText(), vendorName.AsText());
+        }
         else
         {
             throw KmipException.MissingData("Delete Attribute needs the Attribute Name (1.x) or a Current Attribute / Attribute Reference (2.x).");

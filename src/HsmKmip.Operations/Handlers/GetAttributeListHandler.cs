@@ -1,4 +1,5 @@
 using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 
@@ -14,8 +15,16 @@ internal sealed class GetAttributeListHandler(ManagedObjects objects) : IOperati
         var names = view.AllAttributes().Where(a => a.ExistsIn(context.Version)).Select(a => a.Name).Distinct().Order(StringComparer.Ordinal);
         context.IdPlaceholder = uid;
         var items = context.Version.Major >= 2
-            ? names.Select(n => KmipAttributeNames.TryGetTag(n, out var tag) ? TtlvElement.Enumeration(Tag.AttributeReference, tag.Value) : null).OfType<TtlvElement>()
+            ? names.Select(Reference)
             : names.Select(n => TtlvElement.Text(Tag.AttributeName, n));
         return TtlvElement.Structure(Tag.ResponsePayload, items.Prepend(TtlvElement.Text(Tag.UniqueIdentifier, uid)));
+    }
+
+    /// <summary>A KMIP 2.x Attribute Reference: the attribute's tag, or for a vendor attribute its vendor and name.</summary>
+    private static TtlvElement Reference(string name)
+    {
+        if (KmipAttributeNames.TryGetTag(name, out var tag)) return TtlvElement.Enumeration(Tag.AttributeReference, tag.Value);
+        var (vendor, vendorName) = KmipAttribute.SplitCustomName(name);
+        return TtlvElement.Structure(Tag.AttributeReference, TtlvElement.Text(Tag.VendorIdentification, vendor), TtlvElement.Text(Tag.AttributeName, vendorName));
     }
 }

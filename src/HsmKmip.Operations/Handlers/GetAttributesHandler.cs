@@ -39,7 +39,10 @@ internal sealed class GetAttributesHandler(ManagedObjects objects) : IOperationH
             {
                 // KMIP 2.x: an Enumeration of the attribute's tag, or a structure naming a vendor attribute.
                 if (child.Type == TtlvType.Enumeration && KmipAttributeNames.TryGetName(new TtlvTag(child.AsEnum()), out var name)) names.Add(name);
-                else if (child.Type == TtlvType.Structure && child.Find(Tag.AttributeName) is { Type: TtlvType.TextString } n) names.Add(n.AsText());
+                else if (child.Type == TtlvType.Structure && child.Find(Tag.AttributeName) is { Type: TtlvType.TextString } n)
+                {
+                    names.Add(child.Find(Tag.VendorIdentification) is { Type: TtlvType.TextString } v ? KmipAttribute.CustomName(v.AsText(), n.AsText()) : n.AsText());
+                }
                 else throw new KmipException(ResultReason.UnsupportedAttribute, "Attribute Reference names no attribute this server knows.");
             }
         }

@@ -46,6 +46,15 @@ public sealed record KmipAttribute(string Name, int Index, TtlvElement Value)
     /// </summary>
     public static KmipAttribute FromV2(TtlvElement element, int index = 0)
     {
+        if (element.Tag == Tag.Attribute)
+        {
+            // KMIP 2.x vendor attribute (KMIP 2.1 §2.1.1): Vendor Identification, Attribute Name, Attribute Value.
+            var vendor = element.Find(Tag.VendorIdentification) is { Type: TtlvType.TextString } v ? v.AsText() : throw KmipException.InvalidField("A vendor Attribute needs its Vendor Identification.");
+            var vendorName = element.Find(Tag.AttributeName) is { Type: TtlvType.TextString } n ? n.AsText() : throw KmipException.InvalidField("A vendor Attribute needs its Attribute Name.");
+            var vendorValue = element.Find(Tag.AttributeValue) ?? throw KmipException.InvalidField($"Vendor attribute '{vendorName}' lacks its Attribute Value.");
+            var custom = CustomName(vendor, vendorName);
+            return new KmipAttribute(custom, index, Normalize(custom, vendorValue));
+        }
         if (!KmipAttributeNames.TryGetName(element.Tag, out var name))
         {
             var tagName = KmipTags.TryGetInfo(element.Tag, out var info) ? info.Name : element.Tag.ToString();
@@ -60,13 +69,36 @@ public sealed record KmipAttribute(string Name, int Index, TtlvElement Value)
         Index != 0 ? TtlvElement.Integer(Tag.AttributeIndex, Index) : null,
         Value);
 
-    /// <summary>The KMIP 2.x form (the value under the attribute's own tag), or null for a custom attribute.</summary>
-    public TtlvElement? ToV2() => KmipAttributeNames.TryGetTag(Name, out var tag) ? Value.WithTag(tag) : null;
+    /// <summary>The KMIP 2.x form: the value under the attribute's own tag, or for a custom attribute a vendor Attribute.</summary>
+    public TtlvElement? ToV2()
+    {
+        if (KmipAttributeNames.TryGetTag(Name, out var tag)) return Value.WithTag(tag);
+        if (!IsCustom) return null;
+        var (vendor, name) = SplitCustomName(Name);
+        return TtlvElement.Structure(Tag.Attribute,
+            TtlvElement.Text(Tag.VendorIdentification, vendor),
+            TtlvElement.Text(Tag.AttributeName, name),
+            Value);
+    }
 
-    /// <summary>True when the attribute exists in <paramref name="version"/> (custom attributes exist in every 1.x version).</summary>
-    public bool ExistsIn(KmipVersion version) => IsCustom
-        ? version.Major == 1
-        : KmipAttributeNames.TryGetInfo(Name, out var info) && info.IsDefinedIn(version);
+    /// <summary>True when the attribute exists in <paramref name="version"/> (custom attributes exist in every version: 1.x by name, 2.x as vendor attributes).</summary>
+    public bool ExistsIn(KmipVersion version) => IsCustom || (KmipAttributeNames.TryGetInfo(Name, out var info) && info.IsDefinedIn(version));
+
+    /// <summary>
+    /// The 1.x name of a 2.x vendor attribute: vendor "x" (client) or "y" (server) and name "ID" is "x-ID", as the
+    /// OASIS test cases map them; any other vendor is kept as "x-VENDOR:NAME" so that it round-trips.
+    /// </summary>
+    public static string CustomName(string vendor, string name) =>
+        vendor is "x" or "y" ? $"{vendor}-{name}" : $"x-{vendor}:{name}";
+
+    /// <summary>The vendor identification and attribute name of a custom attribute's 1.x name.</summary>
+    public static (string Vendor, string Name) SplitCustomName(string customName)
+    {
+        var prefix = customName[..1];
+        var rest = customName[2..];
+        int colon = rest.IndexOf(':', StringComparison.Ordinal);
+        return prefix == "x" && colon > 0 ? (rest[..colon], rest[(colon + 1)..]) : (prefix, rest);
+    }
 
     private static TtlvElement Normalize(string name, TtlvElement value)
     {
