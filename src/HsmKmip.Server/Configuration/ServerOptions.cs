@@ -39,7 +39,7 @@ public sealed record ServerOptions
 {
     public required IReadOnlyList<IPEndPoint> Listen { get; init; }
 
-    /// <summary>Folder for state the daemon makes itself (development certificates; later the token and store).</summary>
+    /// <summary>Folder for state the daemon makes itself: embedded token, store, development certificates.</summary>
     public required string StateDir { get; init; }
 
     /// <summary>Server certificate PEM (may hold the chain); null means the development certificate in the state folder.</summary>

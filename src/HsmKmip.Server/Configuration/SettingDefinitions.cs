@@ -18,7 +18,7 @@ public static class SettingDefinitions
         "Address to accept KMIP on, HOST:PORT (repeatable; [::1]:5696 for IPv6). Default 127.0.0.1:5696.", Repeatable: true);
 
     public static readonly SettingDefinition StateDir = new("StateDir", "--state-dir",
-        "Folder for the daemon's own state (development CA and certificates). Default ./var, created with mode 0700.");
+        "Folder for the daemon's own state: embedded SoftHSM2 token, object store, development CA and certificates. Default ./var, created with mode 0700.");
 
     public static readonly SettingDefinition TlsCert = new("TlsCert", "--tls-cert",
         "Server certificate PEM (leaf first, then any intermediates). Default: a development certificate made in the state folder.");
