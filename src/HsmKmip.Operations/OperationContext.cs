@@ -29,8 +29,6 @@ public sealed class OperationContext
     /// </summary>
     public string? IdPlaceholder { get; set; }
 
-    private readonly List<byte[]> _sensitive = [];
-
     /// <summary>
     /// A copy of key material for the response that must be zeroed once the response is encoded: the Byte String
     /// item is built over this array (no further copy) and the message handler clears it after encoding.
@@ -38,7 +36,7 @@ public sealed class OperationContext
     public byte[] SensitiveCopy(ReadOnlySpan<byte> material)
     {
         var copy = material.ToArray();
-        _sensitive.Add(copy);
+        TrackSensitive(copy);
         return copy;
     }
 
@@ -50,9 +48,7 @@ public sealed class OperationContext
     /// <summary>Zeroes every array handed out by <see cref="SensitiveCopy"/> or passed to <see cref="TrackSensitive"/>.</summary>
     public void ClearSensitive()
     {
-        foreach (var a in _sensitive) System.Security.Cryptography.CryptographicOperations.ZeroMemory(a);
         foreach (var m in _tracked) System.Security.Cryptography.CryptographicOperations.ZeroMemory(m.Span);
-        _sensitive.Clear();
         _tracked.Clear();
     }
 }

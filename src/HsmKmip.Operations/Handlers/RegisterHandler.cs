@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using HsmKmip.Core.Keys;
-using HsmKmip.Core.Lifecycle;
-using HsmKmip.Core.Store;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
@@ -23,7 +21,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
         var typeElement = payload?.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Register needs an Object Type.");
         var objectType = (ObjectType)Lenient.Enumeration(typeElement, "Object Type");
         var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
-        CreateHandler.RejectServerOnly(attributes);
+        AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == "Object Type");
 
         TtlvElement material;
@@ -38,15 +36,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
                 var algorithm = block.Find(Tag.CryptographicAlgorithm) is { } alg ? (CryptographicAlgorithm)Lenient.Enumeration(alg, "Cryptographic Algorithm")
                     : attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } fromAttribute ? (CryptographicAlgorithm)fromAttribute
                     : throw KmipException.MissingData("Register of a Symmetric Key needs its Cryptographic Algorithm.");
-                kind = algorithm switch
-                {
-                    CryptographicAlgorithm.AES => SecretKeyKind.Aes,
-                    CryptographicAlgorithm.HMAC_SHA1 => SecretKeyKind.HmacSha1,
-                    CryptographicAlgorithm.HMAC_SHA256 => SecretKeyKind.HmacSha256,
-                    CryptographicAlgorithm.HMAC_SHA384 => SecretKeyKind.HmacSha384,
-                    CryptographicAlgorithm.HMAC_SHA512 => SecretKeyKind.HmacSha512,
-                    _ => SecretKeyKind.GenericSecret,
-                };
+                kind = AttributeRules.KindOf(algorithm);
                 SetIfAbsent(attributes, "Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)algorithm));
                 SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, material.AsBytes().Length * 8));
                 break;
@@ -144,24 +134,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
 
     private async ValueTask<TtlvElement> StoreAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken)
     {
-        var now = objects.Now;
-        var uid = Guid.NewGuid().ToString();
-        attributes.AddRange(CreateHandler.ServerAttributes(uid, objectType, now, attributes).ToArray());
-        var template = new StoredObject
-        {
-            UniqueIdentifier = uid,
-            ObjectType = (uint)objectType,
-            State = (uint)State.PreActive,
-            Owner = context.Client.Identity,
-            InitialDate = now,
-            LastChangeDate = now,
-            WrappedSecret = wrapped,
-            PublicMaterial = publicMaterial,
-        };
-        var stored = ManagedObjects.ToStored(template, attributes, State.PreActive);
-        var state = KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now);
-        await objects.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
-        context.IdPlaceholder = uid;
+        var uid = await objects.CreateObjectAsync(context, objectType, attributes, wrapped, publicMaterial, cancellationToken).ConfigureAwait(false);
         // The response carries the identifier only: a stray Object Type here has broken clients (KMIP-NOTES rule 3).
         return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
     }

@@ -1,6 +1,7 @@
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Objects;
 
@@ -24,6 +25,58 @@ public static class AttributeRules
     {
         "Name", "Object Group", "Link", "Application Specific Information", "Alternative Name", "Cryptographic Parameters",
         "Cryptographic Domain Parameters", "Key Value Location",
+    };
+
+    /// <summary>Attributes only the server sets (KMIP 1.4 §3, "May be set by client: No").</summary>
+    private static readonly HashSet<string> ServerOnly = new(StringComparer.Ordinal)
+    {
+        "Unique Identifier", "State", "Initial Date", "Last Change Date", "Digest", "Destroy Date", "Compromise Date",
+        "Compromise Occurrence Date", "Revocation Reason", "Archive Date", "Fresh", "Key Value Present", "Key Value Location",
+        "Always Sensitive", "Never Extractable", "Original Creation Date", "Random Number Generator", "Lease Time",
+    };
+
+    /// <summary>Refuses attributes only the server may set.</summary>
+    public static void RejectServerOnly(IEnumerable<KmipAttribute> attributes)
+    {
+        foreach (var a in attributes)
+        {
+            if (ServerOnly.Contains(a.Name)) throw KmipException.InvalidField($"The server sets '{a.Name}'; a client may not.");
+        }
+    }
+
+    /// <summary>The attributes the server maintains from birth.</summary>
+    /// <remarks>
+    /// Fresh (1.1) stays true until the key is first returned by Get; Key Value Present (1.2) until Destroy. Sensitive,
+    /// Always Sensitive, Extractable and Never Extractable (1.4) describe whether the key may leave: by default it may.
+    /// Each is sent only to clients whose version has it.
+    /// </remarks>
+    public static IEnumerable<KmipAttribute> ServerAttributes(string uid, ObjectType objectType, DateTimeOffset now, IReadOnlyCollection<KmipAttribute>? given = null)
+    {
+        bool Has(string name) => given?.Any(a => a.Name == name) == true;
+        yield return new("Unique Identifier", 0, TtlvElement.Text(Tag.AttributeValue, uid));
+        yield return new("Object Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)objectType));
+        yield return new("Initial Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
+        yield return new("Last Change Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
+        yield return new("Original Creation Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
+        yield return new("Fresh", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
+        yield return new("Key Value Present", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
+        if (!Has("Sensitive")) yield return new("Sensitive", 0, TtlvElement.Boolean(Tag.AttributeValue, false));
+        if (!Has("Extractable")) yield return new("Extractable", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
+        bool sensitive = given?.FirstOrDefault(a => a.Name == "Sensitive")?.Value.AsBoolean() ?? false;
+        bool extractable = given?.FirstOrDefault(a => a.Name == "Extractable")?.Value.AsBoolean() ?? true;
+        yield return new("Always Sensitive", 0, TtlvElement.Boolean(Tag.AttributeValue, sensitive));
+        yield return new("Never Extractable", 0, TtlvElement.Boolean(Tag.AttributeValue, !extractable));
+    }
+
+    /// <summary>The key kind the HSM uses for a symmetric algorithm (anything else is a generic secret).</summary>
+    public static Core.Keys.SecretKeyKind KindOf(CryptographicAlgorithm algorithm) => algorithm switch
+    {
+        CryptographicAlgorithm.AES => Core.Keys.SecretKeyKind.Aes,
+        CryptographicAlgorithm.HMAC_SHA1 => Core.Keys.SecretKeyKind.HmacSha1,
+        CryptographicAlgorithm.HMAC_SHA256 => Core.Keys.SecretKeyKind.HmacSha256,
+        CryptographicAlgorithm.HMAC_SHA384 => Core.Keys.SecretKeyKind.HmacSha384,
+        CryptographicAlgorithm.HMAC_SHA512 => Core.Keys.SecretKeyKind.HmacSha512,
+        _ => Core.Keys.SecretKeyKind.GenericSecret,
     };
 
     public static bool IsMultiInstance(string name) => MultiInstance.Contains(name) || name.StartsWith("x-", StringComparison.Ordinal) || name.StartsWith("y-", StringComparison.Ordinal);

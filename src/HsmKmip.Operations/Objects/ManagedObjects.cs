@@ -96,16 +96,38 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
         return new ObjectView(stored, attributes, state);
     }
 
-    public async ValueTask<StoredObject> InsertAsync(StoredObject obj, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a new object owned by the caller, with the server-maintained attributes added, Pre-Active unless its
+    /// Activation Date has passed; sets the ID placeholder and returns the new Unique Identifier.
+    /// </summary>
+    public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken)
     {
+        var now = Now;
+        var uid = Guid.NewGuid().ToString();
+        attributes.AddRange(AttributeRules.ServerAttributes(uid, objectType, now, attributes).ToArray());
+        var template = new StoredObject
+        {
+            UniqueIdentifier = uid,
+            ObjectType = (uint)objectType,
+            State = (uint)State.PreActive,
+            Owner = context.Client.Identity,
+            InitialDate = now,
+            LastChangeDate = now,
+            WrappedSecret = wrapped,
+            PublicMaterial = publicMaterial,
+        };
+        var stored = ToStored(template, attributes, State.PreActive);
+        var state = KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now);
         try
         {
-            return await store.InsertAsync(obj, cancellationToken).ConfigureAwait(false);
+            await store.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e)
         {
             throw FailureMapping.ToKmip(e);
         }
+        context.IdPlaceholder = uid;
+        return uid;
     }
 
     /// <summary>The state of an object now (dates applied), or null when it is gone; no access check (Locate has done it).</summary>
@@ -135,15 +157,11 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
     }
 
     /// <summary>Writes <paramref name="attributes"/> and <paramref name="state"/> back, refreshing Last Change Date.</summary>
-    public async ValueTask<StoredObject> SaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, Func<StoredObject, StoredObject>? change, CancellationToken cancellationToken)
+    public async ValueTask SaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, Func<StoredObject, StoredObject>? change, CancellationToken cancellationToken)
     {
-        var now = Now;
-        var list = WithServerAttribute(attributes, "Last Change Date", TtlvElement.DateTime(Tag.AttributeValue, now)).ToArray();
-        var updated = ToStored(view.Stored, list, state) with { LastChangeDate = now };
-        if (change is not null) updated = change(updated);
         try
         {
-            return await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
+            await store.UpdateAsync(Updated(view, attributes, state, change), cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e)
         {
@@ -154,11 +172,9 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
     /// <summary>Like <see cref="SaveAsync"/>, but a concurrent change wins: returns false instead of failing (for bookkeeping such as Fresh).</summary>
     public async ValueTask<bool> TrySaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, CancellationToken cancellationToken)
     {
-        var now = Now;
-        var list = WithServerAttribute(attributes, "Last Change Date", TtlvElement.DateTime(Tag.AttributeValue, now)).ToArray();
         try
         {
-            await store.UpdateAsync(ToStored(view.Stored, list, state) with { LastChangeDate = now }, cancellationToken).ConfigureAwait(false);
+            await store.UpdateAsync(Updated(view, attributes, state, null), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (ObjectStoreException e) when (e.Error == ObjectStoreError.Conflict)
@@ -169,6 +185,15 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
         {
             throw FailureMapping.ToKmip(e);
         }
+    }
+
+    /// <summary>The object with new attributes and state and a fresh Last Change Date.</summary>
+    private StoredObject Updated(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, Func<StoredObject, StoredObject>? change)
+    {
+        var now = Now;
+        var list = WithServerAttribute(attributes, "Last Change Date", TtlvElement.DateTime(Tag.AttributeValue, now)).ToArray();
+        var updated = ToStored(view.Stored, list, state) with { LastChangeDate = now };
+        return change is null ? updated : change(updated);
     }
 
     /// <summary>Builds the record the store keeps from attributes; the indexed fields are derived from them.</summary>
