@@ -104,36 +104,8 @@ internal sealed class DaemonCrashProcess : IAsyncDisposable
     }
 
     /// <summary>A mutual-TLS connection with the development client bundle, as a KMIP client holds one.</summary>
-    public async Task<SslStream> ConnectAsync(CancellationToken cancellationToken = default)
-    {
-        var tcp = new TcpClient { NoDelay = true };
-        try
-        {
-            await tcp.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-            var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
-            using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            handshake.CancelAfter(TimeSpan.FromSeconds(10));
-            await ssl.AuthenticateAsClientAsync(
-                new SslClientAuthenticationOptions
-                {
-                    TargetHost = "localhost",
-                    ClientCertificates = [_clientCertificate],
-                    CertificateChainPolicy = new X509ChainPolicy
-                    {
-                        TrustMode = X509ChainTrustMode.CustomRootTrust,
-                        CustomTrustStore = { _ca },
-                        RevocationMode = X509RevocationMode.NoCheck,
-                    },
-                },
-                handshake.Token);
-            return ssl;
-        }
-        catch
-        {
-            tcp.Dispose();
-            throw;
-        }
-    }
+    public Task<SslStream> ConnectAsync(CancellationToken cancellationToken = default) =>
+        KmipTestClient.ConnectAsync(Port, _clientCertificate, _ca, cancellationToken: cancellationToken);
 
     /// <summary>kill -9: no drain, no flush, no STOPPING=1.</summary>
     public async Task KillAsync()

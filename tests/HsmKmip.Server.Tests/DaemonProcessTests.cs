@@ -123,26 +123,12 @@ public sealed class DaemonProcessTests
         Assert.Contains("not a valid TTLV message", bad.Stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<System.Net.Security.SslStream> ConnectWithBundle(string dir, int port)
+    private static Task<System.Net.Security.SslStream> ConnectWithBundle(string dir, int port)
     {
         var client = Path.Combine(dir, "var", "tls", "clients", "dev-client");
-        using var cert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(client, "client.crt"), Path.Combine(client, "client.key"));
+        var cert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(client, "client.crt"), Path.Combine(client, "client.key"));
         var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(client, "ca.crt")));
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port);
-        var ssl = new System.Net.Security.SslStream(tcp.GetStream());
-        await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
-        {
-            TargetHost = "localhost",
-            ClientCertificates = [cert],
-            CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
-            {
-                TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
-                CustomTrustStore = { ca },
-                RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-            },
-        });
-        return ssl;
+        return ConnectAsync(port, cert, ca);
     }
 
     private static async Task<bool> ReceiveUntilAsync(Socket socket, string wanted, TimeSpan timeout)

@@ -1,5 +1,9 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
@@ -9,6 +13,33 @@ namespace HsmKmip.Server.Tests;
 /// <summary>Builds requests and reads responses over a real TLS stream, the way a KMIP client library does.</summary>
 public static class KmipTestClient
 {
+    /// <summary>A mutual-TLS connection to a server on loopback that trusts only <paramref name="ca"/>, as a KMIP client opens one.</summary>
+    public static async Task<SslStream> ConnectAsync(int port, X509Certificate2? clientCertificate, X509Certificate2 ca,
+        SslProtocols protocols = SslProtocols.None, string host = "localhost", CancellationToken cancellationToken = default)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+            var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+            using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            handshake.CancelAfter(TimeSpan.FromSeconds(10));
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = host,
+                EnabledSslProtocols = protocols,
+                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+                CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { ca }, RevocationMode = X509RevocationMode.NoCheck },
+            }, handshake.Token);
+            return ssl;
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+    }
+
     public static TtlvElement Request(KmipVersion version, params TtlvElement[] batchItems) => Request(version, [], batchItems);
 
     public static TtlvElement Request(KmipVersion version, TtlvElement[] extraHeader, params TtlvElement[] batchItems) =>

@@ -83,23 +83,8 @@ public sealed class TestServer : IAsyncDisposable
         X509Certificate2.CreateFromPemFile(Path.Combine(ClientDirectory, "client.crt"), Path.Combine(ClientDirectory, "client.key"));
 
     /// <summary>Opens a mutual-TLS connection as a KMIP client would.</summary>
-    public async Task<SslStream> ConnectAsync(X509Certificate2? clientCertificate, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13, string host = "localhost")
-    {
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, Port);
-        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Pki.CaCertificate));
-        var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
-        var options = new SslClientAuthenticationOptions
-        {
-            TargetHost = host,
-            EnabledSslProtocols = protocols,
-            ClientCertificates = clientCertificate is null ? null : [clientCertificate],
-            CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { ca }, RevocationMode = X509RevocationMode.NoCheck },
-        };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await ssl.AuthenticateAsClientAsync(options, timeout.Token);
-        return ssl;
-    }
+    public Task<SslStream> ConnectAsync(X509Certificate2? clientCertificate, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13, string host = "localhost") =>
+        KmipTestClient.ConnectAsync(Port, clientCertificate, X509Certificate2.CreateFromPem(File.ReadAllText(Pki.CaCertificate)), protocols, host);
 
     public async ValueTask DisposeAsync()
     {
