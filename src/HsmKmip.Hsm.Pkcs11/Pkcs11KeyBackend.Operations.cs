@@ -153,6 +153,12 @@ public sealed partial class Pkcs11KeyBackend
     }
 
     /// <inheritdoc />
+    public void Evict(string objectId)
+    {
+        // Nothing is cached yet: every use unwraps afresh (the handle cache arrives with the cryptographic operations).
+    }
+
+    /// <inheritdoc />
     public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         if (_disposed) return ValueTask.FromResult(false);

@@ -49,6 +49,10 @@ internal sealed class InMemoryStore : IObjectStore
 /// <summary>"Wraps" by XOR with a fixed pad: enough to tell blob from plaintext in logic tests.</summary>
 internal sealed class XorBackend : IKeyBackend
 {
+    public List<string> Evicted { get; } = [];
+
+    public void Evict(string objectId) => Evicted.Add(objectId);
+
     public KeyBackendInfo Info { get; } = new("test", "test", "test-kek-1", "XOR");
 
     public ValueTask<WrappedKey> GenerateSecretAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>

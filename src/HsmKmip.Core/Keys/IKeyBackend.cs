@@ -4,8 +4,14 @@ namespace HsmKmip.Core.Keys;
 /// The HSM port: every act on secret key material happens behind it, inside the token. Implementations are
 /// safe for concurrent use. Failures throw <see cref="KeyBackendException"/>.
 /// </summary>
-public interface IKeyBackend
+public partial interface IKeyBackend
 {
+    /// <summary>
+    /// Drops every cached unwrapped handle of the object (Revoke, Destroy, Re-key, any attribute change). Cheap when
+    /// nothing is cached; never throws.
+    /// </summary>
+    void Evict(string objectId);
+
     /// <summary>What the backend is (module, token, KEK), for status and logs. Never holds a PIN.</summary>
     KeyBackendInfo Info { get; }
 

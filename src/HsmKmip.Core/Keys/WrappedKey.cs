@@ -10,7 +10,25 @@ public enum SecretKeyKind
     HmacSha512 = 5,
     /// <summary>Any other secret (KMIP Secret Data, opaque symmetric material): CKK_GENERIC_SECRET.</summary>
     GenericSecret = 6,
+
+    /// <summary>An RSA private key (CKO_PRIVATE_KEY, CKK_RSA), wrapped by the KEK as the token encodes it (PKCS#8 inside RFC 5649).</summary>
+    RsaPrivate = 10,
+
+    /// <summary>An EC private key on a NIST curve (CKK_EC).</summary>
+    EcPrivate = 11,
+
+    /// <summary>An Edwards-curve private key (CKK_EC_EDWARDS), where the token has it.</summary>
+    EdPrivate = 12,
 }
+
+/// <summary>
+/// A stored key as the HSM operations name it: the object's identifier and store version (so that a cached
+/// unwrapped handle of an older version is never used) and its wrapped form.
+/// </summary>
+/// <param name="ObjectId">The managed object's Unique Identifier.</param>
+/// <param name="Version">The store version the blob was read at.</param>
+/// <param name="Wrapped">The wrapped key.</param>
+public sealed record KeyReference(string ObjectId, long Version, WrappedKey Wrapped);
 
 /// <summary>
 /// A secret as the store keeps it: wrapped under a KEK that never leaves the HSM. Without the KEK the blob is

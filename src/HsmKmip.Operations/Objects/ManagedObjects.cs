@@ -97,6 +97,53 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
     }
 
     /// <summary>
+    /// Loads the key a cryptographic operation names and checks it may be used for it, in the order clients can act on:
+    /// a key (not a certificate or opaque blob), the usage mask allows <paramref name="usage"/> (an absent mask allows
+    /// everything, as for keys registered before masks were enforced), and the lifecycle allows it now. Protecting
+    /// (Encrypt, Sign, MAC, wrap) needs Active and not past Protect Stop Date; processing (Decrypt, Verify, MAC Verify,
+    /// unwrap) also accepts Deactivated and Compromised keys (SP 800-57: old data must stay readable) once Process
+    /// Start Date has come.
+    /// </summary>
+    public async ValueTask<(ObjectView View, KeyReference? Key)> LoadKeyForUseAsync(OperationContext context, string uniqueIdentifier, CryptographicUsageMask usage, bool protect, CancellationToken cancellationToken)
+    {
+        var view = await LoadAsync(context, uniqueIdentifier, cancellationToken).ConfigureAwait(false);
+        if (view.ObjectType is not (ObjectType.SymmetricKey or ObjectType.PrivateKey or ObjectType.PublicKey or ObjectType.SecretData))
+        {
+            throw new KmipException(ResultReason.InvalidObjectType, $"'{uniqueIdentifier}' is a {view.ObjectType}, not a key that can be used for {context.Operation}.");
+        }
+        if (view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Usage Mask")?.Value is { Type: TtlvType.Integer } mask
+            && (mask.AsInt32() & (int)usage) == 0)
+        {
+            throw new KmipException(ResultReason.IncompatibleCryptographicUsageMask, $"The Cryptographic Usage Mask of '{uniqueIdentifier}' does not allow {usage}.");
+        }
+        var now = Now;
+        if (protect)
+        {
+            if (view.State != State.Active)
+            {
+                throw new KmipException(ResultReason.WrongKeyLifecycleState, $"'{uniqueIdentifier}' is {view.State}; {context.Operation} needs an Active key.");
+            }
+            if (DateOf(view.Attributes, "Protect Stop Date") is { } stop && now > stop)
+            {
+                throw new KmipException(ResultReason.WrongKeyLifecycleState, $"'{uniqueIdentifier}' is past its Protect Stop Date ({stop:u}); it may only process data now.");
+            }
+        }
+        else
+        {
+            if (view.State is not (State.Active or State.Deactivated or State.Compromised))
+            {
+                throw new KmipException(ResultReason.WrongKeyLifecycleState, $"'{uniqueIdentifier}' is {view.State}; {context.Operation} needs an Active, Deactivated or Compromised key.");
+            }
+            if (DateOf(view.Attributes, "Process Start Date") is { } start && now < start)
+            {
+                throw new KmipException(ResultReason.WrongKeyLifecycleState, $"'{uniqueIdentifier}' may process data only from its Process Start Date ({start:u}).");
+            }
+        }
+        var key = view.Stored.WrappedSecret is { } wrapped ? new KeyReference(view.Stored.UniqueIdentifier, view.Stored.Version, wrapped) : null;
+        return (view, key);
+    }
+
+    /// <summary>
     /// Stores a new object owned by the caller, with the server-maintained attributes added, Pre-Active unless its
     /// Activation Date has passed; sets the ID placeholder and returns the new Unique Identifier.
     /// </summary>
@@ -159,6 +206,8 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
     /// <summary>Writes <paramref name="attributes"/> and <paramref name="state"/> back, refreshing Last Change Date.</summary>
     public async ValueTask SaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, Func<StoredObject, StoredObject>? change, CancellationToken cancellationToken)
     {
+        // Any change (state, usage mask, dates, the blob itself) invalidates unwrapped handles of this object.
+        backend.Evict(view.Stored.UniqueIdentifier);
         try
         {
             await store.UpdateAsync(Updated(view, attributes, state, change), cancellationToken).ConfigureAwait(false);
@@ -172,6 +221,7 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
     /// <summary>Like <see cref="SaveAsync"/>, but a concurrent change wins: returns false instead of failing (for bookkeeping such as Fresh).</summary>
     public async ValueTask<bool> TrySaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, CancellationToken cancellationToken)
     {
+        backend.Evict(view.Stored.UniqueIdentifier);
         try
         {
             await store.UpdateAsync(Updated(view, attributes, state, null), cancellationToken).ConfigureAwait(false);

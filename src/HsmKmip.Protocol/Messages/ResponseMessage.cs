@@ -31,18 +31,35 @@ public sealed record ResponseBatchItem
 public sealed record ResponseMessage(KmipVersion Version, DateTimeOffset TimeStamp, IReadOnlyList<ResponseBatchItem> Items)
 {
     public TtlvElement ToTtlv() => TtlvElement.Structure(Tag.ResponseMessage,
-        Items.Select(ItemToTtlv).Prepend(TtlvElement.Structure(Tag.ResponseHeader,
+        Items.Select(i => ItemToTtlv(i, Version)).Prepend(TtlvElement.Structure(Tag.ResponseHeader,
             ProtocolVersions.ToTtlv(Version),
             TtlvElement.DateTime(Tag.TimeStamp, TimeStamp),
             TtlvElement.Integer(Tag.BatchCount, Items.Count))));
 
     public byte[] Encode() => TtlvWriter.Encode(ToTtlv());
 
-    private static TtlvElement ItemToTtlv(ResponseBatchItem item) => TtlvElement.Structure(Tag.BatchItem,
+    private static TtlvElement ItemToTtlv(ResponseBatchItem item, KmipVersion version) => TtlvElement.Structure(Tag.BatchItem,
         item.Operation is { } op ? TtlvElement.Enumeration(Tag.Operation, op) : null,
         item.UniqueBatchItemId is { } id ? TtlvElement.Bytes(Tag.UniqueBatchItemID, id.Span) : null,
         TtlvElement.Enumeration(Tag.ResultStatus, (uint)item.Status),
-        item.Reason is { } reason ? TtlvElement.Enumeration(Tag.ResultReason, (uint)reason) : null,
+        item.Reason is { } reason ? TtlvElement.Enumeration(Tag.ResultReason, (uint)ReasonFor(reason, version)) : null,
         item.Message is { } message ? TtlvElement.Text(Tag.ResultMessage, message) : null,
         item.Payload);
+
+    /// <summary>
+    /// A Result Reason the response's version has: 2.0 added finer reasons that 1.x clients cannot decode (PyKMIP's
+    /// strict decoder rejects an unknown enumeration), so they fall back to the 1.x reason servers used for them.
+    /// </summary>
+    public static ResultReason ReasonFor(ResultReason reason, KmipVersion version)
+    {
+        if (KmipEnumerations.IsDefinedIn(Tag.ResultReason, (uint)reason, version)) return reason;
+        return reason switch
+        {
+            ResultReason.IncompatibleCryptographicUsageMask or ResultReason.WrongKeyLifecycleState => ResultReason.PermissionDenied,
+            ResultReason.UnsupportedProtocolVersion => ResultReason.InvalidMessage,
+            ResultReason.InvalidObjectType or ResultReason.AttributeNotFound or ResultReason.AttributeReadOnly
+                or ResultReason.AttributeSingleValued => ResultReason.InvalidField,
+            _ => KmipEnumerations.IsDefinedIn(Tag.ResultReason, (uint)reason, KmipVersion.V1_0) ? reason : ResultReason.GeneralFailure,
+        };
+    }
 }
