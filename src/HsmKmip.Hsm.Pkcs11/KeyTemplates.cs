@@ -70,6 +70,38 @@ internal static class KeyTemplates
         return attributes;
     }
 
+    /// <summary>
+    /// A handle for computing with (Encrypt, MAC, Sign, wrap...): sensitive and not extractable, so nothing can read it
+    /// out or wrap it away while it lives. Every usage flag is on: the KMIP Cryptographic Usage Mask is enforced before
+    /// the token is asked, and one cached handle serves every operation the mask allows.
+    /// </summary>
+    public static List<IObjectAttribute> ForUse(IObjectAttributeFactory f, SecretKeyKind kind)
+    {
+        var attributes = Common(f, kind);
+        attributes.Add(f.Create(CKA.CKA_SENSITIVE, true));
+        attributes.Add(f.Create(CKA.CKA_EXTRACTABLE, false));
+        foreach (var usage in UsageFlags(kind)) attributes.Add(f.Create(usage, true));
+        return attributes;
+    }
+
+    /// <summary>A handle another key may wrap out of the token (Get with a Key Wrapping Specification): sensitive, extractable.</summary>
+    public static List<IObjectAttribute> ForExport(IObjectAttributeFactory f, SecretKeyKind kind)
+    {
+        var attributes = Common(f, kind);
+        attributes.Add(f.Create(CKA.CKA_SENSITIVE, true));
+        attributes.Add(f.Create(CKA.CKA_EXTRACTABLE, true));
+        foreach (var usage in UsageFlags(kind)) attributes.Add(f.Create(usage, true));
+        return attributes;
+    }
+
+    private static CKA[] UsageFlags(SecretKeyKind kind) => kind switch
+    {
+        SecretKeyKind.Aes => [CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_WRAP, CKA.CKA_UNWRAP, CKA.CKA_DERIVE],
+        SecretKeyKind.HmacSha1 or SecretKeyKind.HmacSha256 or SecretKeyKind.HmacSha384 or SecretKeyKind.HmacSha512
+            or SecretKeyKind.GenericSecret => [CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_DERIVE],
+        _ => [],
+    };
+
     private static List<IObjectAttribute> Common(IObjectAttributeFactory f, SecretKeyKind kind) =>
     [
         f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),

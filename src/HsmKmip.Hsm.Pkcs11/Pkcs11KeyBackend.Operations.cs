@@ -85,23 +85,7 @@ public sealed partial class Pkcs11KeyBackend
         }
         var buffer = Execute("unwrap", idempotent: true, session =>
         {
-            var kek = FindKekByLabel(session, key.KekId)
-                ?? throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The KEK {key.KekId} that wrapped this key is not on the token.");
-            var f = _module.Factories.ObjectAttributeFactory;
-            var template = KeyTemplates.ForReading(f, key.Kind);
-            IObjectHandle handle;
-            try
-            {
-                handle = _calls.UnwrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), kek, key.Blob, template);
-            }
-            catch (Pkcs11Exception ex) when (Pkcs11Errors.IsBadBlob(ex.RV))
-            {
-                throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The wrapped key does not unwrap under {key.KekId} ({ex.RV}).", ex);
-            }
-            finally
-            {
-                KeyTemplates.DisposeAll(template);
-            }
+            var handle = UnwrapToHandle(session, key, KeyTemplates.ForReading(_module.Factories.ObjectAttributeFactory, key.Kind));
             try
             {
                 return ReadValue(session, handle, key.LengthBytes);
@@ -112,6 +96,45 @@ public sealed partial class Pkcs11KeyBackend
             }
         }, cancellationToken);
         return ValueTask.FromResult(buffer);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on a token handle of <paramref name="key"/> inside <paramref name="session"/>:
+    /// the blob is unwrapped into a session object (for <see cref="KeyUse.Crypto"/> sensitive and not extractable, so
+    /// the handle can compute but never be read), which is destroyed afterwards. Every cryptographic operation on a
+    /// stored key goes through here, so that the handle cache has one place to live.
+    /// </summary>
+    internal T UseKey<T>(ISession session, KeyReference key, KeyUse use, Func<IObjectHandle, T> action)
+    {
+        var f = _module.Factories.ObjectAttributeFactory;
+        var handle = UnwrapToHandle(session, key.Wrapped, use == KeyUse.Crypto ? KeyTemplates.ForUse(f, key.Wrapped.Kind) : KeyTemplates.ForExport(f, key.Wrapped.Kind));
+        try
+        {
+            return action(handle);
+        }
+        finally
+        {
+            DestroyQuietly(session, handle);
+        }
+    }
+
+    /// <summary>C_UnwrapKey of a stored blob under the KEK that wrapped it; disposes <paramref name="template"/>.</summary>
+    private IObjectHandle UnwrapToHandle(ISession session, WrappedKey key, List<IObjectAttribute> template)
+    {
+        try
+        {
+            var kek = FindKekByLabel(session, key.KekId)
+                ?? throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The KEK {key.KekId} that wrapped this key is not on the token.");
+            return _calls.UnwrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), kek, key.Blob, template);
+        }
+        catch (Pkcs11Exception ex) when (Pkcs11Errors.IsBadBlob(ex.RV))
+        {
+            throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The wrapped key does not unwrap under {key.KekId} ({ex.RV}).", ex);
+        }
+        finally
+        {
+            KeyTemplates.DisposeAll(template);
+        }
     }
 
     private SensitiveBuffer ReadValue(ISession session, IObjectHandle handle, int expectedLength)

@@ -144,3 +144,13 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
         _module.Release();
     }
 }
+
+/// <summary>What a token handle of a stored key is for.</summary>
+internal enum KeyUse
+{
+    /// <summary>Computing inside the token: sensitive, not extractable.</summary>
+    Crypto,
+
+    /// <summary>Being wrapped out under another key the client named: sensitive, extractable.</summary>
+    Export,
+}
