@@ -8,7 +8,7 @@ namespace HsmKmip.Hsm.Pkcs11;
 /// (CKR_DEVICE_ERROR and the like) that a healthy SoftHSM never gives. Production uses <see cref="DirectPkcs11Calls"/>,
 /// which passes straight through. Internal on purpose: this is not an extension point.
 /// </summary>
-internal interface IPkcs11Calls
+internal partial interface IPkcs11Calls
 {
     List<ISlot> GetSlotList(IPkcs11Library library, SlotsType type);
 

@@ -25,8 +25,11 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
 /// ownership (an object the caller may not see is Item Not Found, so its existence does not leak), the
 /// effective lifecycle state, and the server-maintained attributes.
 /// </summary>
-public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time, AccessPolicySource? access = null)
+public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time, AccessPolicySource? access = null)
 {
+    /// <summary>The HSM port, for the cryptographic services (ManagedObjects.Crypto.cs); call it through <see cref="Hsm"/>.</summary>
+    internal IKeyBackend Backend => backend;
+
     private readonly AccessPolicySource _access = access ?? new AccessPolicySource(null, time);
 
     /// <summary>The access policy in force now.</summary>
@@ -44,7 +47,8 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
     public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken) =>
         Hsm(() => backend.UnwrapSecretAsync(key, cancellationToken));
 
-    private static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
+    /// <summary>Runs a backend call, turning its failures into KMIP errors.</summary>
+    internal static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
     {
         try
         {
