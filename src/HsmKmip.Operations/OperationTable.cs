@@ -64,6 +64,7 @@ public sealed class OperationTable
                 new(Operation.RNGSeed, false, new RngHandler(objects, seed: true)),
                 new(Operation.Hash, false, new HashHandler(objects)),
                 new(Operation.ReKey, true, new ReKeyHandler(objects)),
+                new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
             ]);
         }
         var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject] };

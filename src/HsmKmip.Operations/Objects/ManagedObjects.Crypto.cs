@@ -31,6 +31,13 @@ public sealed partial class ManagedObjects
     public ValueTask<byte[]> HashAsync(DigestAlgorithm algorithm, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         Hsm(() => Backend.HashAsync(algorithm, data, cancellationToken));
 
+    /// <summary>Derives a key in the HSM from a stored base key, returned wrapped under the KEK.</summary>
+    public ValueTask<WrappedKey> DeriveSecretAsync(KeyReference baseKey, KeyDerivation derivation, SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>
+        Hsm(() => Backend.DeriveSecretAsync(baseKey, derivation, kind, lengthBits, cancellationToken));
+
+    /// <summary>Whether the HSM offers a derivation.</summary>
+    public bool OffersDerivation(DerivationKind kind) => Backend.OffersDerivation(kind);
+
     /// <summary>Seeds the HSM's generator; a token that refuses seeds is Feature Not Supported with that reason.</summary>
     public async ValueTask SeedRandomAsync(ReadOnlyMemory<byte> seed, CancellationToken cancellationToken)
     {
