@@ -105,6 +105,13 @@ internal sealed partial class AdminServer(IServiceProvider services, AdminComman
                 var failure = AdminClient.Translate(e);
                 answer = Error(failure.Message, failure.ExitCode);
             }
+#pragma warning disable CA1031 // A command's fault must reach the operator as an answer, never as a silent close or a daemon crash.
+            catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                LogFault(logger, e, command);
+                answer = Error($"The daemon failed running '{command}' ({e.GetType().Name}: {e.Message}); see its log (journalctl -u hsmkmip).", AdminException.FailureExitCode);
+            }
             await AdminProtocol.WriteLineAsync(stream, answer, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidOperationException)
@@ -112,6 +119,9 @@ internal sealed partial class AdminServer(IServiceProvider services, AdminComman
             LogFailed(logger, command, e.Message);
         }
     }
+
+    [LoggerMessage(1204, LogLevel.Error, "Admin command {Command} failed")]
+    private static partial void LogFault(ILogger logger, Exception exception, string command);
 
     private static JsonObject Error(string message, int exitCode) => new() { ["error"] = message, ["exitCode"] = exitCode };
 

@@ -76,6 +76,11 @@ internal sealed class AdminOptions
             await error.WriteLineAsync($"hsmkmip: {e.Message}").ConfigureAwait(false);
             return e.ExitCode;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            await error.WriteLineAsync($"hsmkmip: {e.Message}").ConfigureAwait(false);
+            return AdminException.FailureExitCode;
+        }
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -180,7 +180,10 @@ public static class DevelopmentCertificates
         if (notAfter > ca.NotAfter) notAfter = ca.NotAfter;
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        return request.Create(ca, now.AddMinutes(-5), notAfter, serial);
+        // A generator over the CA's own key: the request's key may be of another algorithm (an EC key in a client's CSR).
+        using var caKey = ca.GetRSAPrivateKey() ?? throw new CryptographicException("The appliance CA has no RSA private key.");
+        var signed = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1), now.AddMinutes(-5), notAfter, serial);
+        return signed;
     }
 
     private static bool NeedsRenewal(string certificatePath)
