@@ -1,4 +1,5 @@
 using HsmKmip.Core;
+using HsmKmip.Server.Admin;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Server.Listener;
 using HsmKmip.Server.Tls;
@@ -18,7 +19,8 @@ public static partial class ServerHost
     /// <param name="configureLogging">Extra logging set-up (tests capture log lines).</param>
     public static IHost Build(ServerOptions options, Func<IServiceProvider, IKmipMessageHandler> handlerFactory, Action<ILoggingBuilder>? configureLogging = null)
     {
-        var tls = LoadTls(options, out var clientBundle);
+        var revocations = new ClientRevocationList(options.StateDir);
+        var tls = LoadTls(options, revocations, out var clientBundle);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "hsmkmip" });
         builder.Services.AddSystemd();
         builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel));
@@ -40,10 +42,14 @@ public static partial class ServerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownDrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(tls);
+        builder.Services.AddSingleton(revocations);
         Custody.Register(builder.Services, options);
         builder.Services.AddSingleton<IKmipMessageHandler>(handlerFactory);
         builder.Services.AddSingleton<KmipListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
+        // After the listener: by the time the admin socket accepts, the store lock is held and the endpoints bound.
+        builder.Services.AddSingleton(AdminCommandRegistry.Default);
+        builder.Services.AddHostedService<AdminServer>();
         if (SystemdReadiness.IsNeeded) builder.Services.AddHostedService<SystemdReadiness>();
         if (clientBundle is not null)
         {
@@ -52,16 +58,16 @@ public static partial class ServerHost
         return builder.Build();
     }
 
-    private static ServerTlsContext LoadTls(ServerOptions options, out string? clientBundle)
+    private static ServerTlsContext LoadTls(ServerOptions options, ClientRevocationList revocations, out string? clientBundle)
     {
         clientBundle = null;
         if (options.UsesDevelopmentCertificates)
         {
             var pki = DevelopmentCertificates.Ensure(options.StateDir);
             clientBundle = pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);
-            return ServerTlsContext.Load(pki.ServerCertificate, pki.ServerKey, pki.CaCertificate, options.CipherSuites, options.RequireClientAuthEku);
+            return ServerTlsContext.Load(pki.ServerCertificate, pki.ServerKey, pki.CaCertificate, options.CipherSuites, options.RequireClientAuthEku, revocations);
         }
-        return ServerTlsContext.Load(options.TlsCert!, options.TlsKey!, options.ClientCa!, options.CipherSuites, options.RequireClientAuthEku);
+        return ServerTlsContext.Load(options.TlsCert!, options.TlsKey!, options.ClientCa!, options.CipherSuites, options.RequireClientAuthEku, revocations);
     }
 
     /// <summary>Tells the operator, once, where the development client certificate is.</summary>

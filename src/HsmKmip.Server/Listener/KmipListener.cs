@@ -22,7 +22,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     private readonly ILogger<KmipListener> _logger;
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
-    private readonly ConcurrentDictionary<long, (Socket Socket, Task Task)> _connections = new();
+    private readonly ConcurrentDictionary<long, (Socket Socket, Task Task, KmipConnection Connection)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _slots;
     private long _nextId;
@@ -42,6 +42,23 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
 
     /// <summary>Connections being served now.</summary>
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>
+    /// Closes every connection whose client authenticated with the certificate of this SHA-256 fingerprint (after
+    /// `hsmkmip client revoke`); a request in progress loses its answer. Returns how many were closed.
+    /// </summary>
+    public int CloseConnectionsOf(string fingerprint)
+    {
+        int closed = 0;
+        foreach (var (socket, _, connection) in _connections.Values)
+        {
+            if (!string.Equals(connection.Fingerprint, fingerprint, StringComparison.OrdinalIgnoreCase)) continue;
+            try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            socket.Dispose();
+            closed++;
+        }
+        return closed;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +95,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         var all = Task.WhenAll(_connections.Values.Select(c => c.Task));
         await Task.WhenAny(all, Task.Delay(_options.ShutdownDrainTimeout, cancellationToken)).ConfigureAwait(false);
-        foreach (var (socket, _) in _connections.Values)
+        foreach (var (socket, _, _) in _connections.Values)
         {
             try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
             socket.Dispose();
@@ -128,7 +145,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
             var connection = new KmipConnection(client, _tls, _options, _handler, _logger);
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var task = ServeAsync(id, connection, gate.Task);
-            _connections[id] = (client, task);
+            _connections[id] = (client, task, connection);
             gate.SetResult();
         }
     }
