@@ -51,6 +51,8 @@ public enum KeyBackendError
     CorruptBlob,
     /// <summary>Anything else the token reported.</summary>
     DeviceError,
+    /// <summary>The operation failed on the client's data: a ciphertext that does not decrypt, a digest of the wrong length for the key.</summary>
+    CryptographicFailure,
 }
 
 /// <summary>A backend failure. <see cref="Exception.Message"/> is safe to log (no key material, no PIN); PKCS#11 return codes go there, never to clients.</summary>
