@@ -47,6 +47,18 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken) =>
         Hsm(() => backend.UnwrapSecretAsync(key, cancellationToken));
 
+    /// <summary>Wraps a stored key under another for a client (Get with a Key Wrapping Specification).</summary>
+    public ValueTask<byte[]> WrapKeyAsync(KeyReference target, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
+        Hsm(() => backend.WrapKeyAsync(target, wrappingKey, algorithm, cancellationToken));
+
+    /// <summary>Wraps a TTLV-encoded Key Value for a client.</summary>
+    public ValueTask<byte[]> WrapEncodedAsync(ReadOnlyMemory<byte> encoded, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
+        Hsm(() => backend.WrapEncodedAsync(encoded, wrappingKey, algorithm, cancellationToken));
+
+    /// <summary>Unwraps a client-wrapped key inside the HSM and returns it wrapped under the KEK (Register of a wrapped Key Block).</summary>
+    public ValueTask<WrappedKey> UnwrapClientKeyAsync(ReadOnlyMemory<byte> wrapped, KeyReference unwrappingKey, KeyWrapAlgorithm algorithm, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken) =>
+        Hsm(() => backend.UnwrapClientKeyAsync(wrapped, unwrappingKey, algorithm, kind, lengthBytes, cancellationToken));
+
     /// <summary>Runs a backend call, turning its failures into KMIP errors.</summary>
     internal static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
     {
