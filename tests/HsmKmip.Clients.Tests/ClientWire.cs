@@ -97,13 +97,15 @@ public static class ClientWire
 
         if (requestHeader.Find(Tag.MaximumResponseSize) is { } max)
             Assert.InRange(response.EncodedLength, 0, max.AsInt32());
-        CheckVersion(response, version);
+        // A 1.0 client that pages with Offset Items (Percona's keyring) reads Located Items back: KMIP-NOTES.md rule 13.
+        var tolerated = Contains(request, Tag.OffsetItems) ? new HashSet<uint> { Tag.LocatedItems } : [];
+        CheckVersion(response, version, tolerated);
     }
 
     /// <summary>No tag, attribute name or enumeration value that <paramref name="version"/> lacks, anywhere in the tree.</summary>
-    public static void CheckVersion(TtlvElement element, KmipVersion version)
+    public static void CheckVersion(TtlvElement element, KmipVersion version, IReadOnlySet<uint>? tolerated = null)
     {
-        Assert.True(KmipTags.IsDefinedIn(element.Tag, version), $"{element.Tag} is not a KMIP {version} tag");
+        Assert.True(KmipTags.IsDefinedIn(element.Tag, version) || tolerated?.Contains(element.Tag.Value) == true, $"{element.Tag} is not a KMIP {version} tag");
         if (!version.IsV2OrLater) Assert.NotEqual(TtlvType.DateTimeExtended, element.Type);
         if (element.Type == TtlvType.Enumeration && KmipEnumerations.EnumTypeFor(element.Tag) is not null)
             Assert.True(KmipEnumerations.IsDefinedIn(element.Tag, element.AsEnum(), version), $"{element.Tag} value {element.AsEnum():X} is not in KMIP {version}");
@@ -113,8 +115,10 @@ public static class ClientWire
             if (element.Find(Tag.AttributeValue) is { Type: TtlvType.Enumeration } value && KmipEnumerations.EnumTypeFor(info.Tag) is not null)
                 Assert.True(KmipEnumerations.IsDefinedIn(info.Tag, value.AsEnum(), version), $"{name.AsText()} value {value.AsEnum():X} is not in KMIP {version}");
         }
-        foreach (var child in element.Children) CheckVersion(child, version);
+        foreach (var child in element.Children) CheckVersion(child, version, tolerated);
     }
+
+    private static bool Contains(TtlvElement element, uint tag) => element.Tag.Value == tag || element.Children.Any(c => Contains(c, tag));
 
     /// <summary>The Unique Identifier a Create or Register answered with.</summary>
     public static string UidOf(TtlvElement payload) => payload.Find(Tag.UniqueIdentifier)!.AsText();
