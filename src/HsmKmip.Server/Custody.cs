@@ -25,18 +25,19 @@ internal static class Custody
         });
         services.AddSingleton<IObjectStore>(sp =>
             new LiteDbObjectStore(new LiteDbStoreOptions { Path = options.StorePath }, sp.GetRequiredService<ILoggerFactory>().CreateLogger<LiteDbObjectStore>()));
-        services.AddSingleton(sp =>
+        services.AddSingleton(_ =>
         {
-            AccessPolicySource access;
             try
             {
-                access = new AccessPolicySource(options.AccessPolicyPath, TimeProvider.System);
+                return new AccessPolicySource(options.AccessPolicyPath, TimeProvider.System);
             }
             catch (FormatException e)
             {
                 throw new ConfigurationException($"The access policy is not usable: {e.Message}", e);
             }
-            return new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, access);
         });
+        services.AddSingleton(sp =>
+            new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, sp.GetRequiredService<AccessPolicySource>()));
+        services.AddSingleton(sp => new HealthCheck(sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<IObjectStore>()));
     }
 }
