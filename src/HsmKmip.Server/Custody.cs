@@ -17,19 +17,20 @@ internal static class Custody
     {
         services.AddSingleton<IKeyBackend>(sp => OpenKeyBackend(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IObjectStore>(sp => OpenStore(options, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp =>
+        services.AddSingleton(_ =>
         {
-            AccessPolicySource access;
             try
             {
-                access = new AccessPolicySource(options.AccessPolicyPath, TimeProvider.System);
+                return new AccessPolicySource(options.AccessPolicyPath, TimeProvider.System);
             }
             catch (FormatException e)
             {
                 throw new ConfigurationException($"The access policy is not usable: {e.Message}", e);
             }
-            return new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, access);
         });
+        services.AddSingleton(sp =>
+            new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, sp.GetRequiredService<AccessPolicySource>()));
+        services.AddSingleton(sp => new HealthCheck(sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<IObjectStore>()));
     }
 
     /// <summary>Opens the PKCS#11 backend the options name (the embedded SoftHSM2 token when no module is configured).</summary>
