@@ -2,6 +2,7 @@ using HsmKmip.Core.Access;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Store;
 using HsmKmip.Hsm.Pkcs11;
+using HsmKmip.Operations.Custody;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Store.LiteDb;
@@ -15,16 +16,10 @@ internal static class Custody
 {
     public static void Register(IServiceCollection services, ServerOptions options)
     {
-        services.AddSingleton<IKeyBackend>(sp =>
-        {
-            var loggers = sp.GetRequiredService<ILoggerFactory>();
-            var pkcs11 = options.Pkcs11Module is null
-                ? SoftHsmToken.EnsureEmbeddedToken(options.EmbeddedTokenDir ?? Path.Combine(options.StateDir, "softhsm"), options.EmbeddedTokenLabel, logger: loggers.CreateLogger("HsmKmip.Hsm.Pkcs11.SoftHsmToken"))
-                : new Pkcs11Options { ModulePath = options.Pkcs11Module, TokenLabel = options.TokenLabel, PinFile = options.PinFile };
-            return Pkcs11KeyBackend.Open(pkcs11, loggers.CreateLogger<Pkcs11KeyBackend>());
-        });
+        services.AddSingleton<IKeyBackend>(sp => OpenBackend(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IObjectStore>(sp =>
             new LiteDbObjectStore(new LiteDbStoreOptions { Path = options.StorePath }, sp.GetRequiredService<ILoggerFactory>().CreateLogger<LiteDbObjectStore>()));
+        services.AddSingleton(sp => new KekRotation(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<ManagedObjects>()));
         services.AddSingleton(sp =>
         {
             AccessPolicySource access;
@@ -38,5 +33,15 @@ internal static class Custody
             }
             return new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, access);
         });
+    }
+
+    /// <summary>Opens the configured PKCS#11 token (the embedded SoftHSM2 token when no module is set).</summary>
+    public static Pkcs11KeyBackend OpenBackend(ServerOptions options, ILoggerFactory loggers)
+    {
+        var pkcs11 = options.Pkcs11Module is null
+            ? SoftHsmToken.EnsureEmbeddedToken(options.EmbeddedTokenDir ?? Path.Combine(options.StateDir, "softhsm"), options.EmbeddedTokenLabel, logger: loggers.CreateLogger("HsmKmip.Hsm.Pkcs11.SoftHsmToken"))
+            : new Pkcs11Options { ModulePath = options.Pkcs11Module, TokenLabel = options.TokenLabel, PinFile = options.PinFile };
+        pkcs11.KekLabelPrefix = options.KekLabelPrefix;
+        return Pkcs11KeyBackend.Open(pkcs11, loggers.CreateLogger<Pkcs11KeyBackend>());
     }
 }
