@@ -74,20 +74,11 @@ public sealed partial class Pkcs11KeyBackend
     public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (key.WrapAlgorithm != WrapAlgorithmName)
-        {
-            throw new KeyBackendException(KeyBackendError.NotSupported, $"Wrap algorithm '{key.WrapAlgorithm}' is not supported (only {WrapAlgorithmName}).");
-        }
         if (KeyTemplates.IsPrivate(key.Kind))
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, "A private key is read out through ExportPrivateKeyAsync.");
         }
-        KeyTemplates.ValidateLength(key.Kind, key.LengthBytes);
-        // RFC 5649: the output is a multiple of 8 bytes and at least 16, and at most 8 bytes longer than the key plus padding.
-        if (key.Blob is null || key.Blob.Length < 16 || key.Blob.Length % 8 != 0 || key.Blob.Length != ((key.LengthBytes + 7) / 8 * 8) + 8)
-        {
-            throw new KeyBackendException(KeyBackendError.CorruptBlob, "The wrapped key has an impossible length for its key length.");
-        }
+        CheckBlob(key);
         var buffer = Execute("unwrap", idempotent: true, session =>
         {
             var handle = UnwrapToHandle(session, key, KeyTemplates.ForReading(_module.Factories.ObjectAttributeFactory, key.Kind));

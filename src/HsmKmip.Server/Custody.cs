@@ -2,6 +2,7 @@ using HsmKmip.Core.Access;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Store;
 using HsmKmip.Hsm.Pkcs11;
+using HsmKmip.Operations.Custody;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Store.LiteDb;
@@ -17,6 +18,7 @@ internal static class Custody
     {
         services.AddSingleton<IKeyBackend>(sp => OpenKeyBackend(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IObjectStore>(sp => OpenStore(options, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new KekRotation(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<ManagedObjects>()));
         services.AddSingleton(_ =>
         {
             try
@@ -39,6 +41,7 @@ internal static class Custody
         var pkcs11 = options.Pkcs11Module is null
             ? SoftHsmToken.EnsureEmbeddedToken(options.EmbeddedTokenDir ?? Path.Combine(options.StateDir, "softhsm"), options.EmbeddedTokenLabel, logger: loggers.CreateLogger("HsmKmip.Hsm.Pkcs11.SoftHsmToken"))
             : new Pkcs11Options { ModulePath = options.Pkcs11Module, TokenLabel = options.TokenLabel, PinFile = options.PinFile };
+        pkcs11.KekLabelPrefix = options.KekLabelPrefix;
         return Pkcs11KeyBackend.Open(pkcs11, loggers.CreateLogger<Pkcs11KeyBackend>());
     }
 

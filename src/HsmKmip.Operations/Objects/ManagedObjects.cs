@@ -2,6 +2,7 @@ using HsmKmip.Core.Access;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Lifecycle;
 using HsmKmip.Core.Store;
+using HsmKmip.Operations.Custody;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
@@ -31,6 +32,9 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     internal IKeyBackend Backend => backend;
 
     private readonly AccessPolicySource _access = access ?? new AccessPolicySource(null, time);
+
+    /// <summary>Lets a KEK rotation wait for creations that may hold a blob under the previous KEK.</summary>
+    public KekSwitchBarrier KekSwitch { get; } = new();
 
     /// <summary>The access policy in force now.</summary>
     public AccessPolicy Policy => _access.Current;
@@ -181,13 +185,23 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         };
         var stored = ToStored(template, attributes, State.PreActive);
         var state = KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now);
-        try
+        using (KekSwitch.Enter())
         {
-            await store.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectStoreException e)
-        {
-            throw FailureMapping.ToKmip(e);
+            // A blob wrapped just before a KEK rotation switched keys is re-wrapped here, so that the rotation (which
+            // waits for every creation that began before the switch) never leaves a blob under a KEK it destroys.
+            if (wrapped is not null && wrapped.KekId != backend.Info.KekId)
+            {
+                var current = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
+                stored = stored with { WrappedSecret = current };
+            }
+            try
+            {
+                await store.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectStoreException e)
+            {
+                throw FailureMapping.ToKmip(e);
+            }
         }
         context.IdPlaceholder = uid;
         return uid;
@@ -224,32 +238,51 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     {
         // Any change (state, usage mask, dates, the blob itself) invalidates unwrapped handles of this object.
         backend.Evict(view.Stored.UniqueIdentifier);
-        try
+        if (!await UpdateAsync(view, attributes.ToArray(), state, change, cancellationToken).ConfigureAwait(false))
         {
-            await store.UpdateAsync(Updated(view, attributes, state, change), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectStoreException e)
-        {
-            throw FailureMapping.ToKmip(e);
+            throw FailureMapping.ToKmip(new ObjectStoreException(ObjectStoreError.Conflict, "changed meanwhile"));
         }
     }
 
     /// <summary>Like <see cref="SaveAsync"/>, but a concurrent change wins: returns false instead of failing (for bookkeeping such as Fresh).</summary>
-    public async ValueTask<bool> TrySaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, CancellationToken cancellationToken)
+    public ValueTask<bool> TrySaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, CancellationToken cancellationToken)
     {
         backend.Evict(view.Stored.UniqueIdentifier);
-        try
+        return UpdateAsync(view, attributes.ToArray(), state, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The update; false when another request changed the object meanwhile. A change that only re-wrapped the secret
+    /// under a newer KEK (a rotation running beside the clients) is not a conflict: the update is applied on top of it.
+    /// </summary>
+    private async ValueTask<bool> UpdateAsync(ObjectView view, KmipAttribute[] attributes, State state, Func<StoredObject, StoredObject>? change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
         {
-            await store.UpdateAsync(Updated(view, attributes, state, null), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ObjectStoreException e) when (e.Error == ObjectStoreError.Conflict)
-        {
-            return false;
-        }
-        catch (ObjectStoreException e)
-        {
-            throw FailureMapping.ToKmip(e);
+            try
+            {
+                await store.UpdateAsync(Updated(view, attributes, state, change), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (ObjectStoreException e) when (e.Error == ObjectStoreError.Conflict)
+            {
+                // Looked at below: an await cannot sit in a catch filter.
+            }
+            catch (ObjectStoreException e)
+            {
+                throw FailureMapping.ToKmip(e);
+            }
+            StoredObject? newer;
+            try
+            {
+                newer = attempt < 3 ? await store.GetAsync(view.Stored.UniqueIdentifier, cancellationToken).ConfigureAwait(false) : null;
+            }
+            catch (ObjectStoreException e)
+            {
+                throw FailureMapping.ToKmip(e);
+            }
+            if (newer is null || !RewrapOnly.Between(view.Stored, newer)) return false;
+            view = view with { Stored = newer };
         }
     }
 
