@@ -85,6 +85,7 @@ public sealed partial class Pkcs11KeyBackend
     private void CheckMechanisms()
     {
         var mechanisms = _calls.GetMechanismList(_slot).Select(m => (ulong)m).ToHashSet();
+        _mechanisms = mechanisms;
         var missing = new List<string>();
         if (!mechanisms.Contains((ulong)CKM.CKM_AES_KEY_GEN)) missing.Add("CKM_AES_KEY_GEN");
         if (!mechanisms.Contains((ulong)CKM.CKM_GENERIC_SECRET_KEY_GEN)) missing.Add("CKM_GENERIC_SECRET_KEY_GEN");

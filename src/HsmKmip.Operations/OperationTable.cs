@@ -58,6 +58,13 @@ public sealed class OperationTable
             [
                 new(Operation.Encrypt, false, new CipherHandler(objects, streams, encrypt: true)),
                 new(Operation.Decrypt, false, new CipherHandler(objects, streams, encrypt: false)),
+                new(Operation.MAC, false, new MacHandler(objects, verify: false)),
+                new(Operation.MACVerify, false, new MacHandler(objects, verify: true)),
+                new(Operation.RNGRetrieve, false, new RngHandler(objects, seed: false)),
+                new(Operation.RNGSeed, false, new RngHandler(objects, seed: true)),
+                new(Operation.Hash, false, new HashHandler(objects)),
+                new(Operation.ReKey, true, new ReKeyHandler(objects)),
+                new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
             ]);
         }
         var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject] };

@@ -42,6 +42,8 @@ internal static class Custody
             ? SoftHsmToken.EnsureEmbeddedToken(options.EmbeddedTokenDir ?? Path.Combine(options.StateDir, "softhsm"), options.EmbeddedTokenLabel, logger: loggers.CreateLogger("HsmKmip.Hsm.Pkcs11.SoftHsmToken"))
             : new Pkcs11Options { ModulePath = options.Pkcs11Module, TokenLabel = options.TokenLabel, PinFile = options.PinFile };
         pkcs11.KekLabelPrefix = options.KekLabelPrefix;
+        pkcs11.KeyCacheSize = options.KeyCacheSize;
+        pkcs11.KeyCacheLifetime = options.KeyCacheTtl;
         return Pkcs11KeyBackend.Open(pkcs11, loggers.CreateLogger<Pkcs11KeyBackend>());
     }
 

@@ -266,3 +266,43 @@ public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<S
         Assert.Contains("Correlation Value", stale.Message(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Cached key handles never outlive a change to their object, and the cache can be turned off.</summary>
+public sealed class KeyCacheTests
+{
+    [Theory]
+    [InlineData(1024)]
+    [InlineData(0)]
+    public async Task Changes_revoke_and_destroy_take_effect_on_the_next_request(int cacheSize)
+    {
+        await using var server = await TestServer.StartAsync(o => o with { KeyCacheSize = cacheSize });
+        await using var tls = await server.ConnectAsync(server.ClientCertificate());
+        var uid = await CreateAsync(tls);
+        var block = RandomNumberGenerator.GetBytes(16);
+        TtlvElement EcbEncrypt() => Payload(TtlvElement.Text(Tag.UniqueIdentifier, uid), Parameters(BlockCipherMode.ECB), TtlvElement.Bytes(Tag.Data, block));
+        var first = await CallAsync(tls, KmipVersion.V1_4, Operation.Encrypt, EcbEncrypt());
+        Assert.Equal(first.Bytes(Tag.Data), (await CallAsync(tls, KmipVersion.V1_4, Operation.Encrypt, EcbEncrypt())).Bytes(Tag.Data));
+
+        // An attribute change (a new store version) still encrypts with the same key.
+        var named = await CallAsync(tls, KmipVersion.V1_4, Operation.AddAttribute, Payload(TtlvElement.Text(Tag.UniqueIdentifier, uid),
+            Attr("Name", TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, "cache-" + cacheSize), TtlvElement.Enumeration(Tag.NameType, (uint)NameType.UninterpretedTextString)))));
+        Assert.Equal(ResultStatus.Success, named.Status());
+        Assert.Equal(first.Bytes(Tag.Data), (await CallAsync(tls, KmipVersion.V1_4, Operation.Encrypt, EcbEncrypt())).Bytes(Tag.Data));
+
+        // A usage mask narrowed to Decrypt: the next Encrypt is refused.
+        var narrowed = await CallAsync(tls, KmipVersion.V1_4, Operation.ModifyAttribute, Payload(TtlvElement.Text(Tag.UniqueIdentifier, uid),
+            Attr("Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, (int)CryptographicUsageMask.Decrypt))));
+        if (narrowed.Status() == ResultStatus.Success)
+        {
+            Assert.Equal(ResultStatus.OperationFailed, (await CallAsync(tls, KmipVersion.V1_4, Operation.Encrypt, EcbEncrypt())).Status());
+        }
+
+        var revoked = await CallAsync(tls, KmipVersion.V1_4, Operation.Revoke, Payload(TtlvElement.Text(Tag.UniqueIdentifier, uid),
+            TtlvElement.Structure(Tag.RevocationReason, TtlvElement.Enumeration(Tag.RevocationReasonCode, (uint)RevocationReasonCode.CessationOfOperation))));
+        Assert.Equal(ResultStatus.Success, revoked.Status());
+        var decrypt = Payload(TtlvElement.Text(Tag.UniqueIdentifier, uid), Parameters(BlockCipherMode.ECB), TtlvElement.Bytes(Tag.Data, first.Bytes(Tag.Data)));
+        Assert.Equal(block, (await CallAsync(tls, KmipVersion.V1_4, Operation.Decrypt, decrypt)).Bytes(Tag.Data));
+        Assert.Equal(ResultStatus.Success, (await CallAsync(tls, KmipVersion.V1_4, Operation.Destroy, Payload(TtlvElement.Text(Tag.UniqueIdentifier, uid)))).Status());
+        Assert.Equal(ResultStatus.OperationFailed, (await CallAsync(tls, KmipVersion.V1_4, Operation.Decrypt, decrypt)).Status());
+    }
+}

@@ -98,6 +98,37 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
         Assert.Equal(version.StartsWith('2') ? "WRONG_KEY_LIFECYCLE_STATE" : "PERMISSION_DENIED", gone.GetProperty("result_reason").GetString());
     }
 
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("2.0")]
+    public async Task Encrypt_decrypt_and_mac_through_pykmip_match_dotnet(string version)
+    {
+        var aesId = (await RunAsync(version, "create-sym", "--length", "256")).GetProperty("result").GetProperty("uid").GetString()!;
+        await RunAsync(version, "activate", "--uid", aesId);
+        var plain = System.Security.Cryptography.RandomNumberGenerator.GetBytes(96);
+        var encrypted = (await RunAsync(version, "encrypt", "--uid", aesId, "--mode", "CBC", "--padding", "PKCS5", "--random-iv",
+            "--data-hex", Convert.ToHexString(plain))).GetProperty("result");
+        var ciphertext = Convert.FromHexString(encrypted.GetProperty("data").GetString()!);
+        var iv = Convert.FromHexString(encrypted.GetProperty("iv").GetString()!);
+        Assert.Equal(112, ciphertext.Length);
+        Assert.Equal(16, iv.Length);
+        var decrypted = (await RunAsync(version, "decrypt", "--uid", aesId, "--mode", "CBC", "--padding", "PKCS5", "--iv-hex", Convert.ToHexString(iv),
+            "--data-hex", Convert.ToHexString(ciphertext))).GetProperty("result");
+        Assert.Equal(plain, Convert.FromHexString(decrypted.GetProperty("data").GetString()!));
+
+        var macId = (await RunAsync(version, "create-sym", "--algorithm", "HMAC_SHA256", "--length", "256", "--usage", "MAC_GENERATE,MAC_VERIFY"))
+            .GetProperty("result").GetProperty("uid").GetString()!;
+        await RunAsync(version, "activate", "--uid", macId);
+        var mac = (await RunAsync(version, "mac", "--uid", macId, "--algorithm", "HMAC_SHA256", "--data-hex", Convert.ToHexString(plain))).GetProperty("result");
+
+        await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = await SymmetricKeys.MaterialAsync(tls, aesId);
+        Assert.Equal(plain, aes.DecryptCbc(ciphertext, iv, System.Security.Cryptography.PaddingMode.PKCS7));
+        Assert.Equal(System.Security.Cryptography.HMACSHA256.HashData(await SymmetricKeys.MaterialAsync(tls, macId), plain),
+            Convert.FromHexString(mac.GetProperty("mac").GetString()!));
+    }
+
     [Fact]
     public async Task An_unknown_identifier_is_item_not_found()
     {

@@ -97,6 +97,12 @@ public sealed record ServerOptions
 
     public int MaxMessageSize { get; init; } = 1 << 20;
 
+    /// <summary>Most unwrapped key handles the HSM backend keeps for reuse (0: off).</summary>
+    public int KeyCacheSize { get; init; } = 1024;
+
+    /// <summary>How long a cached key handle is reused after its unwrap.</summary>
+    public TimeSpan KeyCacheTtl { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long shutdown waits for connections to finish their current request.</summary>
     public TimeSpan ShutdownDrainTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
