@@ -25,7 +25,7 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
 /// ownership (an object the caller may not see is Item Not Found, so its existence does not leak), the
 /// effective lifecycle state, and the server-maintained attributes.
 /// </summary>
-public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time, AccessPolicySource? access = null)
+public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time, AccessPolicySource? access = null)
 {
     private readonly AccessPolicySource _access = access ?? new AccessPolicySource(null, time);
 
@@ -145,12 +145,13 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
 
     /// <summary>
     /// Stores a new object owned by the caller, with the server-maintained attributes added, Pre-Active unless its
-    /// Activation Date has passed; sets the ID placeholder and returns the new Unique Identifier.
+    /// Activation Date has passed; sets the ID placeholder and returns the new Unique Identifier. <paramref name="uniqueIdentifier"/>
+    /// is for objects made together that link to each other (Create Key Pair): the caller chose it with <see cref="NewIdentifier"/>.
     /// </summary>
-    public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken)
+    public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken, string? uniqueIdentifier = null)
     {
         var now = Now;
-        var uid = Guid.NewGuid().ToString();
+        var uid = uniqueIdentifier ?? NewIdentifier();
         attributes.AddRange(AttributeRules.ServerAttributes(uid, objectType, now, attributes).ToArray());
         var template = new StoredObject
         {
@@ -176,6 +177,9 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
         context.IdPlaceholder = uid;
         return uid;
     }
+
+    /// <summary>A fresh Unique Identifier (a UUID string: stable, at most 127 bytes, KMIP-NOTES rule 6).</summary>
+    public static string NewIdentifier() => Guid.NewGuid().ToString();
 
     /// <summary>The state of an object now (dates applied), or null when it is gone; no access check (Locate has done it).</summary>
     public async ValueTask<State?> EffectiveStateAsync(string uniqueIdentifier, CancellationToken cancellationToken)
