@@ -354,3 +354,68 @@ public sealed class AsymmetricTests(ServerFixture fixture) : IClassFixture<Serve
         Assert.Equal(ResultReason.FeatureNotSupported, streaming.Reason());
     }
 }
+
+/// <summary>
+/// RSA Encrypt/Decrypt through <see cref="Operations.Handlers.AsymmetricCipher"/>, called in-process on the daemon's own
+/// objects (the Encrypt/Decrypt handlers that dispatch to it come with the symmetric services): ciphertexts decrypt
+/// with .NET, .NET ciphertexts decrypt in the HSM.
+/// </summary>
+public sealed class AsymmetricCipherTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Rsa_encrypt_and_decrypt_in_the_hsm_round_trip_with_dotnet()
+    {
+        await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
+        var (privateUid, publicUid) = await AsymmetricTests.CreatePairAsync(tls, KmipVersion.V1_4, AsymmetricTests.CreateRsaPair(2048));
+        var pkcs8 = (await RoundTripAsync(tls, Request(KmipVersion.V1_4, Item(Operation.Get, TtlvElement.Structure(Tag.RequestPayload,
+            TtlvElement.Text(Tag.UniqueIdentifier, privateUid), TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.PKCS_8)))))).Items()[0]
+            .Find(Tag.ResponsePayload)!.Find(Tag.PrivateKey)!.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().ToArray();
+        using var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+
+        var objects = (Operations.Objects.ManagedObjects)Server.Services.GetService(typeof(Operations.Objects.ManagedObjects))!;
+        using var certificate = Server.ClientCertificate();
+        var context = new Operations.OperationContext(Core.ClientPrincipal.Local(certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false)),
+            new Protocol.Messages.RequestHeader { Version = KmipVersion.V1_4, BatchCount = 1 });
+        var message = RandomNumberGenerator.GetBytes(64);
+        var cases = new (TtlvElement? Parameters, RSAEncryptionPadding Padding)[]
+        {
+            (null, RSAEncryptionPadding.OaepSHA1), // the default: OAEP with SHA-1
+            (TtlvElement.Structure(Tag.CryptographicParameters, TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.PKCS1V1_5)), RSAEncryptionPadding.Pkcs1),
+            (TtlvElement.Structure(Tag.CryptographicParameters, TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.OAEP), TtlvElement.Enumeration(Tag.HashingAlgorithm, (uint)HashingAlgorithm.SHA_1)), RSAEncryptionPadding.OaepSHA1),
+        };
+        foreach (var (parameters, padding) in cases)
+        {
+            context.Operation = Operation.Encrypt;
+            var (publicView, publicKey) = await objects.LoadKeyForUseAsync(context, publicUid, CryptographicUsageMask.Encrypt, protect: true, default);
+            var encrypted = await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context, publicView, publicKey,
+                TtlvElement.Structure(Tag.RequestPayload, parameters, TtlvElement.Bytes(Tag.Data, message)), default);
+            var ciphertext = encrypted.Find(Tag.Data)!.AsBytes().ToArray();
+            Assert.Equal(publicUid, encrypted.Find(Tag.UniqueIdentifier)!.AsText());
+            Assert.Equal(message, rsa.Decrypt(ciphertext, padding));
+
+            context.Operation = Operation.Decrypt;
+            var (privateView, privateKey) = await objects.LoadKeyForUseAsync(context, privateUid, CryptographicUsageMask.Decrypt, protect: false, default);
+            var decrypted = await Operations.Handlers.AsymmetricCipher.DecryptAsync(objects, context, privateView, privateKey,
+                TtlvElement.Structure(Tag.RequestPayload, parameters, TtlvElement.Bytes(Tag.Data, rsa.Encrypt(message, padding))), default);
+            Assert.Equal(message, decrypted.Find(Tag.Data)!.AsBytes().ToArray());
+            context.ClearSensitive();
+            Assert.All(decrypted.Find(Tag.Data)!.AsBytes().ToArray(), b => Assert.Equal(0, b)); // the response copy is zeroed after use
+        }
+
+        context.Operation = Operation.Decrypt;
+        var (view, key) = await objects.LoadKeyForUseAsync(context, privateUid, CryptographicUsageMask.Decrypt, protect: false, default);
+        var wrong = await Assert.ThrowsAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.DecryptAsync(objects, context, view, key,
+            TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, new byte[256])), default));
+        Assert.Equal(ResultReason.CryptographicFailure, wrong.Reason);
+        var tooLong = await Assert.ThrowsAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context,
+            (await objects.LoadKeyForUseAsync(context, publicUid, CryptographicUsageMask.Encrypt, true, default)).View, null,
+            TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, new byte[300])), default));
+        Assert.Equal(ResultReason.InvalidField, tooLong.Reason);
+        var wrongHalf = await Assert.ThrowsAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context, view, key,
+            TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, message)), default));
+        Assert.Equal(ResultReason.InvalidObjectType, wrongHalf.Reason);
+    }
+}
