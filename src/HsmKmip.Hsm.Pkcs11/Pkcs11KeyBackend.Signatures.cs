@@ -140,9 +140,9 @@ public sealed partial class Pkcs11KeyBackend
                     : (factories.MechanismFactory.Create(AsymmetricTemplates.RsaPkcs1WithHash(hash)), input.ToArray());
             case SignatureKind.RsaPss:
             {
-                // RFC 8017 §9.1 as TLS and X.509 use it: MGF1 with the message hash, salt as long as the hash.
+                // RFC 8017 §9.1: MGF1 with the message hash; the salt as long as the hash unless the client named a length.
                 var parameters = factories.MechanismParamsFactory.CreateCkRsaPkcsPssParams(
-                    (ulong)AsymmetricTemplates.DigestMechanism(hash), (ulong)AsymmetricTemplates.Mgf(hash), (ulong)AsymmetricKeyEncoding.DigestLength(hash));
+                    (ulong)AsymmetricTemplates.DigestMechanism(hash), (ulong)AsymmetricTemplates.Mgf(hash), (ulong)(scheme.SaltLength ?? AsymmetricKeyEncoding.DigestLength(hash)));
                 return (factories.MechanismFactory.Create(digested ? CKM.CKM_RSA_PKCS_PSS : AsymmetricTemplates.RsaPssWithHash(hash), parameters), input.ToArray());
             }
             case SignatureKind.Ecdsa:
@@ -164,6 +164,7 @@ public sealed partial class Pkcs11KeyBackend
             _ => type == AsymmetricKeyType.Ed25519,
         };
         if (!fits) throw new KeyBackendException(KeyBackendError.InvalidInput, $"A {type} key cannot make {scheme.Kind} signatures.");
+        if (scheme.SaltLength is < 0 or > 1024) throw new KeyBackendException(KeyBackendError.InvalidInput, $"A PSS salt of {scheme.SaltLength} bytes is out of range.");
         if (digested)
         {
             if (scheme.Kind == SignatureKind.EdDsa) throw new KeyBackendException(KeyBackendError.InvalidInput, "Ed25519 signs the message itself, not a digest of it.");

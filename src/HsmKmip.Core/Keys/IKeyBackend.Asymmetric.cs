@@ -84,8 +84,8 @@ public enum SignatureKind
     EdDsa = 4,
 }
 
-/// <summary>A signature scheme: its kind and hash (ignored for EdDSA).</summary>
-public sealed record SignatureScheme(SignatureKind Kind, DigestAlgorithm Hash);
+/// <summary>A signature scheme: its kind and hash (ignored for EdDSA); for PSS the salt length (null: as long as the hash).</summary>
+public sealed record SignatureScheme(SignatureKind Kind, DigestAlgorithm Hash, int? SaltLength = null);
 
 /// <summary>RSA encryption padding: PKCS#1 v1.5, or OAEP with a hash (MGF1 with the same hash, empty label).</summary>
 public sealed record RsaPadding(bool Oaep, DigestAlgorithm Hash)

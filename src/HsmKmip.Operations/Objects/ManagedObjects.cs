@@ -165,12 +165,13 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
 
     /// <summary>
     /// Stores a new object owned by the caller, with the server-maintained attributes added, Pre-Active unless its
-    /// Activation Date has passed; sets the ID placeholder and returns the new Unique Identifier.
+    /// Activation Date has passed; sets the ID placeholder and returns the new Unique Identifier. <paramref name="uniqueIdentifier"/>
+    /// is for objects made together that link to each other (Create Key Pair): the caller chose it with <see cref="NewIdentifier"/>.
     /// </summary>
-    public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken)
+    public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken, string? uniqueIdentifier = null)
     {
         var now = Now;
-        var uid = Guid.NewGuid().ToString();
+        var uid = uniqueIdentifier ?? NewIdentifier();
         attributes.AddRange(AttributeRules.ServerAttributes(uid, objectType, now, attributes).ToArray());
         var template = new StoredObject
         {
@@ -206,6 +207,9 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         context.IdPlaceholder = uid;
         return uid;
     }
+
+    /// <summary>A fresh Unique Identifier (a UUID string: stable, at most 127 bytes, KMIP-NOTES rule 6).</summary>
+    public static string NewIdentifier() => Guid.NewGuid().ToString();
 
     /// <summary>The state of an object now (dates applied), or null when it is gone; no access check (Locate has done it).</summary>
     public async ValueTask<State?> EffectiveStateAsync(string uniqueIdentifier, CancellationToken cancellationToken)
