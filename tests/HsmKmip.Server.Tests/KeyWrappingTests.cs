@@ -33,7 +33,7 @@ public sealed class KeyWrappingTests : IClassFixture<ServerFixture>
          .Append(encoding is { } e ? TtlvElement.Enumeration(Tag.EncodingOption, (uint)e) : null));
 
     /// <summary>Creates an AES key (active unless told otherwise) with a usage mask; returns its identifier and plaintext.</summary>
-    private static async Task<(string Id, byte[] Key)> CreateAesAsync(System.Net.Security.SslStream tls, CryptographicUsageMask usage, int bits = 256,
+    internal static async Task<(string Id, byte[] Key)> CreateAesAsync(System.Net.Security.SslStream tls, CryptographicUsageMask usage, int bits = 256,
         bool activate = true, params TtlvElement[] extra)
     {
         var create = Item(Operation.Create, TtlvElement.Structure(Tag.RequestPayload,
@@ -89,7 +89,7 @@ public sealed class KeyWrappingTests : IClassFixture<ServerFixture>
         Assert.Equal((uint)WrappingMethod.Encrypt, data.Find(Tag.WrappingMethod)!.AsEnum());
         Assert.Equal(kekId, data.Find(Tag.EncryptionKeyInformation)!.Find(Tag.UniqueIdentifier)!.AsText());
         Assert.Equal((uint)EncodingOption.NoEncoding, data.Find(Tag.EncodingOption)!.AsEnum());
-        var wrapped = block.Find(Tag.KeyValue)!.AsBytes().ToArray();
+        var wrapped = block.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().ToArray();
         Assert.Equal(target.Length + 8, wrapped.Length);
         Assert.Equal(target, Rfc3394.Unwrap(kek, wrapped));
 
@@ -99,7 +99,7 @@ public sealed class KeyWrappingTests : IClassFixture<ServerFixture>
         using (var aes = Aes.Create())
         {
             aes.Key = kek;
-            Assert.Equal(target, aes.DecryptKeyWrapPadded(KeyBlock(item).Find(Tag.KeyValue)!.AsBytes().Span));
+            Assert.Equal(target, aes.DecryptKeyWrapPadded(KeyBlock(item).Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().Span));
         }
 
         // No Encoding Option: the TTLV-encoded Key Value is wrapped, with the attributes asked for inside it.
@@ -129,7 +129,7 @@ public sealed class KeyWrappingTests : IClassFixture<ServerFixture>
             TtlvElement.Structure(Tag.TemplateAttribute, Attr("Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, (int)(CryptographicUsageMask.Encrypt | CryptographicUsageMask.Decrypt)))),
             TtlvElement.Structure(Tag.SymmetricKey, TtlvElement.Structure(Tag.KeyBlock,
                 TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Raw),
-                TtlvElement.Bytes(Tag.KeyValue, Rfc3394.Wrap(kek, key)),
+                TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, Rfc3394.Wrap(kek, key))),
                 TtlvElement.Enumeration(Tag.CryptographicAlgorithm, (uint)CryptographicAlgorithm.AES),
                 TtlvElement.Integer(Tag.CryptographicLength, 256),
                 WrappingData(kekId, BlockCipherMode.NISTKeyWrap)))));
@@ -139,7 +139,7 @@ public sealed class KeyWrappingTests : IClassFixture<ServerFixture>
             TtlvElement.Structure(Tag.SecretData, TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Password),
                 TtlvElement.Structure(Tag.KeyBlock,
                     TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Opaque),
-                    TtlvElement.Bytes(Tag.KeyValue, aes.EncryptKeyWrapPadded(secret)),
+                        TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, aes.EncryptKeyWrapPadded(secret))),
                     WrappingData(kekId, BlockCipherMode.AESKeyWrapPadding)))));
         var response = await RoundTripAsync(tls, Request(KmipVersion.V1_4, registerKey, registerSecret));
         Assert.All(response.Items(), i => Assert.True(i.Status() == ResultStatus.Success, i.Message()));
@@ -157,7 +157,7 @@ public sealed class KeyWrappingTests : IClassFixture<ServerFixture>
         item = await WrappedGetAsync(tls, KmipVersion.V1_2, secretId, Spec(kekId, CryptoParams(BlockCipherMode.AESKeyWrapPadding), EncodingOption.NoEncoding));
         if (item.Status() == ResultStatus.Success)
         {
-            Assert.Equal(secret, aes.DecryptKeyWrapPadded(KeyBlock(item).Find(Tag.KeyValue)!.AsBytes().Span));
+            Assert.Equal(secret, aes.DecryptKeyWrapPadded(KeyBlock(item).Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().Span));
         }
         else
         {

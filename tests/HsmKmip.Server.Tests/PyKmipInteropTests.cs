@@ -129,6 +129,39 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
             Convert.FromHexString(mac.GetProperty("mac").GetString()!));
     }
 
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("2.0")]
+    public async Task Get_with_key_wrapping(string version)
+    {
+        byte[] kek, target;
+        string kekId, targetId;
+        await using (var tls = await Server.ConnectAsync(Server.ClientCertificate()))
+        {
+            (kekId, kek) = await KeyWrappingTests.CreateAesAsync(tls, Protocol.Vocabulary.CryptographicUsageMask.WrapKey);
+            (targetId, target) = await KeyWrappingTests.CreateAesAsync(tls, Protocol.Vocabulary.CryptographicUsageMask.Encrypt, bits: 128);
+        }
+        // RFC 3394 of the key bytes, unwrapped here with .NET.
+        var result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", kekId,
+            "--block-cipher-mode", "NIST_KEY_WRAP", "--encoding", "NO_ENCODING")).GetProperty("result");
+        Assert.Equal("RAW", result.GetProperty("key_format_type").GetString());
+        Assert.Equal(128, result.GetProperty("cryptographic_length").GetInt32());
+        Assert.Contains(kekId, result.GetProperty("key_wrapping_data").ToString(), StringComparison.Ordinal);
+        Assert.Equal(target, Rfc3394.Unwrap(kek, Convert.FromHexString(result.GetProperty("value").GetString()!)));
+
+        // RFC 5649 (AES Key Wrap Padding) of the key bytes.
+        result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", kekId,
+            "--block-cipher-mode", "AES_KEY_WRAP_PADDING", "--encoding", "NO_ENCODING")).GetProperty("result");
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = kek;
+        Assert.Equal(target, aes.DecryptKeyWrapPadded(Convert.FromHexString(result.GetProperty("value").GetString()!)));
+
+        // A MAC/sign wrapping method is refused with the client's strict decoder still happy with the error.
+        var refused = await RunAsync(version, "get-wrapped", false, "--uid", targetId, "--wrapping-uid", targetId,
+            "--block-cipher-mode", "NIST_KEY_WRAP", "--encoding", "NO_ENCODING");
+        Assert.Equal(version.StartsWith('2') ? "INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK" : "PERMISSION_DENIED", refused.GetProperty("result_reason").GetString());
+    }
+
     [Fact]
     public async Task An_unknown_identifier_is_item_not_found()
     {

@@ -43,7 +43,11 @@ internal sealed partial class GetHandler
             }
             wrapped = await WrapKeyValueAsync(context, view, format, request, wrappingKey, algorithm, cancellationToken).ConfigureAwait(false);
         }
-        var keyValue = TtlvElement.BytesOwned(Tag.KeyValue, wrapped);
+        // KMIP 1.4 §2.1.5: with No Encoding the Key Value stays a structure whose Key Material is the wrapped bytes (no
+        // attributes); otherwise the whole Key Value was wrapped and is sent as a Byte String (§2.1.3).
+        var keyValue = request.Encoding == EncodingOption.NoEncoding
+            ? TtlvElement.Structure(Tag.KeyValue, TtlvElement.BytesOwned(Tag.KeyMaterial, wrapped))
+            : TtlvElement.BytesOwned(Tag.KeyValue, wrapped);
         var body = view.ObjectType == ObjectType.SymmetricKey
             ? SymmetricKeyBlock(view, format, keyValue, target.Wrapped.LengthBytes, request.Data())
             : SecretDataBlock(view, keyValue, request.Data());

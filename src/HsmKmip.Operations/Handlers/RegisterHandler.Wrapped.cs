@@ -46,8 +46,14 @@ internal sealed partial class RegisterHandler
         {
             throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"A wrapped key of this object type is registered as {expectedFormat}, not {format}.");
         }
-        var value = block.Find(Tag.KeyValue) is { Type: TtlvType.ByteString } v ? v.AsBytes()
-            : throw KmipException.InvalidField("The Key Value of a wrapped Key Block must be a Byte String (the wrapped bytes).");
+        // With No Encoding the wrapped bytes are the Key Material inside the Key Value structure (KMIP 1.4 §2.1.5); a bare
+        // Byte String Key Value is accepted too.
+        var value = block.Find(Tag.KeyValue) switch
+        {
+            { Type: TtlvType.ByteString } bytes => bytes.AsBytes(),
+            { Type: TtlvType.Structure } structure when structure.Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } material => material.AsBytes(),
+            _ => throw KmipException.InvalidField("The Key Value of a wrapped Key Block must hold the wrapped bytes as its Key Material (a Byte String)."),
+        };
         var (unwrappingKey, algorithm) = await KeyWrapKeys.LoadAsync(objects, context, request, wrap: false, cancellationToken).ConfigureAwait(false);
         return await objects.UnwrapClientKeyAsync(value, unwrappingKey, algorithm, kind, lengthBytes, cancellationToken).ConfigureAwait(false);
     }

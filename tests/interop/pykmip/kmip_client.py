@@ -258,6 +258,8 @@ def to_json(value):
         return value.name
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, ProtocolVersion):
         return version_str(value)
     if isinstance(value, primitives.Base) and \
@@ -392,6 +394,31 @@ def op_get(session, args):
             out[attr] = to_json(getattr(obj, attr))
     if hasattr(obj, "value"):
         out["value"] = to_json(obj.value)
+    return out
+
+
+@operation("get-wrapped")
+def op_get_wrapped(session, args):
+    """Get with a Key Wrapping Specification (Wrapping Method Encrypt)."""
+    require(args, "uid", "wrapping_uid")
+    key_info = {"unique_identifier": args.wrapping_uid}
+    if args.block_cipher_mode:
+        key_info["cryptographic_parameters"] = {
+            "block_cipher_mode":
+                enums.BlockCipherMode[args.block_cipher_mode.upper()]}
+    spec = {"wrapping_method": enums.WrappingMethod.ENCRYPT,
+            "encryption_key_information": key_info}
+    if args.encoding:
+        spec["encoding_option"] = enums.EncodingOption[args.encoding.upper()]
+    obj = session.client.get(args.uid, key_wrapping_specification=spec)
+    out = {"uid": getattr(obj, "unique_identifier", None) or args.uid,
+           "object_type": _name(getattr(obj, "object_type", None))}
+    for attr in ("cryptographic_algorithm", "cryptographic_length",
+                 "key_format_type"):
+        if hasattr(obj, attr):
+            out[attr] = to_json(getattr(obj, attr))
+    out["value"] = to_json(obj.value)
+    out["key_wrapping_data"] = to_json(getattr(obj, "key_wrapping_data", None))
     return out
 
 
@@ -606,6 +633,14 @@ def build_parser():
     o.add_argument("--padding", help="encrypt/decrypt: PaddingMethod name (PKCS5, NONE)")
     o.add_argument("--random-iv", action="store_true", help="encrypt: ask the server for a random IV")
     o.add_argument("--iv-hex", help="encrypt/decrypt: IV/Counter/Nonce as hex")
+    o.add_argument("--wrapping-uid",
+                   help="get-wrapped: unique identifier of the wrapping key")
+    o.add_argument("--block-cipher-mode", default=None,
+                   help="get-wrapped: BlockCipherMode name (NIST_KEY_WRAP, "
+                        "AES_KEY_WRAP_PADDING); default: none sent")
+    o.add_argument("--encoding", default=None,
+                   help="get-wrapped: EncodingOption name (NO_ENCODING, "
+                        "TTLV_ENCODING); default: none sent")
     return p
 
 
