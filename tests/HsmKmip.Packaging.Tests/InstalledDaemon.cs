@@ -9,7 +9,7 @@ namespace HsmKmip.Packaging.Tests;
 /// <summary>
 /// Starts the installed daemon the way hsmkmip.service does where systemd is not PID 1: the unit's ExecStart,
 /// User/Group (setpriv, no new privileges, no capabilities), UMask, WorkingDirectory and Environment lines,
-/// SYSTEMD_EXEC_PID, a NOTIFY_SOCKET this test listens on and WATCHDOG_USEC. Only the listen address differs
+/// JOURNAL_STREAM, SYSTEMD_EXEC_PID, a NOTIFY_SOCKET this test listens on and WATCHDOG_USEC. Only the listen address differs
 /// (HSMKMIP_LISTEN on a free loopback port, so a test never collides with a server already on 5696).
 /// </summary>
 internal sealed class InstalledDaemon : IAsyncDisposable
@@ -78,6 +78,8 @@ internal sealed class InstalledDaemon : IAsyncDisposable
             var pair = line["Environment=".Length..].Split('=', 2);
             start.Environment[pair[0]] = pair[1];
         }
+        // systemd connects stdout/stderr to the journal and says so in JOURNAL_STREAM (the daemon then writes journal lines).
+        start.Environment["JOURNAL_STREAM"] = "0:0";
         start.Environment["NOTIFY_SOCKET"] = socketPath;
         start.Environment["WATCHDOG_USEC"] = ((long)watchdog.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
         start.Environment["HSMKMIP_LISTEN"] = $"127.0.0.1:{port}";

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HsmKmip.Server.Tests;
 using Xunit;
 using static HsmKmip.Packaging.Tests.PackageBuild;
 
@@ -20,7 +21,7 @@ public sealed class InstalledServiceTests(PackageBuild build)
     {
         await PurgeIfInstalled();
 
-        await AptInstall(build.Deb(Version));
+        await AptInstall(build.Deb(FirstVersion));
         Assert.Equal("/lib/systemd/system/hsmkmip.service", (await Run("readlink", ["/etc/systemd/system/multi-user.target.wants/hsmkmip.service"])).Stdout.Trim());
         var passwd = (await Run("getent", ["passwd", "hsmkmip"])).Stdout;
         Assert.Matches(@"^hsmkmip:x:\d+:\d+:[^:]*:/var/lib/hsmkmip:/usr/sbin/nologin", passwd);
@@ -52,8 +53,8 @@ public sealed class InstalledServiceTests(PackageBuild build)
         // Upgrade: the administrator's edit of the conffile stays, every key stays, byte-identical.
         var config = "/etc/hsmkmip/hsmkmip.json";
         File.WriteAllText(config, "// edited by the administrator\n" + File.ReadAllText(config));
-        await AptInstall(build.Deb(UpgradeVersion));
-        Assert.Equal(UpgradeVersion, (await Run("dpkg-query", ["-W", "-f=${Version}", "hsmkmip"])).Stdout);
+        await AptInstall(build.Deb(NextVersion));
+        Assert.Equal(NextVersion, (await Run("dpkg-query", ["-W", "-f=${Version}", "hsmkmip"])).Stdout);
         Assert.StartsWith("// edited by the administrator", File.ReadAllText(config), StringComparison.Ordinal);
         await using (var daemon = InstalledDaemon.Start(TimeSpan.FromSeconds(2)))
         {

@@ -4,17 +4,22 @@ using Xunit;
 namespace HsmKmip.Packaging.Tests;
 
 /// <summary>
-/// Builds the packages once per test run with packaging/build.sh: version <see cref="Version"/> (a fresh publish) and
-/// <see cref="UpgradeVersion"/> (the same program, the next package version) to test an upgrade.
+/// Builds the packages once per test run with packaging/build.sh: version <see cref="FirstVersion"/> (a fresh publish) and
+/// <see cref="NextVersion"/> (the same program, the next package version) to test an upgrade.
 /// </summary>
 public sealed class PackageBuild : IAsyncLifetime
 {
-    public const string Version = "0.1.0";
-    public const string UpgradeVersion = "0.1.1";
+    public const string FirstVersion = "0.1.0";
+    public const string NextVersion = "0.1.1";
 
     public string Root { get; } = FindRoot();
 
-    public string Out { get; } = Path.Combine(Path.GetTempPath(), "hsmkmip-packages-" + Environment.ProcessId);
+    /// <summary>The packages' folder: HSMKMIP_PACKAGES (already built there, kept) or a fresh temporary one.</summary>
+    public string Out { get; } = Environment.GetEnvironmentVariable("HSMKMIP_PACKAGES") is { Length: > 0 } given
+        ? Path.GetFullPath(given)
+        : Path.Combine(Path.GetTempPath(), "hsmkmip-packages-" + Environment.ProcessId);
+
+    private bool Reused => Environment.GetEnvironmentVariable("HSMKMIP_PACKAGES") is { Length: > 0 } && File.Exists(Deb(NextVersion)) && File.Exists(Rpm(NextVersion));
 
     public string Deb(string version) => Path.Combine(Out, $"hsmkmip_{version}_amd64.deb");
 
@@ -22,15 +27,15 @@ public sealed class PackageBuild : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (Environment.UserName != "root") return; // every test here is skipped
+        if (Environment.UserName != "root" || Reused) return; // every test here is skipped, or the packages are there
         var build = Path.Combine(Root, "packaging", "build.sh");
-        await Run(build, ["--version", Version, "--out", Out], TimeSpan.FromMinutes(10));
-        await Run(build, ["--version", UpgradeVersion, "--out", Out, "--no-publish"], TimeSpan.FromMinutes(3));
+        await Run(build, ["--version", FirstVersion, "--out", Out], TimeSpan.FromMinutes(10));
+        await Run(build, ["--version", NextVersion, "--out", Out, "--no-publish"], TimeSpan.FromMinutes(3));
     }
 
     public Task DisposeAsync()
     {
-        if (Directory.Exists(Out)) Directory.Delete(Out, recursive: true);
+        if (Environment.GetEnvironmentVariable("HSMKMIP_PACKAGES") is not { Length: > 0 } && Directory.Exists(Out)) Directory.Delete(Out, recursive: true);
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using HsmKmip.Server.Tests;
 using Xunit;
 using static HsmKmip.Packaging.Tests.PackageBuild;
 
@@ -10,7 +11,7 @@ public sealed class PackageContentTests(PackageBuild build)
     [RootFact]
     public async Task Lintian_reports_no_error_or_warning_on_the_deb()
     {
-        var lintian = await ProcessRunner.RunAsync("lintian", ["--fail-on", "error,warning", build.Deb(Version)], timeout: TimeSpan.FromMinutes(3));
+        var lintian = await ProcessRunner.RunAsync("lintian", ["--fail-on", "error,warning", build.Deb(FirstVersion)], timeout: TimeSpan.FromMinutes(3));
         var findings = lintian.Stdout.Split('\n').Where(l => l.StartsWith("E:", StringComparison.Ordinal) || l.StartsWith("W:", StringComparison.Ordinal)).ToArray();
         Assert.True(lintian.ExitCode == 0 && findings.Length == 0, $"lintian:\n{lintian.Stdout}\n{lintian.Stderr}");
     }
@@ -19,7 +20,7 @@ public sealed class PackageContentTests(PackageBuild build)
     public async Task Rpmlint_reports_no_error_on_the_rpm()
     {
         var rpm = Path.Combine(build.Root, "packaging", "rpm");
-        var rpmlint = await ProcessRunner.RunAsync("rpmlint", ["-c", Path.Combine(rpm, "rpmlint.toml"), "-r", Path.Combine(rpm, "hsmkmip.rpmlintrc"), build.Rpm(Version)]);
+        var rpmlint = await ProcessRunner.RunAsync("rpmlint", ["-c", Path.Combine(rpm, "rpmlint.toml"), "-r", Path.Combine(rpm, "hsmkmip.rpmlintrc"), build.Rpm(FirstVersion)]);
         Assert.Contains(" 0 errors", rpmlint.Stdout, StringComparison.Ordinal);
         Assert.True(rpmlint.ExitCode == 0, rpmlint.Stdout + rpmlint.Stderr);
         // The one warning left is rpmlint 2.4.0's own bug (FilesCheck files man pages under their section, not their name).
@@ -30,7 +31,7 @@ public sealed class PackageContentTests(PackageBuild build)
     [RootFact]
     public async Task The_deb_holds_the_program_config_unit_and_docs_where_debian_expects_them()
     {
-        var list = (await Run("dpkg-deb", ["-c", build.Deb(Version)])).Stdout;
+        var list = (await Run("dpkg-deb", ["-c", build.Deb(FirstVersion)])).Stdout;
         Assert.Matches(@"-rwxr-xr-x root/root +\d+ .* \./usr/lib/hsmkmip/hsmkmip\n", list);
         Assert.Contains("./usr/bin/hsmkmip -> ../lib/hsmkmip/hsmkmip", list, StringComparison.Ordinal);
         Assert.Matches(@"-rw-r--r-- root/root .* \./etc/hsmkmip/hsmkmip\.json\n", list);
@@ -38,9 +39,9 @@ public sealed class PackageContentTests(PackageBuild build)
         Assert.Contains("./usr/share/doc/hsmkmip/copyright", list, StringComparison.Ordinal);
         Assert.Contains("./usr/share/man/man1/hsmkmip.1.gz", list, StringComparison.Ordinal);
         Assert.DoesNotContain("./var/lib/hsmkmip", list, StringComparison.Ordinal); // made by postinst: dpkg must never own the keys
-        var conffiles = (await Run("dpkg-deb", ["--info", build.Deb(Version), "conffiles"])).Stdout;
+        var conffiles = (await Run("dpkg-deb", ["--info", build.Deb(FirstVersion), "conffiles"])).Stdout;
         Assert.Equal("/etc/hsmkmip/hsmkmip.json", conffiles.Trim());
-        var control = (await Run("dpkg-deb", ["-f", build.Deb(Version), "Depends", "Recommends"])).Stdout;
+        var control = (await Run("dpkg-deb", ["-f", build.Deb(FirstVersion), "Depends", "Recommends"])).Stdout;
         Assert.Contains("libssl3", control, StringComparison.Ordinal);
         Assert.Contains("ca-certificates", control, StringComparison.Ordinal);
         Assert.Contains("libc6 (>= ", control, StringComparison.Ordinal);
@@ -50,17 +51,17 @@ public sealed class PackageContentTests(PackageBuild build)
     [RootFact]
     public async Task The_rpm_holds_the_same_layout_with_the_config_kept_on_upgrade()
     {
-        var list = (await Run("rpm", ["-qlp", build.Rpm(Version)])).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var list = (await Run("rpm", ["-qlp", build.Rpm(FirstVersion)])).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("/usr/lib/hsmkmip/hsmkmip", list);
         Assert.Contains("/usr/bin/hsmkmip", list);
         Assert.Contains("/etc/hsmkmip/hsmkmip.json", list);
         Assert.Contains("/usr/lib/systemd/system/hsmkmip.service", list);
-        var config = (await Run("rpm", ["-qp", "--qf", "[%{FILENAMES} %{FILEFLAGS:fflags}\n]", build.Rpm(Version)])).Stdout;
+        var config = (await Run("rpm", ["-qp", "--qf", "[%{FILENAMES} %{FILEFLAGS:fflags}\n]", build.Rpm(FirstVersion)])).Stdout;
         Assert.Matches(@"/etc/hsmkmip/hsmkmip\.json cn\n", config); // %config(noreplace)
-        var scripts = (await Run("rpm", ["-qp", "--scripts", build.Rpm(Version)])).Stdout;
+        var scripts = (await Run("rpm", ["-qp", "--scripts", build.Rpm(FirstVersion)])).Stdout;
         Assert.Contains("useradd -r -g hsmkmip", scripts, StringComparison.Ordinal);
         Assert.Contains("systemctl enable --now hsmkmip.service", scripts, StringComparison.Ordinal);
-        var requires = (await Run("rpm", ["-qpR", build.Rpm(Version)])).Stdout;
+        var requires = (await Run("rpm", ["-qpR", build.Rpm(FirstVersion)])).Stdout;
         Assert.Contains("libssl.so.3()(64bit)", requires, StringComparison.Ordinal);
         Assert.Contains("libstdc++.so.6()(64bit)", requires, StringComparison.Ordinal);
     }
