@@ -29,7 +29,7 @@ if [ "$publish" -eq 1 ] || [ ! -x "$pub/hsmkmip" ]; then
   rm -rf "$pub"
   # Single file, compressed: one 40 MB ELF instead of 256 files (83 MB). Nothing is extracted to disk at start
   # (the runtime's native parts are linked into the host), so ProtectSystem=strict needs no writable bundle folder.
-  # Not trimmed: LiteDB's BsonMapper, System.CommandLine and Pkcs11Interop use reflection the trimmer cannot see.
+  # Not trimmed: LiteDB and Pkcs11Interop are not trim-annotated and reach types by reflection the trimmer cannot see.
   dotnet publish "$root/src/HsmKmip.Server/HsmKmip.Server.csproj" -c Release -r linux-x64 --self-contained true \
     -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:DebugType=none -p:GenerateDocumentationFile=false \
     -p:Version="$version" --nologo -v quiet -clp:ErrorsOnly -o "$pub"

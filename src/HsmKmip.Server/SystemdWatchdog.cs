@@ -15,11 +15,13 @@ internal sealed partial class SystemdWatchdog(ISystemdNotifier notifier, HealthC
     private static readonly ServiceState Ping = new("WATCHDOG=1");
 
     /// <summary>Half of WATCHDOG_USEC when systemd asked this process for pings (WATCHDOG_PID unset or ours); otherwise null.</summary>
-    public static TimeSpan? IntervalFromEnvironment()
+    /// <param name="environment">Reads an environment variable (tests pass their own); default the process environment.</param>
+    public static TimeSpan? IntervalFromEnvironment(Func<string, string?>? environment = null)
     {
-        var usec = Environment.GetEnvironmentVariable("WATCHDOG_USEC");
+        environment ??= Environment.GetEnvironmentVariable;
+        var usec = environment("WATCHDOG_USEC");
         if (!long.TryParse(usec, NumberStyles.None, CultureInfo.InvariantCulture, out var micros) || micros <= 0) return null;
-        var pid = Environment.GetEnvironmentVariable("WATCHDOG_PID");
+        var pid = environment("WATCHDOG_PID");
         if (!string.IsNullOrEmpty(pid) && pid != Environment.ProcessId.ToString(CultureInfo.InvariantCulture)) return null;
         return TimeSpan.FromMicroseconds(micros / 2);
     }
