@@ -28,19 +28,11 @@ public sealed class AdminCommandTests : IClassFixture<AdminDaemonFixture>
 
     public AdminCommandTests(AdminDaemonFixture fixture) => _daemon = fixture.Daemon;
 
-    internal static TtlvElement Attr(string name, TtlvElement value) => TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
-
     /// <summary>Creates an AES-256 key named <paramref name="name"/> and returns its identifier and the key bytes a KMIP Get returns.</summary>
     internal static async Task<(string Id, byte[] Key)> CreateAndGetAsync(AdminDaemon daemon, string name)
     {
         await using var tls = await ConnectAsync(daemon.Port, daemon.ClientCertificate("dev-client"), daemon.Ca());
-        var create = Item(Operation.Create, TtlvElement.Structure(Tag.RequestPayload,
-            TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
-            TtlvElement.Structure(Tag.TemplateAttribute,
-                Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
-                Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256)),
-                Attr("Name", TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, name), TtlvElement.Enumeration(Tag.NameType, 1))))));
-        var response = await RoundTripAsync(tls, Request(KmipVersion.V1_2, create, Item(Operation.Get)));
+        var response = await RoundTripAsync(tls, Request(KmipVersion.V1_2, CreateAes256(name), Item(Operation.Get)));
         Assert.All(response.Items(), item => Assert.Equal(ResultStatus.Success, item.Status()));
         var id = response.Items()[0].Find(Tag.ResponsePayload)!.Find(Tag.UniqueIdentifier)!.AsText();
         var key = response.Items()[1].Find(Tag.ResponsePayload)!.Find(Tag.SymmetricKey)!.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().ToArray();

@@ -36,17 +36,21 @@ public sealed class AdminDaemon : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static async Task<AdminDaemon> StartAsync(string? root = null)
+    /// <summary>Starts `serve --state-dir ROOT/var --listen 127.0.0.1:PORT`, or `serve --config CONFIG` (whose state folder must be ROOT/var).</summary>
+    public static async Task<AdminDaemon> StartAsync(string? root = null, string? config = null, int? port = null)
     {
         root ??= Directory.CreateTempSubdirectory("hsmkmip-admin-").FullName;
-        int port = FreePort();
+        int listen = port ?? FreePort();
         var start = new ProcessStartInfo(Program)
         {
-            ArgumentList = { "serve", "--state-dir", Path.Combine(root, "var"), "--listen", $"127.0.0.1:{port}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var daemon = new AdminDaemon(root, port, Process.Start(start)!);
+        string[] arguments = config is null
+            ? ["serve", "--state-dir", Path.Combine(root, "var"), "--listen", $"127.0.0.1:{listen}"]
+            : ["serve", "--config", config];
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        var daemon = new AdminDaemon(root, listen, Process.Start(start)!);
         daemon._process.OutputDataReceived += (_, e) => { lock (daemon._output) daemon._output.AppendLine(e.Data); };
         daemon._process.ErrorDataReceived += (_, e) => { lock (daemon._output) daemon._output.AppendLine(e.Data); };
         daemon._process.BeginOutputReadLine();
@@ -96,21 +100,27 @@ public sealed class AdminDaemon : IAsyncDisposable
         await _process.WaitForExitAsync(timeout.Token);
     }
 
+    /// <summary>Kills the daemon if it still runs; the folder stays (<see cref="DisposeAsync"/> removes it).</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await KillAsync();
         }
         finally
         {
             _process.Dispose();
-            Directory.Delete(Root, recursive: true);
+            if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -50,8 +50,46 @@ internal static partial class NativeUnix
         return text;
     }
 
+    /// <summary>The uid and gid of user <paramref name="name"/> from /etc/passwd, or null when there is no such user.</summary>
+    public static (uint Uid, uint Gid)? LookupUser(string name)
+    {
+        foreach (var line in File.ReadLines("/etc/passwd"))
+        {
+            var fields = line.Split(':');
+            if (fields.Length > 3 && fields[0] == name
+                && uint.TryParse(fields[2], System.Globalization.CultureInfo.InvariantCulture, out var uid)
+                && uint.TryParse(fields[3], System.Globalization.CultureInfo.InvariantCulture, out var gid))
+            {
+                return (uid, gid);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Gives <paramref name="path"/> and everything under it to uid/gid (symbolic links themselves, never their targets).</summary>
+    public static void ChownTree(string path, uint uid, uint gid)
+    {
+        Chown(path, uid, gid);
+        if (!Directory.Exists(path)) return;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            Chown(entry, uid, gid);
+        }
+    }
+
+    private static void Chown(string path, uint uid, uint gid)
+    {
+        if (NativeMethods.Lchown(path, uid, gid) != 0)
+        {
+            throw new IOException($"Cannot give {path} to uid {uid} (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
+
     private static partial class NativeMethods
     {
+        [LibraryImport("libc.so.6", EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int Lchown(string path, uint owner, uint group);
+
         [LibraryImport("libc.so.6", EntryPoint = "geteuid")]
         internal static partial uint GetEuid();
 

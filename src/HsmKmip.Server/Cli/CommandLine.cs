@@ -21,6 +21,7 @@ public static class CommandLine
         root.Subcommands.Add(BackupCommands.Backup());
         root.Subcommands.Add(BackupCommands.Restore());
         root.Subcommands.Add(KekCommand.Create());
+        root.Subcommands.Add(InitCommand.Create());
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration
         {

@@ -143,18 +143,49 @@ public static class DevelopmentCertificates
         return X509Certificate2.CreateFromPemFile(pki.CaCertificate, pki.CaKey);
     }
 
-    private static void IssueServerCertificate(X509Certificate2 ca, DevelopmentPki pki)
+    /// <summary>Issues (or re-issues) the server certificate from the appliance CA, with <paramref name="extraNames"/> as further DNS/IP names.</summary>
+    public static void IssueServerCertificate(DevelopmentPki pki, IReadOnlyList<string> extraNames)
+    {
+        using var ca = LoadCa(pki);
+        IssueServerCertificate(ca, pki, extraNames);
+    }
+
+    /// <summary>
+    /// Makes the server key (<see cref="DevelopmentPki.ServerKey"/>, 0600) and writes a PKCS#10 request for it to
+    /// <paramref name="csrPath"/>, for the organisation's CA to sign; the names are those of a development certificate plus <paramref name="extraNames"/>.
+    /// </summary>
+    public static void WriteServerRequest(DevelopmentPki pki, IReadOnlyList<string> extraNames, string csrPath)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        PrivateFiles.EnsureDirectory(pki.Directory);
+        using var key = RSA.Create(2048);
+        var request = ServerRequest(key, extraNames);
+        PrivateFiles.WriteSecret(pki.ServerKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
+        PrivateFiles.WritePublic(csrPath, Encoding.ASCII.GetBytes(request.CreateSigningRequestPem() + "\n"));
+    }
+
+    private static void IssueServerCertificate(X509Certificate2 ca, DevelopmentPki pki, IReadOnlyList<string>? extraNames = null)
+    {
+        using var key = RSA.Create(2048);
+        var request = ServerRequest(key, extraNames ?? []);
+        using var cert = Sign(request, ca, TimeSpan.FromDays(825));
+        PrivateFiles.WriteSecret(pki.ServerKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
+        PrivateFiles.WritePublic(pki.ServerCertificate, Encoding.ASCII.GetBytes(cert.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n"));
+    }
+
+    /// <summary>CN = host name; SANs localhost, the host name and FQDN, 127.0.0.1, ::1 and <paramref name="extraNames"/> (IP addresses or DNS names).</summary>
+    private static CertificateRequest ServerRequest(RSA key, IReadOnlyList<string> extraNames)
     {
         var host = Dns.GetHostName();
-        using var key = RSA.Create(2048);
         var request = new CertificateRequest(new X500DistinguishedName($"CN={host}, O=HsmKmip"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost" };
         san.AddDnsName("localhost");
-        if (!host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) san.AddDnsName(host);
+        if (seen.Add(host)) san.AddDnsName(host);
         try
         {
             var fqdn = Dns.GetHostEntry(host).HostName;
-            if (!fqdn.Equals(host, StringComparison.OrdinalIgnoreCase) && !fqdn.Equals("localhost", StringComparison.OrdinalIgnoreCase)) san.AddDnsName(fqdn);
+            if (seen.Add(fqdn)) san.AddDnsName(fqdn);
         }
         catch (System.Net.Sockets.SocketException)
         {
@@ -162,14 +193,18 @@ public static class DevelopmentCertificates
         }
         san.AddIpAddress(IPAddress.Loopback);
         san.AddIpAddress(IPAddress.IPv6Loopback);
+        foreach (var name in extraNames)
+        {
+            if (!seen.Add(name)) continue;
+            if (IPAddress.TryParse(name, out var ip)) san.AddIpAddress(ip);
+            else san.AddDnsName(name);
+        }
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth, ClientAuth], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var cert = Sign(request, ca, TimeSpan.FromDays(825));
-        PrivateFiles.WriteSecret(pki.ServerKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
-        PrivateFiles.WritePublic(pki.ServerCertificate, Encoding.ASCII.GetBytes(cert.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n"));
+        return request;
     }
 
     private static X509Certificate2 Sign(CertificateRequest request, X509Certificate2 ca, TimeSpan lifetime)
