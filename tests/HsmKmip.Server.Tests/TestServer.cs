@@ -39,6 +39,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The daemon's services (the adapters and the custody services run inside it).</summary>
+    public IServiceProvider Services => _host.Services;
+
     public ConcurrentQueue<string> LogLines { get; } = new();
 
     public string ClientDirectory => Pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);
