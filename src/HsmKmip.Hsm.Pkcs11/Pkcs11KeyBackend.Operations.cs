@@ -56,12 +56,13 @@ public sealed partial class Pkcs11KeyBackend
         return ValueTask.FromResult(wrapped);
     }
 
-    private WrappedKey WrapAndDestroy(ISession session, IObjectHandle key, SecretKeyKind kind, int lengthBytes)
+    /// <summary>Wraps <paramref name="key"/> under the KEK and destroys it. A private key's length is the padded PKCS#8 the token wrapped (blob minus the 8-byte RFC 5649 header).</summary>
+    private WrappedKey WrapAndDestroy(ISession session, IObjectHandle key, SecretKeyKind kind, int? lengthBytes)
     {
         try
         {
             var blob = _calls.WrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), _kek, key);
-            return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes);
+            return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes ?? blob.Length - 8);
         }
         finally
         {
@@ -72,6 +73,11 @@ public sealed partial class Pkcs11KeyBackend
     /// <inheritdoc />
     public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        if (KeyTemplates.IsPrivate(key.Kind))
+        {
+            throw new KeyBackendException(KeyBackendError.InvalidInput, "A private key is read out through ExportPrivateKeyAsync.");
+        }
         CheckBlob(key);
         var buffer = Execute("unwrap", idempotent: true, session =>
         {

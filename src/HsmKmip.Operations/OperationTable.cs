@@ -53,6 +53,12 @@ public sealed class OperationTable
                 new(Operation.ObtainLease, false, new ObtainLeaseHandler(objects)),
                 new(Operation.GetUsageAllocation, true, new GetUsageAllocationHandler(objects)),
             ]);
+            var streams = new Crypto.CipherStreams(objects, TimeProvider.System);
+            entries.AddRange(
+            [
+                new(Operation.Encrypt, false, new CipherHandler(objects, streams, encrypt: true)),
+                new(Operation.Decrypt, false, new CipherHandler(objects, streams, encrypt: false)),
+            ]);
         }
         var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));

@@ -16,27 +16,27 @@ internal static class Custody
 {
     public static void Register(IServiceCollection services, ServerOptions options)
     {
-        services.AddSingleton<IKeyBackend>(sp => OpenBackend(options, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<IObjectStore>(sp =>
-            new LiteDbObjectStore(new LiteDbStoreOptions { Path = options.StorePath }, sp.GetRequiredService<ILoggerFactory>().CreateLogger<LiteDbObjectStore>()));
+        services.AddSingleton<IKeyBackend>(sp => OpenKeyBackend(options, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IObjectStore>(sp => OpenStore(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new KekRotation(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<ManagedObjects>()));
-        services.AddSingleton(sp =>
+        services.AddSingleton(_ =>
         {
-            AccessPolicySource access;
             try
             {
-                access = new AccessPolicySource(options.AccessPolicyPath, TimeProvider.System);
+                return new AccessPolicySource(options.AccessPolicyPath, TimeProvider.System);
             }
             catch (FormatException e)
             {
                 throw new ConfigurationException($"The access policy is not usable: {e.Message}", e);
             }
-            return new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, access);
         });
+        services.AddSingleton(sp =>
+            new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, sp.GetRequiredService<AccessPolicySource>()));
+        services.AddSingleton(sp => new HealthCheck(sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<IObjectStore>()));
     }
 
-    /// <summary>Opens the configured PKCS#11 token (the embedded SoftHSM2 token when no module is set).</summary>
-    public static Pkcs11KeyBackend OpenBackend(ServerOptions options, ILoggerFactory loggers)
+    /// <summary>Opens the PKCS#11 backend the options name (the embedded SoftHSM2 token when no module is configured).</summary>
+    public static Pkcs11KeyBackend OpenKeyBackend(ServerOptions options, ILoggerFactory loggers)
     {
         var pkcs11 = options.Pkcs11Module is null
             ? SoftHsmToken.EnsureEmbeddedToken(options.EmbeddedTokenDir ?? Path.Combine(options.StateDir, "softhsm"), options.EmbeddedTokenLabel, logger: loggers.CreateLogger("HsmKmip.Hsm.Pkcs11.SoftHsmToken"))
@@ -44,4 +44,8 @@ internal static class Custody
         pkcs11.KekLabelPrefix = options.KekLabelPrefix;
         return Pkcs11KeyBackend.Open(pkcs11, loggers.CreateLogger<Pkcs11KeyBackend>());
     }
+
+    /// <summary>Opens the LiteDB store the options name (taking its exclusive lock).</summary>
+    public static LiteDbObjectStore OpenStore(ServerOptions options, ILoggerFactory loggers) =>
+        new(new LiteDbStoreOptions { Path = options.StorePath }, loggers.CreateLogger<LiteDbObjectStore>());
 }

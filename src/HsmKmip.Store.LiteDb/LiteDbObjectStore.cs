@@ -79,6 +79,9 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
     /// <summary>The data file's full path.</summary>
     public string FilePath => _path;
 
+    /// <summary>The open store's layout version (an older layout is upgraded when the store opens).</summary>
+    public int SchemaVersion => Schema.Current;
+
     /// <inheritdoc />
     public ValueTask<StoredObject?> GetAsync(string uniqueIdentifier, CancellationToken cancellationToken)
     {

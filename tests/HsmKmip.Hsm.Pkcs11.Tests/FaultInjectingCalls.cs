@@ -10,7 +10,7 @@ namespace HsmKmip.Hsm.Pkcs11.Tests;
 /// failed: a close that fails leaves nothing for the backend to do. Also records which sessions are open, so a test
 /// can see that every session the backend opened was closed again.
 /// </summary>
-internal sealed class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
+internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
 {
     private sealed record Fault(CKR Code, double Share);
 

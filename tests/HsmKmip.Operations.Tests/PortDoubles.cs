@@ -48,7 +48,7 @@ internal sealed class InMemoryStore : IObjectStore
 }
 
 /// <summary>"Wraps" by XOR with a fixed pad: enough to tell blob from plaintext in logic tests.</summary>
-internal sealed class XorBackend : IKeyBackend
+internal sealed partial class XorBackend : IKeyBackend
 {
     public List<string> Evicted { get; } = [];
 

@@ -26,8 +26,11 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
 /// ownership (an object the caller may not see is Item Not Found, so its existence does not leak), the
 /// effective lifecycle state, and the server-maintained attributes.
 /// </summary>
-public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time, AccessPolicySource? access = null)
+public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time, AccessPolicySource? access = null)
 {
+    /// <summary>The HSM port, for the cryptographic services (ManagedObjects.Crypto.cs); call it through <see cref="Hsm"/>.</summary>
+    internal IKeyBackend Backend => backend;
+
     private readonly AccessPolicySource _access = access ?? new AccessPolicySource(null, time);
 
     /// <summary>Lets a KEK rotation wait for creations that may hold a blob under the previous KEK.</summary>
@@ -48,7 +51,20 @@ public sealed class ManagedObjects(IObjectStore store, IKeyBackend backend, Time
     public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken) =>
         Hsm(() => backend.UnwrapSecretAsync(key, cancellationToken));
 
-    private static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
+    /// <summary>Wraps a stored key under another for a client (Get with a Key Wrapping Specification).</summary>
+    public ValueTask<byte[]> WrapKeyAsync(KeyReference target, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
+        Hsm(() => backend.WrapKeyAsync(target, wrappingKey, algorithm, cancellationToken));
+
+    /// <summary>Wraps a TTLV-encoded Key Value for a client.</summary>
+    public ValueTask<byte[]> WrapEncodedAsync(ReadOnlyMemory<byte> encoded, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
+        Hsm(() => backend.WrapEncodedAsync(encoded, wrappingKey, algorithm, cancellationToken));
+
+    /// <summary>Unwraps a client-wrapped key inside the HSM and returns it wrapped under the KEK (Register of a wrapped Key Block).</summary>
+    public ValueTask<WrappedKey> UnwrapClientKeyAsync(ReadOnlyMemory<byte> wrapped, KeyReference unwrappingKey, KeyWrapAlgorithm algorithm, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken) =>
+        Hsm(() => backend.UnwrapClientKeyAsync(wrapped, unwrappingKey, algorithm, kind, lengthBytes, cancellationToken));
+
+    /// <summary>Runs a backend call, turning its failures into KMIP errors.</summary>
+    internal static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
     {
         try
         {

@@ -64,7 +64,7 @@ internal static class BackupCommands
     }
 
     /// <summary>The token alone: the store is held by the restore.</summary>
-    private static BackendOnly OpenBackendOnly(Configuration.ServerOptions options) => new(Custody.OpenBackend(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+    private static BackendOnly OpenBackendOnly(Configuration.ServerOptions options) => new(Custody.OpenKeyBackend(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
 
     private sealed class BackendOnly(Core.Keys.IKeyBackend backend) : IDisposable
     {

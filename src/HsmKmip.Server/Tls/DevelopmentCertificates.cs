@@ -51,18 +51,20 @@ public static class DevelopmentCertificates
     }
 
     /// <summary>Issues a client certificate (serverAuth+clientAuth, CN = <paramref name="name"/>) and writes its bundle.</summary>
-    public static string IssueClientBundle(X509Certificate2 ca, DevelopmentPki pki, string name)
+    /// <param name="ca">The CA, with its private key.</param>
+    /// <param name="pki">Where the bundle goes (its <see cref="DevelopmentPki.ClientDirectory"/>).</param>
+    /// <param name="name">The client's name: its folder and its certificate's Common Name.</param>
+    /// <param name="lifetime">Validity; 825 days when null (capped at the CA's own expiry).</param>
+    public static string IssueClientBundle(X509Certificate2 ca, DevelopmentPki pki, string name, TimeSpan? lifetime = null)
     {
+        ArgumentNullException.ThrowIfNull(pki);
         var dir = pki.ClientDirectory(name);
         PrivateFiles.EnsureDirectory(Path.GetDirectoryName(dir)!);
         PrivateFiles.EnsureDirectory(dir);
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(new X500DistinguishedName($"CN={name}, O=HsmKmip client"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth, ServerAuth], false));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var cert = Sign(request, ca, TimeSpan.FromDays(825));
+        AddClientExtensions(request);
+        using var cert = Sign(request, ca, lifetime ?? DefaultClientLifetime);
         using var withKey = cert.CopyWithPrivateKey(key);
         var certPem = cert.ExportCertificatePem() + "\n";
         var keyPem = key.ExportPkcs8PrivateKeyPem() + "\n";
@@ -76,6 +78,51 @@ public static class DevelopmentCertificates
         PrivateFiles.WriteSecret(Path.Combine(dir, "client.p12"), pfx);
         CryptographicOperations.ZeroMemory(pfx);
         return dir;
+    }
+
+    /// <summary>
+    /// Signs a certificate signing request a client made itself (vCenter's "New Certificate Signing Request"): the
+    /// request's subject and public key, this CA's client extensions (requested extensions are not copied). Writes
+    /// client.crt, ca.crt and chain.pem (certificate then CA) — the private key never leaves the client.
+    /// </summary>
+    /// <exception cref="CryptographicException">The PEM is not a PKCS#10 request or its signature does not verify.</exception>
+    public static string SignClientRequest(X509Certificate2 ca, DevelopmentPki pki, string name, string csrPem, TimeSpan? lifetime = null)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        var loaded = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(loaded.SubjectName, loaded.PublicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        AddClientExtensions(request);
+        // The CA signs with its own key; the request's key algorithm only decides the certificate's public key.
+        using var cert = Sign(request, ca, lifetime ?? DefaultClientLifetime);
+        var dir = pki.ClientDirectory(name);
+        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(dir)!);
+        PrivateFiles.EnsureDirectory(dir);
+        var certPem = cert.ExportCertificatePem() + "\n";
+        var caPem = ca.ExportCertificatePem() + "\n";
+        PrivateFiles.WritePublic(Path.Combine(dir, "client.crt"), Encoding.ASCII.GetBytes(certPem));
+        PrivateFiles.WritePublic(Path.Combine(dir, "ca.crt"), Encoding.ASCII.GetBytes(caPem));
+        PrivateFiles.WritePublic(Path.Combine(dir, "chain.pem"), Encoding.ASCII.GetBytes(certPem + caPem));
+        PrivateFiles.WritePublic(Path.Combine(dir, "request.csr"), Encoding.ASCII.GetBytes(csrPem.TrimEnd() + "\n"));
+        return dir;
+    }
+
+    /// <summary>The appliance CA with its key (made when missing), for issuing client certificates.</summary>
+    public static X509Certificate2 LoadCa(DevelopmentPki pki)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(pki.Directory)!);
+        PrivateFiles.EnsureDirectory(pki.Directory);
+        return LoadOrCreateCa(pki);
+    }
+
+    private static readonly TimeSpan DefaultClientLifetime = TimeSpan.FromDays(825);
+
+    private static void AddClientExtensions(CertificateRequest request)
+    {
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth, ServerAuth], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
     }
 
     private static X509Certificate2 LoadOrCreateCa(DevelopmentPki pki)
@@ -133,7 +180,10 @@ public static class DevelopmentCertificates
         if (notAfter > ca.NotAfter) notAfter = ca.NotAfter;
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        return request.Create(ca, now.AddMinutes(-5), notAfter, serial);
+        // A generator over the CA's own key: the request's key may be of another algorithm (an EC key in a client's CSR).
+        using var caKey = ca.GetRSAPrivateKey() ?? throw new CryptographicException("The appliance CA has no RSA private key.");
+        var signed = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1), now.AddMinutes(-5), notAfter, serial);
+        return signed;
     }
 
     private static bool NeedsRenewal(string certificatePath)
