@@ -72,7 +72,9 @@ public sealed class KekRotation(IObjectStore store, IKeyBackend backend, Managed
                 progress?.Report(new RotationProgress(RotationStep.Rewrapping, Interlocked.Read(ref rewrapped) + failed.Count, total, current));
             }).ConfigureAwait(false);
         }
-        // Each re-wrapped object's cached handles were evicted as it was written (Evict per object).
+        // Each re-wrapped object's cached handles were evicted as it was written; drop the rest too (handles unwrapped
+        // from old blobs by requests that ran meanwhile).
+        backend.EvictAll();
 
         // Old KEKs go only when no blob refers to them, checked again after a pause for requests still holding old blobs.
         var destroyed = new List<string>();

@@ -1,10 +1,10 @@
 using System.CommandLine;
-using HsmKmip.Operations.Custody;
-using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json.Nodes;
+using HsmKmip.Server.Admin;
 
 namespace HsmKmip.Server.Cli;
 
-/// <summary>`hsmkmip kek list` and `hsmkmip kek rotate [--dry-run]`.</summary>
+/// <summary>`hsmkmip kek list` and `hsmkmip kek rotate [--dry-run]`, through the daemon when it runs.</summary>
 internal static class KekCommand
 {
     public static Command Create()
@@ -18,73 +18,83 @@ internal static class KekCommand
     private static Command List()
     {
         var command = new Command("list", "List the KEK versions on the token and how many stored keys each one wraps.");
-        var settings = CustodyContext.AddOptions(command);
-        command.SetAction((parse, cancellationToken) => CustodyContext.RunAsync(parse, "kek list", async output =>
+        var shared = new AdminOptions();
+        shared.AddTo(command);
+        command.SetAction((parse, ct) => shared.RunAsync(parse, "kek-list", [], (result, output) =>
         {
-            using var context = CustodyContext.Open(settings(parse));
-            var check = await BlobCheck.RunAsync(context.Store, context.Backend, null, cancellationToken).ConfigureAwait(false);
-            foreach (var version in await context.Backend.ListKeksAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var kek in result["keks"]!.AsArray())
             {
-                await output.WriteLineAsync($"{version.Label}{(version.Current ? " (current)" : "")}: wraps {check.ByKek.GetValueOrDefault(version.Label)} keys").ConfigureAwait(false);
+                var note = kek!["current"]!.GetValue<bool>() ? " (current)" : kek["onToken"]!.GetValue<bool>() ? "" : " (NOT ON THE TOKEN)";
+                output.WriteLine($"{kek["label"]}{note}: wraps {kek["keys"]} keys");
             }
-            foreach (var (label, count) in check.MissingKeks) await output.WriteLineAsync($"{label} (NOT ON THE TOKEN): wraps {count} keys").ConfigureAwait(false);
-            return check.AllOpen ? 0 : 1;
-        }));
+            return result["allOpen"]!.GetValue<bool>() ? 0 : AdminException.FailureExitCode;
+        }, ct));
         return command;
     }
 
     private static Command Rotate()
     {
         var command = new Command("rotate", "Make a new KEK version in the HSM, re-wrap every stored key under it inside the token, and destroy the old KEK " +
-            "once no stored key refers to it. Running it again after an interruption continues where it stopped (keys already under the new KEK are skipped). " +
-            "Run it with the daemon stopped.");
+            "once no stored key refers to it. Runs inside the daemon while it keeps serving (or on the stopped state folder). Running it again after " +
+            "an interruption continues where it stopped: keys already under the new KEK are skipped.");
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would happen and change nothing." };
         command.Options.Add(dryRun);
-        var settings = CustodyContext.AddOptions(command);
-        command.SetAction((parse, cancellationToken) => CustodyContext.RunAsync(parse, "kek rotate", async output =>
+        var shared = new AdminOptions();
+        shared.AddTo(command);
+        command.SetAction((parse, ct) =>
         {
-            var options = settings(parse);
-            using var context = CustodyContext.Open(options);
-            var rotation = new KekRotation(context.Store, context.Backend, context.Objects);
-            var plan = await rotation.PlanAsync(cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync(Describe(plan, parse.GetValue(dryRun))).ConfigureAwait(false);
-            if (parse.GetValue(dryRun)) return 0;
+            var output = parse.InvocationConfiguration.Output;
             var bar = new ProgressLine(output, "re-wrapping");
-            var report = await rotation.RunAsync(new SynchronousProgress<RotationProgress>(p =>
+            var quiet = parse.GetValue(shared.Json);
+            return shared.RunAsync(parse, "kek-rotate", new JsonObject { ["dryRun"] = parse.GetValue(dryRun) }, (result, o) => Print(result, o, bar), ct, e =>
             {
-                switch (p.Step)
-                {
-                    case RotationStep.KekCreated:
-                        output.WriteLine($"Created {p.Kek}; new keys are wrapped under it from now on.");
-                        break;
-                    case RotationStep.Rewrapping:
-                        bar.Report(p.Done, p.Total);
-                        break;
-                    case RotationStep.Settling:
-                        bar.Finish();
-                        break;
-                    case RotationStep.KekDestroyed:
-                        output.WriteLine($"Destroyed the old KEK {p.Kek}.");
-                        break;
-                }
-            }), cancellationToken).ConfigureAwait(false);
-            bar.Finish();
-            await output.WriteLineAsync($"Every stored key is wrapped under {report.CurrentKek}: {report.Rewrapped} re-wrapped now, {report.Skipped} already were.").ConfigureAwait(false);
-            foreach (var (id, reason) in report.Failed) await parse.InvocationConfiguration.Error.WriteLineAsync($"hsmkmip kek rotate: {id} was not re-wrapped: {reason}").ConfigureAwait(false);
-            foreach (var label in report.KeptKeks) await output.WriteLineAsync($"Kept {label}: stored keys still refer to it.").ConfigureAwait(false);
-            return report.Failed.Count == 0 ? 0 : 1;
-        }));
+                if (!quiet) ShowProgress(e, output, bar, parse.GetValue(dryRun));
+                return ValueTask.CompletedTask;
+            });
+        });
         return command;
     }
 
-    private static string Describe(RotationPlan plan, bool dryRun)
+    private static void ShowProgress(JsonObject e, TextWriter output, ProgressLine bar, bool dryRun)
     {
-        var verb = dryRun ? "Would" : "Will";
-        return plan.Resume
-            ? $"An earlier rotation is unfinished: the current KEK is {plan.CurrentKek}. {verb} re-wrap {plan.ToRewrap} keys still under older KEKs " +
-              $"(skipping {plan.AlreadyCurrent} already under {plan.CurrentKek}), then destroy {Join(plan.OlderKeks)} once nothing refers to {(plan.OlderKeks.Count == 1 ? "it" : "them")}."
-            : $"{verb} create {plan.NewKek}, re-wrap {plan.ToRewrap} keys under it inside the token, then destroy {plan.CurrentKek}.";
+        switch (e["step"]?.GetValue<string>())
+        {
+            case "Plan":
+                output.WriteLine(Describe(e["plan"]!.AsObject(), dryRun));
+                break;
+            case "KekCreated":
+                output.WriteLine($"Created {e["kek"]}; new keys are wrapped under it from now on.");
+                break;
+            case "Rewrapping":
+                bar.Report(e["done"]!.GetValue<long>(), e["total"]!.GetValue<long>());
+                break;
+            case "Settling":
+                bar.Finish();
+                break;
+            case "KekDestroyed":
+                bar.Finish();
+                output.WriteLine($"Destroyed the old KEK {e["kek"]}.");
+                break;
+        }
     }
 
-    private static string Join(IReadOnlyList<string> labels) => labels.Count == 0 ? "no old KEK" : string.Join(", ", labels);
+    private static int Print(JsonObject result, TextWriter output, ProgressLine bar)
+    {
+        bar.Finish();
+        if (result["dryRun"]!.GetValue<bool>()) return 0;
+        output.WriteLine($"Every stored key is wrapped under {result["currentKek"]}: {result["rewrapped"]} re-wrapped now, {result["skipped"]} already were.");
+        foreach (var (id, reason) in result["failed"]!.AsObject()) output.WriteLine($"NOT re-wrapped: {id}: {reason}");
+        foreach (var label in result["keptKeks"]!.AsArray()) output.WriteLine($"Kept {label}: stored keys still refer to it.");
+        return result["failed"]!.AsObject().Count == 0 ? 0 : AdminException.FailureExitCode;
+    }
+
+    private static string Describe(JsonObject plan, bool dryRun)
+    {
+        var verb = dryRun ? "Would" : "Will";
+        var older = plan["olderKeks"]!.AsArray().Select(k => k!.GetValue<string>()).ToArray();
+        return plan["resume"]!.GetValue<bool>()
+            ? $"An earlier rotation is unfinished: the current KEK is {plan["currentKek"]}. {verb} re-wrap {plan["toRewrap"]} keys still under older KEKs " +
+              $"(skipping {plan["alreadyCurrent"]} already under {plan["currentKek"]}), then destroy {(older.Length == 0 ? "no old KEK" : string.Join(", ", older))} once nothing refers to it."
+            : $"{verb} create {plan["newKek"]}, re-wrap {plan["toRewrap"]} keys under it inside the token, then destroy {plan["currentKek"]}.";
+    }
 }
