@@ -43,6 +43,11 @@ public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<S
         using var aes = Aes.Create();
         aes.Key = await MaterialAsync(tls, uid);
         Assert.Equal(plaintext, aes.DecryptCbc(ciphertext, iv, PaddingMode.PKCS7));
+        // Neither the key nor the data reaches the log (the server logs at Debug in tests).
+        var log = string.Join('\n', Server.LogLines);
+        Assert.DoesNotContain(Convert.ToHexString(aes.Key), log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Convert.ToHexString(plaintext), log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Convert.ToBase64String(plaintext), log, StringComparison.Ordinal);
     }
 
     [Fact]
