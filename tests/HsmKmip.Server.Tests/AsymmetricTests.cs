@@ -192,7 +192,6 @@ public sealed class AsymmetricTests(ServerFixture fixture) : IClassFixture<Serve
         var point = ec.ExportParameters(false).Q;
         Assert.Equal([0x04, .. point.X!, .. point.Y!], q.Find(Tag.QString)!.AsBytes().ToArray());
 
-        var d = ec.ExportParameters(false);
         using (var fromPkcs8 = ECDsa.Create())
         {
             fromPkcs8.ImportPkcs8PrivateKey(Material(await GetKeyBlockAsync(tls, KmipVersion.V2_0, privateUid, null, Tag.PrivateKey)), out _);
@@ -203,7 +202,6 @@ public sealed class AsymmetricTests(ServerFixture fixture) : IClassFixture<Serve
             var transparent = (await GetKeyBlockAsync(tls, KmipVersion.V2_0, privateUid, KeyFormatType.TransparentECPrivateKey, Tag.PrivateKey)).Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!;
             Assert.Equal(fromPkcs8.ExportParameters(true).D, Pad(Unsigned(transparent, Tag.D), 48));
         }
-        _ = d;
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using static HsmKmip.Server.Tests.KmipTestClient;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Key custody through the whole daemon: a real SoftHSM2 token, a real LiteDB file, real TLS.</summary>
-public sealed class CustodyTests : IClassFixture<ServerFixture>
+public sealed partial class CustodyTests : IClassFixture<ServerFixture>
 {
     private readonly ServerFixture _fixture;
 
@@ -35,7 +35,12 @@ public sealed class CustodyTests : IClassFixture<ServerFixture>
                     TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, registered))))));
         Assert.Equal(ResultStatus.Success, (await RoundTripAsync(tls, Request(KmipVersion.V1_0, register))).Items()[0].Status());
         keys.Add(registered);
+        AssertNowhereOnDiskOrInLogs(keys);
+    }
 
+    /// <summary>None of <paramref name="keys"/> (raw, hex or base64) is in any file of the state folder or in a log line.</summary>
+    private void AssertNowhereOnDiskOrInLogs(List<byte[]> keys)
+    {
         // The .lock file is held exclusively by the store and never holds data; admin.sock is the admin socket, not a file.
         var files = Directory.EnumerateFiles(Server.StateDir, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal) && Path.GetFileName(f) != "admin.sock").ToArray();

@@ -484,6 +484,68 @@ def op_register_secret(session, args):
     return {"uid": uid}
 
 
+# --------------------------------------------------------------------------
+# Asymmetric operations (key pairs, signatures)
+# --------------------------------------------------------------------------
+
+def _signature_parameters(args):
+    """Cryptographic Parameters from --padding/--hash/--dsa, or None."""
+    params = {}
+    if args.padding:
+        params["padding_method"] = enums.PaddingMethod[args.padding]
+    if args.hash:
+        params["hashing_algorithm"] = enums.HashingAlgorithm[args.hash]
+    if args.dsa:
+        params["digital_signature_algorithm"] = \
+            enums.DigitalSignatureAlgorithm[args.dsa]
+    if params:
+        params["cryptographic_algorithm"] = enums.CryptographicAlgorithm.RSA
+    return params or None
+
+
+@operation("create-key-pair")
+def op_create_key_pair(session, args):
+    public_uid, private_uid = session.client.create_key_pair(
+        enums.CryptographicAlgorithm.RSA,
+        args.length,
+        public_name=args.name and args.name + "-public",
+        public_usage_mask=[enums.CryptographicUsageMask.VERIFY],
+        private_name=args.name and args.name + "-private",
+        private_usage_mask=[enums.CryptographicUsageMask.SIGN],
+    )
+    return {"public_uid": public_uid, "private_uid": private_uid}
+
+
+@operation("sign")
+def op_sign(session, args):
+    require(args, "uid", "data_hex")
+    signature = session.client.sign(
+        binascii.unhexlify(args.data_hex), uid=args.uid,
+        cryptographic_parameters=_signature_parameters(args))
+    return {"uid": args.uid, "signature": to_json(signature)}
+
+
+@operation("signature-verify")
+def op_signature_verify(session, args):
+    require(args, "uid", "data_hex", "signature_hex")
+    validity = session.client.signature_verify(
+        binascii.unhexlify(args.data_hex),
+        binascii.unhexlify(args.signature_hex), uid=args.uid,
+        cryptographic_parameters=_signature_parameters(args))
+    return {"uid": args.uid, "validity": _name(validity)}
+
+
+def add_asymmetric_arguments(p):
+    a = p.add_argument_group("asymmetric")
+    a.add_argument("--signature-hex", help="signature-verify: signature")
+    a.add_argument("--padding", help="sign/signature-verify: PaddingMethod "
+                   "name (PKCS1v15, PSS)")
+    a.add_argument("--hash", help="sign/signature-verify: HashingAlgorithm "
+                   "name (SHA_256, ...)")
+    a.add_argument("--dsa", help="sign/signature-verify: "
+                   "DigitalSignatureAlgorithm name")
+
+
 class UsageError(Exception):
     pass
 
@@ -641,6 +703,7 @@ def build_parser():
     o.add_argument("--encoding", default=None,
                    help="get-wrapped: EncodingOption name (NO_ENCODING, "
                         "TTLV_ENCODING); default: none sent")
+    add_asymmetric_arguments(p)
     return p
 
 
