@@ -9,8 +9,10 @@ namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
 /// Get (KMIP 1.4 §4.11): unwraps the key inside the HSM for just this response and zeroes it after encoding.
-/// Symmetric keys as Raw (default) or Transparent Symmetric Key, Secret Data as Opaque; the Key Value holds only
-/// the Key Material, never attributes (Veeam fails on those, KMIP-NOTES rule 5).
+/// Symmetric keys as Raw (default) or Transparent Symmetric Key, Secret Data as Opaque; private keys (read out of the
+/// token only when Extractable and not Sensitive) and public keys in PKCS#1, PKCS#8, X.509, ECPrivateKey or Transparent
+/// formats, by default the format they were registered in (generated RSA keys: PKCS#1). The Key Value holds only the
+/// Key Material, never attributes (Veeam fails on those, KMIP-NOTES rule 5).
 /// </summary>
 internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHandler
 {
@@ -42,11 +44,25 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
         {
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.Sensitive : ResultReason.PermissionDenied, $"Object '{uid}' is sensitive: its key material never leaves the HSM in the clear.");
         }
-        if (view.ObjectType is ObjectType.Certificate or ObjectType.PublicKey)
+        if (view.ObjectType is ObjectType.Certificate)
         {
-            // Returned as registered; format conversion comes with the asymmetric key services.
             context.IdPlaceholder = uid;
             return Response(view, uid, TtlvDecoder.Decode(view.Stored.PublicMaterial!));
+        }
+        if (view.ObjectType is ObjectType.PublicKey)
+        {
+            context.IdPlaceholder = uid;
+            return Response(view, uid, PublicKey(context, TtlvDecoder.Decode(view.Stored.PublicMaterial!), requested));
+        }
+        if (view.ObjectType is ObjectType.PrivateKey && view.Stored.WrappedSecret is { Kind: SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate } privateKey)
+        {
+            var skeleton = TtlvDecoder.Decode(view.Stored.PublicMaterial!);
+            var format = AsymmetricFormats.ForVersion(requested ?? StoredFormat(skeleton), context.Version, privateKey: true);
+            using var pkcs8 = await objects.ExportPrivateKeyAsync(new KeyReference(uid, view.Stored.Version, privateKey), cancellationToken).ConfigureAwait(false);
+            var privateBody = WithKeyValue(skeleton, AsymmetricFormats.PrivateKeyValue(context, pkcs8.Memory, format), format);
+            await ServedAsync(view, cancellationToken).ConfigureAwait(false);
+            context.IdPlaceholder = uid;
+            return Response(view, uid, privateBody);
         }
         using var material = await objects.UnwrapSecretAsync(view.Stored.WrappedSecret!, cancellationToken).ConfigureAwait(false);
         var body = view.ObjectType switch
@@ -56,7 +72,8 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
             ObjectType.OpaqueObject => TtlvElement.Structure(Tag.OpaqueObject,
                 TtlvDecoder.Decode(view.Stored.PublicMaterial ?? throw new KmipException(ResultReason.GeneralFailure, "Opaque Object lacks its type.")),
                 TtlvElement.BytesOwned(Tag.OpaqueDataValue, context.SensitiveCopy(material.Span))),
-            ObjectType.PrivateKey or ObjectType.SplitKey => WithKeyValue(TtlvDecoder.Decode(view.Stored.PublicMaterial!), DecodeSensitive(context, material)),
+            // Split keys, and private keys stored before they became token keys: the wrapped Key Value as registered.
+            ObjectType.PrivateKey or ObjectType.SplitKey => WithKeyValue(TtlvDecoder.Decode(view.Stored.PublicMaterial!), DecodeSensitive(context, material), null),
             _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Get of {view.ObjectType} objects is not supported yet."),
         };
         await ServedAsync(view, cancellationToken).ConfigureAwait(false);
@@ -73,6 +90,19 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
             await objects.TrySaveAsync(view, attributes, view.State, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A public key as registered or generated, or converted when another Key Format Type is asked for.</summary>
+    private static TtlvElement PublicKey(OperationContext context, TtlvElement body, KeyFormatType? requested)
+    {
+        var stored = StoredFormat(body);
+        if (requested is not { } r || r == stored) return body;
+        var format = AsymmetricFormats.ForVersion(r, context.Version, privateKey: false);
+        var parts = AsymmetricFormats.PublicFromKeyBlock(body.Find(Tag.KeyBlock)!);
+        return WithKeyValue(body, AsymmetricFormats.PublicKeyValue(parts, format), format);
+    }
+
+    private static KeyFormatType StoredFormat(TtlvElement body) =>
+        body.Find(Tag.KeyBlock)?.Find(Tag.KeyFormatType) is { } f ? (KeyFormatType)f.AsEnum() : throw new KmipException(ResultReason.GeneralFailure, "The stored key lacks its Key Format Type.");
 
     private static TtlvElement Response(ObjectView view, string uid, TtlvElement body) => TtlvElement.Structure(Tag.ResponsePayload,
         TtlvElement.Enumeration(Tag.ObjectType, (uint)view.ObjectType),
@@ -93,9 +123,11 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
         }
     }
 
-    private static TtlvElement WithKeyValue(TtlvElement skeleton, TtlvElement keyValue) =>
+    /// <summary>The body with <paramref name="keyValue"/> in its Key Block (and <paramref name="format"/> as its Key Format Type when given).</summary>
+    private static TtlvElement WithKeyValue(TtlvElement skeleton, TtlvElement keyValue, KeyFormatType? format) =>
         skeleton.WithChildren(skeleton.Children.Select(c => c.Tag == Tag.KeyBlock
-            ? c.WithChildren(c.Children.Select(k => k.Tag == Tag.KeyValue ? keyValue : k))
+            ? c.WithChildren(c.Children.Select(k => k.Tag == Tag.KeyValue ? keyValue
+                : k.Tag == Tag.KeyFormatType && format is { } f ? TtlvElement.Enumeration(Tag.KeyFormatType, (uint)f) : k))
             : c));
 
     private static TtlvElement SymmetricKey(ObjectView view, KeyFormatType? requested, byte[] material)
