@@ -9,7 +9,14 @@ namespace HsmKmip.Conformance.Tests;
 /// <param name="Profile">The profile it belongs to ("SKLC", "CS-BC-GCM").</param>
 /// <param name="Mandatory">From the mandatory folder (else optional).</param>
 /// <param name="Messages">RequestMessage and ResponseMessage elements in file order.</param>
-public sealed record ConformanceFile(string Name, string Profile, bool Mandatory, IReadOnlyList<XElement> Messages);
+public sealed record ConformanceFile(string Name, string Profile, bool Mandatory, IReadOnlyList<XElement> Messages)
+{
+    /// <summary>The files that share a client identity and run in order: "SASED-M" for "SASED-M-3-14".</summary>
+    public string Group => Name[..Name.LastIndexOf('-', Name.LastIndexOf('-') - 1)];
+
+    /// <summary>The file's number within its group (3 for "SASED-M-3-14").</summary>
+    public int Number => int.Parse(Name.Split('-')[^2], System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>The OASIS files in tests/oasis-testcases/v1.4, linked into this project's output.</summary>
 public static partial class ConformanceFiles
@@ -25,7 +32,7 @@ public static partial class ConformanceFiles
         get
         {
             var names = new TheoryData<string>();
-            foreach (var name in All.Keys.Order(StringComparer.Ordinal)) names.Add(name);
+            foreach (var file in All.Values.OrderBy(f => f.Group, StringComparer.Ordinal).ThenBy(f => f.Number)) names.Add(file.Name);
             return names;
         }
     }

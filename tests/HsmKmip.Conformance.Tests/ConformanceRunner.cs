@@ -12,19 +12,24 @@ namespace HsmKmip.Conformance.Tests;
 public sealed record FileResult(string File, bool Passed, int Exchanges, string? Failure);
 
 /// <summary>
-/// Replays one OASIS file against the in-process server over one mutual-TLS connection with a client identity of its
-/// own (objects belong to their creator, so Locate sees only this file's objects): each request with its placeholders
-/// filled in, each response compared with <see cref="ResponseMatcher"/>. Stops at the first difference.
+/// Replays one OASIS file against the in-process server over one mutual-TLS connection: each request with its
+/// placeholders filled in, each response compared with <see cref="ResponseMatcher"/>. Stops at the first difference.
+/// Each file group ("SASED-M") has a client identity of its own, so Locate sees only that group's objects (objects
+/// belong to their creator); within a group files run in number order, because some use what an earlier one left
+/// (SASED-M-3-14 locates the group SASED-M-2-14 made).
 /// </summary>
 public static class ConformanceRunner
 {
     private static readonly KmipVocabulary Vocabulary = KmipVocabulary.Instance;
 
+    /// <summary>Objects the server generated during this run, across files.</summary>
+    private static readonly HashSet<string> Generated = new(StringComparer.Ordinal);
+
     public static async Task<FileResult> RunAsync(ConformanceFile file, TestServer server)
     {
-        using var client = IssueClient(server, file.Name);
+        using var client = IssueClient(server, file.Group);
         await using var tls = await server.ConnectAsync(client);
-        var placeholders = new Placeholders();
+        var placeholders = new Placeholders(Generated);
         var messages = file.Messages;
         int exchanges = 0;
         for (int i = 0; i + 1 < messages.Count; i += 2)

@@ -52,5 +52,7 @@ public sealed class ConformanceTests(ConformanceReport report, ITestOutputHelper
         Assert.Equal("CS-AC-OAEP", ConformanceFiles.ProfileOf("CS-AC-M-OAEP-10-14"));
         Assert.Equal("SKLC", ConformanceFiles.ProfileOf("SKLC-O-1-14"));
         Assert.Equal("SUITEB_128", ConformanceFiles.ProfileOf("SUITEB_128-M-1-14"));
+        Assert.Equal("CS-BC-M-GCM", ConformanceFiles.All["CS-BC-M-GCM-3-14"].Group);
+        Assert.Equal(3, ConformanceFiles.All["CS-BC-M-GCM-3-14"].Number);
     }
 }

@@ -11,12 +11,21 @@ namespace HsmKmip.Conformance.Tests;
 public sealed partial class Placeholders
 {
     private readonly Dictionary<string, string> _captured = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _generated = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _generated;
+
+    /// <param name="generated">Identifiers of objects the server generated, shared by the files of a run (one file may Get what another created).</param>
+    public Placeholders(HashSet<string>? generated = null) => _generated = generated ?? new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Remembers identifiers of objects the server generated (their key bytes are its own choice).</summary>
-    public void MarkGenerated(IEnumerable<string> identifiers) => _generated.UnionWith(identifiers);
+    public void MarkGenerated(IEnumerable<string> identifiers)
+    {
+        lock (_generated) _generated.UnionWith(identifiers);
+    }
 
-    public bool IsGenerated(string identifier) => _generated.Contains(identifier);
+    public bool IsGenerated(string identifier)
+    {
+        lock (_generated) return _generated.Contains(identifier);
+    }
 
     /// <summary>The request time that $NOW stands for in the current request and its response.</summary>
     public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
@@ -41,9 +50,8 @@ public sealed partial class Placeholders
 
     public Placeholders Clone()
     {
-        var copy = new Placeholders { Now = Now };
+        var copy = new Placeholders(_generated) { Now = Now };
         foreach (var (k, v) in _captured) copy._captured[k] = v;
-        copy._generated.UnionWith(_generated);
         return copy;
     }
 
