@@ -8,7 +8,7 @@ namespace HsmKmip.Hsm.Pkcs11;
 /// (CKR_DEVICE_ERROR and the like) that a healthy SoftHSM never gives. Production uses <see cref="DirectPkcs11Calls"/>,
 /// which passes straight through. Internal on purpose: this is not an extension point.
 /// </summary>
-internal interface IPkcs11Calls
+internal partial interface IPkcs11Calls
 {
     List<ISlot> GetSlotList(IPkcs11Library library, SlotsType type);
 
@@ -43,7 +43,7 @@ internal interface IPkcs11Calls
 }
 
 /// <summary>The production <see cref="IPkcs11Calls"/>: one interface dispatch in front of each Pkcs11Interop call.</summary>
-internal sealed class DirectPkcs11Calls : IPkcs11Calls
+internal sealed partial class DirectPkcs11Calls : IPkcs11Calls
 {
     public static readonly DirectPkcs11Calls Instance = new();
 

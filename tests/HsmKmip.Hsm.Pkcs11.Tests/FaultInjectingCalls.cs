@@ -10,7 +10,7 @@ namespace HsmKmip.Hsm.Pkcs11.Tests;
 /// failed: a close that fails leaves nothing for the backend to do. Also records which sessions are open, so a test
 /// can see that every session the backend opened was closed again.
 /// </summary>
-internal sealed class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
+internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
 {
     private sealed record Fault(CKR Code, double Share);
 
@@ -19,6 +19,15 @@ internal sealed class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
     private long _injected;
 
     public long Injected => Interlocked.Read(ref _injected);
+
+    private long _unwraps;
+    private long _destroys;
+
+    /// <summary>C_UnwrapKey calls made (the handle cache test counts them).</summary>
+    public long Unwraps => Interlocked.Read(ref _unwraps);
+
+    /// <summary>Successful C_DestroyObject calls.</summary>
+    public long Destroys => Interlocked.Read(ref _destroys);
 
     public ICollection<ulong> OpenSessions => _open.Keys;
 
@@ -105,6 +114,7 @@ internal sealed class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
     public IObjectHandle UnwrapKey(ISession session, IMechanism mechanism, IObjectHandle unwrappingKey, byte[] wrappedKey, List<IObjectAttribute> template)
     {
         MaybeFail("C_UnwrapKey");
+        Interlocked.Increment(ref _unwraps);
         return inner.UnwrapKey(session, mechanism, unwrappingKey, wrappedKey, template);
     }
 
@@ -114,10 +124,17 @@ internal sealed class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
         return inner.GetAttributeValue(session, handle, attributes);
     }
 
+    public byte[] Encrypt(ISession session, IMechanism mechanism, IObjectHandle key, byte[] data)
+    {
+        MaybeFail("C_Encrypt");
+        return inner.Encrypt(session, mechanism, key, data);
+    }
+
     public void DestroyObject(ISession session, IObjectHandle handle)
     {
         MaybeFail("C_DestroyObject");
         inner.DestroyObject(session, handle);
+        Interlocked.Increment(ref _destroys);
     }
 
     public byte[] GenerateRandom(ISession session, int length)

@@ -51,6 +51,8 @@ public enum KeyBackendError
     CorruptBlob,
     /// <summary>Anything else the token reported.</summary>
     DeviceError,
+    /// <summary>The computation itself failed on the client's data: wrong padding, a GCM tag that does not verify, a wrap whose integrity check fails. The message is safe for clients.</summary>
+    CryptographicFailure,
 }
 
 /// <summary>A backend failure. <see cref="Exception.Message"/> is safe to log (no key material, no PIN); PKCS#11 return codes go there, never to clients.</summary>

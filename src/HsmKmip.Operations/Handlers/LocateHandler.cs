@@ -39,7 +39,9 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
             all = await VisibleMatchesAsync(context.Client.Identity, query, cancellationToken).ConfigureAwait(false);
         }
         var page = all.Skip(offset).Take(max ?? int.MaxValue).ToArray();
-        bool located = context.Version >= KmipVersion.V1_3 || offsetElement is not null;
+        // Located Items (1.3+, but honoured in every version for paging clients) is sent when the client pages (Maximum or
+        // Offset Items); KMIP 1.4 §4.9 lets a server omit it, and the OASIS 1.4 reference answers never carry it otherwise.
+        bool located = offsetElement is not null || max is not null;
         var items = page.Select(uid => TtlvElement.Text(Tag.UniqueIdentifier, uid));
         return TtlvElement.Structure(Tag.ResponsePayload,
             located ? items.Prepend(TtlvElement.Integer(Tag.LocatedItems, all.Count)) : items);

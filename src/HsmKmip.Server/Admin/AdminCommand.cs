@@ -65,6 +65,9 @@ public sealed class AdminCommandRegistry
         new ClientAddCommand(),
         new ClientListCommand(),
         new ClientRevokeCommand(),
+        new BackupCommand(),
+        new KekListCommand(),
+        new KekRotateCommand(),
     ]);
 
     /// <summary>The command called <paramref name="name"/>, or null.</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Store;
+using HsmKmip.Operations.Custody;
+using HsmKmip.Operations.Objects;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Server.Listener;
 using HsmKmip.Server.Tls;
@@ -87,6 +89,10 @@ public sealed class AdminContext : IAsyncDisposable
             throw new AdminException($"HSM: {e.Message}", AdminException.FailureExitCode, e);
         }
     }
+
+    /// <summary>KEK rotation: the daemon's own (sharing its creations' KEK-switch barrier), or one over the adapters opened here.</summary>
+    public KekRotation Rotation() => _daemon?.GetRequiredService<KekRotation>()
+        ?? new KekRotation(Store(), KeyBackend(), new ManagedObjects(Store(), KeyBackend(), TimeProvider.System));
 
     public async ValueTask DisposeAsync()
     {

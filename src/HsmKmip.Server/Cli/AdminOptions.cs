@@ -51,14 +51,21 @@ internal sealed class AdminOptions
     }
 
     /// <summary>Runs an admin command and hands its result to <paramref name="print"/>; returns the exit status.</summary>
-    public async Task<int> RunAsync(ParseResult parse, string command, JsonObject arguments, Func<JsonObject, TextWriter, int> print, CancellationToken cancellationToken)
+    /// <param name="parse">The parsed command line.</param>
+    /// <param name="command">The admin command's name.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="print">Prints the result; returns the exit status.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="progress">Shows progress events (default: their "message" on standard error).</param>
+    public async Task<int> RunAsync(ParseResult parse, string command, JsonObject arguments, Func<JsonObject, TextWriter, int> print, CancellationToken cancellationToken,
+        Func<JsonObject, ValueTask>? progress = null)
     {
         var error = parse.InvocationConfiguration.Error;
         var output = parse.InvocationConfiguration.Output;
         try
         {
             var options = Load(parse);
-            var outcome = await AdminClient.RunAsync(options, command, arguments, e => Progress(error, e), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var outcome = await AdminClient.RunAsync(options, command, arguments, progress ?? (e => Progress(error, e)), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(Json))
             {
                 await output.WriteLineAsync(outcome.Result.ToJsonString(Indented)).ConfigureAwait(false);

@@ -17,7 +17,7 @@ namespace HsmKmip.Server.Listener;
 public sealed class KmipListener : IHostedService, IAsyncDisposable
 {
     private readonly ServerOptions _options;
-    private readonly ServerTlsContext _tls;
+    private volatile ServerTlsContext _tls;
     private readonly IKmipMessageHandler _handler;
     private readonly ILogger<KmipListener> _logger;
     private readonly List<Socket> _listeners = [];
@@ -39,6 +39,12 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
 
     /// <summary>The endpoints actually bound (port 0 in the options becomes the port the kernel chose).</summary>
     public IReadOnlyList<IPEndPoint> BoundEndpoints => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
+
+    /// <summary>
+    /// New handshakes use <paramref name="tls"/> from now on; open connections keep the context they were accepted
+    /// with. The old context is not disposed: a handshake may still be using its certificates (the GC frees it).
+    /// </summary>
+    public void ReplaceTls(ServerTlsContext tls) => _tls = tls;
 
     /// <summary>Connections being served now.</summary>
     public int ConnectionCount => _connections.Count;

@@ -45,6 +45,9 @@ public sealed class ServerTlsContext : IDisposable
 
     public DateTime ServerNotAfter => _serverCertificate.NotAfter;
 
+    /// <summary>How many CA certificates the client CA bundle holds.</summary>
+    public int ClientCaCount => _clientCas.Count;
+
     /// <summary>Loads certificate, key and CA bundle from PEM files; explains what is wrong in one sentence when they do not fit.</summary>
     /// <param name="certPath">Server certificate PEM (leaf first, then intermediates).</param>
     /// <param name="keyPath">Its private key PEM.</param>
