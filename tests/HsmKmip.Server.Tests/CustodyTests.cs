@@ -42,8 +42,8 @@ public sealed class CustodyTests : IClassFixture<ServerFixture>
         Assert.Equal(ResultStatus.Success, (await RoundTripAsync(tls, Request(KmipVersion.V1_0, register))).Items()[0].Status());
         keys.Add(registered);
 
-        // The .lock file is held exclusively by the store and never holds data.
-        var files = Directory.EnumerateFiles(Server.StateDir, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)).ToArray();
+        // The .lock file is held exclusively by the store and never holds data; admin.sock is a socket, not a file.
+        var files = Directory.EnumerateFiles(Server.StateDir, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal) && !f.EndsWith(".sock", StringComparison.Ordinal)).ToArray();
         Assert.Contains(files, f => f.EndsWith("hsmkmip.db", StringComparison.Ordinal));
         foreach (var file in files)
         {
