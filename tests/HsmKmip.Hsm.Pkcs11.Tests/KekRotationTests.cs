@@ -6,11 +6,20 @@ namespace HsmKmip.Hsm.Pkcs11.Tests;
 
 /// <summary>KEK versions on a real SoftHSM2 token. Each test uses a KEK label prefix of its own, so the fixture's KEK is untouched.</summary>
 [Collection(SoftHsmCollection.Name)]
-public sealed class KekRotationTests(SoftHsmFixture hsm)
+public sealed class KekRotationTests(SoftHsmFixture hsm) : IDisposable
 {
+    private readonly List<string> _prefixes = [];
+
+    /// <summary>The other tests of the collection count the token's secret keys: every KEK made here goes again.</summary>
+    public void Dispose()
+    {
+        foreach (var prefix in _prefixes) hsm.DestroyKeksLabelled(prefix + "-");
+    }
+
     private Pkcs11KeyBackend OpenWithOwnPrefix(out string prefix)
     {
         prefix = "rot" + Guid.NewGuid().ToString("N")[..8] + "-kek";
+        _prefixes.Add(prefix);
         return Pkcs11KeyBackend.Open(new Pkcs11Options { ModulePath = hsm.Options.ModulePath, TokenLabel = hsm.Label, PinFile = hsm.Options.PinFile, KekLabelPrefix = prefix, SessionPoolSize = 4 });
     }
 

@@ -86,45 +86,33 @@ public sealed class BackupRestoreTests
     }
 
     [Fact]
-    public async Task A_backup_from_another_token_is_refused_naming_the_kek_and_nothing_changes()
+    public async Task A_backup_from_another_token_is_refused_by_the_cli_naming_the_kek_and_nothing_changes()
     {
-        var backupDir = Directory.CreateTempSubdirectory("hsmkmip-backup-").FullName;
-        var backupFile = Path.Combine(backupDir, "other-token.db");
-        try
+        // Two daemons as processes, each with its embedded SoftHSM2 token and a KEK labelled hsmkmip-kek-1 on it.
+        var backupFile = Path.Combine(Directory.CreateTempSubdirectory("hsmkmip-backup-").FullName, "a.db");
+        await using var a = await AdminDaemon.StartAsync();
+        await using (var tls = await KmipTestClient.ConnectAsync(a.Port, a.ClientCertificate("dev-client"), a.Ca()))
         {
-            string[] ids;
-            // Another token, with a KEK of the same label. Its PIN files go to a folder of its own (a token initialised
-            // in the shared folder would overwrite the shared token's user-pin file); SoftHSM keeps the token itself
-            // wherever the configuration it loaded first says.
-            var otherDir = Directory.CreateTempSubdirectory("hsmkmip-other-token-").FullName;
-            await using (var other = await TestServer.StartAsync(o => o with { EmbeddedTokenDir = otherDir, EmbeddedTokenLabel = "other-" + Guid.NewGuid().ToString("N")[..8] }))
-            {
-                await using var tls = await other.ConnectAsync(other.ClientCertificate());
-                for (int i = 0; i < 5; i++) await KeyTraffic.CreateAndGetAsync(tls);
-                ids = await KeyTraffic.LocateAllAsync(tls);
-                await ((IStoreSnapshot)other.Services.GetRequiredService<IObjectStore>()).WriteSnapshotAsync(backupFile, default);
-            }
+            for (int i = 0; i < 5; i++) await KeyTraffic.CreateAndGetAsync(tls);
+        }
+        var backup = await a.RunAsync("backup", backupFile); // through A's admin socket, A running
+        Assert.True(backup.ExitCode == 0, backup.Stdout + backup.Stderr);
+        Assert.Contains("5 wrapped keys need KEK hsmkmip-kek-1", backup.Stdout, StringComparison.Ordinal);
 
-            await using var server = await TestServer.StartAsync();
-            await using (var tls = await server.ConnectAsync(server.ClientCertificate())) await KeyTraffic.CreateAndGetAsync(tls);
-            var backend = server.Services.GetRequiredService<IKeyBackend>();
-            var target = Path.Combine(Directory.CreateTempSubdirectory("hsmkmip-refused-").FullName, "hsmkmip.db");
-            File.WriteAllBytes(target, File.ReadAllBytes(backupFile)); // a store there already: it must stay as it is
-            var before = File.ReadAllBytes(target);
-            using (var restore = LiteDbRestore.Stage(backupFile, target))
-            {
-                var check = await BlobCheck.RunAsync(restore.Staged, backend, null, default);
-                Assert.False(check.AllOpen);
-                Assert.Equal(ids.Length, check.NotOpening[backend.Info.KekId]); // same label, another token's key
-                var message = check.Describe(backend.Info.TokenLabel);
-                Assert.Contains($"{ids.Length} of the {ids.Length} wrapped keys do not unwrap under token '{backend.Info.TokenLabel}''s {backend.Info.KekId}", message, StringComparison.Ordinal);
-            }
-            Assert.Equal(before, File.ReadAllBytes(target));
-            Assert.Equal(["hsmkmip.db", "hsmkmip.db.lock"], Directory.GetFiles(Path.GetDirectoryName(target)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(backupDir, recursive: true);
-        }
+        await using var b = await AdminDaemon.StartAsync();
+        await using (var tls = await KmipTestClient.ConnectAsync(b.Port, b.ClientCertificate("dev-client"), b.Ca())) await KeyTraffic.CreateAndGetAsync(tls);
+        var whileRunning = await b.RunAsync("restore", backupFile);
+        Assert.Equal(1, whileRunning.ExitCode);
+        Assert.Contains("Stop the daemon", whileRunning.Stderr, StringComparison.Ordinal);
+        await b.StopAsync();
+        var store = Path.Combine(b.StateDir, "hsmkmip.db");
+        var before = File.ReadAllBytes(store);
+        var refused = await b.RunAsync("restore", backupFile);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("restore refused, nothing changed: 5 of the 5 wrapped keys do not unwrap under token 'hsmkmip''s hsmkmip-kek-1", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(store));
+        Assert.Empty(Directory.GetFiles(b.StateDir, "*restoring*"));
+        Assert.Empty(Directory.GetFiles(b.StateDir, "*before-restore*"));
+        Directory.Delete(Path.GetDirectoryName(backupFile)!, recursive: true);
     }
 }
