@@ -43,7 +43,7 @@ internal partial interface IPkcs11Calls
 }
 
 /// <summary>The production <see cref="IPkcs11Calls"/>: one interface dispatch in front of each Pkcs11Interop call.</summary>
-internal sealed class DirectPkcs11Calls : IPkcs11Calls
+internal sealed partial class DirectPkcs11Calls : IPkcs11Calls
 {
     public static readonly DirectPkcs11Calls Instance = new();
 

@@ -5,7 +5,7 @@ using Net.Pkcs11Interop.HighLevelAPI.Factories;
 
 namespace HsmKmip.Hsm.Pkcs11;
 
-/// <summary>Key types, length rules and the attribute templates for transient (session) secret keys.</summary>
+/// <summary>Key types, length rules and the attribute templates for transient (session) secret and private keys.</summary>
 internal static class KeyTemplates
 {
     /// <summary>
@@ -17,17 +17,33 @@ internal static class KeyTemplates
         SecretKeyKind.Aes => CKK.CKK_AES,
         SecretKeyKind.HmacSha1 or SecretKeyKind.HmacSha256 or SecretKeyKind.HmacSha384 or SecretKeyKind.HmacSha512
             or SecretKeyKind.GenericSecret => CKK.CKK_GENERIC_SECRET,
+        SecretKeyKind.RsaPrivate => CKK.CKK_RSA,
+        SecretKeyKind.EcPrivate => CKK.CKK_EC,
+        SecretKeyKind.EdPrivate => AsymmetricTemplates.CkkEcEdwards,
         _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"Unknown secret kind {(int)kind}."),
     };
 
     public static CKM GenerationMechanism(SecretKeyKind kind) =>
         kind == SecretKeyKind.Aes ? CKM.CKM_AES_KEY_GEN : CKM.CKM_GENERIC_SECRET_KEY_GEN;
 
-    /// <summary>Checks a length in bytes: AES 16/24/32; others at least 1 byte (and at most 64 KiB).</summary>
+    /// <summary>Whether the kind is a private key (CKO_PRIVATE_KEY), wrapped by the token as PKCS#8.</summary>
+    public static bool IsPrivate(SecretKeyKind kind) => kind is SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate;
+
+    /// <summary>
+    /// Checks a length in bytes: AES 16/24/32; private keys record the padded PKCS#8 length RFC 5649 wrapped (a multiple
+    /// of 8, at least 40 bytes for the smallest Ed25519 PrivateKeyInfo, at most 16 KiB); others at least 1 byte (and at most 64 KiB).
+    /// </summary>
     public static void ValidateLength(SecretKeyKind kind, int lengthBytes)
     {
         _ = KeyType(kind);
-        if (kind == SecretKeyKind.Aes)
+        if (IsPrivate(kind))
+        {
+            if (lengthBytes is < 40 or > 16384 || lengthBytes % 8 != 0)
+            {
+                throw new KeyBackendException(KeyBackendError.InvalidInput, $"A wrapped {kind} key of {lengthBytes} bytes is impossible.");
+            }
+        }
+        else if (kind == SecretKeyKind.Aes)
         {
             if (lengthBytes is not (16 or 24 or 32))
             {
@@ -99,12 +115,15 @@ internal static class KeyTemplates
         SecretKeyKind.Aes => [CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_WRAP, CKA.CKA_UNWRAP, CKA.CKA_DERIVE],
         SecretKeyKind.HmacSha1 or SecretKeyKind.HmacSha256 or SecretKeyKind.HmacSha384 or SecretKeyKind.HmacSha512
             or SecretKeyKind.GenericSecret => [CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_DERIVE],
+        SecretKeyKind.RsaPrivate => [CKA.CKA_SIGN, CKA.CKA_DECRYPT, CKA.CKA_UNWRAP],
+        SecretKeyKind.EcPrivate => [CKA.CKA_SIGN, CKA.CKA_DERIVE],
+        SecretKeyKind.EdPrivate => [CKA.CKA_SIGN],
         _ => [],
     };
 
     private static List<IObjectAttribute> Common(IObjectAttributeFactory f, SecretKeyKind kind) =>
     [
-        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+        f.Create(CKA.CKA_CLASS, IsPrivate(kind) ? CKO.CKO_PRIVATE_KEY : CKO.CKO_SECRET_KEY),
         f.Create(CKA.CKA_KEY_TYPE, KeyType(kind)),
         // Token objects cost ~8.5 ms of file I/O each and would outlive a crash: session objects only.
         f.Create(CKA.CKA_TOKEN, false),

@@ -56,12 +56,13 @@ public sealed partial class Pkcs11KeyBackend
         return ValueTask.FromResult(wrapped);
     }
 
-    private WrappedKey WrapAndDestroy(ISession session, IObjectHandle key, SecretKeyKind kind, int lengthBytes)
+    /// <summary>Wraps <paramref name="key"/> under the KEK and destroys it. A private key's length is the padded PKCS#8 the token wrapped (blob minus the 8-byte RFC 5649 header).</summary>
+    private WrappedKey WrapAndDestroy(ISession session, IObjectHandle key, SecretKeyKind kind, int? lengthBytes)
     {
         try
         {
             var blob = _calls.WrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), _kek, key);
-            return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes);
+            return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes ?? blob.Length - 8);
         }
         finally
         {
@@ -73,16 +74,11 @@ public sealed partial class Pkcs11KeyBackend
     public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (key.WrapAlgorithm != WrapAlgorithmName)
+        if (KeyTemplates.IsPrivate(key.Kind))
         {
-            throw new KeyBackendException(KeyBackendError.NotSupported, $"Wrap algorithm '{key.WrapAlgorithm}' is not supported (only {WrapAlgorithmName}).");
+            throw new KeyBackendException(KeyBackendError.InvalidInput, "A private key is read out through ExportPrivateKeyAsync.");
         }
-        KeyTemplates.ValidateLength(key.Kind, key.LengthBytes);
-        // RFC 5649: the output is a multiple of 8 bytes and at least 16, and at most 8 bytes longer than the key plus padding.
-        if (key.Blob is null || key.Blob.Length < 16 || key.Blob.Length % 8 != 0 || key.Blob.Length != ((key.LengthBytes + 7) / 8 * 8) + 8)
-        {
-            throw new KeyBackendException(KeyBackendError.CorruptBlob, "The wrapped key has an impossible length for its key length.");
-        }
+        CheckBlob(key);
         var buffer = Execute("unwrap", idempotent: true, session =>
         {
             var handle = UnwrapToHandle(session, key, KeyTemplates.ForReading(_module.Factories.ObjectAttributeFactory, key.Kind));

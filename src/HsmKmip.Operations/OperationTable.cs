@@ -52,6 +52,9 @@ public sealed class OperationTable
                 new(Operation.Check, false, new CheckHandler(objects)),
                 new(Operation.ObtainLease, false, new ObtainLeaseHandler(objects)),
                 new(Operation.GetUsageAllocation, true, new GetUsageAllocationHandler(objects)),
+                new(Operation.CreateKeyPair, true, new CreateKeyPairHandler(objects)),
+                new(Operation.Sign, false, new SignHandler(objects)),
+                new(Operation.SignatureVerify, false, new SignatureVerifyHandler(objects)),
             ]);
             var streams = new Crypto.CipherStreams(objects, TimeProvider.System);
             entries.AddRange(

@@ -10,7 +10,7 @@ namespace HsmKmip.Hsm.Pkcs11.Tests;
 /// failed: a close that fails leaves nothing for the backend to do. Also records which sessions are open, so a test
 /// can see that every session the backend opened was closed again.
 /// </summary>
-internal sealed class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
+internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
 {
     private sealed record Fault(CKR Code, double Share);
 
@@ -122,12 +122,6 @@ internal sealed class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11Calls
     {
         MaybeFail("C_GetAttributeValue");
         return inner.GetAttributeValue(session, handle, attributes);
-    }
-
-    public byte[] Encrypt(ISession session, IMechanism mechanism, IObjectHandle key, byte[] data)
-    {
-        MaybeFail("C_Encrypt");
-        return inner.Encrypt(session, mechanism, key, data);
     }
 
     public void DestroyObject(ISession session, IObjectHandle handle)

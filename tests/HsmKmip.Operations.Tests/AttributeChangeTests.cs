@@ -210,14 +210,17 @@ public sealed class AttributeChangeTests
         TtlvElement KeyBlock(KeyFormatType format, TtlvElement value) => TtlvElement.Structure(Tag.KeyBlock,
             TtlvElement.Enumeration(Tag.KeyFormatType, (uint)format), TtlvElement.Structure(Tag.KeyValue, value),
             TtlvElement.Enumeration(Tag.CryptographicAlgorithm, (uint)CryptographicAlgorithm.RSA), TtlvElement.Integer(Tag.CryptographicLength, 2048));
+        var p = rsa.ExportParameters(true);
+        static TtlvElement Big(TtlvTag tag, byte[]? value) => TtlvElement.BigInteger(tag, new System.Numerics.BigInteger(value, isUnsigned: true, isBigEndian: true));
         var bodies = new (ObjectType Type, TtlvElement Body)[]
         {
             (ObjectType.Certificate, TtlvElement.Structure(Tag.Certificate, TtlvElement.Enumeration(Tag.CertificateType, (uint)CertificateType.X_509), TtlvElement.Bytes(Tag.CertificateValue, cert.RawData))),
             (ObjectType.PublicKey, TtlvElement.Structure(Tag.PublicKey, KeyBlock(KeyFormatType.X_509, TtlvElement.Bytes(Tag.KeyMaterial, rsa.ExportSubjectPublicKeyInfo())))),
             (ObjectType.PrivateKey, TtlvElement.Structure(Tag.PrivateKey, KeyBlock(KeyFormatType.PKCS_8, TtlvElement.Bytes(Tag.KeyMaterial, rsa.ExportPkcs8PrivateKey())))),
+            (ObjectType.PrivateKey, TtlvElement.Structure(Tag.PrivateKey, KeyBlock(KeyFormatType.PKCS_1, TtlvElement.Bytes(Tag.KeyMaterial, rsa.ExportRSAPrivateKey())))),
             (ObjectType.PrivateKey, TtlvElement.Structure(Tag.PrivateKey, KeyBlock(KeyFormatType.TransparentRSAPrivateKey, TtlvElement.Structure(Tag.KeyMaterial,
-                TtlvElement.BigInteger(Tag.Modulus, new System.Numerics.BigInteger(rsa.ExportParameters(true).Modulus, isUnsigned: true, isBigEndian: true)),
-                TtlvElement.BigInteger(Tag.PrivateExponent, new System.Numerics.BigInteger(rsa.ExportParameters(true).D, isUnsigned: true, isBigEndian: true)))))),
+                Big(Tag.Modulus, p.Modulus), Big(Tag.PrivateExponent, p.D), Big(Tag.PublicExponent, p.Exponent), Big(Tag.P, p.P), Big(Tag.Q, p.Q),
+                Big(Tag.PrimeExponentP, p.DP), Big(Tag.PrimeExponentQ, p.DQ), Big(Tag.CRTCoefficient, p.InverseQ))))),
         };
         foreach (var (type, body) in bodies)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 using Xunit;
+using static HsmKmip.Server.Tests.KmipTestClient;
 using static HsmKmip.Server.Tests.SymmetricKeys;
 
 namespace HsmKmip.Server.Tests;

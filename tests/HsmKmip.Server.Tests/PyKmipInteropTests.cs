@@ -4,10 +4,19 @@ using Xunit;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>
+/// Every KMIP version PyKMIP's ProxyKmipClient speaks (kmip_version=...). A PyKMIP test joins the matrix with one line:
+/// <c>[MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]</c> on a theory taking the version.
+/// </summary>
+public static class PyKmipVersions
+{
+    public static TheoryData<string> All => new() { "1.0", "1.1", "1.2", "1.3", "1.4", "2.0" };
+}
+
+/// <summary>
 /// Debian's PyKMIP (python3-pykmip 0.10, the real library and its strict decoder) against the real server
 /// over mutual TLS 1.2 with PyKMIP's KMIP TLS 1.2 authentication suite.
 /// </summary>
-public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
+public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
 {
     private readonly ServerFixture _fixture;
 
@@ -16,10 +25,7 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
     private TestServer Server => _fixture.Server;
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1.2")]
-    [InlineData("1.4")]
-    [InlineData("2.0")]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
     public async Task Discover_versions(string version)
     {
         var result = await RunAsync(version, "discover");
@@ -39,10 +45,7 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
     }
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1.2")]
-    [InlineData("1.4")]
-    [InlineData("2.0")]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
     public async Task Query(string version)
     {
         var result = (await RunAsync(version, "query")).GetProperty("result");
@@ -60,10 +63,7 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
     }
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1.2")]
-    [InlineData("1.4")]
-    [InlineData("2.0")]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
     public async Task Create_get_activate_get_attributes_destroy(string version)
     {
         var created = (await RunAsync(version, "create", "--length", "256")).GetProperty("result");
@@ -80,10 +80,7 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
     }
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1.2")]
-    [InlineData("1.4")]
-    [InlineData("2.0")]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
     public async Task Register_locate_revoke_destroy(string version)
     {
         var name = $"pykmip-{version}-{Guid.NewGuid():N}";
@@ -129,10 +126,44 @@ public sealed class PyKmipInteropTests : IClassFixture<ServerFixture>
             Convert.FromHexString(mac.GetProperty("mac").GetString()!));
     }
 
-    [Fact]
-    public async Task An_unknown_identifier_is_item_not_found()
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("2.0")]
+    public async Task Get_with_key_wrapping(string version)
     {
-        var result = await RunAsync("1.2", "get", false, "--uid", "no-such-object");
+        byte[] kek, target;
+        string kekId, targetId;
+        await using (var tls = await Server.ConnectAsync(Server.ClientCertificate()))
+        {
+            (kekId, kek) = await KeyWrappingTests.CreateAesAsync(tls, Protocol.Vocabulary.CryptographicUsageMask.WrapKey);
+            (targetId, target) = await KeyWrappingTests.CreateAesAsync(tls, Protocol.Vocabulary.CryptographicUsageMask.Encrypt, bits: 128);
+        }
+        // RFC 3394 of the key bytes, unwrapped here with .NET.
+        var result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", kekId,
+            "--block-cipher-mode", "NIST_KEY_WRAP", "--encoding", "NO_ENCODING")).GetProperty("result");
+        Assert.Equal("RAW", result.GetProperty("key_format_type").GetString());
+        Assert.Equal(128, result.GetProperty("cryptographic_length").GetInt32());
+        Assert.Contains(kekId, result.GetProperty("key_wrapping_data").ToString(), StringComparison.Ordinal);
+        Assert.Equal(target, Rfc3394.Unwrap(kek, Convert.FromHexString(result.GetProperty("value").GetString()!)));
+
+        // RFC 5649 (AES Key Wrap Padding) of the key bytes.
+        result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", kekId,
+            "--block-cipher-mode", "AES_KEY_WRAP_PADDING", "--encoding", "NO_ENCODING")).GetProperty("result");
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = kek;
+        Assert.Equal(target, aes.DecryptKeyWrapPadded(Convert.FromHexString(result.GetProperty("value").GetString()!)));
+
+        // A MAC/sign wrapping method is refused with the client's strict decoder still happy with the error.
+        var refused = await RunAsync(version, "get-wrapped", false, "--uid", targetId, "--wrapping-uid", targetId,
+            "--block-cipher-mode", "NIST_KEY_WRAP", "--encoding", "NO_ENCODING");
+        Assert.Equal(version.StartsWith('2') ? "INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK" : "PERMISSION_DENIED", refused.GetProperty("result_reason").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
+    public async Task An_unknown_identifier_is_item_not_found(string version)
+    {
+        var result = await RunAsync(version, "get", false, "--uid", "no-such-object");
         Assert.Equal("ITEM_NOT_FOUND", result.GetProperty("result_reason").GetString());
     }
 

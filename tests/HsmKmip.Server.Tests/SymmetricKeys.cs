@@ -9,9 +9,6 @@ namespace HsmKmip.Server.Tests;
 /// <summary>Making, activating and reading back keys over the wire, for the cryptographic-service tests.</summary>
 internal static class SymmetricKeys
 {
-    public static TtlvElement Attr(string name, TtlvElement value) =>
-        TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
-
     /// <summary>Create (KMIP 1.2, as libmongocrypt sends it) of a symmetric key; Activate (1.0) unless asked not to.</summary>
     public static async Task<string> CreateAsync(SslStream tls, CryptographicAlgorithm algorithm = CryptographicAlgorithm.AES, int bits = 256,
         CryptographicUsageMask usage = CryptographicUsageMask.Encrypt | CryptographicUsageMask.Decrypt, bool activate = true)

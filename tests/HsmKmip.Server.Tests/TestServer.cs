@@ -39,6 +39,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The host's services, for tests that call a component in-process beside the TLS path.</summary>
+    public IServiceProvider Services => _host.Services;
+
     public ConcurrentQueue<string> LogLines { get; } = new();
 
     public string ClientDirectory => Pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);

@@ -91,15 +91,6 @@ public enum MacAlgorithm
     AesCmac,
 }
 
-/// <summary>Digest algorithms for Hash.</summary>
-public enum DigestAlgorithm
-{
-    Sha1 = 1,
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
 /// <summary>Derivation methods a token may offer.</summary>
 public enum DerivationKind
 {

@@ -7,14 +7,49 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
-/// Encrypt and Decrypt with Public Key / Private Key objects (RSA PKCS#1 v1.5 and OAEP). A placeholder until the
-/// asymmetric key services land: the Encrypt/Decrypt handlers send every asymmetric key here.
+/// RSA Encrypt and Decrypt (KMIP 1.4 §4.29–4.30) for the Encrypt/Decrypt handlers, which call here for Public Key and
+/// Private Key objects after their usage and lifecycle checks. Padding from Cryptographic Parameters (request, else the
+/// key's attribute): PKCS1 v1.5, or OAEP with its Hashing Algorithm (default SHA-1, MGF1 with the same hash). One RSA
+/// block per request; no IV. The public key encrypts, the private key decrypts, both inside the HSM.
 /// </summary>
 internal static class AsymmetricCipher
 {
-    public static ValueTask<TtlvElement> EncryptAsync(ManagedObjects objects, OperationContext context, ObjectView view, KeyReference? key, TtlvElement payload, CancellationToken ct) =>
-        throw new KmipException(ResultReason.FeatureNotSupported, "RSA encryption is not available yet.");
+    public static async ValueTask<TtlvElement> EncryptAsync(ManagedObjects objects, OperationContext context, ObjectView view, KeyReference? key, TtlvElement payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var uid = view.Stored.UniqueIdentifier;
+        if (view.ObjectType != ObjectType.PublicKey)
+        {
+            throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; RSA encryption uses the Public Key.");
+        }
+        SignatureInput.RefuseStreaming(payload);
+        var data = Data(payload);
+        var spki = AsymmetricParameters.SubjectPublicKeyInfo(view);
+        var padding = AsymmetricParameters.Encryption(AsymmetricParameters.Effective(payload, view));
+        var ciphertext = await objects.RsaEncryptAsync(spki, padding, data, cancellationToken).ConfigureAwait(false);
+        return TtlvElement.Structure(Tag.ResponsePayload,
+            TtlvElement.Text(Tag.UniqueIdentifier, uid),
+            TtlvElement.BytesOwned(Tag.Data, ciphertext));
+    }
 
-    public static ValueTask<TtlvElement> DecryptAsync(ManagedObjects objects, OperationContext context, ObjectView view, KeyReference? key, TtlvElement payload, CancellationToken ct) =>
-        throw new KmipException(ResultReason.FeatureNotSupported, "RSA encryption is not available yet.");
+    public static async ValueTask<TtlvElement> DecryptAsync(ManagedObjects objects, OperationContext context, ObjectView view, KeyReference? key, TtlvElement payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(context);
+        var uid = view.Stored.UniqueIdentifier;
+        if (view.ObjectType != ObjectType.PrivateKey || key is null || key.Wrapped.Kind != SecretKeyKind.RsaPrivate)
+        {
+            throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is not an RSA Private Key held in the HSM; RSA decryption needs one.");
+        }
+        SignatureInput.RefuseStreaming(payload);
+        var data = Data(payload);
+        var padding = AsymmetricParameters.Encryption(AsymmetricParameters.Effective(payload, view));
+        using var plain = await objects.RsaDecryptAsync(key, padding, data, cancellationToken).ConfigureAwait(false);
+        return TtlvElement.Structure(Tag.ResponsePayload,
+            TtlvElement.Text(Tag.UniqueIdentifier, uid),
+            TtlvElement.BytesOwned(Tag.Data, context.SensitiveCopy(plain.Span)));
+    }
+
+    private static ReadOnlyMemory<byte> Data(TtlvElement payload) =>
+        payload.Find(Tag.Data) is { Type: TtlvType.ByteString } d ? d.AsBytes() : throw KmipException.MissingData("The request needs Data (a Byte String).");
 }

@@ -10,11 +10,11 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
-/// Register (KMIP 1.4 §4.3): a client's symmetric key, secret data or opaque object enters the HSM at once and
-/// is stored only wrapped; the request's copy of the material is zeroed. Cryptographic Usage Mask 0 or absent is
+/// Register (KMIP 1.4 §4.3): a client's symmetric key, private key, secret data or opaque object enters the HSM at
+/// once and is stored only wrapped; the request's copy of the material is zeroed. Cryptographic Usage Mask 0 or absent is
 /// accepted (libmongocrypt sends 0).
 /// </summary>
-internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandler
+internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -32,12 +32,16 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
             case ObjectType.SymmetricKey:
             {
                 var block = Body(payload!, Tag.SymmetricKey).Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Symmetric Key lacks its Key Block.");
-                material = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
                 var algorithm = block.Find(Tag.CryptographicAlgorithm) is { } alg ? (CryptographicAlgorithm)Lenient.Enumeration(alg, "Cryptographic Algorithm")
                     : attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } fromAttribute ? (CryptographicAlgorithm)fromAttribute
                     : throw KmipException.MissingData("Register of a Symmetric Key needs its Cryptographic Algorithm.");
                 kind = AttributeRules.KindOf(algorithm);
                 SetIfAbsent(attributes, "Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)algorithm));
+                if (block.Find(Tag.KeyWrappingData) is not null)
+                {
+                    return await RegisterWrappedAsync(context, objectType, block, KeyFormatType.Raw, kind, attributes, null, cancellationToken).ConfigureAwait(false);
+                }
+                material = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
                 SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, material.AsBytes().Length * 8));
                 break;
             }
@@ -47,8 +51,12 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
                 var type = body.Find(Tag.SecretDataType) ?? throw KmipException.MissingData("Secret Data lacks its Secret Data Type.");
                 bodyField = TtlvElement.Enumeration(Tag.SecretDataType, Lenient.Enumeration(type, "Secret Data Type"));
                 var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Secret Data lacks its Key Block.");
-                material = KeyMaterial(block, KeyFormatType.Opaque, KeyFormatType.Raw);
                 kind = SecretKeyKind.GenericSecret;
+                if (block.Find(Tag.KeyWrappingData) is not null)
+                {
+                    return await RegisterWrappedAsync(context, objectType, block, KeyFormatType.Opaque, kind, attributes, TtlvWriter.Encode(bodyField), cancellationToken).ConfigureAwait(false);
+                }
+                material = KeyMaterial(block, KeyFormatType.Opaque, KeyFormatType.Raw);
                 SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, material.AsBytes().Length * 8));
                 break;
             }
@@ -82,21 +90,20 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
                 }
                 return await StoreAsync(context, objectType, attributes, null, TtlvWriter.Encode(body), cancellationToken).ConfigureAwait(false);
             }
-            case ObjectType.PrivateKey or ObjectType.SplitKey:
+            case ObjectType.PrivateKey:
+                return await RegisterPrivateKeyAsync(context, Body(payload!, Tag.PrivateKey), attributes, cancellationToken).ConfigureAwait(false);
+            case ObjectType.SplitKey:
             {
                 // Secret in any key format: the whole Key Value (byte string or transparent structure) is wrapped; the rest of
                 // the object is kept beside it with an empty Key Value where the material was.
-                var tag = objectType == ObjectType.PrivateKey ? Tag.PrivateKey : Tag.SplitKey;
-                var body = Body(payload!, tag);
+                var body = Body(payload!, Tag.SplitKey);
                 var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData($"{objectType} lacks its Key Block.");
                 var keyFormat = KeyFormat(block);
                 var keyValue = block.Find(Tag.KeyValue) ?? throw KmipException.MissingData("Key Block lacks its Key Value.");
                 if (keyValue.Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } key) attributes.Add(DigestAttribute.Of(key.AsBytes().Span, keyFormat));
                 var encoded = TtlvWriter.Encode(keyValue);
                 ZeroByteStrings(keyValue);
-                var skeleton = body.WithChildren(body.Children.Select(c => c.Tag == Tag.KeyBlock
-                    ? block.WithChildren(block.Children.Select(k => k.Tag == Tag.KeyValue ? TtlvElement.Structure(Tag.KeyValue) : k))
-                    : c));
+                var skeleton = Skeleton(body, block);
                 WrappedKey secret;
                 try
                 {
@@ -132,6 +139,43 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
         return await StoreAsync(context, objectType, attributes, wrapped, bodyField is null ? null : TtlvWriter.Encode(bodyField), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A private key becomes a real token key: its components go into the HSM (C_CreateObject) and come out wrapped under
+    /// the KEK, so that Sign and Decrypt work on it. The registered Key Format Type is kept as the key's default for Get.
+    /// </summary>
+    private async ValueTask<TtlvElement> RegisterPrivateKeyAsync(OperationContext context, TtlvElement body, List<KmipAttribute> attributes, CancellationToken cancellationToken)
+    {
+        var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Private Key lacks its Key Block.");
+        var keyFormat = KeyFormat(block);
+        var keyValue = block.Find(Tag.KeyValue) ?? throw KmipException.MissingData("Key Block lacks its Key Value.");
+        WrappedKey wrapped;
+        try
+        {
+            if (keyValue.Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } key) attributes.Add(DigestAttribute.Of(key.AsBytes().Span, keyFormat));
+            using var pkcs8 = AsymmetricFormats.PrivateToPkcs8(keyValue, keyFormat);
+            var parts = AsymmetricKeyEncoding.ReadPkcs8(pkcs8.Memory);
+            SetIfAbsent(attributes, "Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)(block.Find(Tag.CryptographicAlgorithm) is { } a
+                ? (CryptographicAlgorithm)Lenient.Enumeration(a, "Cryptographic Algorithm") : AsymmetricFormats.AlgorithmOf(parts.Type))));
+            SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, parts switch
+            {
+                RsaPrivateParts rsa => rsa.ModulusBits,
+                EcPrivateParts ec => AsymmetricKeyEncoding.CurveBits(ec.Curve),
+                _ => 0,
+            }));
+            wrapped = await objects.ImportPrivateKeyAsync(pkcs8.Memory, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ZeroByteStrings(keyValue);
+        }
+        return await StoreAsync(context, ObjectType.PrivateKey, attributes, wrapped, TtlvWriter.Encode(Skeleton(body, block)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The object body kept beside the wrapped blob: everything but the key material (an empty Key Value in its place).</summary>
+    private static TtlvElement Skeleton(TtlvElement body, TtlvElement block) => body.WithChildren(body.Children.Select(c => c.Tag == Tag.KeyBlock
+        ? block.WithChildren(block.Children.Select(k => k.Tag == Tag.KeyValue ? TtlvElement.Structure(Tag.KeyValue) : k))
+        : c));
+
     private async ValueTask<TtlvElement> StoreAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken)
     {
         var uid = await objects.CreateObjectAsync(context, objectType, attributes, wrapped, publicMaterial, cancellationToken).ConfigureAwait(false);
@@ -142,7 +186,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
     private static TtlvElement Body(TtlvElement payload, TtlvTag tag) =>
         payload.Find(tag) is { Type: TtlvType.Structure } body ? body : throw KmipException.MissingData($"Register of this Object Type needs its {(KmipTags.TryGetInfo(tag, out var i) ? i.Name : tag.ToString())} structure.");
 
-    /// <summary>The Key Material byte string of a Key Block in one of the <paramref name="formats"/>; wrapped key blocks are refused for now.</summary>
+    /// <summary>The Key Material byte string of an unwrapped Key Block in one of the <paramref name="formats"/>.</summary>
     private static TtlvElement KeyMaterial(TtlvElement block, params KeyFormatType[] formats)
     {
         if (block.Find(Tag.KeyWrappingData) is not null) throw new KmipException(ResultReason.FeatureNotSupported, "Registering a wrapped Key Block is not supported yet.");

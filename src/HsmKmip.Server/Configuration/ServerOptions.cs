@@ -67,6 +67,9 @@ public sealed record ServerOptions
     /// <summary>Label of the embedded token.</summary>
     public string EmbeddedTokenLabel { get; init; } = "hsmkmip";
 
+    /// <summary>KEK labels are <c>{prefix}-{version}</c> on the token (tests give each server a prefix of its own on a shared token).</summary>
+    public string KekLabelPrefix { get; init; } = "hsmkmip-kek";
+
     /// <summary>The access policy file, or null for owner-only access.</summary>
     public string? AccessPolicyPath { get; init; }
 

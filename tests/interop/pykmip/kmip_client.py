@@ -258,6 +258,8 @@ def to_json(value):
         return value.name
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, ProtocolVersion):
         return version_str(value)
     if isinstance(value, primitives.Base) and \
@@ -395,6 +397,31 @@ def op_get(session, args):
     return out
 
 
+@operation("get-wrapped")
+def op_get_wrapped(session, args):
+    """Get with a Key Wrapping Specification (Wrapping Method Encrypt)."""
+    require(args, "uid", "wrapping_uid")
+    key_info = {"unique_identifier": args.wrapping_uid}
+    if args.block_cipher_mode:
+        key_info["cryptographic_parameters"] = {
+            "block_cipher_mode":
+                enums.BlockCipherMode[args.block_cipher_mode.upper()]}
+    spec = {"wrapping_method": enums.WrappingMethod.ENCRYPT,
+            "encryption_key_information": key_info}
+    if args.encoding:
+        spec["encoding_option"] = enums.EncodingOption[args.encoding.upper()]
+    obj = session.client.get(args.uid, key_wrapping_specification=spec)
+    out = {"uid": getattr(obj, "unique_identifier", None) or args.uid,
+           "object_type": _name(getattr(obj, "object_type", None))}
+    for attr in ("cryptographic_algorithm", "cryptographic_length",
+                 "key_format_type"):
+        if hasattr(obj, attr):
+            out[attr] = to_json(getattr(obj, attr))
+    out["value"] = to_json(obj.value)
+    out["key_wrapping_data"] = to_json(getattr(obj, "key_wrapping_data", None))
+    return out
+
+
 @operation("activate")
 def op_activate(session, args):
     require(args, "uid")
@@ -455,6 +482,68 @@ def op_register_secret(session, args):
         name=args.name or "Secret Data")
     uid = session.client.register(secret)
     return {"uid": uid}
+
+
+# --------------------------------------------------------------------------
+# Asymmetric operations (key pairs, signatures)
+# --------------------------------------------------------------------------
+
+def _signature_parameters(args):
+    """Cryptographic Parameters from --padding/--hash/--dsa, or None."""
+    params = {}
+    if args.padding:
+        params["padding_method"] = enums.PaddingMethod[args.padding]
+    if args.hash:
+        params["hashing_algorithm"] = enums.HashingAlgorithm[args.hash]
+    if args.dsa:
+        params["digital_signature_algorithm"] = \
+            enums.DigitalSignatureAlgorithm[args.dsa]
+    if params:
+        params["cryptographic_algorithm"] = enums.CryptographicAlgorithm.RSA
+    return params or None
+
+
+@operation("create-key-pair")
+def op_create_key_pair(session, args):
+    public_uid, private_uid = session.client.create_key_pair(
+        enums.CryptographicAlgorithm.RSA,
+        args.length,
+        public_name=args.name and args.name + "-public",
+        public_usage_mask=[enums.CryptographicUsageMask.VERIFY],
+        private_name=args.name and args.name + "-private",
+        private_usage_mask=[enums.CryptographicUsageMask.SIGN],
+    )
+    return {"public_uid": public_uid, "private_uid": private_uid}
+
+
+@operation("sign")
+def op_sign(session, args):
+    require(args, "uid", "data_hex")
+    signature = session.client.sign(
+        binascii.unhexlify(args.data_hex), uid=args.uid,
+        cryptographic_parameters=_signature_parameters(args))
+    return {"uid": args.uid, "signature": to_json(signature)}
+
+
+@operation("signature-verify")
+def op_signature_verify(session, args):
+    require(args, "uid", "data_hex", "signature_hex")
+    validity = session.client.signature_verify(
+        binascii.unhexlify(args.data_hex),
+        binascii.unhexlify(args.signature_hex), uid=args.uid,
+        cryptographic_parameters=_signature_parameters(args))
+    return {"uid": args.uid, "validity": _name(validity)}
+
+
+def add_asymmetric_arguments(p):
+    a = p.add_argument_group("asymmetric")
+    a.add_argument("--signature-hex", help="signature-verify: signature")
+    a.add_argument("--padding", help="sign/signature-verify: PaddingMethod "
+                   "name (PKCS1v15, PSS)")
+    a.add_argument("--hash", help="sign/signature-verify: HashingAlgorithm "
+                   "name (SHA_256, ...)")
+    a.add_argument("--dsa", help="sign/signature-verify: "
+                   "DigitalSignatureAlgorithm name")
 
 
 class UsageError(Exception):
@@ -606,6 +695,15 @@ def build_parser():
     o.add_argument("--padding", help="encrypt/decrypt: PaddingMethod name (PKCS5, NONE)")
     o.add_argument("--random-iv", action="store_true", help="encrypt: ask the server for a random IV")
     o.add_argument("--iv-hex", help="encrypt/decrypt: IV/Counter/Nonce as hex")
+    o.add_argument("--wrapping-uid",
+                   help="get-wrapped: unique identifier of the wrapping key")
+    o.add_argument("--block-cipher-mode", default=None,
+                   help="get-wrapped: BlockCipherMode name (NIST_KEY_WRAP, "
+                        "AES_KEY_WRAP_PADDING); default: none sent")
+    o.add_argument("--encoding", default=None,
+                   help="get-wrapped: EncodingOption name (NO_ENCODING, "
+                        "TTLV_ENCODING); default: none sent")
+    add_asymmetric_arguments(p)
     return p
 
 

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using Xunit;
+
+namespace HsmKmip.Server.Tests;
+
+/// <summary>PyKMIP's ProxyKmipClient create_key_pair / sign / signature_verify against the HSM, checked with .NET's RSA.</summary>
+public sealed partial class PyKmipInteropTests
+{
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("2.0")]
+    public async Task Create_key_pair_sign_and_signature_verify(string version)
+    {
+        var pair = (await RunAsync(version, "create-key-pair", "--length", "2048", "--name", $"pykmip-pair-{Guid.NewGuid():N}")).GetProperty("result");
+        var privateUid = pair.GetProperty("private_uid").GetString()!;
+        var publicUid = pair.GetProperty("public_uid").GetString()!;
+        Assert.NotEqual(privateUid, publicUid);
+        await RunAsync(version, "activate", "--uid", privateUid);
+        await RunAsync(version, "activate", "--uid", publicUid);
+
+        var publicKey = (await RunAsync(version, "get", "--uid", publicUid)).GetProperty("result");
+        Assert.Equal("PUBLIC_KEY", publicKey.GetProperty("object_type").GetString());
+        Assert.Equal("PKCS_1", publicKey.GetProperty("key_format_type").GetString());
+        using var rsa = RSA.Create();
+        rsa.ImportRSAPublicKey(Convert.FromHexString(publicKey.GetProperty("value").GetString()!), out _);
+        Assert.Equal(2048, rsa.KeySize);
+
+        var data = RandomNumberGenerator.GetBytes(100);
+        var hex = Convert.ToHexString(data);
+        var pkcs1 = Convert.FromHexString((await RunAsync(version, "sign", "--uid", privateUid, "--data-hex", hex,
+            "--padding", "PKCS1v15", "--hash", "SHA_256")).GetProperty("result").GetProperty("signature").GetString()!);
+        Assert.True(rsa.VerifyData(data, pkcs1, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var pss = Convert.FromHexString((await RunAsync(version, "sign", "--uid", privateUid, "--data-hex", hex,
+            "--padding", "PSS", "--hash", "SHA_384")).GetProperty("result").GetProperty("signature").GetString()!);
+        Assert.True(rsa.VerifyData(data, pss, HashAlgorithmName.SHA384, RSASignaturePadding.Pss));
+
+        var valid = (await RunAsync(version, "signature-verify", "--uid", publicUid, "--data-hex", hex, "--signature-hex", Convert.ToHexString(pkcs1),
+            "--padding", "PKCS1v15", "--hash", "SHA_256")).GetProperty("result");
+        Assert.Equal("VALID", valid.GetProperty("validity").GetString());
+        pkcs1[3] ^= 1;
+        var invalid = (await RunAsync(version, "signature-verify", "--uid", publicUid, "--data-hex", hex, "--signature-hex", Convert.ToHexString(pkcs1),
+            "--padding", "PKCS1v15", "--hash", "SHA_256")).GetProperty("result");
+        Assert.Equal("INVALID", invalid.GetProperty("validity").GetString());
+    }
+}
