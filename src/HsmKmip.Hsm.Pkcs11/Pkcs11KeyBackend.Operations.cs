@@ -74,20 +74,11 @@ public sealed partial class Pkcs11KeyBackend
     public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (key.WrapAlgorithm != WrapAlgorithmName)
-        {
-            throw new KeyBackendException(KeyBackendError.NotSupported, $"Wrap algorithm '{key.WrapAlgorithm}' is not supported (only {WrapAlgorithmName}).");
-        }
         if (KeyTemplates.IsPrivate(key.Kind))
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, "A private key is read out through ExportPrivateKeyAsync.");
         }
-        KeyTemplates.ValidateLength(key.Kind, key.LengthBytes);
-        // RFC 5649: the output is a multiple of 8 bytes and at least 16, and at most 8 bytes longer than the key plus padding.
-        if (key.Blob is null || key.Blob.Length < 16 || key.Blob.Length % 8 != 0 || key.Blob.Length != ((key.LengthBytes + 7) / 8 * 8) + 8)
-        {
-            throw new KeyBackendException(KeyBackendError.CorruptBlob, "The wrapped key has an impossible length for its key length.");
-        }
+        CheckBlob(key);
         var buffer = Execute("unwrap", idempotent: true, session =>
         {
             var handle = UnwrapToHandle(session, key, KeyTemplates.ForReading(_module.Factories.ObjectAttributeFactory, key.Kind));
@@ -104,14 +95,51 @@ public sealed partial class Pkcs11KeyBackend
     }
 
     /// <summary>
-    /// Runs <paramref name="action"/> on a token handle of <paramref name="key"/> inside <paramref name="session"/>:
-    /// the blob is unwrapped into a session object (for <see cref="KeyUse.Crypto"/> sensitive and not extractable, so
-    /// the handle can compute but never be read), which is destroyed afterwards. Every cryptographic operation on a
-    /// stored key goes through here, so that the handle cache has one place to live.
+    /// Runs <paramref name="action"/> on a token handle of <paramref name="key"/> inside <paramref name="session"/>.
+    /// For <see cref="KeyUse.Crypto"/> the handle (sensitive, not extractable: it can compute but never be read) comes
+    /// from the handle cache, unwrapped on a miss into the long-lived main session so that it outlives this pooled
+    /// session; PKCS#11 lets every session of the application use it. Otherwise (or with the cache off) the blob is
+    /// unwrapped into <paramref name="session"/> and destroyed afterwards. Every cryptographic operation on a stored
+    /// key goes through here.
     /// </summary>
     internal T UseKey<T>(ISession session, KeyReference key, KeyUse use, Func<IObjectHandle, T> action)
     {
         var f = _module.Factories.ObjectAttributeFactory;
+        if (use == KeyUse.Crypto && _handles.Enabled)
+        {
+            DestroyRetiredHandles();
+            var cacheKey = (key.ObjectId, key.Version, key.Wrapped.KekId);
+            var entry = _handles.Acquire(cacheKey);
+            if (entry is null)
+            {
+                IObjectHandle fresh;
+                lock (_mainSessionLock)
+                {
+                    fresh = UnwrapToHandle(_mainSession, key.Wrapped, KeyTemplates.ForUse(f, key.Wrapped.Kind));
+                }
+                entry = _handles.Add(cacheKey, fresh);
+                if (entry is null)
+                {
+                    // Another thread cached this key meanwhile: use ours once and destroy it.
+                    try
+                    {
+                        return action(fresh);
+                    }
+                    finally
+                    {
+                        DestroyInMainSession(fresh);
+                    }
+                }
+            }
+            try
+            {
+                return action(entry.Handle);
+            }
+            finally
+            {
+                _handles.Release(entry);
+            }
+        }
         var handle = UnwrapToHandle(session, key.Wrapped, use == KeyUse.Crypto ? KeyTemplates.ForUse(f, key.Wrapped.Kind) : KeyTemplates.ForExport(f, key.Wrapped.Kind));
         try
         {
@@ -180,11 +208,6 @@ public sealed partial class Pkcs11KeyBackend
         return ValueTask.FromResult(Execute("random", idempotent: true, session => _calls.GenerateRandom(session, length), cancellationToken));
     }
 
-    /// <inheritdoc />
-    public void Evict(string objectId)
-    {
-        // Nothing is cached yet: every use unwraps afresh (the handle cache arrives with the cryptographic operations).
-    }
 
     /// <inheritdoc />
     public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken)

@@ -306,6 +306,7 @@ public sealed partial class Pkcs11KeyBackend
             return false;
         }
         _pool.DropDead(_mainSession.SessionId);
+        DropCachedHandles();
         _lightRepairStreak++;
         return true;
     }
@@ -314,6 +315,7 @@ public sealed partial class Pkcs11KeyBackend
     private void FullRepair(bool sessionsStillOurs)
     {
         _lightRepairStreak = 0;
+        _handles.Forget(); // they lived in the main session, which closes now (or is gone already)
         _pool.Reset(close: sessionsStillOurs);
         if (sessionsStillOurs) _pool.CloseQuietly(_mainSession);
         _oldKeks.Clear();

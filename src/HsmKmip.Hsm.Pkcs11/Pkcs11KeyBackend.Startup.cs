@@ -85,6 +85,7 @@ public sealed partial class Pkcs11KeyBackend
     private void CheckMechanisms()
     {
         var mechanisms = _calls.GetMechanismList(_slot).Select(m => (ulong)m).ToHashSet();
+        _mechanisms = mechanisms;
         var missing = new List<string>();
         if (!mechanisms.Contains((ulong)CKM.CKM_AES_KEY_GEN)) missing.Add("CKM_AES_KEY_GEN");
         if (!mechanisms.Contains((ulong)CKM.CKM_GENERIC_SECRET_KEY_GEN)) missing.Add("CKM_GENERIC_SECRET_KEY_GEN");
@@ -139,7 +140,7 @@ public sealed partial class Pkcs11KeyBackend
     private void FindOrCreateKek(bool creating)
     {
         var prefix = _options.KekLabelPrefix + "-";
-        var keks = FindKeks(prefix);
+        var keks = FindKeks(_mainSession, prefix);
         string label;
         IObjectHandle handle;
         if (keks.Count > 0)
@@ -158,12 +159,23 @@ public sealed partial class Pkcs11KeyBackend
         }
         _kek = handle;
         _kekLabel = label;
-        var trusted = _calls.GetAttributeValue(_mainSession, handle, [CKA.CKA_TRUSTED]);
-        _wrapWithTrusted = !trusted[0].CannotBeRead && trusted[0].GetValueAsBool();
-        KeyTemplates.DisposeAll(trusted);
+        _wrapWithTrusted = IsTrusted(handle);
     }
 
-    private List<(string Label, IObjectHandle Handle, int Version)> FindKeks(string prefix)
+    private bool IsTrusted(IObjectHandle kek)
+    {
+        var trusted = _calls.GetAttributeValue(_mainSession, kek, [CKA.CKA_TRUSTED]);
+        try
+        {
+            return !trusted[0].CannotBeRead && trusted[0].GetValueAsBool();
+        }
+        finally
+        {
+            KeyTemplates.DisposeAll(trusted);
+        }
+    }
+
+    private List<(string Label, IObjectHandle Handle, int Version)> FindKeks(ISession session, string prefix)
     {
         var f = _module.Factories.ObjectAttributeFactory;
         var search = new List<IObjectAttribute>
@@ -171,9 +183,9 @@ public sealed partial class Pkcs11KeyBackend
             f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES), f.Create(CKA.CKA_TOKEN, true),
         };
         var found = new List<(string, IObjectHandle, int)>();
-        foreach (var handle in _calls.FindAllObjects(_mainSession, search))
+        foreach (var handle in _calls.FindAllObjects(session, search))
         {
-            var attributes = _calls.GetAttributeValue(_mainSession, handle, [CKA.CKA_LABEL]);
+            var attributes = _calls.GetAttributeValue(session, handle, [CKA.CKA_LABEL]);
             var label = attributes[0].GetValueAsString();
             KeyTemplates.DisposeAll(attributes);
             if (label is not null && label.StartsWith(prefix, StringComparison.Ordinal)

@@ -26,6 +26,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
     private readonly IPkcs11Calls _calls;
     private readonly SessionPool _pool;
     private readonly RecoveryLog _recoveryLog;
+    private readonly KeyHandleCache _handles;
     private readonly Lock _mainSessionLock = new();
     private readonly ConcurrentDictionary<string, IObjectHandle> _oldKeks = new(StringComparer.Ordinal);
 
@@ -53,6 +54,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
         _calls = calls;
         _pool = new SessionPool(Math.Max(1, options.SessionPoolSize), calls);
         _recoveryLog = new RecoveryLog(logger);
+        _handles = new KeyHandleCache(Math.Max(0, options.KeyCacheSize), options.KeyCacheLifetime);
     }
 
     /// <inheritdoc />

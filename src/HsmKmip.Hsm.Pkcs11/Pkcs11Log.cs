@@ -34,4 +34,10 @@ internal static partial class Pkcs11Log
 
     [LoggerMessage(3009, LogLevel.Error, "The PKCS#11 library answers {ReturnValue}; calls answer Unavailable and the repair is retried ({Failures} failed attempts, incident open for {IncidentMs} ms). HsmKmip does not re-initialise the library in-process: if this lasts, check the device and restart the service")]
     public static partial void LibraryUnavailable(ILogger logger, string returnValue, int failures, long incidentMs);
+
+    [LoggerMessage(3010, LogLevel.Warning, "Created KEK {Kek} on token '{Token}' and made it current: new wraps use it")]
+    public static partial void KekRotated(ILogger logger, string kek, string token);
+
+    [LoggerMessage(3011, LogLevel.Warning, "Destroyed the old KEK {Kek} on token '{Token}'")]
+    public static partial void KekDestroyed(ILogger logger, string kek, string token);
 }

@@ -30,4 +30,13 @@ public sealed class Pkcs11Options
     /// private KEK. When the KEK is trusted, generated keys get CKA_WRAP_WITH_TRUSTED whatever this says.
     /// </summary>
     public bool RequireTrustedKek { get; set; }
+
+    /// <summary>
+    /// Most unwrapped key handles kept in the token for reuse (each a sensitive, non-extractable session object), so
+    /// that a hot key is not unwrapped on every Encrypt or MAC. 0 turns the cache off.
+    /// </summary>
+    public int KeyCacheSize { get; set; } = 1024;
+
+    /// <summary>How long a cached handle is used after its unwrap before it is unwrapped afresh.</summary>
+    public TimeSpan KeyCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }

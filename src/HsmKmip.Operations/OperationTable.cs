@@ -56,6 +56,19 @@ public sealed class OperationTable
                 new(Operation.Sign, false, new SignHandler(objects)),
                 new(Operation.SignatureVerify, false, new SignatureVerifyHandler(objects)),
             ]);
+            var streams = new Crypto.CipherStreams(objects, TimeProvider.System);
+            entries.AddRange(
+            [
+                new(Operation.Encrypt, false, new CipherHandler(objects, streams, encrypt: true)),
+                new(Operation.Decrypt, false, new CipherHandler(objects, streams, encrypt: false)),
+                new(Operation.MAC, false, new MacHandler(objects, verify: false)),
+                new(Operation.MACVerify, false, new MacHandler(objects, verify: true)),
+                new(Operation.RNGRetrieve, false, new RngHandler(objects, seed: false)),
+                new(Operation.RNGSeed, false, new RngHandler(objects, seed: true)),
+                new(Operation.Hash, false, new HashHandler(objects)),
+                new(Operation.ReKey, true, new ReKeyHandler(objects)),
+                new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
+            ]);
         }
         var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));

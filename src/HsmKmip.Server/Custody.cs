@@ -2,6 +2,7 @@ using HsmKmip.Core.Access;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Store;
 using HsmKmip.Hsm.Pkcs11;
+using HsmKmip.Operations.Custody;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Store.LiteDb;
@@ -15,28 +16,38 @@ internal static class Custody
 {
     public static void Register(IServiceCollection services, ServerOptions options)
     {
-        services.AddSingleton<IKeyBackend>(sp =>
+        services.AddSingleton<IKeyBackend>(sp => OpenKeyBackend(options, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IObjectStore>(sp => OpenStore(options, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new KekRotation(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<ManagedObjects>()));
+        services.AddSingleton(_ =>
         {
-            var loggers = sp.GetRequiredService<ILoggerFactory>();
-            var pkcs11 = options.Pkcs11Module is null
-                ? SoftHsmToken.EnsureEmbeddedToken(options.EmbeddedTokenDir ?? Path.Combine(options.StateDir, "softhsm"), options.EmbeddedTokenLabel, logger: loggers.CreateLogger("HsmKmip.Hsm.Pkcs11.SoftHsmToken"))
-                : new Pkcs11Options { ModulePath = options.Pkcs11Module, TokenLabel = options.TokenLabel, PinFile = options.PinFile };
-            return Pkcs11KeyBackend.Open(pkcs11, loggers.CreateLogger<Pkcs11KeyBackend>());
-        });
-        services.AddSingleton<IObjectStore>(sp =>
-            new LiteDbObjectStore(new LiteDbStoreOptions { Path = options.StorePath }, sp.GetRequiredService<ILoggerFactory>().CreateLogger<LiteDbObjectStore>()));
-        services.AddSingleton(sp =>
-        {
-            AccessPolicySource access;
             try
             {
-                access = new AccessPolicySource(options.AccessPolicyPath, TimeProvider.System);
+                return new AccessPolicySource(options.AccessPolicyPath, TimeProvider.System);
             }
             catch (FormatException e)
             {
                 throw new ConfigurationException($"The access policy is not usable: {e.Message}", e);
             }
-            return new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, access);
         });
+        services.AddSingleton(sp =>
+            new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, sp.GetRequiredService<AccessPolicySource>()));
+        services.AddSingleton(sp => new HealthCheck(sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<IObjectStore>()));
     }
+
+    /// <summary>Opens the PKCS#11 backend the options name (the embedded SoftHSM2 token when no module is configured).</summary>
+    public static Pkcs11KeyBackend OpenKeyBackend(ServerOptions options, ILoggerFactory loggers)
+    {
+        var pkcs11 = options.Pkcs11Module is null
+            ? SoftHsmToken.EnsureEmbeddedToken(options.EmbeddedTokenDir ?? Path.Combine(options.StateDir, "softhsm"), options.EmbeddedTokenLabel, logger: loggers.CreateLogger("HsmKmip.Hsm.Pkcs11.SoftHsmToken"))
+            : new Pkcs11Options { ModulePath = options.Pkcs11Module, TokenLabel = options.TokenLabel, PinFile = options.PinFile };
+        pkcs11.KekLabelPrefix = options.KekLabelPrefix;
+        pkcs11.KeyCacheSize = options.KeyCacheSize;
+        pkcs11.KeyCacheLifetime = options.KeyCacheTtl;
+        return Pkcs11KeyBackend.Open(pkcs11, loggers.CreateLogger<Pkcs11KeyBackend>());
+    }
+
+    /// <summary>Opens the LiteDB store the options name (taking its exclusive lock).</summary>
+    public static LiteDbObjectStore OpenStore(ServerOptions options, ILoggerFactory loggers) =>
+        new(new LiteDbStoreOptions { Path = options.StorePath }, loggers.CreateLogger<LiteDbObjectStore>());
 }

@@ -1,8 +1,11 @@
 using HsmKmip.Core;
+using HsmKmip.Core.Access;
+using HsmKmip.Server.Admin;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Server.Listener;
 using HsmKmip.Server.Tls;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -16,13 +19,21 @@ public static partial class ServerHost
     /// <param name="options">Validated settings.</param>
     /// <param name="handlerFactory">Makes the KMIP message handler (the operations layer).</param>
     /// <param name="configureLogging">Extra logging set-up (tests capture log lines).</param>
-    public static IHost Build(ServerOptions options, Func<IServiceProvider, IKmipMessageHandler> handlerFactory, Action<ILoggingBuilder>? configureLogging = null)
+    /// <param name="reloadSource">
+    /// Reads the settings again for a reload; given by `hsmkmip serve`, which then also reloads on SIGHUP. Without it
+    /// <see cref="ServerReloader"/> re-reads the files named in <paramref name="options"/>.
+    /// </param>
+    public static IHost Build(ServerOptions options, Func<IServiceProvider, IKmipMessageHandler> handlerFactory, Action<ILoggingBuilder>? configureLogging = null,
+        Func<ServerOptions>? reloadSource = null)
     {
-        var tls = LoadTls(options, out var clientBundle);
+        var revocations = new ClientRevocationList(options.StateDir);
+        var tls = LoadTls(options, revocations, out var clientBundle);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "hsmkmip" });
         builder.Services.AddSystemd();
-        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel));
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
+        var levels = new LogLevelSwitch(Enum.Parse<LogLevel>(options.LogLevel));
+        levels.Apply(builder.Logging);
+        builder.Services.AddSingleton(levels);
         if (SystemdHelpers.IsSystemdService() || Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 })
         {
             builder.Logging.AddSystemdConsole(o => o.UseUtcTimestamp = true);
@@ -40,11 +51,23 @@ public static partial class ServerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownDrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(tls);
+        builder.Services.AddSingleton(revocations);
         Custody.Register(builder.Services, options);
         builder.Services.AddSingleton<IKmipMessageHandler>(handlerFactory);
         builder.Services.AddSingleton<KmipListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
+        // After the listener: by the time the admin socket accepts, the store lock is held and the endpoints bound.
+        builder.Services.AddSingleton(AdminCommandRegistry.Default);
+        builder.Services.AddHostedService<AdminServer>();
         if (SystemdReadiness.IsNeeded) builder.Services.AddHostedService<SystemdReadiness>();
+        if (SystemdWatchdog.IntervalFromEnvironment() is { } interval)
+        {
+            builder.Services.AddHostedService(sp => new SystemdWatchdog(sp.GetRequiredService<ISystemdNotifier>(), sp.GetRequiredService<HealthCheck>(), interval,
+                sp.GetRequiredService<ILogger<SystemdWatchdog>>()));
+        }
+        builder.Services.AddSingleton(sp => new ServerReloader(reloadSource ?? (() => options), sp.GetRequiredService<KmipListener>(), levels,
+            sp.GetRequiredService<AccessPolicySource>(), revocations, sp.GetRequiredService<ISystemdNotifier>(), sp.GetRequiredService<ILogger<ServerReloader>>()));
+        if (reloadSource is not null) builder.Services.AddHostedService(sp => new ServerReloader.Signal(sp.GetRequiredService<ServerReloader>()));
         if (clientBundle is not null)
         {
             builder.Services.AddHostedService(sp => new StartupBanner(sp.GetRequiredService<ILogger<StartupBanner>>(), clientBundle));
@@ -52,16 +75,16 @@ public static partial class ServerHost
         return builder.Build();
     }
 
-    private static ServerTlsContext LoadTls(ServerOptions options, out string? clientBundle)
+    internal static ServerTlsContext LoadTls(ServerOptions options, ClientRevocationList revocations, out string? clientBundle)
     {
         clientBundle = null;
         if (options.UsesDevelopmentCertificates)
         {
             var pki = DevelopmentCertificates.Ensure(options.StateDir);
             clientBundle = pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);
-            return ServerTlsContext.Load(pki.ServerCertificate, pki.ServerKey, pki.CaCertificate, options.CipherSuites, options.RequireClientAuthEku);
+            return ServerTlsContext.Load(pki.ServerCertificate, pki.ServerKey, pki.CaCertificate, options.CipherSuites, options.RequireClientAuthEku, revocations);
         }
-        return ServerTlsContext.Load(options.TlsCert!, options.TlsKey!, options.ClientCa!, options.CipherSuites, options.RequireClientAuthEku);
+        return ServerTlsContext.Load(options.TlsCert!, options.TlsKey!, options.ClientCa!, options.CipherSuites, options.RequireClientAuthEku, revocations);
     }
 
     /// <summary>Tells the operator, once, where the development client certificate is.</summary>

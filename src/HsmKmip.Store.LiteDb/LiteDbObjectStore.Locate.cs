@@ -58,6 +58,11 @@ public sealed partial class LiteDbObjectStore
         foreach (var name in query.Names) Add($"$.{DocumentMapper.NameKeys}[*] ANY = @", IndexKeys.Of(name));
         foreach (var group in query.ObjectGroups) Add($"$.{DocumentMapper.GroupKeys}[*] ANY = @", IndexKeys.Of(group));
         foreach (var a in query.Attributes) Add($"$.{DocumentMapper.AttributeKeys}[*] ANY = @", IndexKeys.OfAttribute(a.Name, a.Value));
+        if (query.WrappedNotBy is { } kek)
+        {
+            conditions.Add($"$.{DocumentMapper.Secret}.kek != null");
+            Add($"$.{DocumentMapper.Secret}.kek != @", kek);
+        }
         if (query.Archived is { } archived) conditions.Add($"$.{DocumentMapper.ArchiveDate} {(archived ? "!=" : "=")} null");
         if (query.InitialDateFrom is { } idFrom) Add($"$.{DocumentMapper.InitialDate} >= @", idFrom.UtcTicks);
         if (query.InitialDateTo is { } idTo) Add($"$.{DocumentMapper.InitialDate} <= @", idTo.UtcTicks);
@@ -76,6 +81,9 @@ public sealed partial class LiteDbObjectStore
     {
         if (query.Owner is { } owner && !string.Equals(doc[DocumentMapper.Owner].AsString, owner, StringComparison.Ordinal)) return false;
         if (query.Archived is { } archived && (doc.TryGetValue(DocumentMapper.ArchiveDate, out var a) && !a.IsNull) != archived) return false;
+        if (query.WrappedNotBy is { } kek
+            && !(doc.TryGetValue(DocumentMapper.Secret, out var secret) && secret.IsDocument && secret["kek"].IsString
+                 && !string.Equals(secret["kek"].AsString, kek, StringComparison.Ordinal))) return false;
         if (!ContainsAll(doc[DocumentMapper.Names].AsArray, query.Names)) return false;
         if (!ContainsAll(doc[DocumentMapper.Groups].AsArray, query.ObjectGroups)) return false;
         foreach (var wanted in query.Attributes)

@@ -65,7 +65,11 @@ public sealed partial class LiteDbObjectStore
                 while (batch.Count < _maxBatch && _queue.TryTake(out var more)) batch.Add(more);
                 // A caller that gave up before its write was picked up gets no write; once picked up, it completes.
                 batch.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Done.TrySetCanceled(w.CancellationToken));
-                if (batch.Count > 0) WriteGroup(batch);
+                if (batch.Count == 0) continue;
+                lock (_writeGate)
+                {
+                    WriteGroup(batch);
+                }
             }
         }
         finally

@@ -12,7 +12,7 @@ namespace HsmKmip.Store.LiteDb;
 /// every pending write, applies them in one transaction and makes them durable with one checkpoint before any
 /// waiter is answered (see <c>LiteDbObjectStore.Writer.cs</c> for why a checkpoint and not LiteDB's Commit).
 /// </summary>
-public sealed partial class LiteDbObjectStore : IObjectStore, IDisposable, IAsyncDisposable
+public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, IDisposable, IAsyncDisposable
 {
     private readonly string _path;
     private readonly ILogger _logger;
@@ -24,6 +24,8 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IDisposable, IAsyn
     private readonly Thread _writer;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxBatch;
+    // Held by the writer thread around each write group, and by a snapshot while it is cut.
+    private readonly Lock _writeGate = new();
     private long _lastSequence;
     private int _disposed;
 
@@ -76,6 +78,9 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IDisposable, IAsyn
 
     /// <summary>The data file's full path.</summary>
     public string FilePath => _path;
+
+    /// <summary>The open store's layout version (an older layout is upgraded when the store opens).</summary>
+    public int SchemaVersion => Schema.Current;
 
     /// <inheritdoc />
     public ValueTask<StoredObject?> GetAsync(string uniqueIdentifier, CancellationToken cancellationToken)

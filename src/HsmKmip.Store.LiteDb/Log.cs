@@ -31,4 +31,10 @@ internal static partial class Log
 
     [LoggerMessage(4008, LogLevel.Warning, "Refused to open object store {Path}: {Reason}")]
     public static partial void Refused(ILogger logger, string path, string reason);
+
+    [LoggerMessage(4009, LogLevel.Information, "Wrote a backup of the store to {Path}: {Objects} objects, writes held back {PausedMs} ms")]
+    public static partial void SnapshotWritten(ILogger logger, string path, long objects, double pausedMs);
+
+    [LoggerMessage(4010, LogLevel.Warning, "Restored the store {Path} from {Backup}; the previous store is kept as {Aside}")]
+    public static partial void Restored(ILogger logger, string path, string backup, string aside);
 }

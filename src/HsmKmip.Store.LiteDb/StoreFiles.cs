@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using HsmKmip.Core.Store;
 
 namespace HsmKmip.Store.LiteDb;
@@ -6,7 +7,7 @@ namespace HsmKmip.Store.LiteDb;
 /// The files of one store and their permissions. LiteDB creates its files with the process umask, so they are
 /// created here first, empty and owner-only (0600), before LiteDB opens them; a new folder is made 0700.
 /// </summary>
-internal static class StoreFiles
+internal static partial class StoreFiles
 {
     public const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -53,8 +54,60 @@ internal static class StoreFiles
         if (File.GetUnixFileMode(path) != OwnerOnlyFile) File.SetUnixFileMode(path, OwnerOnlyFile);
     }
 
+    /// <summary>A new file, owner-only from its first byte (0600), for writing; fails when it exists.</summary>
+    public static FileStream CreateOwnerOnlyFile(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnlyFile;
+        return new FileStream(path, options);
+    }
+
+    /// <summary>Makes a rename or delete in <paramref name="folder"/> durable (fsync of the directory; a no-op on Windows).</summary>
+    /// <remarks>.NET refuses to open a directory as a file, hence open(2)/fsync(2) directly.</remarks>
+    public static void FsyncFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY (Linux)
+        var fd = NativeMethods.Open(folder, ReadOnlyDirectory);
+        if (fd < 0) throw new IOException($"Cannot open the folder {folder} to make a rename durable (errno {Marshal.GetLastPInvokeError()}).");
+        try
+        {
+            if (NativeMethods.Fsync(fd) != 0) throw new IOException($"fsync of the folder {folder} failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        finally
+        {
+            _ = NativeMethods.Close(fd);
+        }
+    }
+
+    public static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     public static string Describe(string dataPath) => Path.GetFullPath(dataPath);
 
     public static ObjectStoreException Unavailable(string message, Exception? inner = null) =>
         new(ObjectStoreError.Unavailable, message, inner);
+
+    private static partial class NativeMethods
+    {
+        [LibraryImport("libc.so.6", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int Open(string path, int flags);
+
+        [LibraryImport("libc.so.6", EntryPoint = "fsync", SetLastError = true)]
+        internal static partial int Fsync(int fd);
+
+        [LibraryImport("libc.so.6", EntryPoint = "close", SetLastError = true)]
+        internal static partial int Close(int fd);
+    }
 }

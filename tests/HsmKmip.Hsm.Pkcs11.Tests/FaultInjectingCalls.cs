@@ -20,6 +20,15 @@ internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11C
 
     public long Injected => Interlocked.Read(ref _injected);
 
+    private long _unwraps;
+    private long _destroys;
+
+    /// <summary>C_UnwrapKey calls made (the handle cache test counts them).</summary>
+    public long Unwraps => Interlocked.Read(ref _unwraps);
+
+    /// <summary>Successful C_DestroyObject calls.</summary>
+    public long Destroys => Interlocked.Read(ref _destroys);
+
     public ICollection<ulong> OpenSessions => _open.Keys;
 
     public void Start(CKR code, double share) => _fault = new Fault(code, share);
@@ -105,6 +114,7 @@ internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11C
     public IObjectHandle UnwrapKey(ISession session, IMechanism mechanism, IObjectHandle unwrappingKey, byte[] wrappedKey, List<IObjectAttribute> template)
     {
         MaybeFail("C_UnwrapKey");
+        Interlocked.Increment(ref _unwraps);
         return inner.UnwrapKey(session, mechanism, unwrappingKey, wrappedKey, template);
     }
 
@@ -118,6 +128,7 @@ internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11C
     {
         MaybeFail("C_DestroyObject");
         inner.DestroyObject(session, handle);
+        Interlocked.Increment(ref _destroys);
     }
 
     public byte[] GenerateRandom(ISession session, int length)

@@ -58,6 +58,35 @@ public sealed class SoftHsmFixture : IDisposable
         }
     }
 
+    /// <summary>Destroys the token's secret keys whose label starts with <paramref name="prefix"/> (a test's own KEKs), through a separate session.</summary>
+    internal void DestroyKeksLabelled(string prefix)
+    {
+        var module = Pkcs11Module.Acquire(Options.ModulePath);
+        try
+        {
+            module.Gate.EnterWriteLock();
+            try
+            {
+                var slot = module.Library.GetSlotList(SlotsType.WithTokenPresent).First(s => s.GetTokenInfo().Label.Trim() == Label);
+                using var session = slot.OpenSession(SessionType.ReadWrite);
+                var f = module.Factories.ObjectAttributeFactory;
+                foreach (var handle in session.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY)]))
+                {
+                    var label = session.GetAttributeValue(handle, [CKA.CKA_LABEL])[0].GetValueAsString();
+                    if (label is not null && label.StartsWith(prefix, StringComparison.Ordinal)) session.DestroyObject(handle);
+                }
+            }
+            finally
+            {
+                module.Gate.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            module.Release();
+        }
+    }
+
     /// <summary>Runs a tool with SOFTHSM2_CONF pointing at this run's token.</summary>
     public static (int ExitCode, string Output) Run(string file, string config, params string[] arguments)
     {

@@ -40,6 +40,7 @@ internal sealed class InMemoryStore : IObjectStore
             .Where(o => query.Owner is null || o.Owner == query.Owner)
             .Where(o => query.ObjectType is null || o.ObjectType == query.ObjectType)
             .Where(o => query.State is null || o.State == query.State)
+            .Where(o => query.WrappedNotBy is null || (o.WrappedSecret is { } w && w.KekId != query.WrappedNotBy))
             .Where(o => query.Archived is null || (o.ArchiveDate is not null) == query.Archived)
             .Where(o => query.Names.All(o.Names.Contains) && query.ObjectGroups.All(o.ObjectGroups.Contains))
             .Where(o => query.Attributes.All(q => o.Attributes.Any(a => a.Name == q.Name && a.Value.AsSpan().SequenceEqual(q.Value))))
@@ -67,4 +68,15 @@ internal sealed partial class XorBackend : IKeyBackend
     public ValueTask<byte[]> GenerateRandomAsync(int length, CancellationToken cancellationToken) => ValueTask.FromResult(RandomNumberGenerator.GetBytes(length));
 
     public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+    public ValueTask<IReadOnlyList<KekVersion>> ListKeksAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<KekVersion>>([new KekVersion(Info.KekId, 1, true)]);
+
+    public ValueTask<string> CreateNextKekAsync(CancellationToken cancellationToken) => throw new NotSupportedException("XorBackend has one KEK.");
+
+    public ValueTask<WrappedKey> RewrapAsync(WrappedKey key, CancellationToken cancellationToken) => ValueTask.FromResult(key);
+
+    public ValueTask VerifyAsync(WrappedKey key, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask DestroyKekAsync(string label, CancellationToken cancellationToken) => throw new NotSupportedException("XorBackend has one KEK.");
 }

@@ -96,7 +96,7 @@ public class OasisTestCaseTests
 
     /// <summary>
     /// The OASIS files live in shared/ beside the repository (as on developer machines and in CI); a copy under
-    /// tests/HsmKmip.Ttlv.Tests is accepted too.
+    /// tests/oasis-testcases is accepted too.
     /// </summary>
     private static string TestCaseDirectory()
     {
@@ -105,7 +105,7 @@ public class OasisTestCaseTests
             foreach (var candidate in new[]
                      {
                          Path.Combine(dir.FullName, "shared", "oasis-testcases", "v1.4"),
-                         Path.Combine(dir.FullName, "tests", "HsmKmip.Ttlv.Tests", "oasis-testcases", "v1.4"),
+                         Path.Combine(dir.FullName, "tests", "oasis-testcases", "v1.4"),
                      })
             {
                 if (Directory.Exists(candidate))

@@ -15,8 +15,6 @@ public sealed partial class CustodyTests : IClassFixture<ServerFixture>
 
     private TestServer Server => _fixture.Server;
 
-    private static TtlvElement Attr(string name, TtlvElement value) => TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
-
     [Fact]
     public async Task No_key_material_reaches_the_store_files_or_the_logs()
     {
@@ -24,11 +22,7 @@ public sealed partial class CustodyTests : IClassFixture<ServerFixture>
         var keys = new List<byte[]>();
         for (int i = 0; i < 10; i++)
         {
-            var create = Item(Operation.Create, TtlvElement.Structure(Tag.RequestPayload,
-                TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
-                TtlvElement.Structure(Tag.TemplateAttribute,
-                    Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
-                    Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256)))));
+            var create = CreateAes256();
             var response = await RoundTripAsync(tls, Request(KmipVersion.V1_2, create, Item(Operation.Get)));
             Assert.All(response.Items(), item => Assert.Equal(ResultStatus.Success, item.Status()));
             keys.Add(response.Items()[1].Find(Tag.ResponsePayload)!.Find(Tag.SymmetricKey)!.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().ToArray());
@@ -47,8 +41,9 @@ public sealed partial class CustodyTests : IClassFixture<ServerFixture>
     /// <summary>None of <paramref name="keys"/> (raw, hex or base64) is in any file of the state folder or in a log line.</summary>
     private void AssertNowhereOnDiskOrInLogs(List<byte[]> keys)
     {
-        // The .lock file is held exclusively by the store and never holds data.
-        var files = Directory.EnumerateFiles(Server.StateDir, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)).ToArray();
+        // The .lock file is held exclusively by the store and never holds data; admin.sock is the admin socket, not a file.
+        var files = Directory.EnumerateFiles(Server.StateDir, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal) && Path.GetFileName(f) != "admin.sock").ToArray();
         Assert.Contains(files, f => f.EndsWith("hsmkmip.db", StringComparison.Ordinal));
         foreach (var file in files)
         {
@@ -137,12 +132,7 @@ public sealed partial class CustodyTests : IClassFixture<ServerFixture>
         await using var owner = await Server.ConnectAsync(Server.ClientCertificate());
         await using var other = await Server.ConnectAsync(otherCert);
         var name = "secret-" + Guid.NewGuid().ToString("N")[..8];
-        var create = Item(Operation.Create, TtlvElement.Structure(Tag.RequestPayload,
-            TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
-            TtlvElement.Structure(Tag.TemplateAttribute,
-                Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
-                Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256)),
-                Attr("Name", TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, name), TtlvElement.Enumeration(Tag.NameType, 1))))));
+        var create = CreateAes256(name);
         var uid = (await RoundTripAsync(owner, Request(KmipVersion.V1_2, create))).Items()[0].Find(Tag.ResponsePayload)!.Find(Tag.UniqueIdentifier)!.AsText();
         var id = TtlvElement.Text(Tag.UniqueIdentifier, uid);
         TtlvElement[] attempts =

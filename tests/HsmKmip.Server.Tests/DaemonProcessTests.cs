@@ -131,7 +131,7 @@ public sealed class DaemonProcessTests
         return ConnectAsync(port, cert, ca);
     }
 
-    private static async Task<bool> ReceiveUntilAsync(Socket socket, string wanted, TimeSpan timeout)
+    internal static async Task<bool> ReceiveUntilAsync(Socket socket, string wanted, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
         var buffer = new byte[4096];
@@ -149,7 +149,7 @@ public sealed class DaemonProcessTests
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

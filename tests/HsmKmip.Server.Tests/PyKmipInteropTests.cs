@@ -4,6 +4,15 @@ using Xunit;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>
+/// Every KMIP version PyKMIP's ProxyKmipClient speaks (kmip_version=...). A PyKMIP test joins the matrix with one line:
+/// <c>[MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]</c> on a theory taking the version.
+/// </summary>
+public static class PyKmipVersions
+{
+    public static TheoryData<string> All => new() { "1.0", "1.1", "1.2", "1.3", "1.4", "2.0" };
+}
+
+/// <summary>
 /// Debian's PyKMIP (python3-pykmip 0.10, the real library and its strict decoder) against the real server
 /// over mutual TLS 1.2 with PyKMIP's KMIP TLS 1.2 authentication suite.
 /// </summary>
@@ -16,10 +25,7 @@ public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
     private TestServer Server => _fixture.Server;
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1.2")]
-    [InlineData("1.4")]
-    [InlineData("2.0")]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
     public async Task Discover_versions(string version)
     {
         var result = await RunAsync(version, "discover");
@@ -39,10 +45,7 @@ public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
     }
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1.2")]
-    [InlineData("1.4")]
-    [InlineData("2.0")]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
     public async Task Query(string version)
     {
         var result = (await RunAsync(version, "query")).GetProperty("result");
@@ -60,10 +63,7 @@ public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
     }
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1.2")]
-    [InlineData("1.4")]
-    [InlineData("2.0")]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
     public async Task Create_get_activate_get_attributes_destroy(string version)
     {
         var created = (await RunAsync(version, "create", "--length", "256")).GetProperty("result");
@@ -80,10 +80,7 @@ public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
     }
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1.2")]
-    [InlineData("1.4")]
-    [InlineData("2.0")]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
     public async Task Register_locate_revoke_destroy(string version)
     {
         var name = $"pykmip-{version}-{Guid.NewGuid():N}";
@@ -98,10 +95,75 @@ public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
         Assert.Equal(version.StartsWith('2') ? "WRONG_KEY_LIFECYCLE_STATE" : "PERMISSION_DENIED", gone.GetProperty("result_reason").GetString());
     }
 
-    [Fact]
-    public async Task An_unknown_identifier_is_item_not_found()
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("2.0")]
+    public async Task Encrypt_decrypt_and_mac_through_pykmip_match_dotnet(string version)
     {
-        var result = await RunAsync("1.2", "get", false, "--uid", "no-such-object");
+        var aesId = (await RunAsync(version, "create-sym", "--length", "256")).GetProperty("result").GetProperty("uid").GetString()!;
+        await RunAsync(version, "activate", "--uid", aesId);
+        var plain = System.Security.Cryptography.RandomNumberGenerator.GetBytes(96);
+        var encrypted = (await RunAsync(version, "encrypt", "--uid", aesId, "--mode", "CBC", "--padding", "PKCS5", "--random-iv",
+            "--data-hex", Convert.ToHexString(plain))).GetProperty("result");
+        var ciphertext = Convert.FromHexString(encrypted.GetProperty("data").GetString()!);
+        var iv = Convert.FromHexString(encrypted.GetProperty("iv").GetString()!);
+        Assert.Equal(112, ciphertext.Length);
+        Assert.Equal(16, iv.Length);
+        var decrypted = (await RunAsync(version, "decrypt", "--uid", aesId, "--mode", "CBC", "--padding", "PKCS5", "--iv-hex", Convert.ToHexString(iv),
+            "--data-hex", Convert.ToHexString(ciphertext))).GetProperty("result");
+        Assert.Equal(plain, Convert.FromHexString(decrypted.GetProperty("data").GetString()!));
+
+        var macId = (await RunAsync(version, "create-sym", "--algorithm", "HMAC_SHA256", "--length", "256", "--usage", "MAC_GENERATE,MAC_VERIFY"))
+            .GetProperty("result").GetProperty("uid").GetString()!;
+        await RunAsync(version, "activate", "--uid", macId);
+        var mac = (await RunAsync(version, "mac", "--uid", macId, "--algorithm", "HMAC_SHA256", "--data-hex", Convert.ToHexString(plain))).GetProperty("result");
+
+        await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = await SymmetricKeys.MaterialAsync(tls, aesId);
+        Assert.Equal(plain, aes.DecryptCbc(ciphertext, iv, System.Security.Cryptography.PaddingMode.PKCS7));
+        Assert.Equal(System.Security.Cryptography.HMACSHA256.HashData(await SymmetricKeys.MaterialAsync(tls, macId), plain),
+            Convert.FromHexString(mac.GetProperty("mac").GetString()!));
+    }
+
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("2.0")]
+    public async Task Get_with_key_wrapping(string version)
+    {
+        byte[] kek, target;
+        string kekId, targetId;
+        await using (var tls = await Server.ConnectAsync(Server.ClientCertificate()))
+        {
+            (kekId, kek) = await KeyWrappingTests.CreateAesAsync(tls, Protocol.Vocabulary.CryptographicUsageMask.WrapKey);
+            (targetId, target) = await KeyWrappingTests.CreateAesAsync(tls, Protocol.Vocabulary.CryptographicUsageMask.Encrypt, bits: 128);
+        }
+        // RFC 3394 of the key bytes, unwrapped here with .NET.
+        var result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", kekId,
+            "--block-cipher-mode", "NIST_KEY_WRAP", "--encoding", "NO_ENCODING")).GetProperty("result");
+        Assert.Equal("RAW", result.GetProperty("key_format_type").GetString());
+        Assert.Equal(128, result.GetProperty("cryptographic_length").GetInt32());
+        Assert.Contains(kekId, result.GetProperty("key_wrapping_data").ToString(), StringComparison.Ordinal);
+        Assert.Equal(target, Rfc3394.Unwrap(kek, Convert.FromHexString(result.GetProperty("value").GetString()!)));
+
+        // RFC 5649 (AES Key Wrap Padding) of the key bytes.
+        result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", kekId,
+            "--block-cipher-mode", "AES_KEY_WRAP_PADDING", "--encoding", "NO_ENCODING")).GetProperty("result");
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = kek;
+        Assert.Equal(target, aes.DecryptKeyWrapPadded(Convert.FromHexString(result.GetProperty("value").GetString()!)));
+
+        // A MAC/sign wrapping method is refused with the client's strict decoder still happy with the error.
+        var refused = await RunAsync(version, "get-wrapped", false, "--uid", targetId, "--wrapping-uid", targetId,
+            "--block-cipher-mode", "NIST_KEY_WRAP", "--encoding", "NO_ENCODING");
+        Assert.Equal(version.StartsWith('2') ? "INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK" : "PERMISSION_DENIED", refused.GetProperty("result_reason").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(PyKmipVersions.All), MemberType = typeof(PyKmipVersions))]
+    public async Task An_unknown_identifier_is_item_not_found(string version)
+    {
+        var result = await RunAsync(version, "get", false, "--uid", "no-such-object");
         Assert.Equal("ITEM_NOT_FOUND", result.GetProperty("result_reason").GetString());
     }
 

@@ -29,6 +29,25 @@ public sealed class AccessPolicySource
         }
     }
 
+    /// <summary>The policy file, or null for owner-only.</summary>
+    public string? Path => _path;
+
+    /// <summary>
+    /// Re-reads the file now (the daemon's reload). A file that does not parse throws <see cref="FormatException"/>
+    /// (or the I/O exception) and the policy in force stays.
+    /// </summary>
+    public void Reload()
+    {
+        if (_path is null) return;
+        lock (_lock)
+        {
+            var written = File.GetLastWriteTimeUtc(_path);
+            _policy = AccessPolicy.Parse(File.ReadAllText(_path), _path);
+            _loadedWrite = written;
+            LastError = null;
+        }
+    }
+
     /// <summary>Why the last re-read was refused, or null.</summary>
     public string? LastError { get; private set; }
 

@@ -51,7 +51,7 @@ public enum KeyBackendError
     CorruptBlob,
     /// <summary>Anything else the token reported.</summary>
     DeviceError,
-    /// <summary>The operation failed on the client's data: a ciphertext that does not decrypt, a digest of the wrong length for the key.</summary>
+    /// <summary>The computation itself failed on the client's data: wrong padding, a GCM tag that does not verify, a wrap whose integrity check fails. The message is safe for clients.</summary>
     CryptographicFailure,
 }
 

@@ -52,6 +52,12 @@ public sealed record ObjectQuery
 
     public DateTimeOffset? ActivationDateTo { get; init; }
 
+    /// <summary>
+    /// Only objects holding a wrapped secret whose KEK label is not this one (KEK rotation and its resumption); the
+    /// empty string matches every object that holds a wrapped secret. Null: no filter.
+    /// </summary>
+    public string? WrappedNotBy { get; init; }
+
     /// <summary>Null: online and archived objects; false: online only; true: archived only (Storage Status Mask).</summary>
     public bool? Archived { get; init; }
 

@@ -34,6 +34,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
         {
             attributes.Add(DigestAttribute.Of(plain.Span, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
         }
+        attributes.Add(AttributeRules.TokenRandomNumberGenerator());
         if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))
         {
             attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, bits)));

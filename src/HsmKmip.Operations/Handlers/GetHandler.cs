@@ -14,15 +14,12 @@ namespace HsmKmip.Operations.Handlers;
 /// formats, by default the format they were registered in (generated RSA keys: PKCS#1). The Key Value holds only the
 /// Key Material, never attributes (Veeam fails on those, KMIP-NOTES rule 5).
 /// </summary>
-internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
+internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
         var uid = ManagedObjects.ResolveIdentifier(context, payload);
-        if (payload?.Find(Tag.KeyWrappingSpecification) is not null)
-        {
-            throw new KmipException(ResultReason.FeatureNotSupported, "Get with a Key Wrapping Specification is not supported yet.");
-        }
+        var wrapSpecification = payload?.Find(Tag.KeyWrappingSpecification) is { } spec ? KeyWrapRequest.Parse(spec) : null;
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         if (KeyLifecycle.IsDestroyed(view.State) || (view.Stored.WrappedSecret is null && view.Stored.PublicMaterial is null))
         {
@@ -36,11 +33,17 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
         {
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.NotExtractable : ResultReason.PermissionDenied, $"Object '{uid}' is not extractable.");
         }
-        if (view.Attributes.FirstOrDefault(a => a.Name == "Sensitive") is { } sensitive && sensitive.Value.AsBoolean())
+        bool isSensitive = view.Attributes.FirstOrDefault(a => a.Name == "Sensitive") is { } sensitive && sensitive.Value.AsBoolean();
+        var requested = payload?.Find(Tag.KeyFormatType) is { } f ? (KeyFormatType)Lenient.Enumeration(f, "Key Format Type") : (KeyFormatType?)null;
+        if (wrapSpecification is not null)
+        {
+            // A sensitive key may leave wrapped (KMIP 1.4 §3.40), just never in the clear.
+            return await WrappedAsync(context, view, uid, requested, wrapSpecification, isSensitive, cancellationToken).ConfigureAwait(false);
+        }
+        if (isSensitive)
         {
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.Sensitive : ResultReason.PermissionDenied, $"Object '{uid}' is sensitive: its key material never leaves the HSM in the clear.");
         }
-        var requested = payload?.Find(Tag.KeyFormatType) is { } f ? (KeyFormatType)Lenient.Enumeration(f, "Key Format Type") : (KeyFormatType?)null;
         if (view.ObjectType is ObjectType.Certificate)
         {
             context.IdPlaceholder = uid;
@@ -57,7 +60,7 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
             var format = AsymmetricFormats.ForVersion(requested ?? StoredFormat(skeleton), context.Version, privateKey: true);
             using var pkcs8 = await objects.ExportPrivateKeyAsync(new KeyReference(uid, view.Stored.Version, privateKey), cancellationToken).ConfigureAwait(false);
             var privateBody = WithKeyValue(skeleton, AsymmetricFormats.PrivateKeyValue(context, pkcs8.Memory, format), format);
-            await ClearFreshAsync(view, cancellationToken).ConfigureAwait(false);
+            await ServedAsync(view, cancellationToken).ConfigureAwait(false);
             context.IdPlaceholder = uid;
             return Response(view, uid, privateBody);
         }
@@ -73,16 +76,16 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
             ObjectType.PrivateKey or ObjectType.SplitKey => WithKeyValue(TtlvDecoder.Decode(view.Stored.PublicMaterial!), DecodeSensitive(context, material), null),
             _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Get of {view.ObjectType} objects is not supported yet."),
         };
-        await ClearFreshAsync(view, cancellationToken).ConfigureAwait(false);
+        await ServedAsync(view, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
         return Response(view, uid, body);
     }
 
-    private async ValueTask ClearFreshAsync(ObjectView view, CancellationToken cancellationToken)
+    /// <summary>KMIP 1.4 §3.34: Fresh turns false once the key has been served to a client (wrapped or not).</summary>
+    private async ValueTask ServedAsync(ObjectView view, CancellationToken cancellationToken)
     {
         if (view.Attributes.FirstOrDefault(a => a.Name == "Fresh") is { } fresh && fresh.Value.AsBoolean())
         {
-            // KMIP 1.4 §3.34: Fresh turns false once the key has been served to a client.
             var attributes = ManagedObjects.WithServerAttribute(view.Attributes, "Fresh", TtlvElement.Boolean(Tag.AttributeValue, false));
             await objects.TrySaveAsync(view, attributes, view.State, cancellationToken).ConfigureAwait(false);
         }
@@ -130,33 +133,53 @@ internal sealed class GetHandler(ManagedObjects objects) : IOperationHandler
     private static TtlvElement SymmetricKey(ObjectView view, KeyFormatType? requested, byte[] material)
     {
         var format = requested ?? KeyFormatType.Raw;
+        return SymmetricKeyBlock(view, format, SymmetricKeyValue(format, material, []), material.Length, null);
+    }
+
+    /// <summary>A symmetric Key Value in <paramref name="format"/>, with attributes inside it only when a wrapped TTLV Key Value asks for them.</summary>
+    private static TtlvElement SymmetricKeyValue(KeyFormatType format, byte[] material, IEnumerable<TtlvElement> attributes) => format switch
+    {
+        KeyFormatType.Raw => TtlvElement.Structure(Tag.KeyValue, attributes.Prepend(TtlvElement.BytesOwned(Tag.KeyMaterial, material))),
+        KeyFormatType.TransparentSymmetricKey => TtlvElement.Structure(Tag.KeyValue,
+            attributes.Prepend(TtlvElement.Structure(Tag.KeyMaterial, TtlvElement.BytesOwned(Tag.Key, material)))),
+        _ => throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"Symmetric keys are returned as Raw or Transparent Symmetric Key, not {format}."),
+    };
+
+    /// <summary>The Symmetric Key object: Key Format Type, Key Value, Cryptographic Algorithm and Length, then Key Wrapping Data when wrapped (KMIP 1.4 §2.1.3).</summary>
+    private static TtlvElement SymmetricKeyBlock(ObjectView view, KeyFormatType format, TtlvElement keyValue, int materialLength, TtlvElement? wrappingData)
+    {
         var algorithm = view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum();
-        var length = view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Length")?.Value.AsInt32() ?? material.Length * 8;
-        var keyValue = format switch
-        {
-            KeyFormatType.Raw => TtlvElement.Structure(Tag.KeyValue, TtlvElement.BytesOwned(Tag.KeyMaterial, material)),
-            KeyFormatType.TransparentSymmetricKey => TtlvElement.Structure(Tag.KeyValue,
-                TtlvElement.Structure(Tag.KeyMaterial, TtlvElement.BytesOwned(Tag.Key, material))),
-            _ => throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"Symmetric keys are returned as Raw or Transparent Symmetric Key, not {format}."),
-        };
+        var length = view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Length")?.Value.AsInt32() ?? materialLength * 8;
         return TtlvElement.Structure(Tag.SymmetricKey, TtlvElement.Structure(Tag.KeyBlock,
             TtlvElement.Enumeration(Tag.KeyFormatType, (uint)format),
             keyValue,
             algorithm is { } alg ? TtlvElement.Enumeration(Tag.CryptographicAlgorithm, alg) : null,
-            TtlvElement.Integer(Tag.CryptographicLength, length)));
+            TtlvElement.Integer(Tag.CryptographicLength, length),
+            wrappingData));
     }
 
     private static TtlvElement SecretData(ObjectView view, KeyFormatType? requested, byte[] material)
+    {
+        CheckSecretDataFormat(requested);
+        return SecretDataBlock(view, TtlvElement.Structure(Tag.KeyValue, TtlvElement.BytesOwned(Tag.KeyMaterial, material)), null);
+    }
+
+    private static void CheckSecretDataFormat(KeyFormatType? requested)
     {
         if (requested is { } r && r != KeyFormatType.Opaque)
         {
             throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"Secret Data is returned as Opaque, not {r}.");
         }
+    }
+
+    private static TtlvElement SecretDataBlock(ObjectView view, TtlvElement keyValue, TtlvElement? wrappingData)
+    {
         var type = view.Stored.PublicMaterial is { } encoded ? TtlvDecoder.Decode(encoded).AsEnum() : (uint)SecretDataType.Password;
         return TtlvElement.Structure(Tag.SecretData,
             TtlvElement.Enumeration(Tag.SecretDataType, type),
             TtlvElement.Structure(Tag.KeyBlock,
                 TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Opaque),
-                TtlvElement.Structure(Tag.KeyValue, TtlvElement.BytesOwned(Tag.KeyMaterial, material))));
+                keyValue,
+                wrappingData));
     }
 }

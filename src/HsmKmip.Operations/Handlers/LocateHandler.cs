@@ -37,9 +37,15 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
         else
         {
             all = await VisibleMatchesAsync(context.Client.Identity, query, cancellationToken).ConfigureAwait(false);
+            if (!DestroyedWanted(payload)) all = await WithoutDestroyedAsync(all, cancellationToken).ConfigureAwait(false);
         }
         var page = all.Skip(offset).Take(max ?? int.MaxValue).ToArray();
-        bool located = context.Version >= KmipVersion.V1_3 || offsetElement is not null;
+        // Located Items (1.3+, but honoured in every version for paging clients) is sent when the client pages (Maximum or
+        // Offset Items); KMIP 1.4 §4.9 lets a server omit it, and the OASIS 1.4 reference answers never carry it otherwise.
+        bool located = offsetElement is not null || max is not null;
+        // The ID Placeholder becomes the first located object, so that a later batch item can use it (OASIS TL-M-3-14:
+        // Locate then Get without an identifier).
+        if (page.Length > 0) context.IdPlaceholder = page[0];
         var items = page.Select(uid => TtlvElement.Text(Tag.UniqueIdentifier, uid));
         return TtlvElement.Structure(Tag.ResponsePayload,
             located ? items.Prepend(TtlvElement.Integer(Tag.LocatedItems, all.Count)) : items);
@@ -83,12 +89,30 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
         return result;
     }
 
+    /// <summary>
+    /// Destroyed objects keep their metadata but are not found unless asked for (KMIP 2.1 Storage Status Mask Destroyed
+    /// Storage, or a State filter naming a destroyed state); the OASIS 1.4 reference server does not find them either
+    /// (SKFF-M-5-14: Locate by identifier after Destroy answers nothing).
+    /// </summary>
+    private static bool DestroyedWanted(TtlvElement? payload) =>
+        payload?.Find(Tag.StorageStatusMask) is { } m && ((StorageStatusMask)Lenient.Number(m, "Storage Status Mask")).HasFlag(StorageStatusMask.DestroyedStorage);
+
+    private async ValueTask<IReadOnlyList<string>> WithoutDestroyedAsync(IReadOnlyList<string> candidates, CancellationToken cancellationToken)
+    {
+        var kept = new List<string>(candidates.Count);
+        foreach (var uid in candidates)
+        {
+            if (await objects.EffectiveStateAsync(uid, cancellationToken).ConfigureAwait(false) is not (null or State.Destroyed or State.DestroyedCompromised)) kept.Add(uid);
+        }
+        return kept;
+    }
+
     /// <summary>Storage Status Mask (KMIP 1.4 §9.1.3.3.24): On-line 1, Archival 2; absent means on-line only.</summary>
     private static bool? ArchivedFilter(TtlvElement? payload)
     {
         if (payload?.Find(Tag.StorageStatusMask) is not { } m) return false;
         var mask = (StorageStatusMask)Lenient.Number(m, "Storage Status Mask");
-        bool online = mask.HasFlag(StorageStatusMask.OnLineStorage), archival = mask.HasFlag(StorageStatusMask.ArchivalStorage);
+        bool online = mask.HasFlag(StorageStatusMask.OnLineStorage) || mask.HasFlag(StorageStatusMask.DestroyedStorage), archival = mask.HasFlag(StorageStatusMask.ArchivalStorage);
         return online && archival ? null : archival ? true : online ? false : throw KmipException.InvalidField("Storage Status Mask selects neither on-line nor archival objects.");
     }
 

@@ -22,7 +22,8 @@ internal sealed class QueryHandler(OperationTable table, ServerIdentity identity
             VendorIdentification = wants.Contains(QueryFunction.QueryServerInformation) ? identity.Vendor : null,
             ServerInformation = wants.Contains(QueryFunction.QueryServerInformation) ? [] : null,
             Capabilities = wants.Contains(QueryFunction.QueryCapabilities)
-                ? new CapabilityInformation(Streaming: false, Asynchronous: false, Attestation: false, BatchUndo: false, BatchContinue: true)
+                ? new CapabilityInformation(Streaming: table.TryGet(Operation.Encrypt, out _), // Encrypt/Decrypt stream (Init/Final Indicator)
+                     Asynchronous: false, Attestation: false, BatchUndo: false, BatchContinue: true)
                 : null,
         };
         return ValueTask.FromResult<TtlvElement?>(response.ToTtlv(context.Version));

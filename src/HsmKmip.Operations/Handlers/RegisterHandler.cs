@@ -14,7 +14,7 @@ namespace HsmKmip.Operations.Handlers;
 /// once and is stored only wrapped; the request's copy of the material is zeroed. Cryptographic Usage Mask 0 or absent is
 /// accepted (libmongocrypt sends 0).
 /// </summary>
-internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandler
+internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -32,12 +32,16 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
             case ObjectType.SymmetricKey:
             {
                 var block = Body(payload!, Tag.SymmetricKey).Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Symmetric Key lacks its Key Block.");
-                material = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
                 var algorithm = block.Find(Tag.CryptographicAlgorithm) is { } alg ? (CryptographicAlgorithm)Lenient.Enumeration(alg, "Cryptographic Algorithm")
                     : attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } fromAttribute ? (CryptographicAlgorithm)fromAttribute
                     : throw KmipException.MissingData("Register of a Symmetric Key needs its Cryptographic Algorithm.");
                 kind = AttributeRules.KindOf(algorithm);
                 SetIfAbsent(attributes, "Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)algorithm));
+                if (block.Find(Tag.KeyWrappingData) is not null)
+                {
+                    return await RegisterWrappedAsync(context, objectType, block, KeyFormatType.Raw, kind, attributes, null, cancellationToken).ConfigureAwait(false);
+                }
+                material = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
                 SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, material.AsBytes().Length * 8));
                 break;
             }
@@ -47,8 +51,12 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
                 var type = body.Find(Tag.SecretDataType) ?? throw KmipException.MissingData("Secret Data lacks its Secret Data Type.");
                 bodyField = TtlvElement.Enumeration(Tag.SecretDataType, Lenient.Enumeration(type, "Secret Data Type"));
                 var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Secret Data lacks its Key Block.");
-                material = KeyMaterial(block, KeyFormatType.Opaque, KeyFormatType.Raw);
                 kind = SecretKeyKind.GenericSecret;
+                if (block.Find(Tag.KeyWrappingData) is not null)
+                {
+                    return await RegisterWrappedAsync(context, objectType, block, KeyFormatType.Opaque, kind, attributes, TtlvWriter.Encode(bodyField), cancellationToken).ConfigureAwait(false);
+                }
+                material = KeyMaterial(block, KeyFormatType.Opaque, KeyFormatType.Raw);
                 SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, material.AsBytes().Length * 8));
                 break;
             }
@@ -178,7 +186,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
     private static TtlvElement Body(TtlvElement payload, TtlvTag tag) =>
         payload.Find(tag) is { Type: TtlvType.Structure } body ? body : throw KmipException.MissingData($"Register of this Object Type needs its {(KmipTags.TryGetInfo(tag, out var i) ? i.Name : tag.ToString())} structure.");
 
-    /// <summary>The Key Material byte string of a Key Block in one of the <paramref name="formats"/>; wrapped key blocks are refused for now.</summary>
+    /// <summary>The Key Material byte string of an unwrapped Key Block in one of the <paramref name="formats"/>.</summary>
     private static TtlvElement KeyMaterial(TtlvElement block, params KeyFormatType[] formats)
     {
         if (block.Find(Tag.KeyWrappingData) is not null) throw new KmipException(ResultReason.FeatureNotSupported, "Registering a wrapped Key Block is not supported yet.");

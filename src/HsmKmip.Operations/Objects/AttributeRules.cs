@@ -35,6 +35,16 @@ public static class AttributeRules
         "Always Sensitive", "Never Extractable", "Original Creation Date", "Random Number Generator", "Lease Time",
     };
 
+    /// <summary>The Lease Time the server gives every object, in seconds.</summary>
+    public const uint LeaseTimeSeconds = 3600;
+
+    /// <summary>
+    /// Random Number Generator (KMIP 1.4 §3.44) of keys the server generates: the token's own generator, whose
+    /// algorithm PKCS#11 does not reveal, hence Unspecified.
+    /// </summary>
+    public static KmipAttribute TokenRandomNumberGenerator() => new("Random Number Generator", 0,
+        TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Enumeration(Tag.RNGAlgorithm, (uint)RNGAlgorithm.Unspecified)));
+
     /// <summary>Refuses attributes only the server may set.</summary>
     public static void RejectServerOnly(IEnumerable<KmipAttribute> attributes)
     {
@@ -60,6 +70,9 @@ public static class AttributeRules
         yield return new("Original Creation Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
         yield return new("Fresh", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
         yield return new("Key Value Present", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
+        // KMIP 1.4 §3.15: how long a client may use the object without asking again; an hour, as the OASIS reference
+        // server answers (SKLC-O-1-14, SKFF-M-9-14 expect it).
+        yield return new("Lease Time", 0, TtlvElement.Interval(Tag.AttributeValue, LeaseTimeSeconds));
         if (!Has("Sensitive")) yield return new("Sensitive", 0, TtlvElement.Boolean(Tag.AttributeValue, false));
         if (!Has("Extractable")) yield return new("Extractable", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
         bool sensitive = given?.FirstOrDefault(a => a.Name == "Sensitive")?.Value.AsBoolean() ?? false;

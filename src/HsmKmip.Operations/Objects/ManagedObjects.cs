@@ -2,6 +2,7 @@ using HsmKmip.Core.Access;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Lifecycle;
 using HsmKmip.Core.Store;
+using HsmKmip.Operations.Custody;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
@@ -27,7 +28,13 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
 /// </summary>
 public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backend, TimeProvider time, AccessPolicySource? access = null)
 {
+    /// <summary>The HSM port, for the cryptographic services (ManagedObjects.Crypto.cs); call it through <see cref="Hsm"/>.</summary>
+    internal IKeyBackend Backend => backend;
+
     private readonly AccessPolicySource _access = access ?? new AccessPolicySource(null, time);
+
+    /// <summary>Lets a KEK rotation wait for creations that may hold a blob under the previous KEK.</summary>
+    public KekSwitchBarrier KekSwitch { get; } = new();
 
     /// <summary>The access policy in force now.</summary>
     public AccessPolicy Policy => _access.Current;
@@ -44,7 +51,20 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     public ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken) =>
         Hsm(() => backend.UnwrapSecretAsync(key, cancellationToken));
 
-    private static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
+    /// <summary>Wraps a stored key under another for a client (Get with a Key Wrapping Specification).</summary>
+    public ValueTask<byte[]> WrapKeyAsync(KeyReference target, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
+        Hsm(() => backend.WrapKeyAsync(target, wrappingKey, algorithm, cancellationToken));
+
+    /// <summary>Wraps a TTLV-encoded Key Value for a client.</summary>
+    public ValueTask<byte[]> WrapEncodedAsync(ReadOnlyMemory<byte> encoded, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
+        Hsm(() => backend.WrapEncodedAsync(encoded, wrappingKey, algorithm, cancellationToken));
+
+    /// <summary>Unwraps a client-wrapped key inside the HSM and returns it wrapped under the KEK (Register of a wrapped Key Block).</summary>
+    public ValueTask<WrappedKey> UnwrapClientKeyAsync(ReadOnlyMemory<byte> wrapped, KeyReference unwrappingKey, KeyWrapAlgorithm algorithm, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken) =>
+        Hsm(() => backend.UnwrapClientKeyAsync(wrapped, unwrappingKey, algorithm, kind, lengthBytes, cancellationToken));
+
+    /// <summary>Runs a backend call, turning its failures into KMIP errors.</summary>
+    internal static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
     {
         try
         {
@@ -166,13 +186,23 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         };
         var stored = ToStored(template, attributes, State.PreActive);
         var state = KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now);
-        try
+        using (KekSwitch.Enter())
         {
-            await store.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectStoreException e)
-        {
-            throw FailureMapping.ToKmip(e);
+            // A blob wrapped just before a KEK rotation switched keys is re-wrapped here, so that the rotation (which
+            // waits for every creation that began before the switch) never leaves a blob under a KEK it destroys.
+            if (wrapped is not null && wrapped.KekId != backend.Info.KekId)
+            {
+                var current = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
+                stored = stored with { WrappedSecret = current };
+            }
+            try
+            {
+                await store.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectStoreException e)
+            {
+                throw FailureMapping.ToKmip(e);
+            }
         }
         context.IdPlaceholder = uid;
         return uid;
@@ -212,32 +242,51 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     {
         // Any change (state, usage mask, dates, the blob itself) invalidates unwrapped handles of this object.
         backend.Evict(view.Stored.UniqueIdentifier);
-        try
+        if (!await UpdateAsync(view, attributes.ToArray(), state, change, cancellationToken).ConfigureAwait(false))
         {
-            await store.UpdateAsync(Updated(view, attributes, state, change), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectStoreException e)
-        {
-            throw FailureMapping.ToKmip(e);
+            throw FailureMapping.ToKmip(new ObjectStoreException(ObjectStoreError.Conflict, "changed meanwhile"));
         }
     }
 
     /// <summary>Like <see cref="SaveAsync"/>, but a concurrent change wins: returns false instead of failing (for bookkeeping such as Fresh).</summary>
-    public async ValueTask<bool> TrySaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, CancellationToken cancellationToken)
+    public ValueTask<bool> TrySaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, CancellationToken cancellationToken)
     {
         backend.Evict(view.Stored.UniqueIdentifier);
-        try
+        return UpdateAsync(view, attributes.ToArray(), state, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The update; false when another request changed the object meanwhile. A change that only re-wrapped the secret
+    /// under a newer KEK (a rotation running beside the clients) is not a conflict: the update is applied on top of it.
+    /// </summary>
+    private async ValueTask<bool> UpdateAsync(ObjectView view, KmipAttribute[] attributes, State state, Func<StoredObject, StoredObject>? change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
         {
-            await store.UpdateAsync(Updated(view, attributes, state, null), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ObjectStoreException e) when (e.Error == ObjectStoreError.Conflict)
-        {
-            return false;
-        }
-        catch (ObjectStoreException e)
-        {
-            throw FailureMapping.ToKmip(e);
+            try
+            {
+                await store.UpdateAsync(Updated(view, attributes, state, change), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (ObjectStoreException e) when (e.Error == ObjectStoreError.Conflict)
+            {
+                // Looked at below: an await cannot sit in a catch filter.
+            }
+            catch (ObjectStoreException e)
+            {
+                throw FailureMapping.ToKmip(e);
+            }
+            StoredObject? newer;
+            try
+            {
+                newer = attempt < 3 ? await store.GetAsync(view.Stored.UniqueIdentifier, cancellationToken).ConfigureAwait(false) : null;
+            }
+            catch (ObjectStoreException e)
+            {
+                throw FailureMapping.ToKmip(e);
+            }
+            if (newer is null || !RewrapOnly.Between(view.Stored, newer)) return false;
+            view = view with { Stored = newer };
         }
     }
 

@@ -26,7 +26,7 @@ internal static class BenchCommand
         var stateDir = new Option<string>("--state-dir") { Description = "State folder whose development bundle to use when --cert/--key/--ca are not given. Default ./var.", DefaultValueFactory = _ => "var" };
         var connections = new Option<int>("--connections") { Description = "Concurrent connections. Default 8.", DefaultValueFactory = _ => 8 };
         var seconds = new Option<int>("--seconds") { Description = "How long to run (after a 1 s warm-up). Default 10.", DefaultValueFactory = _ => 10 };
-        var mix = new Option<string>("--mix") { Description = "Operations, comma-separated, run in turn: discover, query, create (AES-256), get (of a key each connection creates first). Default discover.", DefaultValueFactory = _ => "discover" };
+        var mix = new Option<string>("--mix") { Description = "Operations, comma-separated, run in turn: discover, query, create (AES-256), get (of a key each connection creates first), encrypt and decrypt (AES-256-CBC-PKCS5, 64 bytes, random IV, with a key each connection creates and activates first), mac (HMAC-SHA256 of 64 bytes, likewise). Default discover.", DefaultValueFactory = _ => "discover" };
         var reconnect = new Option<bool>("--new-connection") { Description = "Open a new TLS connection for every request (as vSphere and libmongocrypt do)." };
         var serverPid = new Option<int?>("--server-pid") { Description = "PID of the server process, to report its CPU time per operation (read from /proc)." };
         foreach (var o in new Option[] { server, cert, key, ca, stateDir, connections, seconds, mix, reconnect, serverPid }) command.Options.Add(o);
@@ -79,8 +79,8 @@ internal static class BenchCommand
             SslStream? stream = null;
             var local = requests.ToDictionary(r => r.Name, _ => new List<double>());
             int turn = index;
-            string? keyId = null;
-            byte[]? getRequest = null;
+            var prepared = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var keys = new Dictionary<string, string>(StringComparer.Ordinal);
             try
             {
                 while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
@@ -90,15 +90,12 @@ internal static class BenchCommand
                     try
                     {
                         stream ??= await ConnectAsync(s.Server, certificate, trust, cancellationToken).ConfigureAwait(false);
-                        if (name == "get" && keyId is null)
+                        if (!prepared.TryGetValue(name, out var bytes))
                         {
-                            await stream.WriteAsync(BuildRequest("create", ""), cancellationToken).ConfigureAwait(false);
-                            keyId = (await ReadFrameAsync(stream, cancellationToken).ConfigureAwait(false)).Find(Tag.BatchItem)?.Find(Tag.ResponsePayload)?.Find(Tag.UniqueIdentifier)?.AsText()
-                                ?? throw new IOException("The server did not create the key to Get.");
-                            getRequest = BuildRequest("get", keyId);
+                            bytes = await PrepareAsync(name, stream, keys, cancellationToken).ConfigureAwait(false);
+                            prepared[name] = bytes;
                             started = Stopwatch.GetTimestamp();
                         }
-                        var bytes = name == "get" ? getRequest! : BuildRequest(name, "");
                         await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                         var response = await ReadFrameAsync(stream, cancellationToken).ConfigureAwait(false);
                         if (!IsSuccess(response)) Interlocked.Increment(ref errors);
@@ -164,7 +161,47 @@ internal static class BenchCommand
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
-    private static byte[] BuildRequest(string op, string uid)
+    /// <summary>
+    /// A worker's request for <paramref name="op"/>, made once per connection: Get reads a key the connection creates;
+    /// Encrypt, Decrypt and MAC use an active key it creates (Decrypt a ciphertext it encrypts first).
+    /// </summary>
+    private static async Task<byte[]> PrepareAsync(string op, SslStream stream, Dictionary<string, string> keys, CancellationToken cancellationToken)
+    {
+        async Task<TtlvElement> Call(byte[] request)
+        {
+            await stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await ReadFrameAsync(stream, cancellationToken).ConfigureAwait(false);
+            if (!IsSuccess(response)) throw new IOException($"The server refused the bench's set-up for {op}.");
+            return response.Find(Tag.BatchItem)!.Find(Tag.ResponsePayload)!;
+        }
+        async Task<string> Key(string kind)
+        {
+            if (keys.TryGetValue(kind, out var existing)) return existing;
+            var uid = (await Call(BuildRequest(kind, "")).ConfigureAwait(false)).Find(Tag.UniqueIdentifier)!.AsText();
+            if (kind != "create") await Call(BuildRequest("activate", uid)).ConfigureAwait(false);
+            keys[kind] = uid;
+            return uid;
+        }
+        switch (op)
+        {
+            case "get":
+                return BuildRequest("get", await Key("create").ConfigureAwait(false));
+            case "encrypt":
+                return BuildRequest("encrypt", await Key("create-aes").ConfigureAwait(false));
+            case "decrypt":
+                var aes = await Key("create-aes").ConfigureAwait(false);
+                var encrypted = await Call(BuildRequest("encrypt", aes)).ConfigureAwait(false);
+                return BuildRequest("decrypt", aes, encrypted.Find(Tag.Data)!.AsBytes().ToArray(), encrypted.Find(Tag.IVCounterNonce)!.AsBytes().ToArray());
+            case "mac":
+                return BuildRequest("mac", await Key("create-hmac").ConfigureAwait(false));
+            default:
+                return BuildRequest(op, "");
+        }
+    }
+
+    private static readonly byte[] BenchData = new byte[64];
+
+    private static byte[] BuildRequest(string op, string uid, byte[]? data = null, byte[]? iv = null)
     {
         static TtlvElement Attribute(string name, TtlvElement value) => TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value);
         var (operation, payload) = op switch
@@ -175,11 +212,27 @@ internal static class BenchCommand
                     Attribute("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
                     Attribute("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256))))),
             "get" => (Operation.Get, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, uid))),
+            "create-aes" or "create-hmac" => (Operation.Create, TtlvElement.Structure(Tag.RequestPayload,
+                TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
+                TtlvElement.Structure(Tag.TemplateAttribute,
+                    Attribute("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)(op == "create-aes" ? CryptographicAlgorithm.AES : CryptographicAlgorithm.HMAC_SHA256))),
+                    Attribute("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256))))),
+            "activate" => (Operation.Activate, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, uid))),
+            // MongoDB's delegated encryption: AES-CBC-PKCS5 with a server-made IV.
+            "encrypt" => (Operation.Encrypt, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, uid),
+                TtlvElement.Structure(Tag.CryptographicParameters, TtlvElement.Enumeration(Tag.BlockCipherMode, (uint)BlockCipherMode.CBC),
+                    TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.PKCS5), TtlvElement.Boolean(Tag.RandomIV, true)),
+                TtlvElement.Bytes(Tag.Data, BenchData))),
+            "decrypt" => (Operation.Decrypt, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, uid),
+                TtlvElement.Structure(Tag.CryptographicParameters, TtlvElement.Enumeration(Tag.BlockCipherMode, (uint)BlockCipherMode.CBC),
+                    TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.PKCS5)),
+                TtlvElement.Bytes(Tag.Data, data ?? new byte[80]), TtlvElement.Bytes(Tag.IVCounterNonce, iv ?? new byte[16]))),
+            "mac" => (Operation.MAC, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, uid), TtlvElement.Bytes(Tag.Data, BenchData))),
             "discover" => (Operation.DiscoverVersions, TtlvElement.Structure(Tag.RequestPayload)),
             "query" => (Operation.Query, TtlvElement.Structure(Tag.RequestPayload,
                 TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryOperations),
                 TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryServerInformation))),
-            _ => throw new ArgumentException($"Unknown operation '{op}' in --mix; use discover, query, create or get."),
+            _ => throw new ArgumentException($"Unknown operation '{op}' in --mix; use discover, query, create, get, encrypt, decrypt or mac."),
         };
         return TtlvWriter.Encode(TtlvElement.Structure(Tag.RequestMessage,
             TtlvElement.Structure(Tag.RequestHeader, ProtocolVersions.ToTtlv(KmipVersion.V1_4), TtlvElement.Integer(Tag.BatchCount, 1)),

@@ -15,6 +15,13 @@ public static class CommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(AdminCommands.Status());
+        root.Subcommands.Add(AdminCommands.Keys());
+        root.Subcommands.Add(ClientCommand.Create());
+        root.Subcommands.Add(BackupCommands.Backup());
+        root.Subcommands.Add(BackupCommands.Restore());
+        root.Subcommands.Add(KekCommand.Create());
+        root.Subcommands.Add(InitCommand.Create());
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration
         {

@@ -44,7 +44,8 @@ internal static class ServeCommand
             try
             {
                 var serverOptions = ServerOptionsLoader.Load(configFile, given, environment);
-                using var host = ServerHost.Build(serverOptions, Composition.CreateMessageHandler);
+                using var host = ServerHost.Build(serverOptions, Composition.CreateMessageHandler,
+                    reloadSource: () => ServerOptionsLoader.Load(configFile, given, environment));
                 await host.RunAsync(CancellationToken.None).ConfigureAwait(false);
                 return 0;
             }

@@ -67,6 +67,9 @@ public sealed record ServerOptions
     /// <summary>Label of the embedded token.</summary>
     public string EmbeddedTokenLabel { get; init; } = "hsmkmip";
 
+    /// <summary>KEK labels are <c>{prefix}-{version}</c> on the token (tests give each server a prefix of its own on a shared token).</summary>
+    public string KekLabelPrefix { get; init; } = "hsmkmip-kek";
+
     /// <summary>The access policy file, or null for owner-only access.</summary>
     public string? AccessPolicyPath { get; init; }
 
@@ -93,6 +96,12 @@ public sealed record ServerOptions
     public int MaxConnections { get; init; } = 1024;
 
     public int MaxMessageSize { get; init; } = 1 << 20;
+
+    /// <summary>Most unwrapped key handles the HSM backend keeps for reuse (0: off).</summary>
+    public int KeyCacheSize { get; init; } = 1024;
+
+    /// <summary>How long a cached key handle is reused after its unwrap.</summary>
+    public TimeSpan KeyCacheTtl { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long shutdown waits for connections to finish their current request.</summary>
     public TimeSpan ShutdownDrainTimeout { get; init; } = TimeSpan.FromSeconds(15);

@@ -123,6 +123,8 @@ public static class ServerOptionsLoader
             IdleTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.IdleTimeout, 300, 1, 86_400)),
             MaxConnections = ParseInt(SettingDefinitions.MaxConnections, 1024, 1, 1_000_000),
             MaxMessageSize = ParseInt(SettingDefinitions.MaxMessageSize, 1 << 20, 1024, 64 << 20),
+            KeyCacheSize = ParseInt(SettingDefinitions.KeyCacheSize, 1024, 0, 1_000_000),
+            KeyCacheTtl = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.KeyCacheTtl, 300, 1, 86_400)),
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)

@@ -69,9 +69,15 @@ public static class SettingDefinitions
     public static readonly SettingDefinition MaxMessageSize = new("MaxMessageSize", "--max-message-size",
         "Largest request in bytes; larger ones are answered with an error and the connection closed. Default 1048576.");
 
+    public static readonly SettingDefinition KeyCacheSize = new("KeyCacheSize", "--key-cache-size",
+        "Most unwrapped key handles kept in the HSM for reuse by Encrypt, Decrypt and MAC (non-extractable session objects); 0 turns the cache off. Default 1024.");
+
+    public static readonly SettingDefinition KeyCacheTtl = new("KeyCacheTtlSeconds", "--key-cache-ttl",
+        "Seconds a cached key handle is reused after its unwrap. Default 300.");
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
-        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize,
+        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl,
     ];
 }

@@ -36,6 +36,9 @@ internal sealed class KmipConnection
         _limits = new TtlvLimits { MaxMessageSize = options.MaxMessageSize };
     }
 
+    /// <summary>SHA-256 fingerprint of the client certificate once the handshake succeeded; null before.</summary>
+    public string? Fingerprint { get; private set; }
+
     /// <summary>Serves the connection until the client closes it, it idles out, or <paramref name="stopping"/> fires between requests.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -176,6 +179,7 @@ internal sealed class KmipConnection
             return null;
         }
         Log.Connected(_logger, identity, _remote, ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString());
-        return new ClientPrincipal(identity, ClientIdentityReader.Fingerprint(certificate), _remote);
+        Fingerprint = ClientIdentityReader.Fingerprint(certificate);
+        return new ClientPrincipal(identity, Fingerprint, _remote);
     }
 }

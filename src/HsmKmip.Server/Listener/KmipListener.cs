@@ -17,12 +17,12 @@ namespace HsmKmip.Server.Listener;
 public sealed class KmipListener : IHostedService, IAsyncDisposable
 {
     private readonly ServerOptions _options;
-    private readonly ServerTlsContext _tls;
+    private volatile ServerTlsContext _tls;
     private readonly IKmipMessageHandler _handler;
     private readonly ILogger<KmipListener> _logger;
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
-    private readonly ConcurrentDictionary<long, (Socket Socket, Task Task)> _connections = new();
+    private readonly ConcurrentDictionary<long, (Socket Socket, Task Task, KmipConnection Connection)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _slots;
     private long _nextId;
@@ -40,8 +40,31 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     /// <summary>The endpoints actually bound (port 0 in the options becomes the port the kernel chose).</summary>
     public IReadOnlyList<IPEndPoint> BoundEndpoints => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
 
+    /// <summary>
+    /// New handshakes use <paramref name="tls"/> from now on; open connections keep the context they were accepted
+    /// with. The old context is not disposed: a handshake may still be using its certificates (the GC frees it).
+    /// </summary>
+    public void ReplaceTls(ServerTlsContext tls) => _tls = tls;
+
     /// <summary>Connections being served now.</summary>
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>
+    /// Closes every connection whose client authenticated with the certificate of this SHA-256 fingerprint (after
+    /// `hsmkmip client revoke`); a request in progress loses its answer. Returns how many were closed.
+    /// </summary>
+    public int CloseConnectionsOf(string fingerprint)
+    {
+        int closed = 0;
+        foreach (var (socket, _, connection) in _connections.Values)
+        {
+            if (!string.Equals(connection.Fingerprint, fingerprint, StringComparison.OrdinalIgnoreCase)) continue;
+            try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            socket.Dispose();
+            closed++;
+        }
+        return closed;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +101,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         var all = Task.WhenAll(_connections.Values.Select(c => c.Task));
         await Task.WhenAny(all, Task.Delay(_options.ShutdownDrainTimeout, cancellationToken)).ConfigureAwait(false);
-        foreach (var (socket, _) in _connections.Values)
+        foreach (var (socket, _, _) in _connections.Values)
         {
             try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
             socket.Dispose();
@@ -128,7 +151,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
             var connection = new KmipConnection(client, _tls, _options, _handler, _logger);
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var task = ServeAsync(id, connection, gate.Task);
-            _connections[id] = (client, task);
+            _connections[id] = (client, task, connection);
             gate.SetResult();
         }
     }

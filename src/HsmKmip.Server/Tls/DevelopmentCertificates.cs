@@ -51,18 +51,20 @@ public static class DevelopmentCertificates
     }
 
     /// <summary>Issues a client certificate (serverAuth+clientAuth, CN = <paramref name="name"/>) and writes its bundle.</summary>
-    public static string IssueClientBundle(X509Certificate2 ca, DevelopmentPki pki, string name)
+    /// <param name="ca">The CA, with its private key.</param>
+    /// <param name="pki">Where the bundle goes (its <see cref="DevelopmentPki.ClientDirectory"/>).</param>
+    /// <param name="name">The client's name: its folder and its certificate's Common Name.</param>
+    /// <param name="lifetime">Validity; 825 days when null (capped at the CA's own expiry).</param>
+    public static string IssueClientBundle(X509Certificate2 ca, DevelopmentPki pki, string name, TimeSpan? lifetime = null)
     {
+        ArgumentNullException.ThrowIfNull(pki);
         var dir = pki.ClientDirectory(name);
         PrivateFiles.EnsureDirectory(Path.GetDirectoryName(dir)!);
         PrivateFiles.EnsureDirectory(dir);
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(new X500DistinguishedName($"CN={name}, O=HsmKmip client"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth, ServerAuth], false));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var cert = Sign(request, ca, TimeSpan.FromDays(825));
+        AddClientExtensions(request);
+        using var cert = Sign(request, ca, lifetime ?? DefaultClientLifetime);
         using var withKey = cert.CopyWithPrivateKey(key);
         var certPem = cert.ExportCertificatePem() + "\n";
         var keyPem = key.ExportPkcs8PrivateKeyPem() + "\n";
@@ -76,6 +78,51 @@ public static class DevelopmentCertificates
         PrivateFiles.WriteSecret(Path.Combine(dir, "client.p12"), pfx);
         CryptographicOperations.ZeroMemory(pfx);
         return dir;
+    }
+
+    /// <summary>
+    /// Signs a certificate signing request a client made itself (vCenter's "New Certificate Signing Request"): the
+    /// request's subject and public key, this CA's client extensions (requested extensions are not copied). Writes
+    /// client.crt, ca.crt and chain.pem (certificate then CA) — the private key never leaves the client.
+    /// </summary>
+    /// <exception cref="CryptographicException">The PEM is not a PKCS#10 request or its signature does not verify.</exception>
+    public static string SignClientRequest(X509Certificate2 ca, DevelopmentPki pki, string name, string csrPem, TimeSpan? lifetime = null)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        var loaded = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(loaded.SubjectName, loaded.PublicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        AddClientExtensions(request);
+        // The CA signs with its own key; the request's key algorithm only decides the certificate's public key.
+        using var cert = Sign(request, ca, lifetime ?? DefaultClientLifetime);
+        var dir = pki.ClientDirectory(name);
+        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(dir)!);
+        PrivateFiles.EnsureDirectory(dir);
+        var certPem = cert.ExportCertificatePem() + "\n";
+        var caPem = ca.ExportCertificatePem() + "\n";
+        PrivateFiles.WritePublic(Path.Combine(dir, "client.crt"), Encoding.ASCII.GetBytes(certPem));
+        PrivateFiles.WritePublic(Path.Combine(dir, "ca.crt"), Encoding.ASCII.GetBytes(caPem));
+        PrivateFiles.WritePublic(Path.Combine(dir, "chain.pem"), Encoding.ASCII.GetBytes(certPem + caPem));
+        PrivateFiles.WritePublic(Path.Combine(dir, "request.csr"), Encoding.ASCII.GetBytes(csrPem.TrimEnd() + "\n"));
+        return dir;
+    }
+
+    /// <summary>The appliance CA with its key (made when missing), for issuing client certificates.</summary>
+    public static X509Certificate2 LoadCa(DevelopmentPki pki)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(pki.Directory)!);
+        PrivateFiles.EnsureDirectory(pki.Directory);
+        return LoadOrCreateCa(pki);
+    }
+
+    private static readonly TimeSpan DefaultClientLifetime = TimeSpan.FromDays(825);
+
+    private static void AddClientExtensions(CertificateRequest request)
+    {
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth, ServerAuth], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
     }
 
     private static X509Certificate2 LoadOrCreateCa(DevelopmentPki pki)
@@ -96,18 +143,49 @@ public static class DevelopmentCertificates
         return X509Certificate2.CreateFromPemFile(pki.CaCertificate, pki.CaKey);
     }
 
-    private static void IssueServerCertificate(X509Certificate2 ca, DevelopmentPki pki)
+    /// <summary>Issues (or re-issues) the server certificate from the appliance CA, with <paramref name="extraNames"/> as further DNS/IP names.</summary>
+    public static void IssueServerCertificate(DevelopmentPki pki, IReadOnlyList<string> extraNames)
+    {
+        using var ca = LoadCa(pki);
+        IssueServerCertificate(ca, pki, extraNames);
+    }
+
+    /// <summary>
+    /// Makes the server key (<see cref="DevelopmentPki.ServerKey"/>, 0600) and writes a PKCS#10 request for it to
+    /// <paramref name="csrPath"/>, for the organisation's CA to sign; the names are those of a development certificate plus <paramref name="extraNames"/>.
+    /// </summary>
+    public static void WriteServerRequest(DevelopmentPki pki, IReadOnlyList<string> extraNames, string csrPath)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        PrivateFiles.EnsureDirectory(pki.Directory);
+        using var key = RSA.Create(2048);
+        var request = ServerRequest(key, extraNames);
+        PrivateFiles.WriteSecret(pki.ServerKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
+        PrivateFiles.WritePublic(csrPath, Encoding.ASCII.GetBytes(request.CreateSigningRequestPem() + "\n"));
+    }
+
+    private static void IssueServerCertificate(X509Certificate2 ca, DevelopmentPki pki, IReadOnlyList<string>? extraNames = null)
+    {
+        using var key = RSA.Create(2048);
+        var request = ServerRequest(key, extraNames ?? []);
+        using var cert = Sign(request, ca, TimeSpan.FromDays(825));
+        PrivateFiles.WriteSecret(pki.ServerKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
+        PrivateFiles.WritePublic(pki.ServerCertificate, Encoding.ASCII.GetBytes(cert.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n"));
+    }
+
+    /// <summary>CN = host name; SANs localhost, the host name and FQDN, 127.0.0.1, ::1 and <paramref name="extraNames"/> (IP addresses or DNS names).</summary>
+    private static CertificateRequest ServerRequest(RSA key, IReadOnlyList<string> extraNames)
     {
         var host = Dns.GetHostName();
-        using var key = RSA.Create(2048);
         var request = new CertificateRequest(new X500DistinguishedName($"CN={host}, O=HsmKmip"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost" };
         san.AddDnsName("localhost");
-        if (!host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) san.AddDnsName(host);
+        if (seen.Add(host)) san.AddDnsName(host);
         try
         {
             var fqdn = Dns.GetHostEntry(host).HostName;
-            if (!fqdn.Equals(host, StringComparison.OrdinalIgnoreCase) && !fqdn.Equals("localhost", StringComparison.OrdinalIgnoreCase)) san.AddDnsName(fqdn);
+            if (seen.Add(fqdn)) san.AddDnsName(fqdn);
         }
         catch (System.Net.Sockets.SocketException)
         {
@@ -115,14 +193,18 @@ public static class DevelopmentCertificates
         }
         san.AddIpAddress(IPAddress.Loopback);
         san.AddIpAddress(IPAddress.IPv6Loopback);
+        foreach (var name in extraNames)
+        {
+            if (!seen.Add(name)) continue;
+            if (IPAddress.TryParse(name, out var ip)) san.AddIpAddress(ip);
+            else san.AddDnsName(name);
+        }
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth, ClientAuth], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var cert = Sign(request, ca, TimeSpan.FromDays(825));
-        PrivateFiles.WriteSecret(pki.ServerKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
-        PrivateFiles.WritePublic(pki.ServerCertificate, Encoding.ASCII.GetBytes(cert.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n"));
+        return request;
     }
 
     private static X509Certificate2 Sign(CertificateRequest request, X509Certificate2 ca, TimeSpan lifetime)
@@ -133,7 +215,10 @@ public static class DevelopmentCertificates
         if (notAfter > ca.NotAfter) notAfter = ca.NotAfter;
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        return request.Create(ca, now.AddMinutes(-5), notAfter, serial);
+        // A generator over the CA's own key: the request's key may be of another algorithm (an EC key in a client's CSR).
+        using var caKey = ca.GetRSAPrivateKey() ?? throw new CryptographicException("The appliance CA has no RSA private key.");
+        var signed = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1), now.AddMinutes(-5), notAfter, serial);
+        return signed;
     }
 
     private static bool NeedsRenewal(string certificatePath)

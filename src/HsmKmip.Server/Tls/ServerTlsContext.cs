@@ -18,9 +18,11 @@ public sealed class ServerTlsContext : IDisposable
     private readonly SslStreamCertificateContext _certificateContext;
     private readonly CipherSuitesPolicy? _cipherSuites;
     private readonly bool _requireClientAuthEku;
+    private readonly ClientRevocationList? _revocations;
 
-    private ServerTlsContext(X509Certificate2 serverCertificate, X509Certificate2Collection intermediates, X509Certificate2Collection clientCas, CipherSuiteSet suites, bool requireClientAuthEku)
+    private ServerTlsContext(X509Certificate2 serverCertificate, X509Certificate2Collection intermediates, X509Certificate2Collection clientCas, CipherSuiteSet suites, bool requireClientAuthEku, ClientRevocationList? revocations)
     {
+        _revocations = revocations;
         _serverCertificate = serverCertificate;
         _clientCas = clientCas;
         _requireClientAuthEku = requireClientAuthEku;
@@ -43,8 +45,17 @@ public sealed class ServerTlsContext : IDisposable
 
     public DateTime ServerNotAfter => _serverCertificate.NotAfter;
 
+    /// <summary>How many CA certificates the client CA bundle holds.</summary>
+    public int ClientCaCount => _clientCas.Count;
+
     /// <summary>Loads certificate, key and CA bundle from PEM files; explains what is wrong in one sentence when they do not fit.</summary>
-    public static ServerTlsContext Load(string certPath, string keyPath, string caBundlePath, CipherSuiteSet suites, bool requireClientAuthEku)
+    /// <param name="certPath">Server certificate PEM (leaf first, then intermediates).</param>
+    /// <param name="keyPath">Its private key PEM.</param>
+    /// <param name="caBundlePath">PEM bundle of the trusted client CAs.</param>
+    /// <param name="suites">TLS 1.2 cipher suites offered.</param>
+    /// <param name="requireClientAuthEku">Refuse client certificates without the clientAuth EKU.</param>
+    /// <param name="revocations">Client certificates the operator revoked (`hsmkmip client revoke`), checked on every handshake; null for none.</param>
+    public static ServerTlsContext Load(string certPath, string keyPath, string caBundlePath, CipherSuiteSet suites, bool requireClientAuthEku, ClientRevocationList? revocations = null)
     {
         X509Certificate2 leaf;
         try
@@ -72,7 +83,7 @@ public sealed class ServerTlsContext : IDisposable
             throw new ConfigurationException($"Cannot read the client CA bundle {caBundlePath}: {e.Message}", e);
         }
         if (cas.Count == 0) throw new ConfigurationException($"The client CA bundle {caBundlePath} holds no PEM certificate.");
-        return new ServerTlsContext(leaf, intermediates, cas, suites, requireClientAuthEku);
+        return new ServerTlsContext(leaf, intermediates, cas, suites, requireClientAuthEku, revocations);
     }
 
     /// <summary>Options for one handshake. TLS 1.2 and 1.3 only; a client certificate is required.</summary>
@@ -116,6 +127,10 @@ public sealed class ServerTlsContext : IDisposable
         {
             var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
             return $"certificate '{certificate.Subject}' does not chain to a trusted client CA ({status})";
+        }
+        if (_revocations?.IsRevoked(certificate) == true)
+        {
+            return $"certificate '{certificate.Subject}' was revoked by the operator (hsmkmip client revoke)";
         }
         if (_requireClientAuthEku)
         {

@@ -39,7 +39,8 @@ internal static class OasisXmlComparer
         if (!SameValue(type, ev, av)) throw Differ(path, $"{type} \"{ev}\"", $"{type} \"{av}\"");
     }
 
-    private static bool SameValue(string type, string expected, string actual)
+    /// <summary>Whether two spellings of a primitive value of <paramref name="type"/> mean the same (the conformance runner uses this too).</summary>
+    internal static bool SameValue(string type, string expected, string actual)
     {
         if (expected == actual) return true;
         switch (type)

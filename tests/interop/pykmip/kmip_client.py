@@ -258,6 +258,8 @@ def to_json(value):
         return value.name
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, ProtocolVersion):
         return version_str(value)
     if isinstance(value, primitives.Base) and \
@@ -395,6 +397,31 @@ def op_get(session, args):
     return out
 
 
+@operation("get-wrapped")
+def op_get_wrapped(session, args):
+    """Get with a Key Wrapping Specification (Wrapping Method Encrypt)."""
+    require(args, "uid", "wrapping_uid")
+    key_info = {"unique_identifier": args.wrapping_uid}
+    if args.block_cipher_mode:
+        key_info["cryptographic_parameters"] = {
+            "block_cipher_mode":
+                enums.BlockCipherMode[args.block_cipher_mode.upper()]}
+    spec = {"wrapping_method": enums.WrappingMethod.ENCRYPT,
+            "encryption_key_information": key_info}
+    if args.encoding:
+        spec["encoding_option"] = enums.EncodingOption[args.encoding.upper()]
+    obj = session.client.get(args.uid, key_wrapping_specification=spec)
+    out = {"uid": getattr(obj, "unique_identifier", None) or args.uid,
+           "object_type": _name(getattr(obj, "object_type", None))}
+    for attr in ("cryptographic_algorithm", "cryptographic_length",
+                 "key_format_type"):
+        if hasattr(obj, attr):
+            out[attr] = to_json(getattr(obj, attr))
+    out["value"] = to_json(obj.value)
+    out["key_wrapping_data"] = to_json(getattr(obj, "key_wrapping_data", None))
+    return out
+
+
 @operation("activate")
 def op_activate(session, args):
     require(args, "uid")
@@ -523,6 +550,68 @@ class UsageError(Exception):
     pass
 
 
+# --- symmetric cryptographic services (encrypt, decrypt, mac) ---------------
+
+def _crypto_parameters(args):
+    """The cryptographic_parameters dict ProxyKmipClient takes, from --mode/--padding/--random-iv."""
+    params = {}
+    if args.mode:
+        params["block_cipher_mode"] = getattr(enums.BlockCipherMode, args.mode)
+    if args.padding:
+        params["padding_method"] = getattr(enums.PaddingMethod, args.padding)
+    if args.mode or args.padding:
+        params["cryptographic_algorithm"] = enums.CryptographicAlgorithm.AES
+    if args.random_iv:
+        params["random_iv"] = True
+    return params or None
+
+
+def _hex(value):
+    return binascii.hexlify(value).decode() if value is not None else None
+
+
+@operation("create-sym")
+def op_create_sym(session, args):
+    masks = [getattr(enums.CryptographicUsageMask, m)
+             for m in (args.usage or "ENCRYPT,DECRYPT").split(",")]
+    uid = session.client.create(
+        getattr(enums.CryptographicAlgorithm, args.algorithm or "AES"),
+        args.length,
+        name=args.name,
+        cryptographic_usage_mask=masks,
+    )
+    return {"uid": uid}
+
+
+@operation("encrypt")
+def op_encrypt(session, args):
+    require(args, "uid", "data_hex")
+    data, iv = session.client.encrypt(
+        binascii.unhexlify(args.data_hex), uid=args.uid,
+        cryptographic_parameters=_crypto_parameters(args),
+        iv_counter_nonce=binascii.unhexlify(args.iv_hex) if args.iv_hex else None)
+    return {"data": _hex(data), "iv": _hex(iv)}
+
+
+@operation("decrypt")
+def op_decrypt(session, args):
+    require(args, "uid", "data_hex")
+    data = session.client.decrypt(
+        binascii.unhexlify(args.data_hex), uid=args.uid,
+        cryptographic_parameters=_crypto_parameters(args),
+        iv_counter_nonce=binascii.unhexlify(args.iv_hex) if args.iv_hex else None)
+    return {"data": _hex(data)}
+
+
+@operation("mac")
+def op_mac(session, args):
+    require(args, "uid", "data_hex")
+    uid, mac = session.client.mac(
+        binascii.unhexlify(args.data_hex), uid=args.uid,
+        algorithm=getattr(enums.CryptographicAlgorithm, args.algorithm) if args.algorithm else None)
+    return {"uid": uid, "mac": _hex(mac)}
+
+
 def require(args, *names):
     for name in names:
         if getattr(args, name, None) in (None, ""):
@@ -600,6 +689,20 @@ def build_parser():
     o.add_argument("--reason", default="CESSATION_OF_OPERATION",
                    help="revoke: RevocationReasonCode name")
     o.add_argument("--message", help="revoke: revocation message")
+    o.add_argument("--algorithm", help="create-sym/mac: CryptographicAlgorithm name (AES, HMAC_SHA256...)")
+    o.add_argument("--usage", help="create-sym: comma-separated CryptographicUsageMask names")
+    o.add_argument("--mode", help="encrypt/decrypt: BlockCipherMode name (CBC, ECB...)")
+    o.add_argument("--padding", help="encrypt/decrypt: PaddingMethod name (PKCS5, NONE)")
+    o.add_argument("--random-iv", action="store_true", help="encrypt: ask the server for a random IV")
+    o.add_argument("--iv-hex", help="encrypt/decrypt: IV/Counter/Nonce as hex")
+    o.add_argument("--wrapping-uid",
+                   help="get-wrapped: unique identifier of the wrapping key")
+    o.add_argument("--block-cipher-mode", default=None,
+                   help="get-wrapped: BlockCipherMode name (NIST_KEY_WRAP, "
+                        "AES_KEY_WRAP_PADDING); default: none sent")
+    o.add_argument("--encoding", default=None,
+                   help="get-wrapped: EncodingOption name (NO_ENCODING, "
+                        "TTLV_ENCODING); default: none sent")
     add_asymmetric_arguments(p)
     return p
 

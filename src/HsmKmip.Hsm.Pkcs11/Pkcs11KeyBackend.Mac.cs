@@ -1,0 +1,103 @@
+using HsmKmip.Core.Keys;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+
+namespace HsmKmip.Hsm.Pkcs11;
+
+/// <summary>MAC, MAC Verify, Hash and RNG Seed inside the token (C_Sign, C_Verify, C_Digest, C_SeedRandom).</summary>
+public sealed partial class Pkcs11KeyBackend
+{
+    /// <inheritdoc />
+    public ValueTask<byte[]> MacAsync(KeyReference key, MacAlgorithm algorithm, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var mechanism = MacMechanism(key, algorithm);
+        var mac = Execute("mac", idempotent: true, session => UseKey(session, key, KeyUse.Crypto, handle =>
+        {
+            using var m = _module.Factories.MechanismFactory.Create(mechanism);
+            return _calls.Sign(session, m, handle, data.ToArray());
+        }), cancellationToken);
+        return ValueTask.FromResult(mac);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> VerifyMacAsync(KeyReference key, MacAlgorithm algorithm, ReadOnlyMemory<byte> data, ReadOnlyMemory<byte> mac, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var mechanism = MacMechanism(key, algorithm);
+        var valid = Execute("mac verify", idempotent: true, session => UseKey(session, key, KeyUse.Crypto, handle =>
+        {
+            using var m = _module.Factories.MechanismFactory.Create(mechanism);
+            try
+            {
+                return _calls.Verify(session, m, handle, data.ToArray(), mac.ToArray());
+            }
+            catch (Pkcs11Exception ex) when (ex.RV is CKR.CKR_SIGNATURE_INVALID or CKR.CKR_SIGNATURE_LEN_RANGE)
+            {
+                return false;
+            }
+        }), cancellationToken);
+        return ValueTask.FromResult(valid);
+    }
+
+    /// <summary>The mechanism for <paramref name="algorithm"/>, checked against the key's kind (HMAC on HMAC or generic keys, CMAC on AES).</summary>
+    private static CKM MacMechanism(KeyReference key, MacAlgorithm algorithm)
+    {
+        bool aes = key.Wrapped.Kind == SecretKeyKind.Aes;
+        bool hmacKey = key.Wrapped.Kind is SecretKeyKind.HmacSha1 or SecretKeyKind.HmacSha256 or SecretKeyKind.HmacSha384 or SecretKeyKind.HmacSha512 or SecretKeyKind.GenericSecret;
+        if (algorithm == MacAlgorithm.AesCmac ? !aes : !hmacKey)
+        {
+            throw new KeyBackendException(KeyBackendError.InvalidInput, $"{algorithm} cannot use a {key.Wrapped.Kind} key.");
+        }
+        return algorithm switch
+        {
+            MacAlgorithm.HmacSha1 => CKM.CKM_SHA_1_HMAC,
+            MacAlgorithm.HmacSha256 => CKM.CKM_SHA256_HMAC,
+            MacAlgorithm.HmacSha384 => CKM.CKM_SHA384_HMAC,
+            MacAlgorithm.HmacSha512 => CKM.CKM_SHA512_HMAC,
+            MacAlgorithm.AesCmac => CKM.CKM_AES_CMAC,
+            _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"Unknown MAC algorithm {algorithm}."),
+        };
+    }
+
+    /// <inheritdoc />
+    public ValueTask<byte[]> HashAsync(DigestAlgorithm algorithm, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var mechanism = algorithm switch
+        {
+            DigestAlgorithm.Sha1 => CKM.CKM_SHA_1,
+            DigestAlgorithm.Sha256 => CKM.CKM_SHA256,
+            DigestAlgorithm.Sha384 => CKM.CKM_SHA384,
+            DigestAlgorithm.Sha512 => CKM.CKM_SHA512,
+            _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"Unknown digest algorithm {algorithm}."),
+        };
+        var digest = Execute("hash", idempotent: true, session =>
+        {
+            using var m = _module.Factories.MechanismFactory.Create(mechanism);
+            return _calls.Digest(session, m, data.ToArray());
+        }, cancellationToken);
+        return ValueTask.FromResult(digest);
+    }
+
+    /// <inheritdoc />
+    public ValueTask SeedRandomAsync(ReadOnlyMemory<byte> seed, CancellationToken cancellationToken)
+    {
+        if (seed.Length is < 1 or > 1 << 16)
+        {
+            throw new KeyBackendException(KeyBackendError.InvalidInput, $"A seed is 1 to 65536 bytes, not {seed.Length}.");
+        }
+        Execute("seed", idempotent: true, session =>
+        {
+            try
+            {
+                _calls.SeedRandom(session, seed.ToArray());
+            }
+            catch (Pkcs11Exception ex) when (ex.RV is CKR.CKR_RANDOM_SEED_NOT_SUPPORTED or CKR.CKR_RANDOM_NO_RNG or CKR.CKR_FUNCTION_NOT_SUPPORTED)
+            {
+                throw new KeyBackendException(KeyBackendError.NotSupported, "The HSM's random number generator does not accept seed data.", ex);
+            }
+            return true;
+        }, cancellationToken);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,83 @@
+using HsmKmip.Core.Keys;
+using HsmKmip.Operations.Crypto;
+using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Attributes;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Handlers;
+
+/// <summary>
+/// Derive Key (KMIP 1.4 §4.6, 2.1 §6.1.12) inside the HSM, with the methods the token offers (C_GetMechanismList at
+/// start): ENCRYPT with an AES base key in ECB (CKM_AES_ECB_ENCRYPT_DATA) or CBC (CKM_AES_CBC_ENCRYPT_DATA) mode,
+/// the Derivation Data encrypted and the first Cryptographic Length bits kept. The derived key is wrapped under the
+/// KEK and stored like a created one, linked to its base (Derivation Base Object / Derived Key links).
+/// </summary>
+internal sealed class DeriveKeyHandler(ManagedObjects objects) : IOperationHandler
+{
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        payload ??= TtlvElement.Structure(Tag.RequestPayload);
+        var objectType = (ObjectType)Lenient.Enumeration(payload.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Derive Key needs an Object Type."), "Object Type");
+        if (objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData))
+        {
+            throw KmipException.InvalidField($"Derive Key makes Symmetric Key or Secret Data objects, not {objectType}.");
+        }
+        if (payload.FindAll(Tag.UniqueIdentifier).Skip(1).Any())
+        {
+            throw KmipException.InvalidField("Encryption-based derivation takes exactly one base key.");
+        }
+        var method = (DerivationMethod)Lenient.Enumeration(payload.Find(Tag.DerivationMethod) ?? throw KmipException.MissingData("Derive Key needs a Derivation Method."), "Derivation Method");
+        var parameters = payload.Find(Tag.DerivationParameters) ?? throw KmipException.MissingData("Derive Key needs Derivation Parameters.");
+        var kind = method switch
+        {
+            DerivationMethod.ENCRYPT => CryptographicParameters.Parse(parameters.Find(Tag.CryptographicParameters)).BlockCipherMode switch
+            {
+                null or BlockCipherMode.ECB => DerivationKind.AesEcbEncrypt,
+                BlockCipherMode.CBC => DerivationKind.AesCbcEncrypt,
+                var mode => throw KmipException.InvalidField($"Encryption-based derivation with {mode} is not offered by this HSM; ECB and CBC are."),
+            },
+            _ => throw KmipException.InvalidField($"Derivation Method {method} is not offered by this HSM."),
+        };
+        if (!objects.OffersDerivation(kind)) throw KmipException.InvalidField($"Derivation Method {method} ({kind}) is not offered by this HSM.");
+
+        var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        AttributeRules.RejectServerOnly(attributes);
+        attributes.RemoveAll(a => a.Name == "Object Type");
+        var algorithm = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value is { } alg ? (CryptographicAlgorithm)Lenient.Enumeration(alg, "Cryptographic Algorithm") : (CryptographicAlgorithm?)null;
+        var bits = attributes.FirstOrDefault(a => a.Name == "Cryptographic Length")?.Value is { } len ? (int)Lenient.Number(len, "Cryptographic Length")
+            : throw KmipException.MissingData("Derive Key needs the Cryptographic Length of the new key.");
+        if (objectType == ObjectType.SymmetricKey && algorithm is null) throw KmipException.MissingData("Derive Key of a Symmetric Key needs its Cryptographic Algorithm.");
+        var keyKind = objectType == ObjectType.SecretData ? SecretKeyKind.GenericSecret : AttributeRules.KindOf(algorithm!.Value);
+
+        var baseId = ManagedObjects.ResolveIdentifier(context, payload);
+        var (baseView, baseKey) = await objects.LoadKeyForUseAsync(context, baseId, CryptographicUsageMask.DeriveKey, protect: true, cancellationToken).ConfigureAwait(false);
+        if (baseKey is null || baseView.ObjectType != ObjectType.SymmetricKey)
+        {
+            throw new KmipException(ResultReason.InvalidObjectType, $"'{baseId}' is a {baseView.ObjectType}; encryption-based derivation needs an AES Symmetric Key.");
+        }
+        var derivation = new KeyDerivation(kind,
+            parameters.Find(Tag.DerivationData)?.AsBytes().ToArray() ?? throw KmipException.MissingData("Encryption-based derivation needs Derivation Data."),
+            parameters.Find(Tag.InitializationVector)?.AsBytes().ToArray());
+        var wrapped = await objects.DeriveSecretAsync(baseKey, derivation, keyKind, bits, cancellationToken).ConfigureAwait(false);
+        using (var plain = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false))
+        {
+            attributes.Add(DigestAttribute.Of(plain.Span, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
+        }
+        attributes.Add(ReKeyHandler.Link(LinkType.DerivationBaseObjectLink, baseId));
+        var body = objectType == ObjectType.SecretData ? TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Seed)) : null;
+        if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))
+        {
+            attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, bits)));
+        }
+        var uid = await objects.CreateObjectAsync(context, objectType, attributes, wrapped, body, cancellationToken).ConfigureAwait(false);
+
+        var baseAttributes = baseView.Attributes.ToList();
+        int index = baseAttributes.Where(a => a.Name == "Link").Select(a => a.Index + 1).DefaultIfEmpty(0).Max();
+        baseAttributes.Add(ReKeyHandler.Link(LinkType.DerivedKeyLink, uid) with { Index = index });
+        await objects.SaveAsync(baseView, baseAttributes, baseView.State, null, cancellationToken).ConfigureAwait(false);
+        context.IdPlaceholder = uid;
+        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
+    }
+}

@@ -1,0 +1,155 @@
+using HsmKmip.Core.Keys;
+using HsmKmip.Operations.Crypto;
+using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Handlers;
+
+/// <summary>
+/// Encrypt (KMIP 1.4 §4.29, 2.1 §6.1.18) and Decrypt (§4.30, §6.1.14) with a stored key, computed in the HSM. AES keys
+/// run here (<see cref="BlockCipherSetup"/> says which modes and defaults); Public/Private Keys go to
+/// <see cref="AsymmetricCipher"/>. Streaming requests (Init/Final Indicator, Correlation Value) go to <see cref="CipherStreams"/>.
+/// </summary>
+internal sealed class CipherHandler(ManagedObjects objects, CipherStreams streams, bool encrypt) : IOperationHandler
+{
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        payload ??= TtlvElement.Structure(Tag.RequestPayload);
+        var stream = CipherStreams.Requested(context, payload);
+        var uid = stream?.Continues is { } open && payload.Find(Tag.UniqueIdentifier) is null
+            ? streams.KeyOf(context, open)
+            : ManagedObjects.ResolveIdentifier(context, payload);
+        var (view, key) = await objects.LoadKeyForUseAsync(context, uid,
+            encrypt ? CryptographicUsageMask.Encrypt : CryptographicUsageMask.Decrypt, protect: encrypt, cancellationToken).ConfigureAwait(false);
+        context.IdPlaceholder = uid;
+        if (view.ObjectType is ObjectType.PublicKey or ObjectType.PrivateKey)
+        {
+            return encrypt
+                ? await AsymmetricCipher.EncryptAsync(objects, context, view, key, payload, cancellationToken).ConfigureAwait(false)
+                : await AsymmetricCipher.DecryptAsync(objects, context, view, key, payload, cancellationToken).ConfigureAwait(false);
+        }
+        if (view.ObjectType != ObjectType.SymmetricKey || key is null)
+        {
+            throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; {context.Operation} needs a Symmetric Key or an asymmetric key.");
+        }
+        if (stream is not null)
+        {
+            return await streams.RunAsync(context, view, key, payload, stream, encrypt, cancellationToken).ConfigureAwait(false);
+        }
+        var parameters = CryptographicParameters.Resolve(payload, view);
+        var (mode, pad) = BlockCipherSetup.ModeOf(parameters);
+        var data = payload.Find(Tag.Data) is { } d ? d.AsBytes() : ReadOnlyMemory<byte>.Empty;
+        var setup = await SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, data, streaming: false, cancellationToken).ConfigureAwait(false);
+        BlockCipherSetup.CheckLength(mode, pad, setup.Input.Length, encrypt, final: true);
+        if (encrypt)
+        {
+            var output = await objects.EncryptAsync(key, setup.Spec, setup.Input, cancellationToken).ConfigureAwait(false);
+            return EncryptResponse(context, uid, mode, setup, output, correlation: null);
+        }
+        var plain = await objects.DecryptAsync(key, setup.Spec, setup.Input, cancellationToken).ConfigureAwait(false);
+        context.TrackSensitive(plain);
+        return DecryptResponse(uid, plain, correlation: null);
+    }
+
+    /// <summary>What one Encrypt/Decrypt call runs: the spec, the input (for GCM decrypt before KMIP 1.4, Data with the tag at its end) and whether the IV is ours.</summary>
+    internal sealed record Setup(CipherSpec Spec, ReadOnlyMemory<byte> Input, bool IvGenerated);
+
+    /// <summary>
+    /// Works out the IV (the client's, or one from the token's generator when Random IV is true or no IV was sent on
+    /// Encrypt), the GCM additional data and tag.
+    /// </summary>
+    internal static async ValueTask<Setup> SetUpAsync(ManagedObjects objects, OperationContext context, TtlvElement payload, CryptographicParameters parameters,
+        SymmetricMode mode, bool pad, bool encrypt, ReadOnlyMemory<byte> data, bool streaming, CancellationToken cancellationToken)
+    {
+        int ivLength = BlockCipherSetup.IvLength(mode, parameters);
+        byte[]? iv = payload.Find(Tag.IVCounterNonce) is { } ivElement ? ivElement.AsBytes().ToArray() : null;
+        bool generated = false;
+        if (ivLength == 0)
+        {
+            if (iv is not null) throw KmipException.InvalidField($"{mode} takes no IV/Counter/Nonce.");
+        }
+        else if (encrypt && iv is not null && parameters.RandomIv == true)
+        {
+            throw KmipException.InvalidField("Random IV is true, so the request must not carry an IV/Counter/Nonce: the server makes the IV.");
+        }
+        else if (iv is null)
+        {
+            if (!encrypt)
+            {
+                // OASIS CS-BC-M-11/12: a Decrypt without the IV is an Invalid Message.
+                throw KmipException.InvalidMessage($"Decrypt with {mode} needs the IV/Counter/Nonce that Encrypt used.");
+            }
+            if (parameters.RandomIv == false)
+            {
+                throw KmipException.InvalidField($"Random IV is false, so Encrypt with {mode} needs an IV/Counter/Nonce.");
+            }
+            iv = await objects.RandomAsync(ivLength, cancellationToken).ConfigureAwait(false);
+            generated = true;
+        }
+        else if (mode != SymmetricMode.Gcm && iv.Length != ivLength)
+        {
+            throw KmipException.InvalidField($"The IV/Counter/Nonce for {mode} is {ivLength} bytes, not {iv.Length}.");
+        }
+        else if (mode == SymmetricMode.Gcm && iv.Length == 0)
+        {
+            throw KmipException.InvalidField("A GCM IV/Counter/Nonce is at least 1 byte long.");
+        }
+        if (mode != SymmetricMode.Gcm) return new Setup(new CipherSpec(mode, pad, iv), data, generated);
+
+        var aad = payload.Find(Tag.AuthenticatedEncryptionAdditionalData)?.AsBytes().ToArray();
+        if (encrypt || streaming) return new Setup(new CipherSpec(mode, false, iv, aad, BlockCipherSetup.TagLength(parameters)), data, generated);
+        // KMIP 1.4 added Authenticated Encryption Tag; before it the tag travels at the end of Data.
+        if (payload.Find(Tag.AuthenticatedEncryptionTag) is { } t && parameters.TagLength is { } declared && declared != t.AsBytes().Length)
+        {
+            throw KmipException.InvalidField($"The Authenticated Encryption Tag is {t.AsBytes().Length} bytes but Tag Length says {declared}.");
+        }
+        var (input, tagLength) = WithTag(context, payload, data, BlockCipherSetup.TagLength(parameters));
+        return new Setup(new CipherSpec(mode, false, iv, aad, tagLength), input, generated);
+    }
+
+    private static int CheckedTag(int length) =>
+        BlockCipherSetup.TagLength(new CryptographicParameters { TagLength = length });
+
+    /// <summary>The GCM tag of a Decrypt: the Authenticated Encryption Tag (KMIP 1.4+) appended to the data, else the data as it is (the tag at its end).</summary>
+    internal static (ReadOnlyMemory<byte> Input, int TagLength) WithTag(OperationContext context, TtlvElement payload, ReadOnlyMemory<byte> data, int tagLength)
+    {
+        if (payload.Find(Tag.AuthenticatedEncryptionTag) is { } tagElement)
+        {
+            var tag = tagElement.AsBytes();
+            var joined = new byte[data.Length + tag.Length];
+            data.CopyTo(joined);
+            tag.CopyTo(joined.AsMemory(data.Length));
+            return (joined, CheckedTag(tag.Length));
+        }
+        if (context.Version >= KmipVersion.V1_4) throw KmipException.InvalidField("Decrypt with GCM needs the Authenticated Encryption Tag.");
+        if (data.Length < tagLength) throw KmipException.InvalidField($"The Data is shorter than the {tagLength}-byte GCM tag it must end with.");
+        return (data, tagLength);
+    }
+
+    /// <summary>Unique Identifier, Data, IV/Counter/Nonce (when the server made it), Correlation Value, Authenticated Encryption Tag (GCM, 1.4+).</summary>
+    internal static TtlvElement EncryptResponse(OperationContext context, string uid, SymmetricMode mode, Setup setup, byte[] output, byte[]? correlation)
+    {
+        TtlvElement? tag = null;
+        var data = output;
+        if (mode == SymmetricMode.Gcm && context.Version >= KmipVersion.V1_4 && output.Length >= setup.Spec.TagLength)
+        {
+            data = output[..^setup.Spec.TagLength];
+            tag = TtlvElement.BytesOwned(Tag.AuthenticatedEncryptionTag, output[^setup.Spec.TagLength..]);
+        }
+        return TtlvElement.Structure(Tag.ResponsePayload,
+            TtlvElement.Text(Tag.UniqueIdentifier, uid),
+            TtlvElement.BytesOwned(Tag.Data, data),
+            setup.IvGenerated ? TtlvElement.BytesOwned(Tag.IVCounterNonce, setup.Spec.Iv!) : null,
+            correlation is null ? null : TtlvElement.Bytes(Tag.CorrelationValue, correlation),
+            tag);
+    }
+
+    /// <summary>Unique Identifier, Data, Correlation Value.</summary>
+    internal static TtlvElement DecryptResponse(string uid, byte[] plain, byte[]? correlation) =>
+        TtlvElement.Structure(Tag.ResponsePayload,
+            TtlvElement.Text(Tag.UniqueIdentifier, uid),
+            TtlvElement.BytesOwned(Tag.Data, plain),
+            correlation is null ? null : TtlvElement.Bytes(Tag.CorrelationValue, correlation));
+}

@@ -1,0 +1,123 @@
+using HsmKmip.Core.Keys;
+using HsmKmip.Operations.Crypto;
+using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Handlers;
+
+/// <summary>
+/// MAC (KMIP 1.4 §4.33) and MAC Verify (§4.34), computed in the HSM: HMAC-SHA1/256/384/512 on HMAC keys and on
+/// Secret Data or generic keys, AES-CMAC on AES keys. The algorithm comes from the request's Cryptographic
+/// Parameters, then the key's Cryptographic Parameters attribute, then the key's own Cryptographic Algorithm.
+/// </summary>
+internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperationHandler
+{
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        payload ??= TtlvElement.Structure(Tag.RequestPayload);
+        RejectStreaming(payload, verify ? "MAC Verify" : "MAC");
+        var uid = ManagedObjects.ResolveIdentifier(context, payload);
+        var (view, key) = await objects.LoadKeyForUseAsync(context, uid,
+            verify ? CryptographicUsageMask.MACVerify : CryptographicUsageMask.MACGenerate, protect: !verify, cancellationToken).ConfigureAwait(false);
+        context.IdPlaceholder = uid;
+        if (key is null || view.ObjectType is not (ObjectType.SymmetricKey or ObjectType.SecretData))
+        {
+            throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; {context.Operation} needs a Symmetric Key or Secret Data.");
+        }
+        var algorithm = AlgorithmOf(CryptographicParameters.Resolve(payload, view), view);
+        var data = payload.Find(Tag.Data)?.AsBytes() ?? ReadOnlyMemory<byte>.Empty;
+        if (!verify)
+        {
+            var mac = await objects.MacAsync(key, algorithm, data, cancellationToken).ConfigureAwait(false);
+            return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid), TtlvElement.BytesOwned(Tag.MACData, mac));
+        }
+        var expected = payload.Find(Tag.MACData) ?? throw KmipException.MissingData("MAC Verify needs the MAC Data to check.");
+        bool valid = await objects.VerifyMacAsync(key, algorithm, data, expected.AsBytes(), cancellationToken).ConfigureAwait(false);
+        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid),
+            TtlvElement.Enumeration(Tag.ValidityIndicator, (uint)(valid ? ValidityIndicator.Valid : ValidityIndicator.Invalid)));
+    }
+
+    /// <summary>Streamed MAC and Hash are not offered: the whole data comes in one request.</summary>
+    internal static void RejectStreaming(TtlvElement payload, string operation)
+    {
+        bool init = payload.Find(Tag.InitIndicator) is { } i && Lenient.Boolean(i, "Init Indicator");
+        bool final = payload.Find(Tag.FinalIndicator) is { } f && Lenient.Boolean(f, "Final Indicator");
+        if ((init && final) || (payload.Find(Tag.CorrelationValue) is null && payload.Find(Tag.InitIndicator) is null && payload.Find(Tag.FinalIndicator) is null)) return;
+        throw new KmipException(ResultReason.FeatureNotSupported, $"Streamed {operation} is not offered; send all the data in one request.");
+    }
+
+    private static MacAlgorithm AlgorithmOf(CryptographicParameters parameters, ObjectView view)
+    {
+        if (parameters.BlockCipherMode == BlockCipherMode.CMAC) return MacAlgorithm.AesCmac;
+        var algorithm = parameters.CryptographicAlgorithm
+            ?? (view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value is { Type: TtlvType.Enumeration } a ? (CryptographicAlgorithm)a.AsEnum() : null);
+        if (algorithm is null && parameters.HashingAlgorithm is { } hash)
+        {
+            algorithm = hash switch
+            {
+                HashingAlgorithm.SHA_1 => CryptographicAlgorithm.HMAC_SHA1,
+                HashingAlgorithm.SHA_256 => CryptographicAlgorithm.HMAC_SHA256,
+                HashingAlgorithm.SHA_384 => CryptographicAlgorithm.HMAC_SHA384,
+                HashingAlgorithm.SHA_512 => CryptographicAlgorithm.HMAC_SHA512,
+                _ => throw KmipException.InvalidField($"HMAC with {hash} is not offered; SHA-1, SHA-256, SHA-384 and SHA-512 are."),
+            };
+        }
+        return algorithm switch
+        {
+            CryptographicAlgorithm.HMAC_SHA1 => MacAlgorithm.HmacSha1,
+            CryptographicAlgorithm.HMAC_SHA256 => MacAlgorithm.HmacSha256,
+            CryptographicAlgorithm.HMAC_SHA384 => MacAlgorithm.HmacSha384,
+            CryptographicAlgorithm.HMAC_SHA512 => MacAlgorithm.HmacSha512,
+            CryptographicAlgorithm.AES => MacAlgorithm.AesCmac,
+            null => throw KmipException.InvalidField("The MAC algorithm is not known: name it in Cryptographic Parameters (Cryptographic Algorithm)."),
+            _ => throw KmipException.InvalidField($"MAC with {algorithm} is not offered; HMAC-SHA1/256/384/512 and AES (CMAC) are."),
+        };
+    }
+}
+
+/// <summary>RNG Retrieve (KMIP 1.4 §4.35) and RNG Seed (§4.36) through the token's generator.</summary>
+internal sealed class RngHandler(ManagedObjects objects, bool seed) : IOperationHandler
+{
+    /// <summary>Most random bytes one RNG Retrieve returns.</summary>
+    public const int MaxRetrieve = 1 << 20;
+
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        if (seed)
+        {
+            var data = payload?.Find(Tag.Data) ?? throw KmipException.MissingData("RNG Seed needs Data.");
+            await objects.SeedRandomAsync(data.AsBytes(), cancellationToken).ConfigureAwait(false);
+            return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Integer(Tag.DataLength, data.AsBytes().Length));
+        }
+        var lengthElement = payload?.Find(Tag.DataLength) ?? throw KmipException.MissingData("RNG Retrieve needs a Data Length.");
+        var length = Lenient.Number(lengthElement, "Data Length");
+        if (length is < 1 or > MaxRetrieve) throw KmipException.InvalidField($"Data Length must be from 1 to {MaxRetrieve} bytes, not {length}.");
+        var random = await objects.RandomAsync((int)length, cancellationToken).ConfigureAwait(false);
+        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.BytesOwned(Tag.Data, random));
+    }
+}
+
+/// <summary>Hash (KMIP 1.4 §4.37): a digest by the token (C_Digest), of the Hashing Algorithm in Cryptographic Parameters.</summary>
+internal sealed class HashHandler(ManagedObjects objects) : IOperationHandler
+{
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        payload ??= TtlvElement.Structure(Tag.RequestPayload);
+        MacHandler.RejectStreaming(payload, "Hash");
+        var parameters = CryptographicParameters.Parse(payload.Find(Tag.CryptographicParameters)
+            ?? throw KmipException.MissingData("Hash needs Cryptographic Parameters with a Hashing Algorithm."));
+        var algorithm = parameters.HashingAlgorithm switch
+        {
+            HashingAlgorithm.SHA_1 => DigestAlgorithm.Sha1,
+            HashingAlgorithm.SHA_256 => DigestAlgorithm.Sha256,
+            HashingAlgorithm.SHA_384 => DigestAlgorithm.Sha384,
+            HashingAlgorithm.SHA_512 => DigestAlgorithm.Sha512,
+            null => throw KmipException.MissingData("Hash needs a Hashing Algorithm in its Cryptographic Parameters."),
+            var other => throw KmipException.InvalidField($"Hashing Algorithm {other} is not offered; SHA-1, SHA-256, SHA-384 and SHA-512 are."),
+        };
+        var digest = await objects.HashAsync(algorithm, payload.Find(Tag.Data)?.AsBytes() ?? ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.BytesOwned(Tag.Data, digest));
+    }
+}

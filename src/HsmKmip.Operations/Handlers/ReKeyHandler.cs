@@ -1,0 +1,102 @@
+using HsmKmip.Core.Lifecycle;
+using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Attributes;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Handlers;
+
+/// <summary>
+/// Re-key of a symmetric key (KMIP 1.4 §4.4, 2.1 §6.1.41): a new key of the same algorithm and length generated in
+/// the HSM, the existing key's attributes copied (its Names move over), Replaced Object / Replacement Object links
+/// both ways, and with an Offset the dates moved as §4.4's table says (Activation Date = new Initial Date + Offset,
+/// Process Start, Protect Stop and Deactivation Date shifted by the same amount). The existing key keeps its state.
+/// The new identifier becomes the ID placeholder.
+/// </summary>
+internal sealed class ReKeyHandler(ManagedObjects objects) : IOperationHandler
+{
+    /// <summary>Attributes the server sets on the new key rather than copying (KMIP 1.4 §4.4 table).</summary>
+    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal)
+    {
+        "Unique Identifier", "Object Type", "Initial Date", "Last Change Date", "Original Creation Date", "Fresh", "Key Value Present",
+        "Always Sensitive", "Never Extractable", "State", "Digest", "Destroy Date", "Compromise Occurrence Date", "Compromise Date",
+        "Revocation Reason", "Archive Date", "Activation Date", "Deactivation Date", "Process Start Date", "Protect Stop Date", "Link", "Name",
+    };
+
+    private static readonly string[] ShiftedDates = ["Process Start Date", "Protect Stop Date", "Deactivation Date"];
+
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        var uid = ManagedObjects.ResolveIdentifier(context, payload);
+        var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
+        if (view.ObjectType != ObjectType.SymmetricKey)
+        {
+            throw new KmipException(ResultReason.InvalidObjectType, $"Re-key replaces Symmetric Keys; '{uid}' is a {view.ObjectType}.");
+        }
+        if (KeyLifecycle.IsDestroyed(view.State) || view.Stored.WrappedSecret is not { } old)
+        {
+            throw FailureMapping.WrongState(context.Version, $"'{uid}' is {view.State}: there is no key to replace.");
+        }
+        if (ArchiveHandler.IsArchived(view))
+        {
+            throw new KmipException(ResultReason.ObjectArchived, $"Object '{uid}' is archived; Recover it first.");
+        }
+        uint? offset = payload?.Find(Tag.Offset) is { } o ? (uint)Lenient.Number(o, "Offset") : null;
+        var requested = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        AttributeRules.RejectServerOnly(requested);
+
+        var wrapped = await objects.GenerateSecretAsync(old.Kind, old.LengthBytes * 8, cancellationToken).ConfigureAwait(false);
+        var attributes = view.Attributes.Where(a => !NotCopied.Contains(a.Name)).ToList();
+        var names = view.Attributes.Where(a => a.Name == "Name").ToList();
+        var now = objects.Now;
+        attributes.AddRange(Dates(view, offset, now));
+        attributes.AddRange(names);
+        foreach (var group in requested.GroupBy(a => a.Name))
+        {
+            attributes.RemoveAll(a => a.Name == group.Key);
+            attributes.AddRange(group);
+        }
+        attributes.Add(Link(LinkType.ReplacedObjectLink, uid));
+        using (var plain = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false))
+        {
+            attributes.Add(DigestAttribute.Of(plain.Span, KeyFormatType.Raw));
+        }
+        var newUid = await objects.CreateObjectAsync(context, ObjectType.SymmetricKey, attributes, wrapped, null, cancellationToken).ConfigureAwait(false);
+
+        // The existing key: its names went to the replacement, and it points at it.
+        var kept = view.Attributes.Where(a => a.Name != "Name" && !(a.Name == "Link" && IsLink(a, LinkType.ReplacementObjectLink))).ToList();
+        int index = kept.Where(a => a.Name == "Link").Select(a => a.Index + 1).DefaultIfEmpty(0).Max();
+        kept.Add(Link(LinkType.ReplacementObjectLink, newUid) with { Index = index });
+        await objects.SaveAsync(view, kept, view.State, null, cancellationToken).ConfigureAwait(false);
+        context.IdPlaceholder = newUid;
+        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, newUid));
+    }
+
+    /// <summary>Without an Offset the dates are copied; with one, moved (KMIP 1.4 §4.4).</summary>
+    private static IEnumerable<KmipAttribute> Dates(ObjectView view, uint? offset, DateTimeOffset now)
+    {
+        var activation = DateOf(view, "Activation Date");
+        if (offset is null)
+        {
+            foreach (var a in view.Attributes.Where(a => a.Name is "Activation Date" or "Process Start Date" or "Protect Stop Date" or "Deactivation Date")) yield return a;
+            yield break;
+        }
+        var newActivation = now.AddSeconds(offset.Value);
+        yield return new KmipAttribute("Activation Date", 0, TtlvElement.DateTime(Tag.AttributeValue, newActivation));
+        if (activation is not { } oldActivation) yield break;
+        var shift = newActivation - oldActivation;
+        foreach (var name in ShiftedDates)
+        {
+            if (DateOf(view, name) is { } date) yield return new KmipAttribute(name, 0, TtlvElement.DateTime(Tag.AttributeValue, date + shift));
+        }
+    }
+
+    private static DateTimeOffset? DateOf(ObjectView view, string name) =>
+        view.Attributes.FirstOrDefault(a => a.Name == name && a.Value.Type == TtlvType.DateTime)?.Value.AsDateTime();
+
+    internal static KmipAttribute Link(LinkType type, string target) => new("Link", 0, TtlvElement.Structure(Tag.AttributeValue,
+        TtlvElement.Enumeration(Tag.LinkType, (uint)type), TtlvElement.Text(Tag.LinkedObjectIdentifier, target)));
+
+    private static bool IsLink(KmipAttribute a, LinkType type) => a.Value.Find(Tag.LinkType) is { } t && t.AsEnum() == (uint)type;
+}

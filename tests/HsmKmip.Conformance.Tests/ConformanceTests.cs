@@ -1,0 +1,58 @@
+using Xunit;
+using Xunit.Abstractions;
+
+namespace HsmKmip.Conformance.Tests;
+
+/// <summary>
+/// One test per OASIS KMIP 1.4 profile test case file, replayed against the real server over TLS. A file listed in
+/// expectations.txt must still fail (or is not run); every other file must pass.
+/// </summary>
+public sealed class ConformanceTests(ConformanceReport report, ITestOutputHelper output) : IClassFixture<ConformanceReport>
+{
+    public static TheoryData<string> Files => ConformanceFiles.Names;
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Replays(string file)
+    {
+        var expectation = Expectations.For(file);
+        if (expectation.Kind == ExpectationKind.NotRun)
+        {
+            report.Record(file, false);
+            output.WriteLine($"{file}: not run ({expectation.Reason})");
+            return;
+        }
+        var result = await ConformanceRunner.RunAsync(ConformanceFiles.All[file], report.Server);
+        report.Record(file, result.Passed);
+        output.WriteLine($"{file} ({ConformanceFiles.All[file].Profile}): {(result.Passed ? "passed" : "failed")} after {result.Exchanges} exchanges");
+        if (result.Failure is not null) output.WriteLine(result.Failure);
+        output.WriteLine(report.Table());
+        if (expectation.Kind == ExpectationKind.Fail)
+        {
+            Assert.False(result.Passed, $"{file} passes now: remove it from expectations.txt (it was listed as: {expectation.Reason}).");
+        }
+        else
+        {
+            Assert.True(result.Passed, result.Failure);
+        }
+    }
+
+    [Fact]
+    public void Every_expectation_names_a_file()
+    {
+        Assert.Equal(75, ConformanceFiles.All.Count);
+        Assert.All(Expectations.Listed.Keys, name => Assert.Contains(name, ConformanceFiles.All.Keys));
+        Assert.All(Expectations.Listed.Values, e => Assert.False(string.IsNullOrWhiteSpace(e.Reason)));
+    }
+
+    [Fact]
+    public void Profile_names_come_from_the_file_names()
+    {
+        Assert.Equal("CS-BC-GCM", ConformanceFiles.ProfileOf("CS-BC-M-GCM-1-14"));
+        Assert.Equal("CS-AC-OAEP", ConformanceFiles.ProfileOf("CS-AC-M-OAEP-10-14"));
+        Assert.Equal("SKLC", ConformanceFiles.ProfileOf("SKLC-O-1-14"));
+        Assert.Equal("SUITEB_128", ConformanceFiles.ProfileOf("SUITEB_128-M-1-14"));
+        Assert.Equal("CS-BC-M-GCM", ConformanceFiles.All["CS-BC-M-GCM-3-14"].Group);
+        Assert.Equal(3, ConformanceFiles.All["CS-BC-M-GCM-3-14"].Number);
+    }
+}
