@@ -538,8 +538,7 @@ def op_signature_verify(session, args):
 def add_asymmetric_arguments(p):
     a = p.add_argument_group("asymmetric")
     a.add_argument("--signature-hex", help="signature-verify: signature")
-    a.add_argument("--padding", help="sign/signature-verify: PaddingMethod "
-                   "name (PKCS1v15, PSS)")
+    # --padding (a PaddingMethod name: PKCS1v15, PSS) is the encrypt/decrypt option, shared.
     a.add_argument("--hash", help="sign/signature-verify: HashingAlgorithm "
                    "name (SHA_256, ...)")
     a.add_argument("--dsa", help="sign/signature-verify: "
@@ -692,7 +691,7 @@ def build_parser():
     o.add_argument("--algorithm", help="create-sym/mac: CryptographicAlgorithm name (AES, HMAC_SHA256...)")
     o.add_argument("--usage", help="create-sym: comma-separated CryptographicUsageMask names")
     o.add_argument("--mode", help="encrypt/decrypt: BlockCipherMode name (CBC, ECB...)")
-    o.add_argument("--padding", help="encrypt/decrypt: PaddingMethod name (PKCS5, NONE)")
+    o.add_argument("--padding", help="encrypt/decrypt/sign/signature-verify: PaddingMethod name (PKCS5, NONE, PKCS1v15, PSS)")
     o.add_argument("--random-iv", action="store_true", help="encrypt: ask the server for a random IV")
     o.add_argument("--iv-hex", help="encrypt/decrypt: IV/Counter/Nonce as hex")
     o.add_argument("--wrapping-uid",
