@@ -46,6 +46,8 @@ internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IOperationH
         }
         privateAttributes.Add(Link(LinkType.PublicKeyLink, publicUid));
         publicAttributes.Add(Link(LinkType.PrivateKeyLink, privateUid));
+        privateAttributes.Add(AttributeRules.TokenRandomNumberGenerator());
+        publicAttributes.Add(AttributeRules.TokenRandomNumberGenerator());
 
         var publicFormat = AsymmetricFormats.DefaultFormat(spec.Type, privateKey: false);
         var publicValue = AsymmetricFormats.PublicKeyValue(publicParts, publicFormat);

@@ -40,9 +40,10 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
             if (!DestroyedWanted(payload)) all = await WithoutDestroyedAsync(all, cancellationToken).ConfigureAwait(false);
         }
         var page = all.Skip(offset).Take(max ?? int.MaxValue).ToArray();
-        // Located Items (1.3+, but honoured in every version for paging clients) is sent when the client pages (Maximum or
-        // Offset Items); KMIP 1.4 §4.9 lets a server omit it, and the OASIS 1.4 reference answers never carry it otherwise.
-        bool located = offsetElement is not null || max is not null;
+        // Located Items (1.3+) is sent when the client pages: with Offset Items in any version (Percona's 1.0 client loops
+        // without it), with Maximum Items from 1.3 on (a 1.2 client such as FortiGate must not see the 1.3 tag). KMIP 1.4
+        // §4.9 lets a server omit it otherwise, and the OASIS 1.4 reference answers never carry it without paging.
+        bool located = offsetElement is not null || (max is not null && context.Version >= KmipVersion.V1_3);
         // The ID Placeholder becomes the first located object, so that a later batch item can use it (OASIS TL-M-3-14:
         // Locate then Get without an identifier).
         if (page.Length > 0) context.IdPlaceholder = page[0];
