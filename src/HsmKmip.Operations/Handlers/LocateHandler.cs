@@ -39,9 +39,11 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
             all = await VisibleMatchesAsync(context.Client.Identity, query, cancellationToken).ConfigureAwait(false);
         }
         var page = all.Skip(offset).Take(max ?? int.MaxValue).ToArray();
-        // Located Items (1.3+, but honoured in every version for paging clients) is sent when the client pages (Maximum or
-        // Offset Items); KMIP 1.4 §4.9 lets a server omit it, and the OASIS 1.4 reference answers never carry it otherwise.
-        bool located = offsetElement is not null || max is not null;
+        // Located Items (1.3+) is sent when the client pages: with Offset Items in any version (Percona's 1.0 keyring
+        // pages with it and reads the count back), with Maximum Items alone only from 1.3 on, so that a 1.x client that
+        // merely caps the answer (FortiGate, PyKMIP at 1.2) never sees a tag its version lacks. KMIP 1.4 §4.9 lets a
+        // server omit it, and the OASIS 1.4 reference answers never carry it otherwise.
+        bool located = offsetElement is not null || (max is not null && context.Version >= KmipVersion.V1_3);
         var items = page.Select(uid => TtlvElement.Text(Tag.UniqueIdentifier, uid));
         return TtlvElement.Structure(Tag.ResponsePayload,
             located ? items.Prepend(TtlvElement.Integer(Tag.LocatedItems, all.Count)) : items);
