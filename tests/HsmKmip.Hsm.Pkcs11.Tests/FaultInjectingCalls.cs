@@ -124,12 +124,6 @@ internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11C
         return inner.GetAttributeValue(session, handle, attributes);
     }
 
-    public byte[] Encrypt(ISession session, IMechanism mechanism, IObjectHandle key, byte[] data)
-    {
-        MaybeFail("C_Encrypt");
-        return inner.Encrypt(session, mechanism, key, data);
-    }
-
     public void DestroyObject(ISession session, IObjectHandle handle)
     {
         MaybeFail("C_DestroyObject");
