@@ -201,8 +201,16 @@ public sealed class AdminOfflineTests
 
             if (IsRoot)
             {
-                using (var chown = System.Diagnostics.Process.Start("chown", ["-R", "nobody:nogroup", state])) await chown.WaitForExitAsync();
-                AssertOneSentence(await Run(["keys", "list", "--state-dir", state]), 1, $"The state folder {state} belongs to user nobody, not to root: start the daemon so the command runs through it, or run it as that user (sudo -u nobody hsmkmip ...).");
+                // As the package's postinst would: root sets up a state folder for the daemon's user.
+                var owned = Path.Combine(root, "owned");
+                var given = await Run(["init", "--state-dir", owned, "--config", Path.Combine(root, "owned.json"), "--listen", $"127.0.0.1:{AdminDaemon.FreePort()}", "--user", "nobody"]);
+                Assert.True(given.ExitCode == 0, given.Stderr);
+                Assert.Contains($"State folder {owned} given to user nobody.", given.Stdout, StringComparison.Ordinal);
+                var listing = await ProcessRunner.RunAsync("find", [owned, "-not", "-user", "nobody"]);
+                Assert.Equal("", listing.Stdout.Trim());
+                AssertOneSentence(await Run(["keys", "list", "--state-dir", owned]), 1, $"The state folder {owned} belongs to user nobody, not to root: start the daemon so the command runs through it, or run it as that user (sudo -u nobody hsmkmip ...).");
+                AssertOneSentence(await Run(["init", "--state-dir", Path.Combine(root, "x"), "--config", Path.Combine(root, "x.json"), "--listen", $"127.0.0.1:{AdminDaemon.FreePort()}", "--user", "no-such-user-here"]), 2,
+                    "There is no user no-such-user-here");
             }
         }
         finally

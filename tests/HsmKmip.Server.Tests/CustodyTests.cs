@@ -3,6 +3,7 @@ using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 using Xunit;
 using static HsmKmip.Server.Tests.KmipTestClient;
+using static HsmKmip.Server.Tests.SymmetricKeys;
 
 namespace HsmKmip.Server.Tests;
 
