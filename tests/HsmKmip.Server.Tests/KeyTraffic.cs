@@ -9,7 +9,6 @@ namespace HsmKmip.Server.Tests;
 /// <summary>The KMIP requests the custody tests make: Create+Get of AES keys, Get, Activate, Get Attributes.</summary>
 internal static class KeyTraffic
 {
-    private static TtlvElement Attr(string name, TtlvElement value) => TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
 
     /// <summary>Creates an AES-256 key and gets it in the same batch; throws unless both succeed.</summary>
     public static async Task<(string Id, byte[] Material)> CreateAndGetAsync(SslStream tls)

@@ -18,7 +18,6 @@ public sealed class KeyWrappingTests : IClassFixture<ServerFixture>
 
     private TestServer Server => _fixture.Server;
 
-    private static TtlvElement Attr(string name, TtlvElement value) => TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
 
     private static TtlvElement CryptoParams(BlockCipherMode? mode, PaddingMethod? padding = null) => TtlvElement.Structure(Tag.CryptographicParameters,
         mode is { } m ? TtlvElement.Enumeration(Tag.BlockCipherMode, (uint)m) : null,

@@ -55,14 +55,18 @@ public static class KmipTestClient
             id is null ? null : TtlvElement.Bytes(Tag.UniqueBatchItemID, id),
             payload ?? TtlvElement.Structure(Tag.RequestPayload));
 
+    /// <summary>One attribute of a 1.x Template-Attribute: name, and the value re-tagged as Attribute Value.</summary>
+    public static TtlvElement Attr(string name, TtlvElement value) =>
+        TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
+
     /// <summary>A Create batch item for an AES-256 key, with a Name when <paramref name="name"/> is given.</summary>
     public static TtlvElement CreateAes256(string? name = null) =>
         Item(Operation.Create, TtlvElement.Structure(Tag.RequestPayload,
             TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
             TtlvElement.Structure(Tag.TemplateAttribute,
-                SymmetricKeys.Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
-                SymmetricKeys.Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256)),
-                name is null ? null : SymmetricKeys.Attr("Name", TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, name), TtlvElement.Enumeration(Tag.NameType, 1))))));
+                Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.AES)),
+                Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256)),
+                name is null ? null : Attr("Name", TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, name), TtlvElement.Enumeration(Tag.NameType, 1))))));
 
     public static async Task SendAsync(SslStream stream, ReadOnlyMemory<byte> bytes)
     {
