@@ -75,7 +75,9 @@ public sealed class BackupRestoreTests
             foreach (var id in back)
             {
                 Assert.Equal(acknowledged[id], await KeyTraffic.GetAsync(again, id));
-                Assert.Equal(await KeyTraffic.AttributesAsync(original, id), await KeyTraffic.AttributesAsync(again, id));
+                // A key first served after the snapshot was cut has Fresh false and a later Last Change Date on the live
+                // server (KMIP 1.4 §3.34), and this Get does the same on the restored one a second later: those two may differ.
+                Assert.Equal(await KeyTraffic.AttributesAsync(original, id, "Fresh", "Last Change Date"), await KeyTraffic.AttributesAsync(again, id, "Fresh", "Last Change Date"));
             }
         }
         finally

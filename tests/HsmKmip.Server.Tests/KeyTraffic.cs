@@ -43,11 +43,13 @@ internal static class KeyTraffic
     }
 
     /// <summary>Every attribute as the server encodes them (KMIP 1.4 Get Attributes with no names).</summary>
-    public static async Task<byte[]> AttributesAsync(SslStream tls, string id)
+    public static async Task<byte[]> AttributesAsync(SslStream tls, string id, params string[] leaveOut)
     {
         var item = (await RoundTripAsync(tls, Request(KmipVersion.V1_4, Item(Operation.GetAttributes, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, id)))))).Items()[0];
         Assert.Equal(ResultStatus.Success, item.Status());
-        return TtlvWriter.Encode(item.Find(Tag.ResponsePayload)!).ToArray();
+        var payload = item.Find(Tag.ResponsePayload)!;
+        payload = payload.WithChildren(payload.Children.Where(c => c.Tag != Tag.Attribute || !leaveOut.Contains(c.Find(Tag.AttributeName)?.AsText())));
+        return TtlvWriter.Encode(payload).ToArray();
     }
 
     /// <summary>Every object's identifier (Locate with no filter).</summary>
