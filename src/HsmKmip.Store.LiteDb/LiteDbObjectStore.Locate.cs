@@ -55,6 +55,7 @@ public sealed partial class LiteDbObjectStore
         if (query.Owner is { } owner) Add($"$.{DocumentMapper.OwnerKey} = @", IndexKeys.Of(owner));
         if (query.ObjectType is { } type) Add($"$.{DocumentMapper.ObjectType} = @", (long)type);
         if (query.State is { } state) Add($"$.{DocumentMapper.State} = @", (long)state);
+        foreach (var notState in query.NotStates) Add($"$.{DocumentMapper.State} != @", (long)notState);
         foreach (var name in query.Names) Add($"$.{DocumentMapper.NameKeys}[*] ANY = @", IndexKeys.Of(name));
         foreach (var group in query.ObjectGroups) Add($"$.{DocumentMapper.GroupKeys}[*] ANY = @", IndexKeys.Of(group));
         foreach (var a in query.Attributes) Add($"$.{DocumentMapper.AttributeKeys}[*] ANY = @", IndexKeys.OfAttribute(a.Name, a.Value));

@@ -14,9 +14,6 @@ public sealed class AsymmetricTests(ServerFixture fixture) : IClassFixture<Serve
 
     private static readonly byte[] Message = "sign me, inside the HSM"u8.ToArray();
 
-    internal static TtlvElement Attr(string name, TtlvElement value) =>
-        TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
-
     internal static TtlvElement Mask(CryptographicUsageMask mask) => Attr("Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, (int)mask));
 
     /// <summary>A 1.x Create Key Pair payload.</summary>

@@ -123,9 +123,6 @@ internal sealed class DaemonCrashLedger
 /// <summary>The four requests the trials send (KMIP 1.2, one operation per message, as a simple client does).</summary>
 internal static class DaemonCrashKmip
 {
-    private static TtlvElement Attr(string name, TtlvElement value) =>
-        TtlvElement.Structure(Tag.Attribute, TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
-
     public static async Task<(string? Uid, string? Error)> CreateAes256Async(SslStream tls)
     {
         var create = Item(Operation.Create, TtlvElement.Structure(Tag.RequestPayload,

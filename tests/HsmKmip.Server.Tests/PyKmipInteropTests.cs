@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HsmKmip.Tests.Crypto;
 using Xunit;
 
 namespace HsmKmip.Server.Tests;
@@ -144,7 +145,7 @@ public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
         Assert.Equal("RAW", result.GetProperty("key_format_type").GetString());
         Assert.Equal(128, result.GetProperty("cryptographic_length").GetInt32());
         Assert.Contains(kekId, result.GetProperty("key_wrapping_data").ToString(), StringComparison.Ordinal);
-        Assert.Equal(target, Rfc3394.Unwrap(kek, Convert.FromHexString(result.GetProperty("value").GetString()!)));
+        Assert.Equal(target, LocalKeyWrap.Unwrap(kek, Convert.FromHexString(result.GetProperty("value").GetString()!)));
 
         // RFC 5649 (AES Key Wrap Padding) of the key bytes.
         result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", kekId,

@@ -34,4 +34,23 @@ public sealed class ArchivedLocateTests : IDisposable
             await store.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Not_states_leave_those_states_out_in_the_store_query()
+    {
+        var store = _folder.Open();
+        try
+        {
+            var live = await store.InsertAsync(Samples.Key("live", owner: "bob"), default);
+            var destroyed = await store.InsertAsync(Samples.Key("destroyed", owner: "bob"), default);
+            await store.UpdateAsync(destroyed with { State = 5 }, default);
+            Assert.Equal([live.UniqueIdentifier], await store.LocateAsync(new ObjectQuery { Owner = "bob", NotStates = [5, 6] }, default));
+            Assert.Equal(2, (await store.LocateAsync(new ObjectQuery { Owner = "bob" }, default)).Count);
+            Assert.Equal([destroyed.UniqueIdentifier], await store.LocateAsync(new ObjectQuery { Owner = "bob", NotStates = [1, 2] }, default));
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+    }
 }

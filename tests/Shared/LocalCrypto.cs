@@ -26,6 +26,31 @@ internal static class LocalKeyWrap
         return W(kek, aiv, padded);
     }
 
+    /// <summary>RFC 3394 unwrap with the default IV; throws when the integrity check fails.</summary>
+    public static byte[] Unwrap(byte[] kek, byte[] wrapped)
+    {
+        using var aes = Aes.Create();
+        aes.Key = kek;
+        int n = wrapped.Length / 8 - 1;
+        var a = wrapped[..8];
+        var r = wrapped[8..];
+        var block = new byte[16];
+        for (int j = 5; j >= 0; j--)
+        {
+            for (int i = n - 1; i >= 0; i--)
+            {
+                ulong t = (ulong)(n * j + i + 1);
+                BinaryPrimitives.WriteUInt64BigEndian(block, BinaryPrimitives.ReadUInt64BigEndian(a) ^ t);
+                Array.Copy(r, i * 8, block, 8, 8);
+                var b = aes.DecryptEcb(block, PaddingMode.None);
+                Array.Copy(b, 0, a, 0, 8);
+                Array.Copy(b, 8, r, i * 8, 8);
+            }
+        }
+        if (a.Any(x => x != 0xA6)) throw new CryptographicException("RFC 3394 integrity check failed.");
+        return r;
+    }
+
     private static byte[] W(byte[] kek, byte[] iv, byte[] data)
     {
         using var aes = Aes.Create();

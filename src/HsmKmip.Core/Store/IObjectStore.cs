@@ -58,6 +58,9 @@ public sealed record ObjectQuery
     /// </summary>
     public string? WrappedNotBy { get; init; }
 
+    /// <summary>States (KMIP State values) to leave out, e.g. Destroyed and Destroyed Compromised for a Locate that did not ask for them.</summary>
+    public IReadOnlyList<uint> NotStates { get; init; } = [];
+
     /// <summary>Null: online and archived objects; false: online only; true: archived only (Storage Status Mask).</summary>
     public bool? Archived { get; init; }
 

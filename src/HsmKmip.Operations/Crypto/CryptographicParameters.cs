@@ -32,6 +32,12 @@ internal sealed record CryptographicParameters
     /// <summary>Counter Length in bits.</summary>
     public int? CounterLength { get; init; }
 
+    /// <summary>PSS Salt Length in bytes.</summary>
+    public int? SaltLength { get; init; }
+
+    /// <summary>OAEP's MGF1 hash.</summary>
+    public HashingAlgorithm? MaskGeneratorHashingAlgorithm { get; init; }
+
     public static readonly CryptographicParameters Empty = new();
 
     /// <summary>Reads a Cryptographic Parameters structure (any tag: a request field or an attribute value).</summary>
@@ -50,6 +56,8 @@ internal sealed record CryptographicParameters
             IvLength = Int(element, Tag.IVLength, "IV Length"),
             TagLength = Int(element, Tag.TagLength, "Tag Length"),
             CounterLength = Int(element, Tag.CounterLength, "Counter Length"),
+            SaltLength = Int(element, Tag.SaltLength, "Salt Length"),
+            MaskGeneratorHashingAlgorithm = Enum<HashingAlgorithm>(element, Tag.MaskGeneratorHashingAlgorithm, "Mask Generator Hashing Algorithm"),
         };
     }
 
@@ -65,12 +73,17 @@ internal sealed record CryptographicParameters
         IvLength = IvLength ?? fallback.IvLength,
         TagLength = TagLength ?? fallback.TagLength,
         CounterLength = CounterLength ?? fallback.CounterLength,
+        SaltLength = SaltLength ?? fallback.SaltLength,
+        MaskGeneratorHashingAlgorithm = MaskGeneratorHashingAlgorithm ?? fallback.MaskGeneratorHashingAlgorithm,
     };
 
     /// <summary>The request's parameters over the key's own Cryptographic Parameters attribute (the first instance).</summary>
     public static CryptographicParameters Resolve(TtlvElement? payload, Objects.ObjectView view) =>
-        Parse(payload?.Find(Tag.CryptographicParameters))
-            .Over(Parse(view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Parameters")?.Value));
+        Over(payload?.Find(Tag.CryptographicParameters), view);
+
+    /// <summary>A Cryptographic Parameters structure (wherever the request carries it) over the key's own attribute.</summary>
+    public static CryptographicParameters Over(TtlvElement? requested, Objects.ObjectView view) =>
+        Parse(requested).Over(Parse(view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Parameters")?.Value));
 
     private static T? Enum<T>(TtlvElement parent, uint tag, string field) where T : struct, System.Enum =>
         parent.Find(tag) is { } e ? (T)(object)Lenient.Enumeration(e, field) : null;

@@ -21,6 +21,12 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
         var offsetElement = payload?.Find(Tag.OffsetItems);
         int offset = offsetElement is null ? 0 : (int)Math.Clamp(Lenient.Number(offsetElement, "Offset Items"), 0, int.MaxValue);
         var query = BuildQuery(context.Client.Identity, payload) with { Archived = ArchivedFilter(payload) };
+        // Destroyed is a stored state (no date leads to it), so the store itself leaves destroyed objects out unless the
+        // Storage Status Mask or the State filter asks for them.
+        if (!DestroyedWanted(payload) && query.State is not ((uint)State.Destroyed or (uint)State.DestroyedCompromised))
+        {
+            query = query with { NotStates = [(uint)State.Destroyed, (uint)State.DestroyedCompromised] };
+        }
         IReadOnlyList<string> all;
         if (query.State is { } wanted)
         {
@@ -37,7 +43,6 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
         else
         {
             all = await VisibleMatchesAsync(context.Client.Identity, query, cancellationToken).ConfigureAwait(false);
-            if (!DestroyedWanted(payload)) all = await WithoutDestroyedAsync(all, cancellationToken).ConfigureAwait(false);
         }
         var page = all.Skip(offset).Take(max ?? int.MaxValue).ToArray();
         // Located Items (1.3+) is sent when the client pages: with Offset Items in any version (Percona's 1.0 client loops
@@ -97,16 +102,6 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
     /// </summary>
     private static bool DestroyedWanted(TtlvElement? payload) =>
         payload?.Find(Tag.StorageStatusMask) is { } m && ((StorageStatusMask)Lenient.Number(m, "Storage Status Mask")).HasFlag(StorageStatusMask.DestroyedStorage);
-
-    private async ValueTask<IReadOnlyList<string>> WithoutDestroyedAsync(IReadOnlyList<string> candidates, CancellationToken cancellationToken)
-    {
-        var kept = new List<string>(candidates.Count);
-        foreach (var uid in candidates)
-        {
-            if (await objects.EffectiveStateAsync(uid, cancellationToken).ConfigureAwait(false) is not (null or State.Destroyed or State.DestroyedCompromised)) kept.Add(uid);
-        }
-        return kept;
-    }
 
     /// <summary>Storage Status Mask (KMIP 1.4 §9.1.3.3.24): On-line 1, Archival 2; absent means on-line only.</summary>
     private static bool? ArchivedFilter(TtlvElement? payload)

@@ -1,4 +1,5 @@
 using HsmKmip.Core.Keys;
+using HsmKmip.Operations.Crypto;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
@@ -22,7 +23,7 @@ internal sealed class SignHandler(ManagedObjects objects) : IOperationHandler
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Sign needs a Private Key (MAC signs with symmetric keys).");
         }
-        var scheme = AsymmetricParameters.Signature(AsymmetricParameters.Effective(payload, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
+        var scheme = AsymmetricParameters.Signature(CryptographicParameters.Resolve(payload, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
         var signature = await objects.SignAsync(key, scheme, input, digested, cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload,
             TtlvElement.Text(Tag.UniqueIdentifier, uid),
@@ -50,7 +51,7 @@ internal sealed class SignatureVerifyHandler(ManagedObjects objects) : IOperatio
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Signature Verify needs a Public Key.");
         }
         var spki = AsymmetricParameters.SubjectPublicKeyInfo(view);
-        var scheme = AsymmetricParameters.Signature(AsymmetricParameters.Effective(payload, view), AsymmetricKeyEncoding.ReadSubjectPublicKeyInfo(spki).Type);
+        var scheme = AsymmetricParameters.Signature(CryptographicParameters.Resolve(payload, view), AsymmetricKeyEncoding.ReadSubjectPublicKeyInfo(spki).Type);
         bool valid = await objects.VerifyAsync(spki, scheme, input, digested, signature, cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload,
             TtlvElement.Text(Tag.UniqueIdentifier, uid),

@@ -1,4 +1,5 @@
 using HsmKmip.Core.Keys;
+using HsmKmip.Operations.Crypto;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
@@ -10,19 +11,15 @@ namespace HsmKmip.Operations.Objects;
 /// Cryptographic Parameters attribute, else the default for the key (RSA: PKCS#1 v1.5 with SHA-256 to sign, OAEP with
 /// SHA-1 to encrypt; EC: ECDSA with SHA-256; Ed25519: EdDSA).
 /// </summary>
-public static class AsymmetricParameters
+internal static class AsymmetricParameters
 {
-    /// <summary>The request's Cryptographic Parameters, else the key's attribute, else null.</summary>
-    public static TtlvElement? Effective(TtlvElement? payload, ObjectView view) =>
-        payload?.Find(Tag.CryptographicParameters) ?? view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Parameters")?.Value;
-
-    public static SignatureScheme Signature(TtlvElement? parameters, AsymmetricKeyType keyType)
+    public static SignatureScheme Signature(CryptographicParameters parameters, AsymmetricKeyType keyType)
     {
-        var hash = Field(parameters, Tag.HashingAlgorithm) is { } h ? Digest(h, "Hashing Algorithm") : DigestAlgorithm.Sha256;
-        int? salt = parameters?.Find(Tag.SaltLength) is { Type: TtlvType.Integer } s ? s.AsInt32() : null;
-        if (Field(parameters, Tag.DigitalSignatureAlgorithm) is { } dsa)
+        var hash = parameters.HashingAlgorithm is { } h ? Digest(h, "Hashing Algorithm") : DigestAlgorithm.Sha256;
+        int? salt = parameters.SaltLength;
+        if (parameters.DigitalSignatureAlgorithm is { } dsa)
         {
-            return (DigitalSignatureAlgorithm)dsa switch
+            return dsa switch
             {
                 DigitalSignatureAlgorithm.SHA_1WithRSAEncryption => new(SignatureKind.RsaPkcs1, DigestAlgorithm.Sha1),
                 DigitalSignatureAlgorithm.SHA_224WithRSAEncryption => new(SignatureKind.RsaPkcs1, DigestAlgorithm.Sha224),
@@ -38,16 +35,16 @@ public static class AsymmetricParameters
                 var other => throw new KmipException(ResultReason.FeatureNotSupported, $"Digital Signature Algorithm {other} is not supported; RSA (PKCS#1 v1.5, PSS) and ECDSA with SHA-1/224/256/384/512 are."),
             };
         }
-        if (Field(parameters, Tag.PaddingMethod) is { } padding)
+        if (parameters.PaddingMethod is { } padding)
         {
-            return (PaddingMethod)padding switch
+            return padding switch
             {
                 PaddingMethod.PKCS1V1_5 => new(SignatureKind.RsaPkcs1, hash),
                 PaddingMethod.PSS => new(SignatureKind.RsaPss, hash, salt),
                 var other => throw KmipException.InvalidField($"Padding Method {other} does not make signatures; use PKCS1 v1.5 or PSS."),
             };
         }
-        if (Field(parameters, Tag.CryptographicAlgorithm) is { } algorithm && (CryptographicAlgorithm)algorithm is CryptographicAlgorithm.ECDSA or CryptographicAlgorithm.EC)
+        if (parameters.CryptographicAlgorithm is CryptographicAlgorithm.ECDSA or CryptographicAlgorithm.EC)
         {
             return new(SignatureKind.Ecdsa, hash);
         }
@@ -59,11 +56,11 @@ public static class AsymmetricParameters
         };
     }
 
-    public static RsaPadding Encryption(TtlvElement? parameters)
+    public static RsaPadding Encryption(CryptographicParameters parameters)
     {
-        var padding = Field(parameters, Tag.PaddingMethod) is { } p ? (PaddingMethod)p : PaddingMethod.OAEP;
-        var hash = Field(parameters, Tag.HashingAlgorithm) is { } h ? Digest(h, "Hashing Algorithm") : DigestAlgorithm.Sha1;
-        if (Field(parameters, Tag.MaskGeneratorHashingAlgorithm) is { } m && Digest(m, "Mask Generator Hashing Algorithm") != hash)
+        var padding = parameters.PaddingMethod ?? PaddingMethod.OAEP;
+        var hash = parameters.HashingAlgorithm is { } h ? Digest(h, "Hashing Algorithm") : DigestAlgorithm.Sha1;
+        if (parameters.MaskGeneratorHashingAlgorithm is { } m && Digest(m, "Mask Generator Hashing Algorithm") != hash)
         {
             throw new KmipException(ResultReason.FeatureNotSupported, "OAEP with a Mask Generator Hashing Algorithm other than its Hashing Algorithm is not supported.");
         }
@@ -75,10 +72,7 @@ public static class AsymmetricParameters
         };
     }
 
-    private static uint? Field(TtlvElement? parameters, TtlvTag tag) =>
-        parameters?.Find(tag) is { } e ? Lenient.Enumeration(e, KmipTags.TryGetInfo(tag, out var i) ? i.Name : tag.ToString()) : null;
-
-    private static DigestAlgorithm Digest(uint value, string field) => (HashingAlgorithm)value switch
+    private static DigestAlgorithm Digest(HashingAlgorithm value, string field) => value switch
     {
         HashingAlgorithm.SHA_1 => DigestAlgorithm.Sha1,
         HashingAlgorithm.SHA_224 => DigestAlgorithm.Sha224,

@@ -44,19 +44,18 @@ internal sealed record KeyWrapRequest(string KeyId, TtlvElement EncryptionKeyInf
     /// </summary>
     public KeyWrapAlgorithm AlgorithmFor(ObjectView wrappingKey)
     {
-        var parameters = CryptographicParameters
-            ?? wrappingKey.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Parameters")?.Value;
+        var parameters = Crypto.CryptographicParameters.Over(CryptographicParameters, wrappingKey);
         var keyAlgorithm = wrappingKey.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value is { Type: TtlvType.Enumeration } a
             ? (CryptographicAlgorithm)a.AsEnum() : (CryptographicAlgorithm?)null;
-        if (parameters?.Find(Tag.CryptographicAlgorithm) is { } asked && keyAlgorithm is { } actual && (CryptographicAlgorithm)Lenient.Enumeration(asked, "Cryptographic Algorithm") != actual)
+        if (parameters.CryptographicAlgorithm is { } asked && keyAlgorithm is { } actual && asked != actual)
         {
-            throw KmipException.InvalidField($"The Cryptographic Parameters name {(CryptographicAlgorithm)asked.AsEnum()}, but wrapping key '{KeyId}' is {actual}.");
+            throw KmipException.InvalidField($"The Cryptographic Parameters name {asked}, but wrapping key '{KeyId}' is {actual}.");
         }
-        var mode = parameters?.Find(Tag.BlockCipherMode) is { } b ? (BlockCipherMode)Lenient.Enumeration(b, "Block Cipher Mode") : (BlockCipherMode?)null;
-        var padding = parameters?.Find(Tag.PaddingMethod) is { } p ? (PaddingMethod)Lenient.Enumeration(p, "Padding Method") : (PaddingMethod?)null;
+        var mode = parameters.BlockCipherMode;
+        var padding = parameters.PaddingMethod;
         if (wrappingKey.ObjectType == ObjectType.PublicKey || keyAlgorithm == CryptographicAlgorithm.RSA)
         {
-            var hash = parameters?.Find(Tag.HashingAlgorithm) is { } h ? (HashingAlgorithm)Lenient.Enumeration(h, "Hashing Algorithm") : HashingAlgorithm.SHA_1;
+            var hash = parameters.HashingAlgorithm ?? HashingAlgorithm.SHA_1;
             if (padding is not (null or PaddingMethod.OAEP) || hash is not (HashingAlgorithm.SHA_1 or HashingAlgorithm.SHA_256))
             {
                 throw new KmipException(ResultReason.FeatureNotSupported, "RSA key wrapping is RSA-OAEP with SHA-1 or SHA-256 only.");
