@@ -55,7 +55,8 @@ public static class SettingDefinitions
 
     public static readonly SettingDefinition CipherSuites = new("CipherSuites", "--cipher-suites",
         "TLS 1.2 suites: compatible (default: ECDHE with AES-GCM/ChaCha20, then ECDHE AES-CBC-SHA256/384 as KMIP 1.x clients offer; session resumption on), " +
-        "modern (ECDHE-GCM/ChaCha20 only) or legacy (compatible plus RSA key exchange AES-CBC-SHA256); modern and legacy turn session resumption off. TLS 1.3 is always on.");
+        "modern (ECDHE-GCM/ChaCha20 only), legacy (compatible plus RSA key exchange AES-CBC-SHA256), or suiteb-128 / suiteb-192 (KMIP Suite B profile, RFC 6460: ECDHE-ECDSA AES-GCM only, ECDSA P-256/P-384 server and client certificates, " +
+        "P-384 only for 192; needs --tls-cert/--tls-key/--client-ca). Every explicit list turns session resumption off. TLS 1.3 is always on.");
 
     public static readonly SettingDefinition HandshakeTimeout = new("HandshakeTimeoutSeconds", "--handshake-timeout",
         "Seconds a client has to finish the TLS handshake. Default 10.");
