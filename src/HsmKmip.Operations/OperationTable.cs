@@ -68,9 +68,11 @@ public sealed class OperationTable
                 new(Operation.Hash, false, new HashHandler(objects)),
                 new(Operation.ReKey, true, new ReKeyHandler(objects)),
                 new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
+                new(Operation.CreateSplitKey, true, new CreateSplitKeyHandler(objects)),
+                new(Operation.JoinSplitKey, true, new JoinSplitKeyHandler(objects)),
             ]);
         }
-        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject] };
+        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));
         return table;
     }

@@ -47,7 +47,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
             TtlvElement.Text(Tag.UniqueIdentifier, uid));
     }
 
-    private static (SecretKeyKind, int) SymmetricKind(List<KmipAttribute> attributes)
+    internal static (SecretKeyKind, int) SymmetricKind(List<KmipAttribute> attributes)
     {
         var algorithmAttribute = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")
             ?? throw KmipException.MissingData("Create of a Symmetric Key needs the Cryptographic Algorithm attribute.");
@@ -66,6 +66,6 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
         return (kind, bits);
     }
 
-    private static int? LengthOf(List<KmipAttribute> attributes) =>
+    internal static int? LengthOf(List<KmipAttribute> attributes) =>
         attributes.FirstOrDefault(a => a.Name == "Cryptographic Length")?.Value.AsInt32();
 }
