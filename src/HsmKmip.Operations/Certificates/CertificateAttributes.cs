@@ -28,8 +28,7 @@ internal static class CertificateAttributes
         var der = certificate.RawData;
         yield return new("Certificate Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)CertificateType.X_509));
         yield return new("Certificate Length", 0, TtlvElement.Integer(Tag.AttributeValue, der.Length));
-        var serial = certificate.SerialNumberBytes.ToArray();
-        Array.Reverse(serial); // SerialNumberBytes is little-endian
+        var serial = certificate.SerialNumberBytes.ToArray(); // big-endian, as in the DER
         yield return new("X.509 Certificate Identifier", 0, TtlvElement.Structure(Tag.AttributeValue,
             TtlvElement.Bytes(Tag.IssuerDistinguishedName, certificate.IssuerName.RawData),
             TtlvElement.Bytes(Tag.CertificateSerialNumber, serial)));
