@@ -56,8 +56,6 @@ public sealed class CertifyTests(CertifyFixture fixture) : IClassFixture<Certify
     internal static TtlvElement Link(LinkType type, string uid) => Attr("Link", TtlvElement.Structure(Tag.AttributeValue,
         TtlvElement.Enumeration(Tag.LinkType, (uint)type), TtlvElement.Text(Tag.LinkedObjectIdentifier, uid)));
 
-    private static TtlvElement Mask(CryptographicUsageMask mask) => Attr("Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, (int)mask));
-
     internal static TtlvElement RsaPair(int bits) => Pair(
         Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.RSA)),
         Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, bits)));
@@ -68,8 +66,8 @@ public sealed class CertifyTests(CertifyFixture fixture) : IClassFixture<Certify
 
     private static TtlvElement Pair(params TtlvElement[] common) => Item(Operation.CreateKeyPair, Payload(
         TtlvElement.Structure(Tag.CommonTemplateAttribute, common),
-        TtlvElement.Structure(Tag.PrivateKeyTemplateAttribute, Mask(CryptographicUsageMask.Sign | CryptographicUsageMask.CertificateSign)),
-        TtlvElement.Structure(Tag.PublicKeyTemplateAttribute, Mask(CryptographicUsageMask.Verify))));
+        TtlvElement.Structure(Tag.PrivateKeyTemplateAttribute, AsymmetricTests.Mask(CryptographicUsageMask.Sign | CryptographicUsageMask.CertificateSign)),
+        TtlvElement.Structure(Tag.PublicKeyTemplateAttribute, AsymmetricTests.Mask(CryptographicUsageMask.Verify))));
 
     /// <summary>A CA key pair, private key named <paramref name="name"/>, both halves Active.</summary>
     internal static async Task<(string Private, string Public)> CreateCaAsync(SslStream tls, TtlvElement create, string? name = null)
