@@ -110,6 +110,12 @@ public sealed record ServerOptions
     /// <summary>How long a cached key handle is reused after its unwrap.</summary>
     public TimeSpan KeyCacheTtl { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Unique Identifier or Name of the server's CA private key for Certify/Re-certify; null: requests name their issuer.</summary>
+    public string? CaKey { get; init; }
+
+    /// <summary>Validity of certificates from Certify when the request gives no Deactivation Date.</summary>
+    public TimeSpan CertificateValidity { get; init; } = TimeSpan.FromDays(365);
+
     /// <summary>How long shutdown waits for connections to finish their current request.</summary>
     public TimeSpan ShutdownDrainTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

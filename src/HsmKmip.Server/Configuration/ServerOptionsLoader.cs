@@ -127,6 +127,8 @@ public static class ServerOptionsLoader
             MaxMessageSize = ParseInt(SettingDefinitions.MaxMessageSize, 1 << 20, 1024, 64 << 20),
             KeyCacheSize = ParseInt(SettingDefinitions.KeyCacheSize, 1024, 0, 1_000_000),
             KeyCacheTtl = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.KeyCacheTtl, 300, 1, 86_400)),
+            CaKey = One(SettingDefinitions.CaKey) is { Length: > 0 } caKey ? caKey : null,
+            CertificateValidity = TimeSpan.FromDays(ParseInt(SettingDefinitions.CertificateValidity, 365, 1, 36_500)),
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)

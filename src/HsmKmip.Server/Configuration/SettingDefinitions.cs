@@ -76,9 +76,16 @@ public static class SettingDefinitions
     public static readonly SettingDefinition KeyCacheTtl = new("KeyCacheTtlSeconds", "--key-cache-ttl",
         "Seconds a cached key handle is reused after its unwrap. Default 300.");
 
+    public static readonly SettingDefinition CaKey = new("CaKey", "--ca-key",
+        "Unique Identifier or Name of the Private Key (held in the HSM) that signs Certify and Re-certify for clients whose request names no issuer; Validate trusts its certificate. " +
+        "Certify its own public key once to make its self-signed CA certificate. Default: none (a request must then name its issuer with a Link).");
+
+    public static readonly SettingDefinition CertificateValidity = new("CertificateValidityDays", "--certificate-validity",
+        "Days a certificate from Certify is valid when the request gives no Deactivation Date (never past its issuer's). Default 365.");
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
-        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl,
+        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity,
     ];
 }
