@@ -42,7 +42,7 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperati
                     return await RegisterWrappedAsync(context, objectType, block, KeyFormatType.Raw, kind, attributes, null, cancellationToken).ConfigureAwait(false);
                 }
                 material = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
-                SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, material.AsBytes().Length * 8));
+                SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, AttributeRules.LengthBits(kind, material.AsBytes().Length)));
                 break;
             }
             case ObjectType.SecretData:
