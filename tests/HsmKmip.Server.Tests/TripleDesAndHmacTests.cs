@@ -129,6 +129,20 @@ public sealed class TripleDesAndHmacTests(ServerFixture fixture) : IClassFixture
         Assert.Equal(ResultReason.IncompatibleCryptographicUsageMask, mac.Reason());
     }
 
+    [Fact]
+    public async Task Hmac_with_a_short_sensitive_aes_key_is_refused_because_the_key_would_leave_the_hsm()
+    {
+        await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
+        var uid = await CreateAsync(tls, CryptographicAlgorithm.AES, 128, CryptographicUsageMask.MACGenerate);
+        Assert.Equal(ResultStatus.Success, (await CallAsync(tls, KmipVersion.V1_4, Operation.ModifyAttribute, Payload(Uid(uid), Attr("Sensitive", TtlvElement.Boolean(Tag.AttributeValue, true))))).Status());
+        var mac = await CallAsync(tls, KmipVersion.V1_4, Operation.MAC, Payload(Uid(uid), Parameters(algorithm: CryptographicAlgorithm.HMAC_SHA256), TtlvElement.Bytes(Tag.Data, new byte[16])));
+        Assert.Equal(ResultReason.FeatureNotSupported, mac.Reason());
+        Assert.Contains("sensitive or non-extractable", mac.Message(), StringComparison.Ordinal);
+        // CMAC stays inside the token and works.
+        var cmac = await CallAsync(tls, KmipVersion.V1_4, Operation.MAC, Payload(Uid(uid), TtlvElement.Bytes(Tag.Data, new byte[16])));
+        Assert.Equal(ResultStatus.Success, cmac.Status());
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(32)]
