@@ -125,6 +125,7 @@ public static class ServerOptionsLoader
             MaxMessageSize = ParseInt(SettingDefinitions.MaxMessageSize, 1 << 20, 1024, 64 << 20),
             KeyCacheSize = ParseInt(SettingDefinitions.KeyCacheSize, 1024, 0, 1_000_000),
             KeyCacheTtl = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.KeyCacheTtl, 300, 1, 86_400)),
+            Http = ParseBool(SettingDefinitions.Http, One(SettingDefinitions.Http) ?? "true"),
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)
