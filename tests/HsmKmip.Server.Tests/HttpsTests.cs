@@ -70,7 +70,16 @@ public sealed class HttpsTests(ServerFixture fixture) : IClassFixture<ServerFixt
     public async Task Curl_posts_an_xml_request_and_reads_the_xml_answer()
     {
         var request = Path.Combine(Server.StateDir, "discover.xml");
-        await File.WriteAllBytesAsync(request, Encode(Request(KmipVersion.V1_4, Item(Operation.DiscoverVersions)), "xml"));
+        // The README's example, byte for byte.
+        await File.WriteAllTextAsync(request, """
+            <RequestMessage>
+              <RequestHeader>
+                <ProtocolVersion><ProtocolVersionMajor type="Integer" value="1"/><ProtocolVersionMinor type="Integer" value="4"/></ProtocolVersion>
+                <BatchCount type="Integer" value="1"/>
+              </RequestHeader>
+              <BatchItem><Operation type="Enumeration" value="DiscoverVersions"/><RequestPayload/></BatchItem>
+            </RequestMessage>
+            """);
         var client = Server.ClientDirectory;
         var curl = await ProcessRunner.RunAsync("/usr/bin/curl", ["--silent", "--show-error", "--fail",
             "--cert", Path.Combine(client, "client.crt"), "--key", Path.Combine(client, "client.key"), "--cacert", Server.Pki.CaCertificate,

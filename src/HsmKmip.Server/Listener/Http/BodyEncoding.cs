@@ -99,5 +99,6 @@ internal static class BodyEncoding
         return StrictUtf8.GetBytes(text);
     }
 
-    private static string Shorten(string s) => s.Length <= 60 ? s : s[..60] + "...";
+    /// <summary>Client-supplied text cut to 60 characters for a refusal message.</summary>
+    public static string Shorten(string s) => s.Length <= 60 ? s : s[..60] + "...";
 }

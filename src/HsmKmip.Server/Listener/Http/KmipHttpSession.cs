@@ -119,13 +119,13 @@ internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler
     private (BodyFormat Format, string MediaType, long Framing) Accept(HttpRequestHead head)
     {
         if (head.Minor == 1 && head.All("Host").Count() != 1) throw new HttpRefusal(400, "An HTTP/1.1 request needs exactly one Host header.");
-        if (head.Method != "POST") throw new HttpRefusal(405, $"Method {Shorten(head.Method)} is not allowed; KMIP requests are sent with POST.", allow: "POST");
-        if (head.Target != Path) throw new HttpRefusal(404, $"KMIP is served at {Path}, not {Shorten(head.Target)}.");
+        if (head.Method != "POST") throw new HttpRefusal(405, $"Method {BodyEncoding.Shorten(head.Method)} is not allowed; KMIP requests are sent with POST.", allow: "POST");
+        if (head.Target != Path) throw new HttpRefusal(404, $"KMIP is served at {Path}, not {BodyEncoding.Shorten(head.Target)}.");
         long framing = HttpBody.Framing(head, options.MaxMessageSize);
         var (format, mediaType) = BodyEncoding.FromContentType(head.Single("Content-Type"));
         if (head.Single("Expect") is { } expect && !string.Equals(expect, "100-continue", StringComparison.OrdinalIgnoreCase))
         {
-            throw new HttpRefusal(417, $"Expect: {Shorten(expect)} is not supported.");
+            throw new HttpRefusal(417, $"Expect: {BodyEncoding.Shorten(expect)} is not supported.");
         }
         return (format, mediaType, framing);
     }
@@ -245,6 +245,4 @@ internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler
         505 => "HTTP Version Not Supported",
         _ => "Error",
     };
-
-    private static string Shorten(string s) => s.Length <= 60 ? s : s[..60] + "...";
 }
