@@ -104,6 +104,9 @@ public sealed record ServerOptions
 
     public int MaxMessageSize { get; init; } = 1 << 20;
 
+    /// <summary>Serve KMIP over HTTPS (POST /kmip with TTLV, XML or JSON bodies) on the same port as TTLV.</summary>
+    public bool Http { get; init; } = true;
+
     /// <summary>Most unwrapped key handles the HSM backend keeps for reuse (0: off).</summary>
     public int KeyCacheSize { get; init; } = 1024;
 

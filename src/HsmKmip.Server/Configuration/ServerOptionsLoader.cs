@@ -129,6 +129,7 @@ public static class ServerOptionsLoader
             KeyCacheTtl = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.KeyCacheTtl, 300, 1, 86_400)),
             CaKey = One(SettingDefinitions.CaKey) is { Length: > 0 } caKey ? caKey : null,
             CertificateValidity = TimeSpan.FromDays(ParseInt(SettingDefinitions.CertificateValidity, 365, 1, 36_500)),
+            Http = ParseBool(SettingDefinitions.Http, One(SettingDefinitions.Http) ?? "true"),
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)

@@ -70,6 +70,9 @@ public static class SettingDefinitions
     public static readonly SettingDefinition MaxMessageSize = new("MaxMessageSize", "--max-message-size",
         "Largest request in bytes; larger ones are answered with an error and the connection closed. Default 1048576.");
 
+    public static readonly SettingDefinition Http = new("Http", "--http",
+        "true to also serve KMIP over HTTPS on the same port and TLS (POST /kmip; Content-Type application/octet-stream for TTLV, text/xml or application/json), false for TTLV only. Default true.");
+
     public static readonly SettingDefinition KeyCacheSize = new("KeyCacheSize", "--key-cache-size",
         "Most unwrapped key handles kept in the HSM for reuse by Encrypt, Decrypt and MAC (non-extractable session objects); 0 turns the cache off. Default 1024.");
 
@@ -86,6 +89,6 @@ public static class SettingDefinitions
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
-        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity,
+        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity, Http,
     ];
 }
