@@ -24,6 +24,11 @@ internal sealed class CipherHandler(ManagedObjects objects, CipherStreams stream
         var (view, key) = await objects.LoadKeyForUseAsync(context, uid,
             encrypt ? CryptographicUsageMask.Encrypt : CryptographicUsageMask.Decrypt, protect: encrypt, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
+        if (encrypt)
+        {
+            // Usage Limits (KMIP 1.4 §3.22) count the Data this request protects, streamed or not.
+            await objects.ConsumeUsageAsync(context, view, payload.Find(Tag.Data)?.AsBytes().Length ?? 0, cancellationToken).ConfigureAwait(false);
+        }
         if (view.ObjectType is ObjectType.PublicKey or ObjectType.PrivateKey)
         {
             return encrypt

@@ -31,6 +31,7 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
         var data = payload.Find(Tag.Data)?.AsBytes() ?? ReadOnlyMemory<byte>.Empty;
         if (!verify)
         {
+            await objects.ConsumeUsageAsync(context, view, data.Length, cancellationToken).ConfigureAwait(false);
             var mac = await objects.MacAsync(key, algorithm, data, cancellationToken).ConfigureAwait(false);
             return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid), TtlvElement.BytesOwned(Tag.MACData, mac));
         }

@@ -24,6 +24,7 @@ internal sealed class SignHandler(ManagedObjects objects) : IOperationHandler
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Sign needs a Private Key (MAC signs with symmetric keys).");
         }
         var scheme = AsymmetricParameters.Signature(CryptographicParameters.Resolve(payload, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
+        await objects.ConsumeUsageAsync(context, view, input.Length, cancellationToken).ConfigureAwait(false);
         var signature = await objects.SignAsync(key, scheme, input, digested, cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload,
             TtlvElement.Text(Tag.UniqueIdentifier, uid),

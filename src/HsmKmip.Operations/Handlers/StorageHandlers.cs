@@ -96,15 +96,14 @@ internal sealed class GetUsageAllocationHandler(ManagedObjects objects) : IOpera
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         var limits = view.Attributes.FirstOrDefault(a => a.Name == "Usage Limits")?.Value
             ?? throw new KmipException(context.Version.Major >= 2 ? ResultReason.UsageLimitExceeded : ResultReason.PermissionDenied, $"Object '{uid}' has no Usage Limits to allocate from.");
-        long total = limits.Find(Tag.UsageLimitsTotal) is { } t ? Lenient.Number(t, "Usage Limits Total") : 0;
-        long used = limits.Find(Tag.UsageLimitsCount) is { } u ? Lenient.Number(u, "Usage Limits Count") : 0;
-        if (count <= 0 || used + count > total)
+        var (total, remaining, _) = ManagedObjects.Read(limits);
+        if (count <= 0 || count > remaining)
         {
             throw new KmipException(context.Version.Major >= 2 ? ResultReason.UsageLimitExceeded : ResultReason.PermissionDenied,
-                $"Object '{uid}' has {total - used} uses left; {count} asked.");
+                $"Object '{uid}' has {remaining} of its {total} units left; {count} asked.");
         }
-        var updated = TtlvElement.Structure(Tag.AttributeValue, limits.Children.Where(ch => ch.Tag != Tag.UsageLimitsCount)
-            .Append(TtlvElement.LongInteger(Tag.UsageLimitsCount, used + count)));
+        // KMIP 1.4 §4.8: the allocation is taken from the Usage Limits Count (the units left).
+        var updated = ManagedObjects.WithCount(limits, remaining - count);
         await objects.SaveAsync(view, ManagedObjects.WithServerAttribute(view.Attributes, "Usage Limits", updated), view.State, null, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
         return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));

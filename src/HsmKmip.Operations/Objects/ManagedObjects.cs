@@ -178,6 +178,7 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     {
         var now = Now;
         var uid = uniqueIdentifier ?? NewIdentifier();
+        StartUsageCount(attributes);
         attributes.AddRange(AttributeRules.ServerAttributes(uid, objectType, now, attributes).ToArray());
         var template = new StoredObject
         {
