@@ -230,10 +230,12 @@ public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<S
         var iv = RandomNumberGenerator.GetBytes(16);
         var data = RandomNumberGenerator.GetBytes(100);
         int[] cuts = [0, 7, 40, 41, 100];
+        var sizes = new List<int>();
 
         async Task<byte[]> Stream(Operation operation, TtlvElement parameters, byte[] input, byte[]? withIv, TtlvElement? final = null)
         {
             var output = new List<byte>();
+            sizes.Clear();
             byte[]? correlation = null;
             for (int part = 0; part < cuts.Length - 1; part++)
             {
@@ -247,6 +249,7 @@ public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<S
                     last ? final : null));
                 Assert.True(item.Status() == ResultStatus.Success, item.Message());
                 output.AddRange(item.Bytes(Tag.Data));
+                sizes.Add(item.Bytes(Tag.Data).Length);
                 if (last) Assert.Null(item.Find(Tag.ResponsePayload)!.Find(Tag.CorrelationValue));
                 else correlation = item.Bytes(Tag.CorrelationValue);
                 if (last && item.Find(Tag.ResponsePayload)!.Find(Tag.AuthenticatedEncryptionTag) is { } tag) output.AddRange(tag.AsBytes().ToArray());
@@ -260,6 +263,8 @@ public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal(LocalAes.Ctr(aes.Key, iv, data), await Stream(Operation.Encrypt, Parameters(BlockCipherMode.CTR), data, iv));
         var gcmIv = iv[..12];
         var sealedData = await Stream(Operation.Encrypt, Parameters(BlockCipherMode.GCM), data, gcmIv);
+        // GCM encrypt answers each part with its own ciphertext (as OASIS CS-BC-M-GCM-3 expects), the tag only at the end.
+        Assert.Equal([7, 33, 1, 59], sizes);
         using var gcm = new AesGcm(aes.Key, 16);
         var plain = new byte[data.Length];
         gcm.Decrypt(gcmIv, sealedData[..^16], sealedData[^16..], plain);

@@ -113,7 +113,15 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
             {
                 throw KmipException.InvalidField($"A streamed {spec.Mode} collects at most {MaxCollected} bytes before its Final Indicator.");
             }
-            return [];
+            if (spec.Mode != SymmetricMode.Gcm || !stream.Encrypt) return [];
+            // GCM's ciphertext is CTR under the same IV, so bytes already encrypted do not change when more follow: the
+            // token encrypts all that was collected, and the ciphertext not yet sent goes out now. The interim tag never
+            // leaves this method. Decrypt keeps collecting: no plaintext before the tag is checked.
+            var sofar = await objects.EncryptAsync(key, spec, stream.Pending, cancellationToken).ConfigureAwait(false);
+            var fresh = sofar.AsSpan(stream.Emitted, stream.Pending.Length - stream.Emitted).ToArray();
+            CryptographicOperations.ZeroMemory(sofar);
+            stream.Emitted = stream.Pending.Length;
+            return fresh;
         }
         int available = stream.Pending.Length;
         // A padded decrypt keeps its last block back: the padding is only known at the end.
@@ -142,9 +150,10 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
             spec = spec with { TagLength = tagLength };
         }
         BlockCipherSetup.CheckLength(spec.Mode, spec.Pad, input.Length, stream.Encrypt, final: true, stream.Setup.Block);
-        return stream.Encrypt
-            ? await objects.EncryptAsync(key, spec, input, cancellationToken).ConfigureAwait(false)
-            : await objects.DecryptAsync(key, spec, input, cancellationToken).ConfigureAwait(false);
+        if (!stream.Encrypt) return await objects.DecryptAsync(key, spec, input, cancellationToken).ConfigureAwait(false);
+        var output = await objects.EncryptAsync(key, spec, input, cancellationToken).ConfigureAwait(false);
+        // A GCM stream sent part of its ciphertext already: the rest and the tag.
+        return stream.Emitted == 0 ? output : output[stream.Emitted..];
     }
 
     private CipherStream Find(OperationContext context, byte[] correlation)
@@ -196,6 +205,9 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
         public byte[]? Chain { get; private set; } = setup.Spec.Iv is { } iv ? (byte[])iv.Clone() : null;
 
         public long Touched { get; set; }
+
+        /// <summary>GCM encrypt: how many bytes of ciphertext earlier answers carried.</summary>
+        public int Emitted { get; set; }
 
         public byte[] Pending => _pending;
 

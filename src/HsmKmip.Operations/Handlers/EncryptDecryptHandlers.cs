@@ -138,7 +138,8 @@ internal sealed class CipherHandler(ManagedObjects objects, CipherStreams stream
     {
         TtlvElement? tag = null;
         var data = output;
-        if (mode == SymmetricMode.Gcm && context.Version >= KmipVersion.V1_4 && output.Length >= setup.Spec.TagLength)
+        // A stream's middle answers (they carry the Correlation Value) hold ciphertext only; the tag ends the final one.
+        if (mode == SymmetricMode.Gcm && correlation is null && context.Version >= KmipVersion.V1_4 && output.Length >= setup.Spec.TagLength)
         {
             data = output[..^setup.Spec.TagLength];
             tag = TtlvElement.BytesOwned(Tag.AuthenticatedEncryptionTag, output[^setup.Spec.TagLength..]);
