@@ -8,34 +8,62 @@ namespace HsmKmip.Operations;
 /// <summary>
 /// Runs a request's batch items in order (KMIP 1.4 §3.1.4, §7.1): one response item per request item, each
 /// Unique Batch Item ID echoed, the ID placeholder carried from item to item, and the Batch Error
-/// Continuation Option honoured (Stop: nothing after the first failure is run or answered; Continue: every
-/// item runs; Undo: refused, since completed operations here cannot be rolled back).
+/// Continuation Option honoured (KMIP 1.4 §6.7). Stop: nothing after the first failure is run or answered.
+/// Continue: every item runs. Undo: as Stop, and then every store change of the earlier items is reverted
+/// (<see cref="BatchUndoLog"/>) and those items are answered Operation Undone.
 /// </summary>
 public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExecutor> logger)
 {
     public async ValueTask<IReadOnlyList<ResponseBatchItem>> ExecuteAsync(RequestMessage request, IReadOnlyDictionary<int, KmipException> itemErrors, OperationContext context, CancellationToken cancellationToken)
     {
         var results = new List<ResponseBatchItem>(request.Items.Count);
-        if (request.Header.ErrorContinuation == BatchErrorContinuationOption.Undo && request.Items.Count > 1)
+        var continuation = request.Header.ErrorContinuation;
+        if (continuation == BatchErrorContinuationOption.Undo && table.Objects is not null) context.Undo = new BatchUndoLog();
+        try
         {
-            foreach (var item in request.Items)
+            for (int i = 0; i < request.Items.Count; i++)
             {
-                results.Add(ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, ResultReason.FeatureNotSupported,
-                    "Batch Error Continuation Option Undo is not supported; send Stop or Continue."));
+                var item = request.Items[i];
+                if (context.Undo is { } log) log.Item = i;
+                var result = itemErrors.TryGetValue(i, out var parseError)
+                    ? ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message)
+                    : await ExecuteItemAsync(item, context, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");
+                if (result.Status == ResultStatus.Success || continuation == BatchErrorContinuationOption.Continue) continue;
+                if (context.Undo is not null) await UndoAsync(results, context).ConfigureAwait(false);
+                break;
             }
-            return results;
         }
-        for (int i = 0; i < request.Items.Count; i++)
+        catch when (context.Undo is not null)
         {
-            var item = request.Items[i];
-            var result = itemErrors.TryGetValue(i, out var parseError)
-                ? ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message)
-                : await ExecuteItemAsync(item, context, cancellationToken).ConfigureAwait(false);
-            results.Add(result);
-            LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");
-            if (result.Status != ResultStatus.Success && request.Header.ErrorContinuation == BatchErrorContinuationOption.Stop) break;
+            // A fault in this server mid-batch: the client gets General Failure for all, so nothing it asked for may stay.
+            await UndoAsync(results, context).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            context.Undo = null;
         }
         return results;
+    }
+
+    /// <summary>Reverts what the items before the failed one changed and answers them Operation Undone.</summary>
+    private async ValueTask UndoAsync(List<ResponseBatchItem> results, OperationContext context)
+    {
+        var log = context.Undo!;
+        // Not the request's token: a client that hangs up must not leave half a batch behind.
+        var kept = await table.Objects!.RevertAsync(log, CancellationToken.None).ConfigureAwait(false);
+        for (int i = 0; i < results.Count - 1; i++)
+        {
+            if (results[i].Status != ResultStatus.Success) continue;
+            if (log.TouchedBy(i).Any(kept.Contains))
+            {
+                LogUndoRefused(logger, context.Client.Identity, i);
+                continue;
+            }
+            results[i] = new ResponseBatchItem { Operation = results[i].Operation, UniqueBatchItemId = results[i].UniqueBatchItemId, Status = ResultStatus.OperationUndone };
+        }
     }
 
     private async ValueTask<ResponseBatchItem> ExecuteItemAsync(RequestBatchItem item, OperationContext context, CancellationToken cancellationToken)
@@ -66,6 +94,9 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
 
     private static string OperationName(uint code) =>
         Enum.IsDefined((Operation)code) ? ((Operation)code).ToString() : "0x" + code.ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(2003, LogLevel.Warning, "{Identity}: batch item {Item} could not be undone: another request changed its object since")]
+    private static partial void LogUndoRefused(ILogger logger, string identity, int item);
 
     [LoggerMessage(2001, LogLevel.Debug, "{Identity} {Operation}: {Status} {Reason}")]
     private static partial void LogItem(ILogger logger, string identity, string operation, string status, string reason);

@@ -29,6 +29,9 @@ public sealed class OperationContext
     /// </summary>
     public string? IdPlaceholder { get; set; }
 
+    /// <summary>Set while a batch with Batch Error Continuation Option Undo runs: records every store change to revert.</summary>
+    public BatchUndoLog? Undo { get; set; }
+
     /// <summary>
     /// A copy of key material for the response that must be zeroed once the response is encoded: the Byte String
     /// item is built over this array (no further copy) and the message handler clears it after encoding.

@@ -70,10 +70,13 @@ public sealed class OperationTable
                 new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
             ]);
         }
-        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject] };
+        var table = new OperationTable(entries) { Objects = objects, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));
         return table;
     }
+
+    /// <summary>The managed objects the handlers work on (null without an HSM and store); the batch executor undoes through it.</summary>
+    public ManagedObjects? Objects { get; private init; }
 
     /// <summary>Object types the implemented operations can make or return.</summary>
     public IReadOnlyList<ObjectType> ObjectTypes { get; private init; } = [];
