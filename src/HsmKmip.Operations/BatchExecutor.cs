@@ -1,3 +1,4 @@
+using HsmKmip.Operations.Async;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
@@ -75,9 +76,20 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
             return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.OperationNotSupported,
                 Enum.IsDefined(operation) ? $"Operation {name} is not supported by this server." : $"Operation code {name} is not a KMIP operation.");
         }
-        context.Operation = operation;
+        if (context.Header.AsynchronousIndicator && context.Undo is null && table.Pending is { } pending
+            && operation is not (Operation.Poll or Operation.Cancel or Operation.Query or Operation.DiscoverVersions))
+        {
+            return await ExecuteAsynchronouslyAsync(item, entry, pending, context, cancellationToken).ConfigureAwait(false);
+        }
+        return await RunAsync(item, entry, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<ResponseBatchItem> RunAsync(RequestBatchItem item, OperationEntry entry, OperationContext context, CancellationToken cancellationToken)
+    {
+        context.Operation = entry.Operation;
         try
         {
+            if (entry.Handler is IBatchItemHandler whole) return await whole.ExecuteItemAsync(item, context, cancellationToken).ConfigureAwait(false);
             var payload = await entry.Handler.ExecuteAsync(context, item.Payload, cancellationToken).ConfigureAwait(false);
             return new ResponseBatchItem { Operation = item.Operation, UniqueBatchItemId = item.UniqueBatchItemId, Payload = payload };
         }
@@ -92,11 +104,62 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
         }
     }
 
+    /// <summary>
+    /// Asynchronous Indicator (KMIP 1.4 §7.2): the item runs in the background; if it ends within the configured wait its
+    /// result is answered now, otherwise Operation Pending with the Asynchronous Correlation Value that Poll and Cancel
+    /// take. What a background operation that fails or is canceled wrote is reverted (as under Undo). When the limits are
+    /// reached the item simply runs synchronously.
+    /// </summary>
+    private async ValueTask<ResponseBatchItem> ExecuteAsynchronouslyAsync(RequestBatchItem item, OperationEntry entry, PendingOperations pending, OperationContext context, CancellationToken cancellationToken)
+    {
+        var background = context.ForBackground();
+        var objects = table.Objects;
+        var started = pending.TryStart(background, async token =>
+        {
+            background.Undo = objects is null ? null : new BatchUndoLog();
+            ResponseBatchItem result;
+            try
+            {
+                result = await RunAsync(item, entry, background, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                result = ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.OperationCanceledByRequester, "The operation was canceled by its client.");
+            }
+#pragma warning disable CA1031 // Nobody awaits a background operation but Poll: its fault becomes its result, and the log gets the stack.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogBackgroundFault(logger, e, background.Client.Identity, OperationName(item.Operation));
+                result = ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.GeneralFailure, "The server failed to process the request; the fault is in its log.");
+            }
+            if (result.Status != ResultStatus.Success && background.Undo is { } log) await objects!.RevertAsync(log, CancellationToken.None).ConfigureAwait(false);
+            background.Undo = null;
+            return result;
+        });
+        if (started is null) return await RunAsync(item, entry, context, cancellationToken).ConfigureAwait(false);
+        if (await Task.WhenAny(started.Result, Task.Delay(pending.Options.Wait, cancellationToken)).ConfigureAwait(false) == started.Result)
+        {
+            var result = await started.Result.ConfigureAwait(false);
+            context.AdoptSensitive(background);
+            context.IdPlaceholder = background.IdPlaceholder;
+            pending.Remove(started);
+            return result;
+        }
+        return new ResponseBatchItem
+        {
+            Operation = item.Operation, UniqueBatchItemId = item.UniqueBatchItemId, Status = ResultStatus.OperationPending, AsynchronousCorrelationValue = started.Correlation,
+        };
+    }
+
     private static string OperationName(uint code) =>
         Enum.IsDefined((Operation)code) ? ((Operation)code).ToString() : "0x" + code.ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
 
     [LoggerMessage(2003, LogLevel.Warning, "{Identity}: batch item {Item} could not be undone: another request changed its object since")]
     private static partial void LogUndoRefused(ILogger logger, string identity, int item);
+
+    [LoggerMessage(2004, LogLevel.Error, "Fault in a background {Operation} of {Identity}")]
+    private static partial void LogBackgroundFault(ILogger logger, Exception exception, string identity, string operation);
 
     [LoggerMessage(2001, LogLevel.Debug, "{Identity} {Operation}: {Status} {Reason}")]
     private static partial void LogItem(ILogger logger, string identity, string operation, string status, string reason);

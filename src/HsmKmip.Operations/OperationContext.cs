@@ -45,6 +45,17 @@ public sealed class OperationContext
 
     private readonly List<Memory<byte>> _tracked = [];
 
+    /// <summary>A context for running one batch item of this request in the background (asynchronous operations).</summary>
+    public OperationContext ForBackground() => new(Client, Header) { Operation = Operation, IdPlaceholder = IdPlaceholder };
+
+    /// <summary>Takes over the key material another context handed out, so that it is zeroed after this response is encoded.</summary>
+    public void AdoptSensitive(OperationContext other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        _tracked.AddRange(other._tracked);
+        other._tracked.Clear();
+    }
+
     /// <summary>Key material already in a response item (decoded from an unwrapped buffer) that must be zeroed after encoding.</summary>
     public void TrackSensitive(Memory<byte> material) => _tracked.Add(material);
 

@@ -103,6 +103,15 @@ public sealed record ServerOptions
     /// <summary>How long a cached key handle is reused after its unwrap.</summary>
     public TimeSpan KeyCacheTtl { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long an item of a request with Asynchronous Indicator may run before the client gets Operation Pending.</summary>
+    public TimeSpan AsyncWait { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Most asynchronous operations running or awaiting Poll, over all clients (0: never asynchronous).</summary>
+    public int AsyncMaxPending { get; init; } = 64;
+
+    /// <summary>Most asynchronous operations per client identity.</summary>
+    public int AsyncMaxPendingPerClient { get; init; } = 8;
+
     /// <summary>How long shutdown waits for connections to finish their current request.</summary>
     public TimeSpan ShutdownDrainTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -125,6 +125,9 @@ public static class ServerOptionsLoader
             MaxMessageSize = ParseInt(SettingDefinitions.MaxMessageSize, 1 << 20, 1024, 64 << 20),
             KeyCacheSize = ParseInt(SettingDefinitions.KeyCacheSize, 1024, 0, 1_000_000),
             KeyCacheTtl = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.KeyCacheTtl, 300, 1, 86_400)),
+            AsyncWait = TimeSpan.FromMilliseconds(ParseInt(SettingDefinitions.AsyncWait, 500, 0, 60_000)),
+            AsyncMaxPending = ParseInt(SettingDefinitions.AsyncMaxPending, 64, 0, 10_000),
+            AsyncMaxPendingPerClient = ParseInt(SettingDefinitions.AsyncMaxPendingPerClient, 8, 1, 10_000),
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)
