@@ -68,6 +68,8 @@ public sealed class OperationTable
                 new(Operation.Hash, false, new HashHandler(objects)),
                 new(Operation.ReKey, true, new ReKeyHandler(objects)),
                 new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
+                new(Operation.CreateSplitKey, true, new CreateSplitKeyHandler(objects)),
+                new(Operation.JoinSplitKey, true, new JoinSplitKeyHandler(objects)),
             ]);
         }
         if (pending is not null)
@@ -75,7 +77,7 @@ public sealed class OperationTable
             entries.Add(new(Operation.Poll, false, new Async.PollHandler(pending)));
             entries.Add(new(Operation.Cancel, true, new Async.CancelHandler(pending)));
         }
-        var table = new OperationTable(entries) { Objects = objects, Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject] };
+        var table = new OperationTable(entries) { Objects = objects, Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));
         return table;
     }

@@ -12,8 +12,6 @@ namespace HsmKmip.Server.Tests;
 /// <summary>Batch Error Continuation Option Undo (KMIP 1.4 §6.7) over TLS: a failing item leaves the store exactly as it was.</summary>
 public sealed class BatchUndoTests
 {
-    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
     private static TtlvElement UndoHeader => TtlvElement.Enumeration(Tag.BatchErrorContinuationOption, (uint)BatchErrorContinuationOption.Undo);
 
     /// <summary>Every stored record, serialized field by field (blobs, versions and dates included), by identifier.</summary>

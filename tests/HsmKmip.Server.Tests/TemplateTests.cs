@@ -12,8 +12,6 @@ public sealed class TemplateTests(ServerFixture fixture) : IClassFixture<ServerF
 {
     private TestServer Server => fixture.Server;
 
-    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
     private static TtlvElement NameValue(string name) =>
         TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Text(Tag.NameValue, name), TtlvElement.Enumeration(Tag.NameType, (uint)NameType.UninterpretedTextString));
 

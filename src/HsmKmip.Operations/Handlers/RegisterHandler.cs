@@ -10,7 +10,7 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
-/// Register (KMIP 1.4 §4.3): a client's symmetric key, private key, secret data or opaque object enters the HSM at
+/// Register (KMIP 1.4 §4.3): a client's symmetric key, private key, secret data, split key, PGP key or opaque object enters the HSM at
 /// once and is stored only wrapped; the request's copy of the material is zeroed. Cryptographic Usage Mask 0 or absent is
 /// accepted (libmongocrypt sends 0).
 /// </summary>
@@ -92,11 +92,13 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperati
             }
             case ObjectType.PrivateKey:
                 return await RegisterPrivateKeyAsync(context, Body(payload!, Tag.PrivateKey), attributes, cancellationToken).ConfigureAwait(false);
-            case ObjectType.SplitKey:
+            case ObjectType.SplitKey or ObjectType.PGPKey:
             {
                 // Secret in any key format: the whole Key Value (byte string or transparent structure) is wrapped; the rest of
-                // the object is kept beside it with an empty Key Value where the material was.
-                var body = Body(payload!, Tag.SplitKey);
+                // the object is kept beside it with an empty Key Value where the material was. A PGP Key (1.2+) may hold a
+                // secret key, so it is kept the same way.
+                if (objectType == ObjectType.PGPKey && context.Version < KmipVersion.V1_2) throw new KmipException(ResultReason.InvalidField, "PGP Key objects exist from KMIP 1.2.");
+                var body = Body(payload!, objectType == ObjectType.SplitKey ? Tag.SplitKey : Tag.PGPKey);
                 var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData($"{objectType} lacks its Key Block.");
                 var keyFormat = KeyFormat(block);
                 var keyValue = block.Find(Tag.KeyValue) ?? throw KmipException.MissingData("Key Block lacks its Key Value.");
