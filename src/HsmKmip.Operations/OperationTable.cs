@@ -24,7 +24,7 @@ public sealed class OperationTable
     /// The server's table: every implemented operation with its handler. Without <paramref name="objects"/> (no HSM
     /// and store wired) only the protocol operations exist, and Query says so.
     /// </summary>
-    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null, Async.PendingOperations? pending = null)
+    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null, Certificates.CertificateAuthorityOptions? certificates = null, Async.PendingOperations? pending = null)
     {
         var entries = new List<OperationEntry>
         {
@@ -70,6 +70,13 @@ public sealed class OperationTable
                 new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
                 new(Operation.CreateSplitKey, true, new CreateSplitKeyHandler(objects)),
                 new(Operation.JoinSplitKey, true, new JoinSplitKeyHandler(objects)),
+            ]);
+            var ca = certificates ?? Certificates.CertificateAuthorityOptions.None;
+            entries.AddRange(
+            [
+                new(Operation.Certify, true, new CertifyHandler(objects, ca)),
+                new(Operation.ReCertify, true, new ReCertifyHandler(objects, ca)),
+                new(Operation.Validate, false, new ValidateHandler(objects, ca)),
             ]);
         }
         if (pending is not null)

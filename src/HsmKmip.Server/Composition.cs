@@ -1,5 +1,6 @@
 using HsmKmip.Core;
 using HsmKmip.Operations;
+using HsmKmip.Operations.Certificates;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Ttlv;
@@ -18,7 +19,8 @@ public static class Composition
         var pending = options.AsyncMaxPending > 0
             ? new Operations.Async.PendingOperations(new Operations.Async.AsyncOptions(options.AsyncWait, options.AsyncMaxPending, options.AsyncMaxPendingPerClient, TimeSpan.FromMinutes(10)), TimeProvider.System)
             : null;
-        var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>(), pending);
+        var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>(),
+            new CertificateAuthorityOptions { CaKey = options.CaKey, DefaultValidity = options.CertificateValidity }, pending);
         var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>());
         return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System);
     }

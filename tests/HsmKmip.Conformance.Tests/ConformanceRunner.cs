@@ -56,6 +56,7 @@ public static class ConformanceRunner
             exchanges++;
             var actual = XElement.Parse(TtlvXml.Write(response, Vocabulary));
             var difference = ResponseMatcher.Compare(concrete, expected, actual, placeholders);
+            placeholders.Observe(actual);
             if (difference is not null)
             {
                 var text = new StringBuilder()

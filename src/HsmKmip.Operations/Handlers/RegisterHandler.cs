@@ -42,7 +42,7 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperati
                     return await RegisterWrappedAsync(context, objectType, block, KeyFormatType.Raw, kind, attributes, null, cancellationToken).ConfigureAwait(false);
                 }
                 material = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
-                SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, material.AsBytes().Length * 8));
+                SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, AttributeRules.LengthBits(kind, material.AsBytes().Length)));
                 break;
             }
             case ObjectType.SecretData:
@@ -95,9 +95,8 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperati
             case ObjectType.SplitKey or ObjectType.PGPKey:
             {
                 // Secret in any key format: the whole Key Value (byte string or transparent structure) is wrapped; the rest of
-                // the object is kept beside it with an empty Key Value where the material was. A PGP Key (1.2+) may hold a
-                // secret key, so it is kept the same way.
-                if (objectType == ObjectType.PGPKey && context.Version < KmipVersion.V1_2) throw new KmipException(ResultReason.InvalidField, "PGP Key objects exist from KMIP 1.2.");
+                // the object is kept beside it with an empty Key Value where the material was. A PGP key block may hold
+                // secret key packets, so it is kept like a split key.
                 var body = Body(payload!, objectType == ObjectType.SplitKey ? Tag.SplitKey : Tag.PGPKey);
                 var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData($"{objectType} lacks its Key Block.");
                 var keyFormat = KeyFormat(block);

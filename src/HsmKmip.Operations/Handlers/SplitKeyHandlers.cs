@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using HsmKmip.Core.Keys;
+using HsmKmip.Core.Lifecycle;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
@@ -10,194 +10,214 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
-/// Create Split Key (KMIP 1.4 §4.38): splits a stored symmetric key or secret data into Split Key objects by XOR or
-/// Polynomial Sharing GF(2^8) (<see cref="SecretSharing"/>). Each part is stored like a registered Split Key: its Key Value
-/// wrapped under the KEK. Keys that may not leave in the clear (Sensitive, not Extractable) are not split.
+/// Create Split Key (KMIP 1.4 §4.38, 2.1 §6.1.11): splits an existing extractable Symmetric Key or Secret Data, or a new
+/// key generated in the HSM for the purpose, into Split Key objects (XOR or Polynomial Sharing GF(2^8), see
+/// <see cref="SecretSharing"/>). Each part is wrapped under the KEK like any secret; a generated base key is never
+/// stored, so it exists only as its parts. Parts link to their neighbours (Previous/Next Link) and to an existing base
+/// key (Parent Link). The answer lists the parts' identifiers in Key Part Identifier order.
 /// </summary>
 internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
-        payload ??= TtlvElement.Structure(Tag.RequestPayload);
-        var objectType = (ObjectType)Lenient.Enumeration(payload.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Create Split Key needs an Object Type."), "Object Type");
-        int parts = (int)Lenient.Number(payload.Find(Tag.SplitKeyParts) ?? throw KmipException.MissingData("Create Split Key needs Split Key Parts."), "Split Key Parts");
-        int threshold = (int)Lenient.Number(payload.Find(Tag.SplitKeyThreshold) ?? throw KmipException.MissingData("Create Split Key needs a Split Key Threshold."), "Split Key Threshold");
-        var method = (SplitKeyMethod)Lenient.Enumeration(payload.Find(Tag.SplitKeyMethod) ?? throw KmipException.MissingData("Create Split Key needs a Split Key Method."), "Split Key Method");
-        bool xor = SplitKeyRules.Check(method, parts, threshold);
-
-        var uid = ManagedObjects.ResolveIdentifier(context, payload);
-        var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
-        if (view.ObjectType != objectType || objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData) || view.Stored.WrappedSecret is not { } wrapped)
+        var objectType = payload?.Find(Tag.ObjectType) is { } t ? (ObjectType)Lenient.Enumeration(t, "Object Type") : throw KmipException.MissingData("Create Split Key needs an Object Type.");
+        if (objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData))
         {
-            throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Create Split Key splits the Symmetric Key or Secret Data its Object Type names.");
+            throw KmipException.InvalidField($"Create Split Key splits Symmetric Key or Secret Data objects, not {objectType}.");
         }
-        if (view.Attributes.Any(a => (a.Name == "Sensitive" && a.Value.AsBoolean()) || (a.Name == "Extractable" && !a.Value.AsBoolean())))
-        {
-            throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.Sensitive : ResultReason.PermissionDenied, $"'{uid}' may not leave the HSM in the clear, so it is not split.");
-        }
-        var attributes = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
+        var parts = Integer(payload, Tag.SplitKeyParts, "Split Key Parts");
+        var threshold = Integer(payload, Tag.SplitKeyThreshold, "Split Key Threshold");
+        var method = payload.Find(Tag.SplitKeyMethod) is { } m ? (SplitKeyMethod)Lenient.Enumeration(m, "Split Key Method") : throw KmipException.MissingData("Create Split Key needs a Split Key Method.");
+        SecretSharing.Validate(method, parts, threshold);
+        var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
         AttributeRules.RejectServerOnly(attributes);
-        attributes.RemoveAll(a => a.Name is "Object Type" or "Cryptographic Algorithm" or "Cryptographic Length");
-        var algorithm = view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value;
+        attributes.RemoveAll(a => a.Name is "Object Type" or "Name");
+
+        string? baseId = null;
+        CryptographicAlgorithm? algorithm;
+        int bits;
+        SensitiveBuffer secret;
+        if (payload.Find(Tag.UniqueIdentifier) is { } idElement)
+        {
+            baseId = idElement.Type == TtlvType.TextString ? idElement.AsText() : throw KmipException.InvalidField("Unique Identifier must be a Text String.");
+            var view = await objects.LoadAsync(context, baseId, cancellationToken).ConfigureAwait(false);
+            if (view.ObjectType != objectType) throw KmipException.InvalidField($"Object '{baseId}' is a {view.ObjectType}, not the {objectType} the request names.");
+            if (KeyLifecycle.IsDestroyed(view.State) || view.Stored.WrappedSecret is null) throw FailureMapping.WrongState(context.Version, $"Object '{baseId}' is destroyed: there is nothing to split.");
+            // Parts can be read in the clear, so splitting is a way out of the HSM: only for keys that may leave it.
+            if (view.Attributes.FirstOrDefault(a => a.Name == "Extractable") is { } e && !e.Value.AsBoolean()
+                || view.Attributes.FirstOrDefault(a => a.Name == "Sensitive") is { } s && s.Value.AsBoolean())
+            {
+                throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.NotExtractable : ResultReason.PermissionDenied,
+                    $"Object '{baseId}' is sensitive or not extractable: its parts would reveal it, so it is not split.");
+            }
+            algorithm = view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } alg ? (CryptographicAlgorithm)alg : null;
+            secret = await objects.UnwrapSecretAsync(view.Stored.WrappedSecret, cancellationToken).ConfigureAwait(false);
+            bits = secret.Span.Length * 8;
+        }
+        else
+        {
+            (var kind, bits) = objectType == ObjectType.SymmetricKey ? CreateHandler.SymmetricKind(attributes) : (SecretKeyKind.GenericSecret, CreateHandler.LengthOf(attributes) ?? 256);
+            algorithm = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } alg ? (CryptographicAlgorithm)alg : null;
+            var generated = await objects.GenerateSecretAsync(kind, bits, cancellationToken).ConfigureAwait(false);
+            secret = await objects.UnwrapSecretAsync(generated, cancellationToken).ConfigureAwait(false);
+        }
+        attributes.RemoveAll(a => a.Name is "Cryptographic Algorithm" or "Cryptographic Length");
 
         byte[][] shares;
-        using (var secret = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false))
+        using (secret)
         {
-            var random = await objects.RandomAsync((xor ? parts - 1 : threshold - 1) * secret.Length, cancellationToken).ConfigureAwait(false);
-            shares = SecretSharing.Split(secret.Span, parts, threshold, xor, random);
+            var random = await objects.RandomAsync(Math.Max(1, SecretSharing.RandomBytesNeeded(method, secret.Span.Length, parts, threshold)), cancellationToken).ConfigureAwait(false);
+            shares = SecretSharing.Split(method, secret.Span, parts, threshold, random);
         }
-        var created = new List<TtlvElement>(parts);
         try
         {
-            for (int i = 0; i < parts; i++)
+            var ids = Enumerable.Range(0, parts).Select(_ => ManagedObjects.NewIdentifier()).ToArray();
+            for (var k = 0; k < parts; k++)
             {
                 var partAttributes = new List<KmipAttribute>(attributes);
-                if (algorithm is not null) partAttributes.Add(new KmipAttribute("Cryptographic Algorithm", 0, algorithm));
-                partAttributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, shares[i].Length * 8)));
-                partAttributes.Add(new KmipAttribute("Link", 0, TtlvElement.Structure(Tag.AttributeValue,
-                    TtlvElement.Enumeration(Tag.LinkType, (uint)LinkType.ParentLink), TtlvElement.Text(Tag.LinkedObjectIdentifier, uid))));
-                partAttributes.Add(DigestAttribute.Of(shares[i], KeyFormatType.Raw));
-                var partUid = await StorePartAsync(context, shares[i], i + 1, parts, threshold, method, algorithm, partAttributes, cancellationToken).ConfigureAwait(false);
-                created.Add(TtlvElement.Text(Tag.UniqueIdentifier, partUid));
+                if (algorithm is { } a) partAttributes.Add(new KmipAttribute("Cryptographic Algorithm", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)a)));
+                partAttributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, bits)));
+                partAttributes.Add(DigestAttribute.Of(shares[k], KeyFormatType.Raw));
+                var links = new List<(LinkType, string)>();
+                if (baseId is not null) links.Add((LinkType.ParentLink, baseId));
+                if (k > 0) links.Add((LinkType.PreviousLink, ids[k - 1]));
+                if (k < parts - 1) links.Add((LinkType.NextLink, ids[k + 1]));
+                partAttributes.AddRange(links.Select((l, index) => ReKeyHandler.Link(l.Item1, l.Item2) with { Index = index }));
+                var skeleton = TtlvElement.Structure(Tag.SplitKey,
+                    TtlvElement.Integer(Tag.SplitKeyParts, parts),
+                    TtlvElement.Integer(Tag.KeyPartIdentifier, k + 1),
+                    TtlvElement.Integer(Tag.SplitKeyThreshold, threshold),
+                    TtlvElement.Enumeration(Tag.SplitKeyMethod, (uint)method),
+                    SplitKeyBlock(algorithm, bits, TtlvElement.Structure(Tag.KeyValue)));
+                var encoded = TtlvWriter.Encode(TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, shares[k])));
+                WrappedKey wrapped;
+                try
+                {
+                    wrapped = await objects.WrapSecretAsync(SecretKeyKind.GenericSecret, encoded, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(encoded);
+                }
+                await objects.CreateObjectAsync(context, ObjectType.SplitKey, partAttributes, wrapped, TtlvWriter.Encode(skeleton), cancellationToken, ids[k]).ConfigureAwait(false);
             }
+            context.IdPlaceholder = ids[0];
+            return TtlvElement.Structure(Tag.ResponsePayload, ids.Select(id => TtlvElement.Text(Tag.UniqueIdentifier, id)).ToArray());
         }
         finally
         {
             foreach (var share in shares) CryptographicOperations.ZeroMemory(share);
         }
-        return TtlvElement.Structure(Tag.ResponsePayload, created);
     }
 
-    private async ValueTask<string> StorePartAsync(OperationContext context, byte[] share, int id, int parts, int threshold, SplitKeyMethod method, TtlvElement? algorithm,
-        List<KmipAttribute> attributes, CancellationToken cancellationToken)
+    /// <summary>A Split Key's Key Block: Raw, with the base key's algorithm (when known) and length.</summary>
+    internal static TtlvElement SplitKeyBlock(CryptographicAlgorithm? algorithm, int bits, TtlvElement keyValue)
     {
-        var encoded = TtlvWriter.Encode(TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, share)));
-        WrappedKey wrapped;
-        try
-        {
-            wrapped = await objects.WrapSecretAsync(SecretKeyKind.GenericSecret, encoded, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(encoded);
-        }
-        var skeleton = TtlvElement.Structure(Tag.SplitKey,
-            TtlvElement.Integer(Tag.SplitKeyParts, parts),
-            TtlvElement.Integer(Tag.KeyPartIdentifier, id),
-            TtlvElement.Integer(Tag.SplitKeyThreshold, threshold),
-            TtlvElement.Enumeration(Tag.SplitKeyMethod, (uint)method),
-            TtlvElement.Structure(Tag.KeyBlock,
-                TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Raw),
-                TtlvElement.Structure(Tag.KeyValue),
-                algorithm?.WithTag(Tag.CryptographicAlgorithm),
-                TtlvElement.Integer(Tag.CryptographicLength, share.Length * 8)));
-        return await objects.CreateObjectAsync(context, ObjectType.SplitKey, attributes, wrapped, TtlvWriter.Encode(skeleton), cancellationToken).ConfigureAwait(false);
+        var children = new List<TtlvElement> { TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Raw), keyValue };
+        if (algorithm is { } a) children.Add(TtlvElement.Enumeration(Tag.CryptographicAlgorithm, (uint)a));
+        children.Add(TtlvElement.Integer(Tag.CryptographicLength, bits));
+        return TtlvElement.Structure(Tag.KeyBlock, children.ToArray());
     }
+
+    internal static int Integer(TtlvElement? payload, TtlvTag tag, string name) =>
+        payload?.Find(tag) is { } e ? checked((int)Lenient.Number(e, name)) : throw KmipException.MissingData($"The request needs {name}.");
 }
 
 /// <summary>
-/// Join Split Key (KMIP 1.4 §4.39): recombines stored Split Key parts of one split (same method, parts and threshold,
-/// distinct part identifiers, at least the threshold) into a new Symmetric Key or Secret Data, wrapped under the KEK.
+/// Join Split Key (KMIP 1.4 §4.39, 2.1 §6.1.28): combines Split Key objects (all of an XOR split, at least the threshold
+/// of a GF(2^8) one, from the same split) into a new Symmetric Key or Secret Data that enters the HSM and is stored
+/// wrapped like a registered one. The joined bytes live only in a buffer zeroed after the import.
 /// </summary>
 internal sealed class JoinSplitKeyHandler(ManagedObjects objects) : IOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
-        payload ??= TtlvElement.Structure(Tag.RequestPayload);
-        var objectType = (ObjectType)Lenient.Enumeration(payload.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Join Split Key needs an Object Type."), "Object Type");
-        if (objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData)) throw KmipException.InvalidField($"Join Split Key makes Symmetric Key or Secret Data objects, not {objectType}.");
-        var ids = payload.FindAll(Tag.UniqueIdentifier).Select(u => u.Type == TtlvType.TextString ? u.AsText() : throw KmipException.InvalidField("Unique Identifier must be a Text String.")).ToArray();
-        if (ids.Length == 0) throw KmipException.MissingData("Join Split Key needs the Unique Identifiers of the parts.");
+        var objectType = payload?.Find(Tag.ObjectType) is { } t ? (ObjectType)Lenient.Enumeration(t, "Object Type") : throw KmipException.MissingData("Join Split Key needs an Object Type.");
+        if (objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData))
+        {
+            throw KmipException.InvalidField($"Join Split Key makes Symmetric Key or Secret Data objects, not {objectType}.");
+        }
+        var ids = payload.Children.Where(c => c.Tag == Tag.UniqueIdentifier).Select(c => c.Type == TtlvType.TextString ? c.AsText() : throw KmipException.InvalidField("Unique Identifier must be a Text String.")).ToList();
+        if (ids.Count == 0) throw KmipException.MissingData("Join Split Key needs the Unique Identifiers of the Split Keys to join.");
+        if (ids.Distinct(StringComparer.Ordinal).Count() != ids.Count) throw KmipException.InvalidField("Join Split Key names the same Split Key twice.");
+        var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        AttributeRules.RejectServerOnly(attributes);
+        attributes.RemoveAll(a => a.Name == "Object Type");
 
-        var shares = new List<byte[]>();
-        var partIds = new List<int>();
+        var shares = new List<(int Id, byte[] Share)>();
         try
         {
-            (SplitKeyMethod Method, int Parts, int Threshold)? split = null;
-            TtlvElement? algorithm = null;
+            Part? first = null;
             foreach (var id in ids)
             {
                 var view = await objects.LoadAsync(context, id, cancellationToken).ConfigureAwait(false);
-                if (view.ObjectType != ObjectType.SplitKey || view.Stored.WrappedSecret is not { } wrapped || view.Stored.PublicMaterial is not { } skeletonBytes)
+                if (view.ObjectType != ObjectType.SplitKey) throw KmipException.InvalidField($"Object '{id}' is a {view.ObjectType}, not a Split Key.");
+                if (KeyLifecycle.IsDestroyed(view.State) || view.Stored.WrappedSecret is null) throw FailureMapping.WrongState(context.Version, $"Split Key '{id}' is destroyed.");
+                var part = Part.Read(id, TtlvDecoder.Decode(view.Stored.PublicMaterial!));
+                first ??= part;
+                if (part.Method != first.Method || part.Parts != first.Parts || part.Threshold != first.Threshold)
                 {
-                    throw new KmipException(ResultReason.InvalidObjectType, $"'{id}' is a {view.ObjectType}, not a Split Key part with its key material.");
+                    throw KmipException.InvalidField($"Split Key '{id}' is not from the same split as '{first.Id}' (method, parts or threshold differ).");
                 }
-                var skeleton = TtlvDecoder.Decode(skeletonBytes);
-                var these = ((SplitKeyMethod)skeleton.Find(Tag.SplitKeyMethod)!.AsEnum(), skeleton.Find(Tag.SplitKeyParts)!.AsInt32(), skeleton.Find(Tag.SplitKeyThreshold)!.AsInt32());
-                if (split is { } first && first != these) throw KmipException.InvalidField($"'{id}' belongs to another split (method, parts or threshold differ).");
-                split = these;
-                int partId = skeleton.Find(Tag.KeyPartIdentifier)!.AsInt32();
-                if (partIds.Contains(partId)) throw KmipException.InvalidField($"Key part {partId} is named twice.");
-                algorithm ??= skeleton.Find(Tag.KeyBlock)?.Find(Tag.CryptographicAlgorithm);
-                using var value = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false);
-                var material = TtlvDecoder.Decode(value.Span).Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } m ? m.AsBytes() : throw KmipException.InvalidField($"'{id}' holds no Key Material byte string.");
-                shares.Add(material.ToArray());
-                CryptographicOperations.ZeroMemory(MemoryMarshal.AsMemory(material).Span);
-                partIds.Add(partId);
+                if (shares.Any(s => s.Id == part.KeyPartIdentifier)) throw KmipException.InvalidField($"Split Key '{id}' repeats Key Part Identifier {part.KeyPartIdentifier}.");
+                using var keyValue = await objects.UnwrapSecretAsync(view.Stored.WrappedSecret, cancellationToken).ConfigureAwait(false);
+                var material = TtlvDecoder.Decode(keyValue.Span).Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } km ? km.AsBytes().ToArray() : throw KmipException.InvalidField($"Split Key '{id}' holds no Raw Key Material.");
+                shares.Add((part.KeyPartIdentifier, material));
+                if (material.Length != shares[0].Share.Length) throw KmipException.InvalidField($"Split Key '{id}' is {material.Length} bytes long, not {shares[0].Share.Length} like the others.");
             }
-            var (method, parts, threshold) = split!.Value;
-            bool xor = SplitKeyRules.Check(method, parts, threshold);
-            int needed = xor ? parts : threshold;
-            if (shares.Count < needed) throw KmipException.InvalidField($"This split needs {needed} parts to join; {shares.Count} were named.");
-            if (shares.Skip(1).Any(s => s.Length != shares[0].Length)) throw KmipException.InvalidField("The parts differ in length.");
+            var split = first!;
+            SecretSharing.Validate(split.Method, split.Parts, split.Threshold);
+            if (shares.Count < split.Threshold)
+            {
+                throw KmipException.InvalidField($"Join Split Key needs at least {split.Threshold} parts of this split (its Split Key Threshold), got {shares.Count}.");
+            }
+            if (shares.Any(s => s.Id < 1 || s.Id > split.Parts)) throw KmipException.InvalidField($"A Key Part Identifier lies outside 1 to {split.Parts}.");
 
-            var attributes = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
-            AttributeRules.RejectServerOnly(attributes);
-            attributes.RemoveAll(a => a.Name is "Object Type" or "Cryptographic Length");
-            var joined = SecretSharing.Join(shares.Take(needed).ToArray(), partIds.Take(needed).ToArray(), xor);
+            var secret = SecretSharing.Join(split.Method, shares, split.Threshold);
             try
             {
-                return await StoreAsync(context, objectType, joined, algorithm, attributes, payload, cancellationToken).ConfigureAwait(false);
+                var algorithm = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } given ? (CryptographicAlgorithm)given : split.Algorithm;
+                SecretKeyKind kind;
+                byte[]? body = null;
+                if (objectType == ObjectType.SymmetricKey)
+                {
+                    if (algorithm is not { } a) throw KmipException.MissingData("The Split Keys carry no Cryptographic Algorithm: give one in the request's attributes.");
+                    kind = AttributeRules.KindOf(a);
+                    if (!attributes.Any(x => x.Name == "Cryptographic Algorithm")) attributes.Add(new KmipAttribute("Cryptographic Algorithm", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)a)));
+                }
+                else
+                {
+                    kind = SecretKeyKind.GenericSecret;
+                    var dataType = payload.Find(Tag.SecretDataType) is { } sdt ? Lenient.Enumeration(sdt, "Secret Data Type") : (uint)SecretDataType.Seed;
+                    body = TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, dataType));
+                }
+                attributes.RemoveAll(x => x.Name == "Cryptographic Length");
+                attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, secret.Length * 8)));
+                attributes.Add(DigestAttribute.Of(secret, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
+                var wrapped = await objects.WrapSecretAsync(kind, secret, cancellationToken).ConfigureAwait(false);
+                var uid = await objects.CreateObjectAsync(context, objectType, attributes, wrapped, body, cancellationToken).ConfigureAwait(false);
+                return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
             }
             finally
             {
-                CryptographicOperations.ZeroMemory(joined);
+                CryptographicOperations.ZeroMemory(secret);
             }
         }
         finally
         {
-            foreach (var share in shares) CryptographicOperations.ZeroMemory(share);
+            foreach (var (_, share) in shares) CryptographicOperations.ZeroMemory(share);
         }
     }
 
-    private async ValueTask<TtlvElement> StoreAsync(OperationContext context, ObjectType objectType, byte[] joined, TtlvElement? algorithm, List<KmipAttribute> attributes, TtlvElement payload, CancellationToken cancellationToken)
+    /// <summary>The public fields of one stored Split Key.</summary>
+    private sealed record Part(string Id, int Parts, int KeyPartIdentifier, int Threshold, SplitKeyMethod Method, CryptographicAlgorithm? Algorithm)
     {
-        SecretKeyKind kind = SecretKeyKind.GenericSecret;
-        byte[]? body = null;
-        if (objectType == ObjectType.SymmetricKey)
+        public static Part Read(string id, TtlvElement body)
         {
-            var named = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value ?? algorithm?.WithTag(Tag.AttributeValue)
-                ?? throw KmipException.MissingData("Join Split Key of a Symmetric Key needs its Cryptographic Algorithm.");
-            kind = AttributeRules.KindOf((CryptographicAlgorithm)Lenient.Enumeration(named, "Cryptographic Algorithm"));
-            attributes.RemoveAll(a => a.Name == "Cryptographic Algorithm");
-            attributes.Add(new KmipAttribute("Cryptographic Algorithm", 0, named));
+            int Field(TtlvTag tag, string name) => body.Find(tag) is { } e ? checked((int)Lenient.Number(e, name)) : throw KmipException.InvalidField($"Split Key '{id}' lacks its {name}.");
+            var method = body.Find(Tag.SplitKeyMethod) is { } m ? (SplitKeyMethod)Lenient.Enumeration(m, "Split Key Method") : throw KmipException.InvalidField($"Split Key '{id}' lacks its Split Key Method.");
+            var algorithm = body.Find(Tag.KeyBlock)?.Find(Tag.CryptographicAlgorithm) is { } a ? (CryptographicAlgorithm)a.AsEnum() : (CryptographicAlgorithm?)null;
+            return new Part(id, Field(Tag.SplitKeyParts, "Split Key Parts"), Field(Tag.KeyPartIdentifier, "Key Part Identifier"), Field(Tag.SplitKeyThreshold, "Split Key Threshold"), method, algorithm);
         }
-        else
-        {
-            var type = payload.Find(Tag.SecretDataType) is { } t ? Lenient.Enumeration(t, "Secret Data Type") : (uint)SecretDataType.Seed;
-            body = TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, type));
-        }
-        attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, joined.Length * 8)));
-        attributes.Add(DigestAttribute.Of(joined, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
-        var wrapped = await objects.WrapSecretAsync(kind, joined, cancellationToken).ConfigureAwait(false);
-        var uid = await objects.CreateObjectAsync(context, objectType, attributes, wrapped, body, cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
-    }
-}
-
-/// <summary>What both split-key operations accept.</summary>
-internal static class SplitKeyRules
-{
-    /// <summary>Validates a split's shape; true for XOR, false for Polynomial Sharing GF(2^8).</summary>
-    public static bool Check(SplitKeyMethod method, int parts, int threshold)
-    {
-        if (method is not (SplitKeyMethod.XOR or SplitKeyMethod.PolynomialSharingGF2_8))
-        {
-            throw new KmipException(ResultReason.FeatureNotSupported, $"Split Key Method {method} is not offered; XOR and Polynomial Sharing GF(2^8) are.");
-        }
-        if (parts is < 2 or > 255) throw KmipException.InvalidField($"Split Key Parts must be 2 to 255, not {parts}.");
-        if (threshold < 1 || threshold > parts) throw KmipException.InvalidField($"Split Key Threshold must be 1 to the number of parts ({parts}), not {threshold}.");
-        if (method == SplitKeyMethod.XOR && threshold != parts) throw KmipException.InvalidField("With XOR every part is needed: Split Key Threshold must equal Split Key Parts.");
-        return method == SplitKeyMethod.XOR;
     }
 }
