@@ -1,3 +1,4 @@
+using HsmKmip.Operations.Async;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
@@ -8,34 +9,62 @@ namespace HsmKmip.Operations;
 /// <summary>
 /// Runs a request's batch items in order (KMIP 1.4 §3.1.4, §7.1): one response item per request item, each
 /// Unique Batch Item ID echoed, the ID placeholder carried from item to item, and the Batch Error
-/// Continuation Option honoured (Stop: nothing after the first failure is run or answered; Continue: every
-/// item runs; Undo: refused, since completed operations here cannot be rolled back).
+/// Continuation Option honoured (KMIP 1.4 §6.7). Stop: nothing after the first failure is run or answered.
+/// Continue: every item runs. Undo: as Stop, and then every store change of the earlier items is reverted
+/// (<see cref="BatchUndoLog"/>) and those items are answered Operation Undone.
 /// </summary>
 public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExecutor> logger)
 {
     public async ValueTask<IReadOnlyList<ResponseBatchItem>> ExecuteAsync(RequestMessage request, IReadOnlyDictionary<int, KmipException> itemErrors, OperationContext context, CancellationToken cancellationToken)
     {
         var results = new List<ResponseBatchItem>(request.Items.Count);
-        if (request.Header.ErrorContinuation == BatchErrorContinuationOption.Undo && request.Items.Count > 1)
+        var continuation = request.Header.ErrorContinuation;
+        if (continuation == BatchErrorContinuationOption.Undo && table.Objects is not null) context.Undo = new BatchUndoLog();
+        try
         {
-            foreach (var item in request.Items)
+            for (int i = 0; i < request.Items.Count; i++)
             {
-                results.Add(ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, ResultReason.FeatureNotSupported,
-                    "Batch Error Continuation Option Undo is not supported; send Stop or Continue."));
+                var item = request.Items[i];
+                if (context.Undo is { } log) log.Item = i;
+                var result = itemErrors.TryGetValue(i, out var parseError)
+                    ? ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message)
+                    : await ExecuteItemAsync(item, context, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");
+                if (result.Status == ResultStatus.Success || continuation == BatchErrorContinuationOption.Continue) continue;
+                if (context.Undo is not null) await UndoAsync(results, context).ConfigureAwait(false);
+                break;
             }
-            return results;
         }
-        for (int i = 0; i < request.Items.Count; i++)
+        catch when (context.Undo is not null)
         {
-            var item = request.Items[i];
-            var result = itemErrors.TryGetValue(i, out var parseError)
-                ? ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message)
-                : await ExecuteItemAsync(item, context, cancellationToken).ConfigureAwait(false);
-            results.Add(result);
-            LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");
-            if (result.Status != ResultStatus.Success && request.Header.ErrorContinuation == BatchErrorContinuationOption.Stop) break;
+            // A fault in this server mid-batch: the client gets General Failure for all, so nothing it asked for may stay.
+            await UndoAsync(results, context).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            context.Undo = null;
         }
         return results;
+    }
+
+    /// <summary>Reverts what the items before the failed one changed and answers them Operation Undone.</summary>
+    private async ValueTask UndoAsync(List<ResponseBatchItem> results, OperationContext context)
+    {
+        var log = context.Undo!;
+        // Not the request's token: a client that hangs up must not leave half a batch behind.
+        var kept = await table.Objects!.RevertAsync(log, CancellationToken.None).ConfigureAwait(false);
+        for (int i = 0; i < results.Count - 1; i++)
+        {
+            if (results[i].Status != ResultStatus.Success) continue;
+            if (log.TouchedBy(i).Any(kept.Contains))
+            {
+                LogUndoRefused(logger, context.Client.Identity, i);
+                continue;
+            }
+            results[i] = new ResponseBatchItem { Operation = results[i].Operation, UniqueBatchItemId = results[i].UniqueBatchItemId, Status = ResultStatus.OperationUndone };
+        }
     }
 
     private async ValueTask<ResponseBatchItem> ExecuteItemAsync(RequestBatchItem item, OperationContext context, CancellationToken cancellationToken)
@@ -47,9 +76,20 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
             return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.OperationNotSupported,
                 Enum.IsDefined(operation) ? $"Operation {name} is not supported by this server." : $"Operation code {name} is not a KMIP operation.");
         }
-        context.Operation = operation;
+        if (context.Header.AsynchronousIndicator && context.Undo is null && table.Pending is { } pending
+            && operation is not (Operation.Poll or Operation.Cancel or Operation.Query or Operation.DiscoverVersions))
+        {
+            return await ExecuteAsynchronouslyAsync(item, entry, pending, context, cancellationToken).ConfigureAwait(false);
+        }
+        return await RunAsync(item, entry, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<ResponseBatchItem> RunAsync(RequestBatchItem item, OperationEntry entry, OperationContext context, CancellationToken cancellationToken)
+    {
+        context.Operation = entry.Operation;
         try
         {
+            if (entry.Handler is IBatchItemHandler whole) return await whole.ExecuteItemAsync(item, context, cancellationToken).ConfigureAwait(false);
             var payload = await entry.Handler.ExecuteAsync(context, item.Payload, cancellationToken).ConfigureAwait(false);
             return new ResponseBatchItem { Operation = item.Operation, UniqueBatchItemId = item.UniqueBatchItemId, Payload = payload };
         }
@@ -64,8 +104,62 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
         }
     }
 
+    /// <summary>
+    /// Asynchronous Indicator (KMIP 1.4 §7.2): the item runs in the background; if it ends within the configured wait its
+    /// result is answered now, otherwise Operation Pending with the Asynchronous Correlation Value that Poll and Cancel
+    /// take. What a background operation that fails or is canceled wrote is reverted (as under Undo). When the limits are
+    /// reached the item simply runs synchronously.
+    /// </summary>
+    private async ValueTask<ResponseBatchItem> ExecuteAsynchronouslyAsync(RequestBatchItem item, OperationEntry entry, PendingOperations pending, OperationContext context, CancellationToken cancellationToken)
+    {
+        var background = context.ForBackground();
+        var objects = table.Objects;
+        var started = pending.TryStart(background, async token =>
+        {
+            background.Undo = objects is null ? null : new BatchUndoLog();
+            ResponseBatchItem result;
+            try
+            {
+                result = await RunAsync(item, entry, background, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                result = ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.OperationCanceledByRequester, "The operation was canceled by its client.");
+            }
+#pragma warning disable CA1031 // Nobody awaits a background operation but Poll: its fault becomes its result, and the log gets the stack.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogBackgroundFault(logger, e, background.Client.Identity, OperationName(item.Operation));
+                result = ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.GeneralFailure, "The server failed to process the request; the fault is in its log.");
+            }
+            if (result.Status != ResultStatus.Success && background.Undo is { } log) await objects!.RevertAsync(log, CancellationToken.None).ConfigureAwait(false);
+            background.Undo = null;
+            return result;
+        });
+        if (started is null) return await RunAsync(item, entry, context, cancellationToken).ConfigureAwait(false);
+        if (await Task.WhenAny(started.Result, Task.Delay(pending.Options.Wait, cancellationToken)).ConfigureAwait(false) == started.Result)
+        {
+            var result = await started.Result.ConfigureAwait(false);
+            context.AdoptSensitive(background);
+            context.IdPlaceholder = background.IdPlaceholder;
+            pending.Remove(started);
+            return result;
+        }
+        return new ResponseBatchItem
+        {
+            Operation = item.Operation, UniqueBatchItemId = item.UniqueBatchItemId, Status = ResultStatus.OperationPending, AsynchronousCorrelationValue = started.Correlation,
+        };
+    }
+
     private static string OperationName(uint code) =>
         Enum.IsDefined((Operation)code) ? ((Operation)code).ToString() : "0x" + code.ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(2003, LogLevel.Warning, "{Identity}: batch item {Item} could not be undone: another request changed its object since")]
+    private static partial void LogUndoRefused(ILogger logger, string identity, int item);
+
+    [LoggerMessage(2004, LogLevel.Error, "Fault in a background {Operation} of {Identity}")]
+    private static partial void LogBackgroundFault(ILogger logger, Exception exception, string identity, string operation);
 
     [LoggerMessage(2001, LogLevel.Debug, "{Identity} {Operation}: {Status} {Reason}")]
     private static partial void LogItem(ILogger logger, string identity, string operation, string status, string reason);

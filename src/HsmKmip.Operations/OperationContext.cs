@@ -29,6 +29,9 @@ public sealed class OperationContext
     /// </summary>
     public string? IdPlaceholder { get; set; }
 
+    /// <summary>Set while a batch with Batch Error Continuation Option Undo runs: records every store change to revert.</summary>
+    public BatchUndoLog? Undo { get; set; }
+
     /// <summary>
     /// A copy of key material for the response that must be zeroed once the response is encoded: the Byte String
     /// item is built over this array (no further copy) and the message handler clears it after encoding.
@@ -41,6 +44,17 @@ public sealed class OperationContext
     }
 
     private readonly List<Memory<byte>> _tracked = [];
+
+    /// <summary>A context for running one batch item of this request in the background (asynchronous operations).</summary>
+    public OperationContext ForBackground() => new(Client, Header) { Operation = Operation, IdPlaceholder = IdPlaceholder };
+
+    /// <summary>Takes over the key material another context handed out, so that it is zeroed after this response is encoded.</summary>
+    public void AdoptSensitive(OperationContext other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        _tracked.AddRange(other._tracked);
+        other._tracked.Clear();
+    }
 
     /// <summary>Key material already in a response item (decoded from an unwrapped buffer) that must be zeroed after encoding.</summary>
     public void TrackSensitive(Memory<byte> material) => _tracked.Add(material);

@@ -24,7 +24,7 @@ public sealed class OperationTable
     /// The server's table: every implemented operation with its handler. Without <paramref name="objects"/> (no HSM
     /// and store wired) only the protocol operations exist, and Query says so.
     /// </summary>
-    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null, Certificates.CertificateAuthorityOptions? certificates = null)
+    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null, Certificates.CertificateAuthorityOptions? certificates = null, Async.PendingOperations? pending = null)
     {
         var entries = new List<OperationEntry>
         {
@@ -79,10 +79,21 @@ public sealed class OperationTable
                 new(Operation.Validate, false, new ValidateHandler(objects, ca)),
             ]);
         }
-        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
+        if (pending is not null)
+        {
+            entries.Add(new(Operation.Poll, false, new Async.PollHandler(pending)));
+            entries.Add(new(Operation.Cancel, true, new Async.CancelHandler(pending)));
+        }
+        var table = new OperationTable(entries) { Objects = objects, Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));
         return table;
     }
+
+    /// <summary>The managed objects the handlers work on (null without an HSM and store); the batch executor undoes through it.</summary>
+    public ManagedObjects? Objects { get; private init; }
+
+    /// <summary>Operations running in the background for clients that allowed it (null: every item is answered synchronously).</summary>
+    public Async.PendingOperations? Pending { get; private init; }
 
     /// <summary>Object types the implemented operations can make or return.</summary>
     public IReadOnlyList<ObjectType> ObjectTypes { get; private init; } = [];

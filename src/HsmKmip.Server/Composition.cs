@@ -16,8 +16,11 @@ public static class Composition
     {
         var options = services.GetRequiredService<ServerOptions>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
+        var pending = options.AsyncMaxPending > 0
+            ? new Operations.Async.PendingOperations(new Operations.Async.AsyncOptions(options.AsyncWait, options.AsyncMaxPending, options.AsyncMaxPendingPerClient, TimeSpan.FromMinutes(10)), TimeProvider.System)
+            : null;
         var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>(),
-            new CertificateAuthorityOptions { CaKey = options.CaKey, DefaultValidity = options.CertificateValidity });
+            new CertificateAuthorityOptions { CaKey = options.CaKey, DefaultValidity = options.CertificateValidity }, pending);
         var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>());
         return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System);
     }

@@ -19,6 +19,8 @@ public sealed partial class LiteDbObjectStore
     {
         Insert,
         Update,
+        /// <summary>Back to <see cref="PendingWrite.Prior"/>, or deleted when it is null (Undo).</summary>
+        Revert,
     }
 
     private sealed class PendingWrite(WriteKind kind, StoredObject obj, CancellationToken cancellationToken)
@@ -32,6 +34,9 @@ public sealed partial class LiteDbObjectStore
         public TaskCompletionSource<StoredObject> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public StoredObject? Result { get; set; }
+
+        /// <summary>For <see cref="WriteKind.Revert"/>: the version to put back; null deletes the object.</summary>
+        public StoredObject? Prior { get; init; }
 
         public ObjectStoreException? Error { get; set; }
 
@@ -156,14 +161,23 @@ public sealed partial class LiteDbObjectStore
             return;
         }
 
+        var target = write.Kind == WriteKind.Revert ? write.Prior : obj;
         var oldBlob = DocumentMapper.BlobOf(existing);
-        if (oldBlob is not null && (obj.WrappedSecret is null || !oldBlob.AsSpan().SequenceEqual(obj.WrappedSecret.Blob)))
+        if (oldBlob is not null && (target?.WrappedSecret is null || !oldBlob.AsSpan().SequenceEqual(target.WrappedSecret.Blob)))
         {
             // Crypto-shredding: overwrite the old blob with zeros where it lies (same size, so LiteDB rewrites the
             // same bytes in the same page) before the real update may move or shrink the document. The checkpoint
             // after this group then leaves no copy in the data file nor in the -log.db.
             _objects.Update(DocumentMapper.WithZeroedBlob(existing));
             write.Shredded = true;
+        }
+        if (write.Kind == WriteKind.Revert)
+        {
+            // Undo: the prior record exactly as it was (its version and insertion sequence too), or gone.
+            if (target is null) _objects.Delete(obj.UniqueIdentifier);
+            else _objects.Update(DocumentMapper.ToDocument(target, existing[DocumentMapper.Sequence].AsInt64));
+            write.Result = target ?? obj;
+            return;
         }
         var updated = obj with { Version = stored + 1 };
         _objects.Update(DocumentMapper.ToDocument(updated, existing[DocumentMapper.Sequence].AsInt64));

@@ -106,6 +106,14 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
         return Enqueue(new PendingWrite(WriteKind.Update, obj, cancellationToken));
     }
 
+    /// <inheritdoc />
+    public async ValueTask RevertAsync(StoredObject current, StoredObject? prior, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (prior is not null && prior.UniqueIdentifier != current.UniqueIdentifier) throw new ArgumentException("The prior version is of another object.", nameof(prior));
+        await Enqueue(new PendingWrite(WriteKind.Revert, current, cancellationToken) { Prior = prior }).ConfigureAwait(false);
+    }
+
     /// <summary>Finishes the pending writes, checkpoints, closes the file and releases the lock.</summary>
     public void Dispose()
     {

@@ -34,6 +34,14 @@ internal sealed class InMemoryStore : IObjectStore
         return ValueTask.FromResult(stored);
     }
 
+    public ValueTask RevertAsync(StoredObject current, StoredObject? prior, CancellationToken cancellationToken)
+    {
+        if (_objects[current.UniqueIdentifier].Version != current.Version) throw new ObjectStoreException(ObjectStoreError.Conflict, "conflict");
+        if (prior is null) _objects.TryRemove(current.UniqueIdentifier, out _);
+        else _objects[current.UniqueIdentifier] = prior;
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Owner, type, state, names, groups and exact attribute filters; insertion order is not kept (tests sort or use sets).</summary>
     public ValueTask<IReadOnlyList<string>> LocateAsync(ObjectQuery query, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<string>>(_objects.Values

@@ -127,9 +127,7 @@ public sealed partial class CustodyTests : IClassFixture<ServerFixture>
     [Fact]
     public async Task Two_client_identities_cannot_see_or_touch_each_others_objects()
     {
-        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Server.Pki.CaCertificate, Server.Pki.CaKey);
-        var otherDir = HsmKmip.Server.Tls.DevelopmentCertificates.IssueClientBundle(ca, Server.Pki, "other-" + Guid.NewGuid().ToString("N")[..6]);
-        using var otherCert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(otherDir, "client.crt"), Path.Combine(otherDir, "client.key"));
+        using var otherCert = Server.OtherClientCertificate();
         await using var owner = await Server.ConnectAsync(Server.ClientCertificate());
         await using var other = await Server.ConnectAsync(otherCert);
         var name = "secret-" + Guid.NewGuid().ToString("N")[..8];

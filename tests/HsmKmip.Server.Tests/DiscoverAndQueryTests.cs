@@ -102,20 +102,20 @@ public sealed class DiscoverAndQueryTests : IClassFixture<ServerFixture>
     public async Task An_unimplemented_operation_is_answered_operation_not_supported_with_the_operation_echoed()
     {
         await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
-        var response = await RoundTripAsync(tls, Request(KmipVersion.V1_2, Item(Operation.Cancel, id: [7])));
+        var response = await RoundTripAsync(tls, Request(KmipVersion.V1_2, Item(Operation.Notify, id: [7])));
         var item = Assert.Single(response.Items());
-        Assert.Equal(Operation.Cancel, (Operation)item.Find(Tag.Operation)!.AsEnum());
+        Assert.Equal(Operation.Notify, (Operation)item.Find(Tag.Operation)!.AsEnum());
         Assert.Equal([7], item.Find(Tag.UniqueBatchItemID)!.AsBytes().ToArray());
         Assert.Equal(ResultStatus.OperationFailed, item.Status());
         Assert.Equal(ResultReason.OperationNotSupported, item.Reason());
-        Assert.Contains("Cancel", item.Message(), StringComparison.Ordinal);
+        Assert.Contains("Notify", item.Message(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Batch_stop_answers_up_to_the_first_failure_continue_answers_all()
     {
         await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
-        TtlvElement[] items = [Item(Operation.DiscoverVersions, id: [1]), Item(Operation.Cancel, id: [2]), Item(Operation.DiscoverVersions, id: [3])];
+        TtlvElement[] items = [Item(Operation.DiscoverVersions, id: [1]), Item(Operation.Notify, id: [2]), Item(Operation.DiscoverVersions, id: [3])];
         var stop = await RoundTripAsync(tls, Request(KmipVersion.V1_4, items));
         Assert.Equal([ResultStatus.Success, ResultStatus.OperationFailed], stop.Items().Select(i => i.Status()));
         Assert.Equal(2, stop.Header().Find(Tag.BatchCount)!.AsInt32());

@@ -13,8 +13,6 @@ public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<S
 {
     private TestServer Server => fixture.Server;
 
-    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
     private static TtlvElement Data(byte[] data) => TtlvElement.Bytes(Tag.Data, data);
 
     private static TtlvElement Iv(byte[] iv) => TtlvElement.Bytes(Tag.IVCounterNonce, iv);

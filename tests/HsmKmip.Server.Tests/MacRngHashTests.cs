@@ -13,8 +13,6 @@ public sealed class MacRngHashTests(ServerFixture fixture) : IClassFixture<Serve
 {
     private TestServer Server => fixture.Server;
 
-    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
     [Fact]
     public void The_local_cmac_matches_rfc_4493_examples()
     {

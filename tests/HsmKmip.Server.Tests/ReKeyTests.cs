@@ -12,8 +12,6 @@ public sealed class ReKeyTests(ServerFixture fixture) : IClassFixture<ServerFixt
 {
     private TestServer Server => fixture.Server;
 
-    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
     private static async Task<IReadOnlyList<TtlvElement>> AttributesAsync(System.Net.Security.SslStream tls, string uid)
     {
         var item = await CallAsync(tls, KmipVersion.V1_4, Operation.GetAttributes, Payload(Uid(uid)));

@@ -17,8 +17,6 @@ public sealed class SplitKeyTests(ServerFixture fixture) : IClassFixture<ServerF
 {
     private TestServer Server => fixture.Server;
 
-    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
     private static TtlvElement SplitRequest(string? baseId, SplitKeyMethod method, int parts, int threshold, params TtlvElement[] attributes) => Payload(
         TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
         baseId is null ? null : Uid(baseId),

@@ -38,6 +38,9 @@ internal static class SymmetricKeys
         return got.Find(Tag.ResponsePayload)!.Find(Tag.SymmetricKey)!.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().ToArray();
     }
 
+    /// <summary>A Unique Identifier item naming <paramref name="uid"/>.</summary>
+    public static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
+
     public static TtlvElement Payload(params TtlvElement?[] children) => TtlvElement.Structure(Tag.RequestPayload, children);
 
     public static TtlvElement Parameters(BlockCipherMode? mode = null, PaddingMethod? padding = null, bool? randomIv = null, int? tagLength = null,

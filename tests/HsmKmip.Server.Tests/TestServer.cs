@@ -85,6 +85,14 @@ public sealed class TestServer : IAsyncDisposable
     public X509Certificate2 ClientCertificate() =>
         X509Certificate2.CreateFromPemFile(Path.Combine(ClientDirectory, "client.crt"), Path.Combine(ClientDirectory, "client.key"));
 
+    /// <summary>A certificate with its key for another client identity, issued by the server's development CA.</summary>
+    public X509Certificate2 OtherClientCertificate(string namePrefix = "other")
+    {
+        using var ca = X509Certificate2.CreateFromPemFile(Pki.CaCertificate, Pki.CaKey);
+        var directory = Tls.DevelopmentCertificates.IssueClientBundle(ca, Pki, namePrefix + "-" + Guid.NewGuid().ToString("N")[..6]);
+        return X509Certificate2.CreateFromPemFile(Path.Combine(directory, "client.crt"), Path.Combine(directory, "client.key"));
+    }
+
     /// <summary>Opens a mutual-TLS connection as a KMIP client would.</summary>
     public Task<SslStream> ConnectAsync(X509Certificate2? clientCertificate, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13, string host = "localhost") =>
         KmipTestClient.ConnectAsync(Port, clientCertificate, X509Certificate2.CreateFromPem(File.ReadAllText(Pki.CaCertificate)), protocols, host);

@@ -15,8 +15,6 @@ public sealed class TripleDesAndHmacTests(ServerFixture fixture) : IClassFixture
 {
     private TestServer Server => fixture.Server;
 
-    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
     [Fact]
     public async Task A_created_3des_key_encrypts_and_decrypts_as_dotnet_tripledes_does()
     {

@@ -20,6 +20,15 @@ public interface IObjectStore
     /// </summary>
     ValueTask<StoredObject> UpdateAsync(StoredObject obj, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Puts an object back as it was before a batch changed it (Batch Error Continuation Option Undo, KMIP 1.4 §6.7):
+    /// <paramref name="prior"/> exactly, its version included, or no object at all when <paramref name="prior"/> is null
+    /// (the batch created it). Applies only while the stored version still equals <paramref name="current"/>.Version;
+    /// throws <see cref="ObjectStoreError.Conflict"/> otherwise. A wrapped secret the revert drops is shredded as by
+    /// <see cref="UpdateAsync"/>; durable before it returns.
+    /// </summary>
+    ValueTask RevertAsync(StoredObject current, StoredObject? prior, CancellationToken cancellationToken);
+
     /// <summary>Identifiers of the objects matching <paramref name="query"/>, in a stable order, paged by Offset/MaxItems.</summary>
     ValueTask<IReadOnlyList<string>> LocateAsync(ObjectQuery query, CancellationToken cancellationToken);
 }

@@ -18,7 +18,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
     {
         var typeElement = payload?.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Create needs an Object Type.");
         var objectType = (ObjectType)Lenient.Enumeration(typeElement, "Object Type");
-        var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        var attributes = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == "Object Type");
 

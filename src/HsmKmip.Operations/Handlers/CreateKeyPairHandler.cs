@@ -18,9 +18,9 @@ internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IOperationH
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
-        var common = AttributeList.FromRequest(payload, Tag.CommonTemplateAttribute, Tag.CommonAttributes);
-        var privateAttributes = Merge(common, AttributeList.FromRequest(payload, Tag.PrivateKeyTemplateAttribute, Tag.PrivateKeyAttributes));
-        var publicAttributes = Merge(common, AttributeList.FromRequest(payload, Tag.PublicKeyTemplateAttribute, Tag.PublicKeyAttributes));
+        var common = await objects.RequestAttributesAsync(context, payload, Tag.CommonTemplateAttribute, Tag.CommonAttributes, cancellationToken).ConfigureAwait(false);
+        var privateAttributes = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, payload, Tag.PrivateKeyTemplateAttribute, Tag.PrivateKeyAttributes, cancellationToken).ConfigureAwait(false));
+        var publicAttributes = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, payload, Tag.PublicKeyTemplateAttribute, Tag.PublicKeyAttributes, cancellationToken).ConfigureAwait(false));
         foreach (var list in new[] { privateAttributes, publicAttributes })
         {
             AttributeRules.RejectServerOnly(list);
@@ -85,17 +85,6 @@ internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IOperationH
     private static KmipAttribute Link(LinkType type, string uid) => new("Link", 0, TtlvElement.Structure(Tag.AttributeValue,
         TtlvElement.Enumeration(Tag.LinkType, (uint)type), TtlvElement.Text(Tag.LinkedObjectIdentifier, uid)));
 
-    /// <summary>The half's own attributes replace common ones of the same name; multi-instance ones (Name, x-...) add up.</summary>
-    private static List<KmipAttribute> Merge(IReadOnlyList<KmipAttribute> common, IReadOnlyList<KmipAttribute> own)
-    {
-        var result = common.Where(c => AttributeRules.IsMultiInstance(c.Name) || !own.Any(o => o.Name == c.Name)).ToList();
-        foreach (var attribute in own)
-        {
-            int index = result.Count(r => r.Name == attribute.Name);
-            result.Add(attribute with { Index = index });
-        }
-        return result;
-    }
 
     /// <summary>What to generate: RSA with its Cryptographic Length, EC/ECDSA on the curve of Cryptographic Domain Parameters (or its length), Ed25519.</summary>
     private static KeyPairSpec SpecFrom(List<KmipAttribute> privateAttributes, List<KmipAttribute> publicAttributes)

@@ -42,7 +42,7 @@ internal sealed class DeriveKeyHandler(ManagedObjects objects) : IOperationHandl
         };
         if (!objects.OffersDerivation(kind)) throw KmipException.InvalidField($"Derivation Method {method} ({kind}) is not offered by this HSM.");
 
-        var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        var attributes = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == "Object Type");
         var algorithm = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value is { } alg ? (CryptographicAlgorithm)Lenient.Enumeration(alg, "Cryptographic Algorithm") : (CryptographicAlgorithm?)null;

@@ -44,6 +44,12 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
         {
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.Sensitive : ResultReason.PermissionDenied, $"Object '{uid}' is sensitive: its key material never leaves the HSM in the clear.");
         }
+        if (view.ObjectType is ObjectType.Template)
+        {
+            if (context.Version.Major >= 2) throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a Template, an object KMIP 2.x does not have; Get it with a 1.x request.");
+            context.IdPlaceholder = uid;
+            return Response(view, uid, TtlvDecoder.Decode(view.Stored.PublicMaterial!));
+        }
         if (view.ObjectType is ObjectType.Certificate)
         {
             context.IdPlaceholder = uid;

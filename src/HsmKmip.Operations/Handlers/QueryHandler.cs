@@ -23,7 +23,7 @@ internal sealed class QueryHandler(OperationTable table, ServerIdentity identity
             ServerInformation = wants.Contains(QueryFunction.QueryServerInformation) ? [] : null,
             Capabilities = wants.Contains(QueryFunction.QueryCapabilities)
                 ? new CapabilityInformation(Streaming: table.TryGet(Operation.Encrypt, out _), // Encrypt/Decrypt stream (Init/Final Indicator)
-                     Asynchronous: false, Attestation: false, BatchUndo: false, BatchContinue: true)
+                     Asynchronous: table.Pending is not null, Attestation: false, BatchUndo: true, BatchContinue: true)
                 : null,
         };
         return ValueTask.FromResult<TtlvElement?>(response.ToTtlv(context.Version));

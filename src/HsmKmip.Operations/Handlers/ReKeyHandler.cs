@@ -43,7 +43,7 @@ internal sealed class ReKeyHandler(ManagedObjects objects) : IOperationHandler
             throw new KmipException(ResultReason.ObjectArchived, $"Object '{uid}' is archived; Recover it first.");
         }
         uint? offset = payload?.Find(Tag.Offset) is { } o ? (uint)Lenient.Number(o, "Offset") : null;
-        var requested = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        var requested = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(requested);
 
         var wrapped = await objects.GenerateSecretAsync(old.Kind, old.LengthBytes * 8, cancellationToken).ConfigureAwait(false);

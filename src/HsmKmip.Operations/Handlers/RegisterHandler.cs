@@ -10,7 +10,7 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
-/// Register (KMIP 1.4 §4.3): a client's symmetric key, private key, secret data or opaque object enters the HSM at
+/// Register (KMIP 1.4 §4.3): a client's symmetric key, private key, secret data, split key, PGP key or opaque object enters the HSM at
 /// once and is stored only wrapped; the request's copy of the material is zeroed. Cryptographic Usage Mask 0 or absent is
 /// accepted (libmongocrypt sends 0).
 /// </summary>
@@ -20,7 +20,7 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperati
     {
         var typeElement = payload?.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Register needs an Object Type.");
         var objectType = (ObjectType)Lenient.Enumeration(typeElement, "Object Type");
-        var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        var attributes = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == "Object Type");
 
@@ -115,6 +115,14 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperati
                     CryptographicOperations.ZeroMemory(encoded);
                 }
                 return await StoreAsync(context, objectType, attributes, secret, TtlvWriter.Encode(skeleton), cancellationToken).ConfigureAwait(false);
+            }
+            case ObjectType.Template when context.Version.Major < 2:
+            {
+                // Not secret: the Template structure is kept as its body; its attributes apply where a Template-Attribute names it.
+                var body = Body(payload!, Tag.Template);
+                ManagedObjects.TemplateBody(body);
+                if (!attributes.Any(a => a.Name == "Name")) throw KmipException.MissingData("Register of a Template needs a Name: Template-Attribute structures refer to templates by Name.");
+                return await StoreAsync(context, objectType, attributes, null, TtlvWriter.Encode(body), cancellationToken).ConfigureAwait(false);
             }
             default:
                 throw new KmipException(ResultReason.FeatureNotSupported, $"Register of {objectType} objects is not supported.");

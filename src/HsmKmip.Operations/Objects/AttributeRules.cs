@@ -99,6 +99,22 @@ public static class AttributeRules
 
     public static bool IsMultiInstance(string name) => MultiInstance.Contains(name) || name.StartsWith("x-", StringComparison.Ordinal) || name.StartsWith("y-", StringComparison.Ordinal);
 
+    /// <summary>
+    /// <paramref name="own"/> laid over <paramref name="defaults"/>: a single-instance attribute <paramref name="own"/> has
+    /// replaces the default; multi-instance ones (names, groups, links, x-) accumulate, renumbered after the defaults'.
+    /// (Create Key Pair's common attributes under each key's own; a template's attributes under the request's.)
+    /// </summary>
+    public static List<KmipAttribute> Overlay(IReadOnlyList<KmipAttribute> defaults, IReadOnlyList<KmipAttribute> own)
+    {
+        var result = defaults.Where(c => IsMultiInstance(c.Name) || !own.Any(o => o.Name == c.Name)).ToList();
+        foreach (var attribute in own)
+        {
+            int index = result.Count(r => r.Name == attribute.Name);
+            result.Add(attribute with { Index = index });
+        }
+        return result;
+    }
+
     /// <summary>Throws unless a client may change <paramref name="attribute"/> on an object in <paramref name="state"/>.</summary>
     public static void EnsureClientMayChange(KmipAttribute attribute, State state, KmipVersion version)
     {

@@ -13,6 +13,9 @@ namespace HsmKmip.Operations.Objects;
 /// <summary>A stored object as one request sees it: the stored record, its attributes decoded, and its state now.</summary>
 public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute> Attributes, State State)
 {
+    /// <summary>The undo log of the batch that loaded it (Batch Error Continuation Option Undo), which records its changes.</summary>
+    public BatchUndoLog? Undo { get; init; }
+
     public ObjectType ObjectType => (ObjectType)Stored.ObjectType;
 
     /// <summary>Every attribute of the object with the server-computed ones (State) current.</summary>
@@ -113,7 +116,7 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
                 throw new KmipException(ResultReason.PermissionDenied, $"{context.Operation} on '{uniqueIdentifier}' is not permitted for '{context.Client.Identity}'.");
         }
         var state = KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now);
-        return new ObjectView(stored, attributes, state);
+        return new ObjectView(stored, attributes, state) { Undo = context.Undo };
     }
 
     /// <summary>
@@ -204,7 +207,8 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
             }
             try
             {
-                await store.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
+                var inserted = await store.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
+                context.Undo?.Created(inserted);
             }
             catch (ObjectStoreException e)
             {
@@ -272,7 +276,8 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         {
             try
             {
-                await store.UpdateAsync(Updated(view, attributes, state, change), cancellationToken).ConfigureAwait(false);
+                var updated = await store.UpdateAsync(Updated(view, attributes, state, change), cancellationToken).ConfigureAwait(false);
+                view.Undo?.Updated(view.Stored, updated);
                 return true;
             }
             catch (ObjectStoreException e) when (e.Error == ObjectStoreError.Conflict)
@@ -295,6 +300,32 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
             if (newer is null || !RewrapOnly.Between(view.Stored, newer)) return false;
             view = view with { Stored = newer };
         }
+    }
+
+    /// <summary>
+    /// Undoes a batch (KMIP 1.4 §6.7 Undo): every object it changed goes back to its record before the batch, every object
+    /// it created is deleted (its blob shredded), and their unwrapped handles are evicted. Runs to the end whatever the
+    /// client does meanwhile. Returns the identifiers that could not be put back because another request changed them
+    /// since (their change stays, and the caller must not call those items undone).
+    /// </summary>
+    public async ValueTask<IReadOnlySet<string>> RevertAsync(BatchUndoLog log, CancellationToken cancellationToken)
+    {
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var change in log.NewestFirst())
+        {
+            var uid = change.Current.UniqueIdentifier;
+            backend.Evict(uid);
+            try
+            {
+                await store.RevertAsync(change.Current, change.Prior, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectStoreException)
+            {
+                kept.Add(uid);
+            }
+            backend.Evict(uid);
+        }
+        return kept;
     }
 
     /// <summary>The object with new attributes and state and a fresh Last Change Date.</summary>

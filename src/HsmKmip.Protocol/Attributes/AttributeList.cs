@@ -9,11 +9,12 @@ public static class AttributeList
 {
     /// <summary>
     /// The attributes a request carries: in 1.x a Template-Attribute structure (<paramref name="v1Container"/>,
-    /// holding Attribute structures; Name references to server templates are refused), in 2.x an Attributes structure
-    /// (<paramref name="v2Container"/>) holding tagged values. Clients mix forms, so both are accepted in any version.
-    /// Instances of one name without an explicit index are numbered in order.
+    /// holding Attribute structures, and Names of Template objects: collected into <paramref name="templateNames"/>, or
+    /// refused when it is null), in 2.x an Attributes structure (<paramref name="v2Container"/>) holding tagged values.
+    /// Clients mix forms, so both are accepted in any version. Instances of one name without an explicit index are
+    /// numbered in order.
     /// </summary>
-    public static IReadOnlyList<KmipAttribute> FromRequest(TtlvElement? payload, TtlvTag v1Container, TtlvTag v2Container)
+    public static IReadOnlyList<KmipAttribute> FromRequest(TtlvElement? payload, TtlvTag v1Container, TtlvTag v2Container, ICollection<string>? templateNames = null)
     {
         var result = new List<KmipAttribute>();
         if (payload is null) return result;
@@ -26,7 +27,8 @@ public static class AttributeList
                 foreach (var item in container.Children)
                 {
                     if (item.Tag == Tag.Attribute) result.Add(Number(KmipAttribute.FromV1(item), item.Find(Tag.AttributeIndex) is not null, counts));
-                    else if (item.Tag == Tag.Name) throw new KmipException(ResultReason.FeatureNotSupported, "Templates (Name inside Template-Attribute) are not supported; send the attributes themselves.");
+                    else if (item.Tag == Tag.Name && templateNames is not null) templateNames.Add(TemplateName(item));
+                    else if (item.Tag == Tag.Name) throw new KmipException(ResultReason.FeatureNotSupported, "Templates (Name inside Template-Attribute) are not supported here; send the attributes themselves.");
                     else throw KmipException.InvalidField($"Unexpected item {TagName(item.Tag)} in Template-Attribute.");
                 }
             }
@@ -44,6 +46,12 @@ public static class AttributeList
         attributes.Where(a => a.ExistsIn(version))
             .Select(a => version.Major >= 2 ? a.ToV2() : a.ToV1())
             .OfType<TtlvElement>();
+
+    /// <summary>The Name Value of a template reference (KMIP 1.4 §2.1.8: a Name structure inside Template-Attribute).</summary>
+    private static string TemplateName(TtlvElement name) =>
+        name.Type == TtlvType.Structure && name.Find(Tag.NameValue) is { Type: TtlvType.TextString } value
+            ? value.AsText()
+            : throw KmipException.InvalidField("A Name inside Template-Attribute must be a Name structure with a Name Value (Text String).");
 
     private static KmipAttribute Number(KmipAttribute attribute, bool explicitIndex, Dictionary<string, int> counts)
     {

@@ -17,6 +17,9 @@ public sealed record ResponseBatchItem
 
     public string? Message { get; init; }
 
+    /// <summary>For Result Status Operation Pending: the value Poll and Cancel name the operation by (KMIP 1.4 §7.3).</summary>
+    public ReadOnlyMemory<byte>? AsynchronousCorrelationValue { get; init; }
+
     /// <summary>The Response Payload (tag ResponsePayload), or null.</summary>
     public TtlvElement? Payload { get; init; }
 
@@ -44,6 +47,7 @@ public sealed record ResponseMessage(KmipVersion Version, DateTimeOffset TimeSta
         TtlvElement.Enumeration(Tag.ResultStatus, (uint)item.Status),
         item.Reason is { } reason ? TtlvElement.Enumeration(Tag.ResultReason, (uint)ReasonFor(reason, version)) : null,
         item.Message is { } message ? TtlvElement.Text(Tag.ResultMessage, message) : null,
+        item.AsynchronousCorrelationValue is { } correlation ? TtlvElement.Bytes(Tag.AsynchronousCorrelationValue, correlation.Span) : null,
         item.Payload);
 
     /// <summary>
@@ -57,6 +61,7 @@ public sealed record ResponseMessage(KmipVersion Version, DateTimeOffset TimeSta
         {
             ResultReason.IncompatibleCryptographicUsageMask or ResultReason.WrongKeyLifecycleState => ResultReason.PermissionDenied,
             ResultReason.UnsupportedProtocolVersion => ResultReason.InvalidMessage,
+            ResultReason.InvalidAsynchronousCorrelationValue => ResultReason.ItemNotFound,
             ResultReason.InvalidObjectType or ResultReason.AttributeNotFound or ResultReason.AttributeReadOnly
                 or ResultReason.AttributeSingleValued => ResultReason.InvalidField,
             _ => KmipEnumerations.IsDefinedIn(Tag.ResultReason, (uint)reason, KmipVersion.V1_0) ? reason : ResultReason.GeneralFailure,

@@ -119,6 +119,15 @@ public sealed record ServerOptions
     /// <summary>Validity of certificates from Certify when the request gives no Deactivation Date.</summary>
     public TimeSpan CertificateValidity { get; init; } = TimeSpan.FromDays(365);
 
+    /// <summary>How long an item of a request with Asynchronous Indicator may run before the client gets Operation Pending.</summary>
+    public TimeSpan AsyncWait { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Most asynchronous operations running or awaiting Poll, over all clients (0: never asynchronous).</summary>
+    public int AsyncMaxPending { get; init; } = 64;
+
+    /// <summary>Most asynchronous operations per client identity.</summary>
+    public int AsyncMaxPendingPerClient { get; init; } = 8;
+
     /// <summary>How long shutdown waits for connections to finish their current request.</summary>
     public TimeSpan ShutdownDrainTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

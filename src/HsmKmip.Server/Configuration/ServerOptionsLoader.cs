@@ -130,6 +130,9 @@ public static class ServerOptionsLoader
             CaKey = One(SettingDefinitions.CaKey) is { Length: > 0 } caKey ? caKey : null,
             CertificateValidity = TimeSpan.FromDays(ParseInt(SettingDefinitions.CertificateValidity, 365, 1, 36_500)),
             Http = ParseBool(SettingDefinitions.Http, One(SettingDefinitions.Http) ?? "true"),
+            AsyncWait = TimeSpan.FromMilliseconds(ParseInt(SettingDefinitions.AsyncWait, 500, 0, 60_000)),
+            AsyncMaxPending = ParseInt(SettingDefinitions.AsyncMaxPending, 64, 0, 10_000),
+            AsyncMaxPendingPerClient = ParseInt(SettingDefinitions.AsyncMaxPendingPerClient, 8, 1, 10_000),
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)

@@ -86,9 +86,19 @@ public static class SettingDefinitions
     public static readonly SettingDefinition CertificateValidity = new("CertificateValidityDays", "--certificate-validity",
         "Days a certificate from Certify is valid when the request gives no Deactivation Date (never past its issuer's). Default 365.");
 
+    public static readonly SettingDefinition AsyncWait = new("AsyncWaitMilliseconds", "--async-wait-ms",
+        "Milliseconds an operation of a request with Asynchronous Indicator may run before the client is answered Operation Pending (then Poll). Default 500.");
+
+    public static readonly SettingDefinition AsyncMaxPending = new("AsyncMaxPending", "--async-max-pending",
+        "Most asynchronous operations running or awaiting Poll over all clients; 0 answers every request synchronously. Default 64.");
+
+    public static readonly SettingDefinition AsyncMaxPendingPerClient = new("AsyncMaxPendingPerClient", "--async-max-pending-per-client",
+        "Most asynchronous operations per client identity; more run synchronously. Default 8.");
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
         HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity, Http,
+        AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient,
     ];
 }

@@ -1,0 +1,86 @@
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Async;
+
+/// <summary>A handler that answers with a whole result item (its own Result Status), not just a payload.</summary>
+public interface IBatchItemHandler
+{
+    ValueTask<ResponseBatchItem> ExecuteItemAsync(RequestBatchItem item, OperationContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Poll (KMIP 1.4 §4.20): the finished operation's own result (status, reason, payload) under the Poll item, or
+/// Operation Pending again while it runs. A delivered result is forgotten.
+/// </summary>
+internal sealed class PollHandler(PendingOperations pending) : IOperationHandler, IBatchItemHandler
+{
+    public async ValueTask<ResponseBatchItem> ExecuteItemAsync(RequestBatchItem item, OperationContext context, CancellationToken cancellationToken)
+    {
+        var operation = pending.Find(context, Correlation(item.Payload));
+        if (!operation.Result.IsCompleted)
+        {
+            return new ResponseBatchItem
+            {
+                Operation = item.Operation, UniqueBatchItemId = item.UniqueBatchItemId, Status = ResultStatus.OperationPending, AsynchronousCorrelationValue = operation.Correlation,
+            };
+        }
+        var result = await operation.Result.ConfigureAwait(false);
+        context.AdoptSensitive(operation.Context);
+        pending.Remove(operation);
+        return result with { Operation = item.Operation, UniqueBatchItemId = item.UniqueBatchItemId };
+    }
+
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        var item = await ExecuteItemAsync(new RequestBatchItem((uint)Operation.Poll, null, payload), context, cancellationToken).ConfigureAwait(false);
+        return item.Status == ResultStatus.Success ? item.Payload : throw new KmipException(item.Reason ?? ResultReason.GeneralFailure, item.Message ?? "The operation is still pending; Poll it in a request of its own.");
+    }
+
+    internal static ReadOnlySpan<byte> Correlation(TtlvElement? payload) =>
+        payload?.Find(Tag.AsynchronousCorrelationValue) is { Type: TtlvType.ByteString } value
+            ? value.AsBytes().Span
+            : throw KmipException.MissingData("The request needs the Asynchronous Correlation Value (a Byte String) of the pending operation.");
+}
+
+/// <summary>
+/// Cancel (KMIP 1.4 §4.21): asks a pending operation to stop and waits a moment for it. Canceled: it stopped, and what it
+/// had written is reverted. Completed or Failed: it finished first (its result stays for Poll). Unable To Cancel: it is
+/// inside a call that cannot be interrupted; Poll tells how it ends.
+/// </summary>
+internal sealed class CancelHandler(PendingOperations pending) : IOperationHandler
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        var correlation = PollHandler.Correlation(payload).ToArray();
+        var operation = pending.Find(context, correlation);
+        if (!operation.Result.IsCompleted)
+        {
+            operation.RequestCancel();
+            await Task.WhenAny(operation.Result, Task.Delay(Grace, cancellationToken)).ConfigureAwait(false);
+        }
+        CancellationResult outcome;
+        if (!operation.Result.IsCompleted)
+        {
+            outcome = CancellationResult.UnableToCancel;
+        }
+        else
+        {
+            var result = await operation.Result.ConfigureAwait(false);
+            outcome = result.Status == ResultStatus.Success ? CancellationResult.Completed
+                : operation.CancelRequested && result.Reason == ResultReason.OperationCanceledByRequester ? CancellationResult.Canceled
+                : CancellationResult.Failed;
+            if (outcome == CancellationResult.Canceled)
+            {
+                operation.Context.ClearSensitive();
+                pending.Remove(operation);
+            }
+        }
+        return TtlvElement.Structure(Tag.ResponsePayload,
+            TtlvElement.Bytes(Tag.AsynchronousCorrelationValue, correlation),
+            TtlvElement.Enumeration(Tag.CancellationResult, (uint)outcome));
+    }
+}
