@@ -19,8 +19,6 @@ public sealed class HttpsTests(ServerFixture fixture) : IClassFixture<ServerFixt
 {
     private TestServer Server => fixture.Server;
 
-    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
     [Theory]
     [InlineData("ttlv")]
     [InlineData("xml")]

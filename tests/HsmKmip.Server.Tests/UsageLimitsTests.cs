@@ -12,8 +12,6 @@ public sealed class UsageLimitsTests(ServerFixture fixture) : IClassFixture<Serv
 {
     private TestServer Server => fixture.Server;
 
-    private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
     private static async Task<string> LimitedKeyAsync(SslStream tls, long total, UsageLimitsUnit unit)
     {
         var created = await CallAsync(tls, KmipVersion.V1_4, Operation.Create, Payload(
