@@ -43,7 +43,10 @@ internal static class Mgf1
             DigestAlgorithm.Sha256 => SHA256.HashData(data, destination),
             DigestAlgorithm.Sha384 => SHA384.HashData(data, destination),
             DigestAlgorithm.Sha512 => SHA512.HashData(data, destination),
-            _ => throw new KeyBackendException(KeyBackendError.NotSupported, $"{hash} is not available for OAEP or PSS encoding here; SHA-1, SHA-256, SHA-384 and SHA-512 are."),
+            _ => throw new KeyBackendException(KeyBackendError.NotSupported, $"{hash} is not available for OAEP here; SHA-1, SHA-256, SHA-384 and SHA-512 are.")
+            {
+                ClientMessage = $"RSA-OAEP with {hash} is not supported; SHA-1, SHA-256, SHA-384 and SHA-512 are.",
+            },
         };
     }
 

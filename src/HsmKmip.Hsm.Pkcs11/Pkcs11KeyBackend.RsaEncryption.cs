@@ -114,7 +114,7 @@ public sealed partial class Pkcs11KeyBackend
         }
         catch (Pkcs11Exception ex) when (IsParameterRefusal(ex.RV) && ckm == CKM.CKM_RSA_PKCS_OAEP)
         {
-            throw new KeyBackendException(KeyBackendError.NotSupported, "The token refuses these OAEP parameters.", ex);
+            throw new KeyBackendException(KeyBackendError.NotSupported, $"The token refuses these OAEP parameters ({ex.RV}).", ex);
         }
         catch (Pkcs11Exception ex) when (ex.RV is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE or CKR.CKR_DATA_LEN_RANGE or CKR.CKR_DATA_INVALID or CKR.CKR_GENERAL_ERROR)
         {

@@ -32,32 +32,36 @@ public sealed partial class Pkcs11KeyBackend
         ArgumentNullException.ThrowIfNull(wrappingKey);
         KeyTemplates.ValidateLength(SecretKeyKind.GenericSecret, encoded.Length);
         CheckWrap(algorithm, wrappingKey, encoded.Length);
-        var wrapped = Execute("wrap for a client", idempotent: true, session =>
-        {
-            var f = _module.Factories.ObjectAttributeFactory;
-            var template = KeyTemplates.ForExport(f, SecretKeyKind.GenericSecret);
-            var value = encoded.ToArray();
-            IObjectHandle transient;
-            try
-            {
-                template.Add(f.Create(CKA.CKA_VALUE, value));
-                transient = _calls.CreateObject(session, template);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(value);
-                KeyTemplates.DisposeAll(template);
-            }
-            try
-            {
-                return UseKey(session, wrappingKey, KeyUse.Crypto, wrapper => ClientWrap(session, algorithm, wrapper, transient));
-            }
-            finally
-            {
-                DestroyQuietly(session, transient);
-            }
-        }, cancellationToken);
+        var wrapped = Execute("wrap for a client", idempotent: true, session => WithTransientSecret(session, encoded, transient =>
+            UseKey(session, wrappingKey, KeyUse.Crypto, wrapper => ClientWrap(session, algorithm, wrapper, transient))), cancellationToken);
         return ValueTask.FromResult(wrapped);
+    }
+
+    /// <summary>Runs <paramref name="action"/> on a transient extractable generic secret holding <paramref name="encoded"/>, destroyed afterwards.</summary>
+    private T WithTransientSecret<T>(ISession session, ReadOnlyMemory<byte> encoded, Func<IObjectHandle, T> action)
+    {
+        var f = _module.Factories.ObjectAttributeFactory;
+        var template = KeyTemplates.ForExport(f, SecretKeyKind.GenericSecret);
+        var value = encoded.ToArray();
+        IObjectHandle transient;
+        try
+        {
+            template.Add(f.Create(CKA.CKA_VALUE, value));
+            transient = _calls.CreateObject(session, template);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(value);
+            KeyTemplates.DisposeAll(template);
+        }
+        try
+        {
+            return action(transient);
+        }
+        finally
+        {
+            DestroyQuietly(session, transient);
+        }
     }
 
     /// <inheritdoc />
@@ -176,8 +180,6 @@ public sealed partial class Pkcs11KeyBackend
                     throw new KeyBackendException(KeyBackendError.InvalidInput, $"{Name(algorithm)} needs an AES key, and '{key.ObjectId}' is not one.");
                 }
                 break;
-            case KeyWrapAlgorithm.RsaOaepSha1 or KeyWrapAlgorithm.RsaOaepSha256:
-                throw new KeyBackendException(KeyBackendError.NotSupported, "RSA-OAEP key wrapping is not available yet.");
             default:
                 throw new KeyBackendException(KeyBackendError.InvalidInput, $"Unknown key wrap algorithm {(int)algorithm}.");
         }
@@ -194,8 +196,6 @@ public sealed partial class Pkcs11KeyBackend
     {
         KeyWrapAlgorithm.AesKeyWrap => "AES key wrap (RFC 3394)",
         KeyWrapAlgorithm.AesKeyWrapPadded => "AES key wrap with padding (RFC 5649)",
-        KeyWrapAlgorithm.RsaOaepSha1 => "RSA-OAEP (SHA-1)",
-        KeyWrapAlgorithm.RsaOaepSha256 => "RSA-OAEP (SHA-256)",
         _ => algorithm.ToString(),
     };
 

@@ -52,16 +52,22 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         Hsm(() => backend.UnwrapSecretAsync(key, cancellationToken));
 
     /// <summary>Wraps a stored key under another for a client (Get with a Key Wrapping Specification).</summary>
-    public ValueTask<byte[]> WrapKeyAsync(KeyReference target, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
-        Hsm(() => backend.WrapKeyAsync(target, wrappingKey, algorithm, cancellationToken));
+    internal ValueTask<byte[]> WrapKeyAsync(KeyReference target, KeyWrapper wrapper, CancellationToken cancellationToken) =>
+        Hsm(() => wrapper.Rsa is { } rsa
+            ? backend.WrapKeyRsaAsync(target, wrapper.PublicKey, rsa, cancellationToken)
+            : backend.WrapKeyAsync(target, wrapper.Key!, wrapper.Algorithm, cancellationToken));
 
     /// <summary>Wraps a TTLV-encoded Key Value for a client.</summary>
-    public ValueTask<byte[]> WrapEncodedAsync(ReadOnlyMemory<byte> encoded, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
-        Hsm(() => backend.WrapEncodedAsync(encoded, wrappingKey, algorithm, cancellationToken));
+    internal ValueTask<byte[]> WrapEncodedAsync(ReadOnlyMemory<byte> encoded, KeyWrapper wrapper, CancellationToken cancellationToken) =>
+        Hsm(() => wrapper.Rsa is { } rsa
+            ? backend.WrapEncodedRsaAsync(encoded, wrapper.PublicKey, rsa, cancellationToken)
+            : backend.WrapEncodedAsync(encoded, wrapper.Key!, wrapper.Algorithm, cancellationToken));
 
     /// <summary>Unwraps a client-wrapped key inside the HSM and returns it wrapped under the KEK (Register of a wrapped Key Block).</summary>
-    public ValueTask<WrappedKey> UnwrapClientKeyAsync(ReadOnlyMemory<byte> wrapped, KeyReference unwrappingKey, KeyWrapAlgorithm algorithm, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken) =>
-        Hsm(() => backend.UnwrapClientKeyAsync(wrapped, unwrappingKey, algorithm, kind, lengthBytes, cancellationToken));
+    internal ValueTask<WrappedKey> UnwrapClientKeyAsync(ReadOnlyMemory<byte> wrapped, KeyWrapper unwrapper, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken) =>
+        Hsm(() => unwrapper.Rsa is { } rsa
+            ? backend.UnwrapClientKeyRsaAsync(wrapped, unwrapper.Key!, rsa, kind, lengthBytes, cancellationToken)
+            : backend.UnwrapClientKeyAsync(wrapped, unwrapper.Key!, unwrapper.Algorithm, kind, lengthBytes, cancellationToken));
 
     /// <summary>Runs a backend call, turning its failures into KMIP errors.</summary>
     internal static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
