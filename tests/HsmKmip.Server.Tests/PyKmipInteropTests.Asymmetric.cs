@@ -42,4 +42,29 @@ public sealed partial class PyKmipInteropTests
             "--padding", "PKCS1v15", "--hash", "SHA_256")).GetProperty("result");
         Assert.Equal("INVALID", invalid.GetProperty("validity").GetString());
     }
+
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("1.4")]
+    public async Task Rekey_key_pair_through_pykmip_gives_a_new_pair_that_signs(string version)
+    {
+        var pair = (await RunAsync(version, "create-key-pair", "--length", "2048")).GetProperty("result");
+        var oldPrivate = pair.GetProperty("private_uid").GetString()!;
+        var oldPublic = pair.GetProperty("public_uid").GetString()!;
+        var rekeyed = (await RunAsync(version, "rekey-key-pair", "--uid", oldPrivate)).GetProperty("result");
+        var newPrivate = rekeyed.GetProperty("private_uid").GetString()!;
+        var newPublic = rekeyed.GetProperty("public_uid").GetString()!;
+        Assert.DoesNotContain(newPrivate, new[] { oldPrivate, oldPublic });
+        Assert.DoesNotContain(newPublic, new[] { oldPrivate, oldPublic, newPrivate });
+        await RunAsync(version, "activate", "--uid", newPrivate);
+
+        var publicKey = (await RunAsync(version, "get", "--uid", newPublic)).GetProperty("result");
+        using var rsa = RSA.Create();
+        rsa.ImportRSAPublicKey(Convert.FromHexString(publicKey.GetProperty("value").GetString()!), out _);
+        Assert.Equal(2048, rsa.KeySize);
+        var data = RandomNumberGenerator.GetBytes(48);
+        var signature = Convert.FromHexString((await RunAsync(version, "sign", "--uid", newPrivate, "--data-hex", Convert.ToHexString(data),
+            "--padding", "PKCS1v15", "--hash", "SHA_256")).GetProperty("result").GetProperty("signature").GetString()!);
+        Assert.True(rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
 }

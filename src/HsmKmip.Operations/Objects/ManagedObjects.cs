@@ -173,10 +173,11 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     /// Stores a new object owned by the caller, with the server-maintained attributes added, Pre-Active unless its
     /// Activation Date has passed; sets the ID placeholder and returns the new Unique Identifier. <paramref name="uniqueIdentifier"/>
     /// is for objects made together that link to each other (Create Key Pair): the caller chose it with <see cref="NewIdentifier"/>.
+    /// <paramref name="initialDate"/> pins the Initial Date where other dates were computed from it (Re-key's Offset).
     /// </summary>
-    public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken, string? uniqueIdentifier = null)
+    public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken, string? uniqueIdentifier = null, DateTimeOffset? initialDate = null)
     {
-        var now = Now;
+        var now = initialDate ?? Now;
         var uid = uniqueIdentifier ?? NewIdentifier();
         attributes.AddRange(AttributeRules.ServerAttributes(uid, objectType, now, attributes).ToArray());
         var template = new StoredObject

@@ -516,6 +516,17 @@ def op_create_key_pair(session, args):
     return {"public_uid": public_uid, "private_uid": private_uid}
 
 
+@operation("rekey-key-pair")
+def op_rekey_key_pair(session, args):
+    require(args, "uid")
+    from kmip.core import attributes as core_attributes
+    result = session.proxy.rekey_key_pair(
+        private_key_uuid=core_attributes.PrivateKeyUniqueIdentifier(args.uid))
+    check_result(result)
+    return {"private_uid": _val(result.private_key_uuid),
+            "public_uid": _val(result.public_key_uuid)}
+
+
 @operation("sign")
 def op_sign(session, args):
     require(args, "uid", "data_hex")
