@@ -72,8 +72,12 @@ internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IOperationH
         await AddPrivateDigestAsync(objects, context, privateAttributes, new KeyReference(privateUid, 0, pair.Private), privateFormat, cancellationToken).ConfigureAwait(false);
         var privateSkeleton = TtlvElement.Structure(Tag.PrivateKey, KeyBlock(privateFormat, TtlvElement.Structure(Tag.KeyValue), algorithm, length));
 
-        await objects.CreateObjectAsync(context, ObjectType.PublicKey, publicAttributes, null, TtlvWriter.Encode(publicBody), cancellationToken, publicUid, initialDate).ConfigureAwait(false);
-        await objects.CreateObjectAsync(context, ObjectType.PrivateKey, privateAttributes, pair.Private, TtlvWriter.Encode(privateSkeleton), cancellationToken, privateUid, initialDate).ConfigureAwait(false);
+        // Both halves in one store transaction: a pair is never half stored.
+        await objects.CreateObjectsAsync(context,
+        [
+            new NewObject(publicUid, ObjectType.PublicKey, publicAttributes, null, TtlvWriter.Encode(publicBody)),
+            new NewObject(privateUid, ObjectType.PrivateKey, privateAttributes, pair.Private, TtlvWriter.Encode(privateSkeleton)),
+        ], cancellationToken, initialDate).ConfigureAwait(false);
         return (privateUid, publicUid);
     }
 

@@ -177,42 +177,60 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     /// </summary>
     public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken, string? uniqueIdentifier = null, DateTimeOffset? initialDate = null)
     {
-        var now = initialDate ?? Now;
         var uid = uniqueIdentifier ?? NewIdentifier();
-        attributes.AddRange(AttributeRules.ServerAttributes(uid, objectType, now, attributes).ToArray());
-        var template = new StoredObject
+        await CreateObjectsAsync(context, [new NewObject(uid, objectType, attributes, wrapped, publicMaterial)], cancellationToken, initialDate).ConfigureAwait(false);
+        return uid;
+    }
+
+    /// <summary>
+    /// Stores new objects as <see cref="CreateObjectAsync"/> does, several in one store transaction: all or none (the two
+    /// halves of a key pair never exist one without the other). The ID placeholder becomes the last one's identifier.
+    /// </summary>
+    internal async ValueTask CreateObjectsAsync(OperationContext context, IReadOnlyList<NewObject> objects, CancellationToken cancellationToken, DateTimeOffset? initialDate = null)
+    {
+        var now = initialDate ?? Now;
+        var prepared = new StoredObject[objects.Count];
+        for (int i = 0; i < objects.Count; i++)
         {
-            UniqueIdentifier = uid,
-            ObjectType = (uint)objectType,
-            State = (uint)State.PreActive,
-            Owner = context.Client.Identity,
-            InitialDate = now,
-            LastChangeDate = now,
-            WrappedSecret = wrapped,
-            PublicMaterial = publicMaterial,
-        };
-        var stored = ToStored(template, attributes, State.PreActive);
-        var state = KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now);
+            var o = objects[i];
+            o.Attributes.AddRange(AttributeRules.ServerAttributes(o.UniqueIdentifier, o.Type, now, o.Attributes).ToArray());
+            var template = new StoredObject
+            {
+                UniqueIdentifier = o.UniqueIdentifier,
+                ObjectType = (uint)o.Type,
+                State = (uint)State.PreActive,
+                Owner = context.Client.Identity,
+                InitialDate = now,
+                LastChangeDate = now,
+                WrappedSecret = o.Wrapped,
+                PublicMaterial = o.PublicMaterial,
+            };
+            var stored = ToStored(template, o.Attributes, State.PreActive);
+            prepared[i] = stored with { State = (uint)KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now) };
+        }
         using (KekSwitch.Enter())
         {
             // A blob wrapped just before a KEK rotation switched keys is re-wrapped here, so that the rotation (which
             // waits for every creation that began before the switch) never leaves a blob under a KEK it destroys.
-            if (wrapped is not null && wrapped.KekId != backend.Info.KekId)
+            for (int i = 0; i < prepared.Length; i++)
             {
-                var current = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
-                stored = stored with { WrappedSecret = current };
+                if (prepared[i].WrappedSecret is { } wrapped && wrapped.KekId != backend.Info.KekId)
+                {
+                    var current = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
+                    prepared[i] = prepared[i] with { WrappedSecret = current };
+                }
             }
             try
             {
-                await store.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
+                if (prepared.Length == 1) await store.InsertAsync(prepared[0], cancellationToken).ConfigureAwait(false);
+                else await store.InsertAllAsync(prepared, cancellationToken).ConfigureAwait(false);
             }
             catch (ObjectStoreException e)
             {
                 throw FailureMapping.ToKmip(e);
             }
         }
-        context.IdPlaceholder = uid;
-        return uid;
+        context.IdPlaceholder = objects[^1].UniqueIdentifier;
     }
 
     /// <summary>A fresh Unique Identifier (a UUID string: stable, at most 127 bytes, KMIP-NOTES rule 6).</summary>
@@ -326,3 +344,6 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     private static DateTimeOffset? DateOf(IEnumerable<KmipAttribute> attributes, string name) =>
         attributes.FirstOrDefault(a => a.Name == name && a.Value.Type == TtlvType.DateTime)?.Value.AsDateTime();
 }
+
+/// <summary>One object for <see cref="ManagedObjects.CreateObjectsAsync"/>: its identifier (chosen first, so objects made together can link to each other), type, attributes and material.</summary>
+internal sealed record NewObject(string UniqueIdentifier, ObjectType Type, List<KmipAttribute> Attributes, WrappedKey? Wrapped, byte[]? PublicMaterial);
