@@ -128,16 +128,7 @@ public sealed partial class Pkcs11KeyBackend
         }
         else
         {
-            var attributes = _calls.GetAttributeValue(session, key, [CKA.CKA_VALUE_LEN]);
-            try
-            {
-                ulong reported = attributes[0].CannotBeRead ? 0 : attributes[0].GetValueAsUlong();
-                length = reported is > 0 and <= int.MaxValue ? (int)reported : upperBound;
-            }
-            finally
-            {
-                KeyTemplates.DisposeAll(attributes);
-            }
+            length = ValueLength(session, key) ?? upperBound;
         }
         bool fits = algorithm == KeyWrapAlgorithm.AesKeyWrap ? length == upperBound : length > 0 && (length + 7) / 8 * 8 == upperBound;
         if (!fits)
