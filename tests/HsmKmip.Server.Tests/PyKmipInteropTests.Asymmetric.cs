@@ -67,4 +67,23 @@ public sealed partial class PyKmipInteropTests
             "--padding", "PKCS1v15", "--hash", "SHA_256")).GetProperty("result").GetProperty("signature").GetString()!);
         Assert.True(rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
+
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("2.0")]
+    public async Task Get_wrapped_under_an_rsa_public_key_unwraps_with_dotnet(string version)
+    {
+        using var rsa = RSA.Create(2048);
+        string publicId, targetId;
+        byte[] target;
+        await using (var tls = await Server.ConnectAsync(Server.ClientCertificate()))
+        {
+            (_, publicId) = await RsaKeyWrappingTests.RegisterRsaAsync(tls, rsa);
+            (targetId, target) = await KeyWrappingTests.CreateAesAsync(tls, Protocol.Vocabulary.CryptographicUsageMask.Encrypt);
+        }
+        // No Cryptographic Parameters: the default, RSA-OAEP with SHA-1, done by the token's C_WrapKey.
+        var result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", publicId, "--encoding", "NO_ENCODING")).GetProperty("result");
+        Assert.Contains(publicId, result.GetProperty("key_wrapping_data").ToString(), StringComparison.Ordinal);
+        Assert.Equal(target, rsa.Decrypt(Convert.FromHexString(result.GetProperty("value").GetString()!), RSAEncryptionPadding.OaepSHA1));
+    }
 }

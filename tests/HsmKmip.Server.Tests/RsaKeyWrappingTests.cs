@@ -16,7 +16,7 @@ public sealed class RsaKeyWrappingTests(ServerFixture fixture) : IClassFixture<S
 {
     private TestServer Server => fixture.Server;
 
-    private static async Task<(string Private, string Public)> RegisterRsaAsync(System.Net.Security.SslStream tls, RSA rsa) =>
+    internal static async Task<(string Private, string Public)> RegisterRsaAsync(System.Net.Security.SslStream tls, RSA rsa) =>
         (await AsymmetricTests.RegisterAsync(tls, ObjectType.PrivateKey, TtlvElement.Structure(Tag.PrivateKey,
             AsymmetricTests.KeyBlock(KeyFormatType.PKCS_8, TtlvElement.Bytes(Tag.KeyMaterial, rsa.ExportPkcs8PrivateKey()), CryptographicAlgorithm.RSA, rsa.KeySize)),
             CryptographicUsageMask.UnwrapKey | CryptographicUsageMask.WrapKey), // Wrap Key too: the object type is what refuses it
