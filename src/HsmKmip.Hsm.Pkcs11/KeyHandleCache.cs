@@ -1,24 +1,25 @@
 using System.Diagnostics;
+using HsmKmip.Core.Keys;
 using Net.Pkcs11Interop.HighLevelAPI;
 
 namespace HsmKmip.Hsm.Pkcs11;
 
 /// <summary>
-/// Unwrapped token handles of hot keys, keyed by (object, store version, KEK), least recently used first out, each
+/// Unwrapped token handles of hot keys, keyed by (object, store version, KEK, PKCS#11 key kind), least recently used first out, each
 /// kept at most a lifetime after its unwrap. An entry in use is never destroyed under its user: eviction marks it,
 /// and the last user hands it to <see cref="TakeRetired"/> for destruction. Thread-safe; holds no PKCS#11 session.
 /// </summary>
 internal sealed class KeyHandleCache(int capacity, TimeSpan lifetime)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string ObjectId, long Version, string KekId), LinkedListNode<Entry>> _entries = [];
+    private readonly Dictionary<(string ObjectId, long Version, string KekId, SecretKeyKind Kind), LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _recency = new();
     private readonly List<IObjectHandle> _retired = [];
 
     /// <summary>One cached handle: its key, when it was unwrapped, how many operations use it now, whether it is gone from the cache.</summary>
-    internal sealed class Entry((string, long, string) key, IObjectHandle handle, long born)
+    internal sealed class Entry((string, long, string, SecretKeyKind) key, IObjectHandle handle, long born)
     {
-        public (string ObjectId, long Version, string KekId) Key { get; } = key;
+        public (string ObjectId, long Version, string KekId, SecretKeyKind Kind) Key { get; } = key;
 
         public IObjectHandle Handle { get; } = handle;
 
@@ -45,7 +46,7 @@ internal sealed class KeyHandleCache(int capacity, TimeSpan lifetime)
     public long Misses { get; private set; }
 
     /// <summary>The live entry for the key, now in use by the caller (release it), or null.</summary>
-    public Entry? Acquire((string, long, string) key)
+    public Entry? Acquire((string, long, string, SecretKeyKind) key)
     {
         lock (_lock)
         {
@@ -67,7 +68,7 @@ internal sealed class KeyHandleCache(int capacity, TimeSpan lifetime)
     }
 
     /// <summary>Adds a fresh handle, in use by the caller; null when another thread cached the same key first (the caller keeps and destroys its own).</summary>
-    public Entry? Add((string, long, string) key, IObjectHandle handle)
+    public Entry? Add((string, long, string, SecretKeyKind) key, IObjectHandle handle)
     {
         lock (_lock)
         {

@@ -15,6 +15,7 @@ internal static class KeyTemplates
     public static CKK KeyType(SecretKeyKind kind) => kind switch
     {
         SecretKeyKind.Aes => CKK.CKK_AES,
+        SecretKeyKind.TripleDes => CKK.CKK_DES3,
         SecretKeyKind.HmacSha1 or SecretKeyKind.HmacSha256 or SecretKeyKind.HmacSha384 or SecretKeyKind.HmacSha512
             or SecretKeyKind.GenericSecret => CKK.CKK_GENERIC_SECRET,
         SecretKeyKind.RsaPrivate => CKK.CKK_RSA,
@@ -23,14 +24,24 @@ internal static class KeyTemplates
         _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"Unknown secret kind {(int)kind}."),
     };
 
-    public static CKM GenerationMechanism(SecretKeyKind kind) =>
-        kind == SecretKeyKind.Aes ? CKM.CKM_AES_KEY_GEN : CKM.CKM_GENERIC_SECRET_KEY_GEN;
+    public static CKM GenerationMechanism(SecretKeyKind kind) => kind switch
+    {
+        SecretKeyKind.Aes => CKM.CKM_AES_KEY_GEN,
+        SecretKeyKind.TripleDes => CKM.CKM_DES3_KEY_GEN,
+        _ => CKM.CKM_GENERIC_SECRET_KEY_GEN,
+    };
+
+    /// <summary>Whether generation takes CKA_VALUE_LEN: CKM_DES3_KEY_GEN has a fixed length and refuses it (PKCS#11 2.40 §2.21.1).</summary>
+    public static bool GenerationTakesLength(SecretKeyKind kind) => kind != SecretKeyKind.TripleDes;
+
+    /// <summary>3DES: 24 bytes carry 168 key bits (one parity bit per byte), so KMIP's Cryptographic Length is 168.</summary>
+    public const int TripleDesBytes = 24;
 
     /// <summary>Whether the kind is a private key (CKO_PRIVATE_KEY), wrapped by the token as PKCS#8.</summary>
     public static bool IsPrivate(SecretKeyKind kind) => kind is SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate;
 
     /// <summary>
-    /// Checks a length in bytes: AES 16/24/32; private keys record the padded PKCS#8 length RFC 5649 wrapped (a multiple
+    /// Checks a length in bytes: AES 16/24/32; 3DES 24; private keys record the padded PKCS#8 length RFC 5649 wrapped (a multiple
     /// of 8, at least 40 bytes for the smallest Ed25519 PrivateKeyInfo, at most 16 KiB); others at least 1 byte (and at most 64 KiB).
     /// </summary>
     public static void ValidateLength(SecretKeyKind kind, int lengthBytes)
@@ -50,15 +61,27 @@ internal static class KeyTemplates
                 throw new KeyBackendException(KeyBackendError.InvalidInput, $"An AES key is 128, 192 or 256 bits, not {lengthBytes * 8L}.");
             }
         }
+        else if (kind == SecretKeyKind.TripleDes)
+        {
+            if (lengthBytes != TripleDesBytes)
+            {
+                throw new KeyBackendException(KeyBackendError.InvalidInput, $"A 3DES key is 168 bits in {TripleDesBytes} bytes, not {lengthBytes} bytes.");
+            }
+        }
         else if (lengthBytes is < 1 or > 65536)
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, $"A {kind} secret must be 1 to 65536 bytes long, not {lengthBytes}.");
         }
     }
 
-    /// <summary>Validates a requested length in bits and returns bytes.</summary>
+    /// <summary>Validates a requested length in bits and returns bytes (3DES: 168 bits, or 192 counting the parity bits, are 24 bytes).</summary>
     public static int BytesFromBits(SecretKeyKind kind, int lengthBits)
     {
+        if (kind == SecretKeyKind.TripleDes)
+        {
+            return lengthBits is 168 or 192 ? TripleDesBytes
+                : throw new KeyBackendException(KeyBackendError.InvalidInput, $"A 3DES key is 168 bits long, not {lengthBits}.");
+        }
         if (lengthBits < 8 || lengthBits % 8 != 0)
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, $"A key length must be a positive multiple of 8 bits, not {lengthBits}.");
@@ -113,6 +136,7 @@ internal static class KeyTemplates
     private static CKA[] UsageFlags(SecretKeyKind kind) => kind switch
     {
         SecretKeyKind.Aes => [CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_WRAP, CKA.CKA_UNWRAP, CKA.CKA_DERIVE],
+        SecretKeyKind.TripleDes => [CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY],
         SecretKeyKind.HmacSha1 or SecretKeyKind.HmacSha256 or SecretKeyKind.HmacSha384 or SecretKeyKind.HmacSha512
             or SecretKeyKind.GenericSecret => [CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_DERIVE],
         SecretKeyKind.RsaPrivate => [CKA.CKA_SIGN, CKA.CKA_DECRYPT, CKA.CKA_UNWRAP],

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using HsmKmip.Core.Keys;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
@@ -11,8 +12,8 @@ public sealed partial class Pkcs11KeyBackend
     public ValueTask<byte[]> MacAsync(KeyReference key, MacAlgorithm algorithm, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var mechanism = MacMechanism(key, algorithm);
-        var mac = Execute("mac", idempotent: true, session => UseKey(session, key, KeyUse.Crypto, handle =>
+        var (mechanism, asKind) = MacMechanism(key, algorithm);
+        var mac = Execute("mac", idempotent: true, session => UseMacKey(session, key, algorithm, asKind, handle =>
         {
             using var m = _module.Factories.MechanismFactory.Create(mechanism);
             return _calls.Sign(session, m, handle, data.ToArray());
@@ -24,8 +25,8 @@ public sealed partial class Pkcs11KeyBackend
     public ValueTask<bool> VerifyMacAsync(KeyReference key, MacAlgorithm algorithm, ReadOnlyMemory<byte> data, ReadOnlyMemory<byte> mac, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var mechanism = MacMechanism(key, algorithm);
-        var valid = Execute("mac verify", idempotent: true, session => UseKey(session, key, KeyUse.Crypto, handle =>
+        var (mechanism, asKind) = MacMechanism(key, algorithm);
+        var valid = Execute("mac verify", idempotent: true, session => UseMacKey(session, key, algorithm, asKind, handle =>
         {
             using var m = _module.Factories.MechanismFactory.Create(mechanism);
             try
@@ -40,16 +41,22 @@ public sealed partial class Pkcs11KeyBackend
         return ValueTask.FromResult(valid);
     }
 
-    /// <summary>The mechanism for <paramref name="algorithm"/>, checked against the key's kind (HMAC on HMAC or generic keys, CMAC on AES).</summary>
-    private static CKM MacMechanism(KeyReference key, MacAlgorithm algorithm)
+    /// <summary>
+    /// The mechanism for <paramref name="algorithm"/>, checked against the key's kind: CMAC on AES keys; HMAC on HMAC
+    /// and generic keys, and on AES keys through a generic-secret handle unwrapped from the same blob (the OASIS
+    /// CS-AC-M-4/5/6 test cases MAC with HMAC-SHA256 on an AES key whose usage mask allows MAC; the caller has
+    /// checked that mask). Returns the kind of handle to unwrap, null for the key's own.
+    /// </summary>
+    private static (CKM Mechanism, SecretKeyKind? AsKind) MacMechanism(KeyReference key, MacAlgorithm algorithm)
     {
         bool aes = key.Wrapped.Kind == SecretKeyKind.Aes;
         bool hmacKey = key.Wrapped.Kind is SecretKeyKind.HmacSha1 or SecretKeyKind.HmacSha256 or SecretKeyKind.HmacSha384 or SecretKeyKind.HmacSha512 or SecretKeyKind.GenericSecret;
-        if (algorithm == MacAlgorithm.AesCmac ? !aes : !hmacKey)
+        if (algorithm == MacAlgorithm.AesCmac ? !aes : !(hmacKey || aes))
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, $"{algorithm} cannot use a {key.Wrapped.Kind} key.");
         }
-        return algorithm switch
+        SecretKeyKind? asKind = algorithm != MacAlgorithm.AesCmac && aes ? SecretKeyKind.GenericSecret : null;
+        return (algorithm switch
         {
             MacAlgorithm.HmacSha1 => CKM.CKM_SHA_1_HMAC,
             MacAlgorithm.HmacSha256 => CKM.CKM_SHA256_HMAC,
@@ -57,7 +64,70 @@ public sealed partial class Pkcs11KeyBackend
             MacAlgorithm.HmacSha512 => CKM.CKM_SHA512_HMAC,
             MacAlgorithm.AesCmac => CKM.CKM_AES_CMAC,
             _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"Unknown MAC algorithm {algorithm}."),
-        };
+        }, asKind);
+    }
+
+    /// <summary>
+    /// The smallest HMAC key SoftHSM accepts per hash (C_GetMechanismInfo: the digest length); shorter keys get
+    /// CKR_KEY_SIZE_RANGE although RFC 2104 §3 allows them.
+    /// </summary>
+    private static int HmacMinimumKeyBytes(MacAlgorithm algorithm) => algorithm switch
+    {
+        MacAlgorithm.HmacSha1 => 20,
+        MacAlgorithm.HmacSha256 => 32,
+        MacAlgorithm.HmacSha384 => 48,
+        MacAlgorithm.HmacSha512 => 64,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Runs an HMAC on <paramref name="key"/>. An AES key shorter than the token's HMAC minimum is zero-extended first:
+    /// RFC 2104 §2 pads every key with zeros to the hash's block length, so K and K‖0…0 (no longer than that block)
+    /// give the same HMAC. SoftHSM 2.6.1 has no in-token way to extend a key (no CKM_CONCATENATE_*, no AES-CBC unwrap),
+    /// so K is read from a transient token object into a zeroed-after-use buffer, as Get does, extended and imported
+    /// as a transient generic secret that is destroyed after the one call (not cached).
+    /// </summary>
+    private T UseMacKey<T>(ISession session, KeyReference key, MacAlgorithm algorithm, SecretKeyKind? asKind, Func<IObjectHandle, T> action)
+    {
+        int minimum = HmacMinimumKeyBytes(algorithm);
+        if (asKind != SecretKeyKind.GenericSecret || key.Wrapped.Kind != SecretKeyKind.Aes || key.Wrapped.LengthBytes >= minimum)
+        {
+            return UseKey(session, key, KeyUse.Crypto, asKind, action);
+        }
+        var f = _module.Factories.ObjectAttributeFactory;
+        var readable = UnwrapToHandle(session, key.Wrapped, KeyTemplates.ForReading(f, SecretKeyKind.Aes));
+        SensitiveBuffer value;
+        try
+        {
+            value = ReadValue(session, readable, key.Wrapped.LengthBytes);
+        }
+        finally
+        {
+            DestroyQuietly(session, readable);
+        }
+        var extendedValue = new byte[minimum];
+        IObjectHandle extended;
+        var template = KeyTemplates.ForUse(f, SecretKeyKind.GenericSecret);
+        try
+        {
+            value.Span.CopyTo(extendedValue);
+            template.Add(f.Create(CKA.CKA_VALUE, extendedValue));
+            extended = _calls.CreateObject(session, template);
+        }
+        finally
+        {
+            value.Dispose();
+            CryptographicOperations.ZeroMemory(extendedValue);
+            KeyTemplates.DisposeAll(template);
+        }
+        try
+        {
+            return action(extended);
+        }
+        finally
+        {
+            DestroyQuietly(session, extended);
+        }
     }
 
     /// <inheritdoc />

@@ -15,7 +15,7 @@ public sealed partial class Pkcs11KeyBackend
         {
             var f = _module.Factories.ObjectAttributeFactory;
             var template = KeyTemplates.ForWrapping(f, kind, _wrapWithTrusted);
-            template.Add(f.Create(CKA.CKA_VALUE_LEN, (ulong)lengthBytes));
+            if (KeyTemplates.GenerationTakesLength(kind)) template.Add(f.Create(CKA.CKA_VALUE_LEN, (ulong)lengthBytes));
             IObjectHandle key;
             try
             {
@@ -102,20 +102,28 @@ public sealed partial class Pkcs11KeyBackend
     /// unwrapped into <paramref name="session"/> and destroyed afterwards. Every cryptographic operation on a stored
     /// key goes through here.
     /// </summary>
-    internal T UseKey<T>(ISession session, KeyReference key, KeyUse use, Func<IObjectHandle, T> action)
+    internal T UseKey<T>(ISession session, KeyReference key, KeyUse use, Func<IObjectHandle, T> action) => UseKey(session, key, use, null, action);
+
+    /// <summary>
+    /// <see cref="UseKey{T}(ISession, KeyReference, KeyUse, Func{IObjectHandle, T})"/> with the blob unwrapped as
+    /// <paramref name="asKind"/> (null: the key's own kind): the same key bytes as another PKCS#11 key type, e.g. an
+    /// AES key's bytes as a generic secret for HMAC. Cached apart from the key's own handle.
+    /// </summary>
+    internal T UseKey<T>(ISession session, KeyReference key, KeyUse use, SecretKeyKind? asKind, Func<IObjectHandle, T> action)
     {
         var f = _module.Factories.ObjectAttributeFactory;
+        var kind = asKind ?? key.Wrapped.Kind;
         if (use == KeyUse.Crypto && _handles.Enabled)
         {
             DestroyRetiredHandles();
-            var cacheKey = (key.ObjectId, key.Version, key.Wrapped.KekId);
+            var cacheKey = (key.ObjectId, key.Version, key.Wrapped.KekId, kind);
             var entry = _handles.Acquire(cacheKey);
             if (entry is null)
             {
                 IObjectHandle fresh;
                 lock (_mainSessionLock)
                 {
-                    fresh = UnwrapToHandle(_mainSession, key.Wrapped, KeyTemplates.ForUse(f, key.Wrapped.Kind));
+                    fresh = UnwrapToHandle(_mainSession, key.Wrapped, KeyTemplates.ForUse(f, kind));
                 }
                 entry = _handles.Add(cacheKey, fresh);
                 if (entry is null)
@@ -140,7 +148,7 @@ public sealed partial class Pkcs11KeyBackend
                 _handles.Release(entry);
             }
         }
-        var handle = UnwrapToHandle(session, key.Wrapped, use == KeyUse.Crypto ? KeyTemplates.ForUse(f, key.Wrapped.Kind) : KeyTemplates.ForExport(f, key.Wrapped.Kind));
+        var handle = UnwrapToHandle(session, key.Wrapped, use == KeyUse.Crypto ? KeyTemplates.ForUse(f, kind) : KeyTemplates.ForExport(f, kind));
         try
         {
             return action(handle);

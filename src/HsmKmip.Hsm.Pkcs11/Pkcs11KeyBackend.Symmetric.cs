@@ -5,7 +5,7 @@ using Net.Pkcs11Interop.HighLevelAPI;
 
 namespace HsmKmip.Hsm.Pkcs11;
 
-/// <summary>Encrypt and Decrypt with stored AES keys, inside the token (C_Encrypt/C_Decrypt; the key wraps through C_WrapKey/C_UnwrapKey).</summary>
+/// <summary>Encrypt and Decrypt with stored AES and 3DES keys, inside the token (C_Encrypt/C_Decrypt; the key wraps through C_WrapKey/C_UnwrapKey).</summary>
 public sealed partial class Pkcs11KeyBackend
 {
     /// <summary>CKM_AES_KEY_WRAP (RFC 3394).</summary>
@@ -16,13 +16,13 @@ public sealed partial class Pkcs11KeyBackend
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(cipher);
-        RequireAes(key, "Encrypt");
+        int blockSize = RequireBlockCipher(key, cipher, "Encrypt");
         var result = Execute("encrypt", idempotent: true, session => UseKey(session, key, KeyUse.Crypto, handle => cipher.Mode switch
         {
             SymmetricMode.KeyWrap => WrapData(session, handle, data),
             SymmetricMode.KeyWrapPad => KeyWrapPadding.Wrap(data.Span, block => EcbBlock(session, handle, block, encrypt: true)),
-            SymmetricMode.Ecb when cipher.Pad => Crypt(session, handle, cipher, BlockPadding.Pad(data.Span), encrypt: true),
-            _ => Crypt(session, handle, cipher, data.ToArray(), encrypt: true),
+            SymmetricMode.Ecb when cipher.Pad => Crypt(session, handle, key.Wrapped.Kind, cipher, BlockPadding.Pad(data.Span, blockSize), encrypt: true),
+            _ => Crypt(session, handle, key.Wrapped.Kind, cipher, data.ToArray(), encrypt: true),
         }), cancellationToken);
         return ValueTask.FromResult(result);
     }
@@ -32,7 +32,7 @@ public sealed partial class Pkcs11KeyBackend
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(cipher);
-        RequireAes(key, "Decrypt");
+        int blockSize = RequireBlockCipher(key, cipher, "Decrypt");
         var result = Execute("decrypt", idempotent: true, session => UseKey(session, key, KeyUse.Crypto, handle =>
         {
             switch (cipher.Mode)
@@ -42,35 +42,36 @@ public sealed partial class Pkcs11KeyBackend
                 case SymmetricMode.KeyWrapPad:
                     return KeyWrapPadding.Unwrap(data.Span, block => EcbBlock(session, handle, block, encrypt: false));
                 case SymmetricMode.Ecb when cipher.Pad:
-                    var padded = Crypt(session, handle, cipher, data.ToArray(), encrypt: false);
+                    var padded = Crypt(session, handle, key.Wrapped.Kind, cipher, data.ToArray(), encrypt: false);
                     try
                     {
-                        return BlockPadding.Unpad(padded);
+                        return BlockPadding.Unpad(padded, blockSize);
                     }
                     finally
                     {
                         CryptographicOperations.ZeroMemory(padded);
                     }
                 default:
-                    return Crypt(session, handle, cipher, data.ToArray(), encrypt: false);
+                    return Crypt(session, handle, key.Wrapped.Kind, cipher, data.ToArray(), encrypt: false);
             }
         }), cancellationToken);
         return ValueTask.FromResult(result);
     }
 
-    private static void RequireAes(KeyReference key, string operation)
+    /// <summary>The key's block size: AES (every mode) or 3DES (CBC and ECB, the modes its token mechanisms have).</summary>
+    private static int RequireBlockCipher(KeyReference key, CipherSpec cipher, string operation) => key.Wrapped.Kind switch
     {
-        if (key.Wrapped.Kind != SecretKeyKind.Aes)
-        {
-            throw new KeyBackendException(KeyBackendError.InvalidInput, $"{operation} with a block cipher needs an AES key, not a {key.Wrapped.Kind} key.");
-        }
-    }
+        SecretKeyKind.Aes => 16,
+        SecretKeyKind.TripleDes when cipher.Mode is SymmetricMode.Cbc or SymmetricMode.Ecb => 8,
+        SecretKeyKind.TripleDes => throw new KeyBackendException(KeyBackendError.InvalidInput, $"{operation} with a 3DES key runs in CBC or ECB, not {cipher.Mode}."),
+        _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"{operation} with a block cipher needs an AES or 3DES key, not a {key.Wrapped.Kind} key."),
+    };
 
-    private byte[] Crypt(ISession session, IObjectHandle handle, CipherSpec cipher, byte[] input, bool encrypt)
+    private byte[] Crypt(ISession session, IObjectHandle handle, SecretKeyKind kind, CipherSpec cipher, byte[] input, bool encrypt)
     {
         try
         {
-            using var mechanism = CipherMechanism(cipher, encrypt ? input.Length : 0);
+            using var mechanism = kind == SecretKeyKind.TripleDes ? TripleDesMechanism(cipher) : CipherMechanism(cipher, encrypt ? input.Length : 0);
             return encrypt ? _calls.Encrypt(session, mechanism, handle, input) : _calls.Decrypt(session, mechanism, handle, input);
         }
         catch (Pkcs11Exception ex) when (!encrypt && ex.RV is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE or CKR.CKR_DATA_LEN_RANGE
@@ -107,6 +108,10 @@ public sealed partial class Pkcs11KeyBackend
             _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"Mode {cipher.Mode} is not a C_Encrypt mode (length {length})."),
         };
     }
+
+    private IMechanism TripleDesMechanism(CipherSpec cipher) => cipher.Mode == SymmetricMode.Cbc
+        ? _module.Factories.MechanismFactory.Create(cipher.Pad ? CKM.CKM_DES3_CBC_PAD : CKM.CKM_DES3_CBC, Iv(cipher, 8))
+        : _module.Factories.MechanismFactory.Create(CKM.CKM_DES3_ECB);
 
     private static byte[] Iv(CipherSpec cipher, int length)
     {

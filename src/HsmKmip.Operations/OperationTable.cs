@@ -24,7 +24,7 @@ public sealed class OperationTable
     /// The server's table: every implemented operation with its handler. Without <paramref name="objects"/> (no HSM
     /// and store wired) only the protocol operations exist, and Query says so.
     /// </summary>
-    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null)
+    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null, Certificates.CertificateAuthorityOptions? certificates = null)
     {
         var entries = new List<OperationEntry>
         {
@@ -69,9 +69,18 @@ public sealed class OperationTable
                 new(Operation.ReKey, true, new ReKeyHandler(objects)),
                 new(Operation.ReKeyKeyPair, true, new ReKeyKeyPairHandler(objects)),
                 new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
+                new(Operation.CreateSplitKey, true, new CreateSplitKeyHandler(objects)),
+                new(Operation.JoinSplitKey, true, new JoinSplitKeyHandler(objects)),
+            ]);
+            var ca = certificates ?? Certificates.CertificateAuthorityOptions.None;
+            entries.AddRange(
+            [
+                new(Operation.Certify, true, new CertifyHandler(objects, ca)),
+                new(Operation.ReCertify, true, new ReCertifyHandler(objects, ca)),
+                new(Operation.Validate, false, new ValidateHandler(objects, ca)),
             ]);
         }
-        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject] };
+        var table = new OperationTable(entries) { ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));
         return table;
     }

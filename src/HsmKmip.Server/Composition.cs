@@ -1,5 +1,6 @@
 using HsmKmip.Core;
 using HsmKmip.Operations;
+using HsmKmip.Operations.Certificates;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Ttlv;
@@ -15,7 +16,8 @@ public static class Composition
     {
         var options = services.GetRequiredService<ServerOptions>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>());
+        var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>(),
+            new CertificateAuthorityOptions { CaKey = options.CaKey, DefaultValidity = options.CertificateValidity });
         var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>());
         return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System);
     }

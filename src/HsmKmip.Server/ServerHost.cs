@@ -80,6 +80,10 @@ public static partial class ServerHost
         clientBundle = null;
         if (options.UsesDevelopmentCertificates)
         {
+            if (SuiteB.LevelOf(options.CipherSuites) is { } level)
+            {
+                throw new ConfigurationException($"--cipher-suites {SuiteB.Name(level)} needs ECDSA certificates, and the development certificates are RSA: give --tls-cert, --tls-key and --client-ca.");
+            }
             var pki = DevelopmentCertificates.Ensure(options.StateDir);
             clientBundle = pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);
             return ServerTlsContext.Load(pki.ServerCertificate, pki.ServerKey, pki.CaCertificate, options.CipherSuites, options.RequireClientAuthEku, revocations);

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml.Linq;
@@ -28,7 +29,7 @@ public static class ConformanceRunner
     public static async Task<FileResult> RunAsync(ConformanceFile file, TestServer server)
     {
         using var client = IssueClient(server, file.Group);
-        await using var tls = await server.ConnectAsync(client);
+        await using var transport = await Transport.OpenAsync(file.Profile, server, client);
         var placeholders = new Placeholders(Generated);
         var messages = file.Messages;
         int exchanges = 0;
@@ -52,10 +53,10 @@ public static class ConformanceRunner
             {
                 return new FileResult(file.Name, false, exchanges, $"request {i / 2}: {ex.Message}");
             }
-            var response = await KmipTestClient.RoundTripAsync(tls, request);
+            var actual = await transport.ExchangeAsync(concrete, request);
             exchanges++;
-            var actual = XElement.Parse(TtlvXml.Write(response, Vocabulary));
             var difference = ResponseMatcher.Compare(concrete, expected, actual, placeholders);
+            placeholders.Observe(actual);
             if (difference is not null)
             {
                 var text = new StringBuilder()
@@ -67,6 +68,54 @@ public static class ConformanceRunner
             }
         }
         return new FileResult(file.Name, true, exchanges, null);
+    }
+
+    /// <summary>
+    /// How a file's requests travel: raw TTLV over mutual TLS, or KMIP over HTTPS for the message-encoding profiles
+    /// (KMIP Profiles 1.4 §5.3–5.5): MSGENC-HTTPS with TTLV bodies, MSGENC-XML with the file's own XML, MSGENC-JSON with
+    /// each request converted to TTLV-JSON. Every answer comes back as OASIS XML for the matcher; an XML answer is
+    /// compared exactly as the server wrote it.
+    /// </summary>
+    private sealed class Transport : IAsyncDisposable
+    {
+        private readonly SslStream? _tls;
+        private readonly HttpClient? _http;
+        private readonly string _encoding;
+
+        private Transport(SslStream? tls, HttpClient? http, string encoding)
+        {
+            _tls = tls;
+            _http = http;
+            _encoding = encoding;
+        }
+
+        public static async Task<Transport> OpenAsync(string profile, TestServer server, X509Certificate2 client) => profile switch
+        {
+            "MSGENC-HTTPS" => new Transport(null, KmipHttpTestClient.Create(server, client), "ttlv"),
+            "MSGENC-XML" => new Transport(null, KmipHttpTestClient.Create(server, client), "xml"),
+            "MSGENC-JSON" => new Transport(null, KmipHttpTestClient.Create(server, client), "json"),
+            _ => new Transport(await server.ConnectAsync(client), null, "ttlv"),
+        };
+
+        public async Task<XElement> ExchangeAsync(XElement concrete, TtlvElement request)
+        {
+            if (_tls is not null) return XElement.Parse(TtlvXml.Write(await KmipTestClient.RoundTripAsync(_tls, request), Vocabulary));
+            var body = _encoding == "xml" ? Encoding.UTF8.GetBytes(concrete.ToString()) : KmipHttpTestClient.Encode(request, _encoding);
+            var (status, mediaType, answer) = await KmipHttpTestClient.PostRawAsync(_http!, body, KmipHttpTestClient.MediaType(_encoding));
+            if (status != System.Net.HttpStatusCode.OK || mediaType != KmipHttpTestClient.MediaType(_encoding))
+            {
+                throw new InvalidDataException($"POST /kmip answered {(int)status} {mediaType}: {Encoding.UTF8.GetString(answer)}");
+            }
+            return _encoding == "xml"
+                ? XElement.Parse(Encoding.UTF8.GetString(answer))
+                : XElement.Parse(TtlvXml.Write(KmipHttpTestClient.Decode(answer, _encoding), Vocabulary));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_tls is not null) await _tls.DisposeAsync();
+            _http?.Dispose();
+        }
     }
 
     private static X509Certificate2 IssueClient(TestServer server, string name)

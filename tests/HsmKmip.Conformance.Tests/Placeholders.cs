@@ -51,6 +51,38 @@ public sealed partial class Placeholders
         return match.Groups["offset"].Success ? int.Parse(match.Groups["offset"].Value, CultureInfo.InvariantCulture) : 0;
     }
 
+    /// <summary>Literals of the file that stand for a value this server chose instead (see <see cref="ResponseMatcher"/>): literal → this server's value.</summary>
+    private readonly Dictionary<string, string> _aliases = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>From now on a request that carries <paramref name="literal"/> carries <paramref name="actual"/> instead.</summary>
+    public void Alias(string literal, string actual)
+    {
+        if (!string.Equals(literal, actual, StringComparison.OrdinalIgnoreCase)) _aliases[literal] = actual;
+    }
+
+    /// <summary>Whether <paramref name="value"/> is this server's value standing in for a literal of the file.</summary>
+    public bool IsAliasTarget(string value) => _aliases.Values.Contains(value, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The latest value of each response element, by its placeholder kind ("MACData" → "MAC_DATA").</summary>
+    private readonly Dictionary<string, string> _lastSeen = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Remembers the leaves of a response for placeholders a file uses without defining them: CS-AC-M-6-14 and
+    /// CS-BC-M-13-14 print a literal in a response and name that value "$MAC_DATA" / "$DATA_0" in a later request.
+    /// </summary>
+    public void Observe(XElement response)
+    {
+        foreach (var leaf in response.Descendants().Where(d => d.Attribute("type") is { Value: "ByteString" or "TextString" }))
+        {
+            _lastSeen[KindOf(leaf.Name.LocalName)] = leaf.Attribute("value")!.Value;
+        }
+    }
+
+    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", RegexOptions.CultureInvariant)]
+    private static partial Regex WordBreak();
+
+    private static string KindOf(string elementName) => WordBreak().Replace(elementName, "_").ToUpperInvariant();
+
     public bool TryGet(string placeholder, out string value) => _captured.TryGetValue(placeholder, out value!);
 
     public void Capture(string placeholder, string value) => _captured[placeholder] = value;
@@ -60,12 +92,15 @@ public sealed partial class Placeholders
         var copy = new Placeholders(_generated) { Now = Now };
         foreach (var (k, v) in _captured) copy._captured[k] = v;
         copy._publicKeys.UnionWith(_publicKeys);
+        foreach (var (k, v) in _aliases) copy._aliases[k] = v;
+        foreach (var (k, v) in _lastSeen) copy._lastSeen[k] = v;
         return copy;
     }
 
     public void CopyFrom(Placeholders other)
     {
         foreach (var (k, v) in other._captured) _captured[k] = v;
+        foreach (var (k, v) in other._aliases) _aliases[k] = v;
     }
 
     /// <summary>A copy of a request with its placeholders made concrete; throws when a value was never captured.</summary>
@@ -74,6 +109,11 @@ public sealed partial class Placeholders
         var copy = new XElement(request);
         foreach (var element in copy.DescendantsAndSelf())
         {
+            if (element.Attribute("value") is { } literal && element.Attribute("type")?.Value == "ByteString" && _aliases.TryGetValue(literal.Value, out var alias))
+            {
+                literal.Value = alias;
+                continue;
+            }
             if (element.Attribute("value") is not { } value || !IsPlaceholder(value.Value)) continue;
             if (NowOffset(value.Value) is { } offset)
             {
@@ -82,6 +122,12 @@ public sealed partial class Placeholders
             else if (TryGet(value.Value, out var captured))
             {
                 value.Value = captured;
+            }
+            else if (_lastSeen.TryGetValue(Pattern().Match(value.Value).Groups["kind"].Value, out var seen))
+            {
+                // Never defined by the file: the value of that element in the latest response that had one.
+                Capture(value.Value, seen);
+                value.Value = seen;
             }
             else
             {

@@ -57,6 +57,16 @@ public sealed class ConfigurationTests
         Assert.True(options.UsesDevelopmentCertificates);
         Assert.Equal(CipherSuiteSet.Compatible, options.CipherSuites);
         Assert.False(options.RequireClientAuthEku);
+        Assert.True(options.Http);
+    }
+
+    [Fact]
+    public void Http_is_turned_off_by_the_flag_or_environment_and_a_bad_value_is_refused()
+    {
+        Assert.False(ServerOptionsLoader.Load(null, new Dictionary<string, string[]> { ["Http"] = ["false"] }, NoEnvironment).Http);
+        Assert.False(ServerOptionsLoader.Load(null, new Dictionary<string, string[]>(), new Dictionary<string, string?> { ["HSMKMIP_HTTP"] = "false" }).Http);
+        var e = Assert.Throws<ConfigurationException>(() => ServerOptionsLoader.Load(null, new Dictionary<string, string[]> { ["Http"] = ["maybe"] }, NoEnvironment));
+        Assert.Contains("--http", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -147,7 +147,8 @@ public sealed class MalformedInputTests : IClassFixture<ServerFixture>
     public async Task A_stream_that_does_not_start_with_a_structure_is_answered_and_closed()
     {
         await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
-        await SendAsync(tls, "GET / HTTP/1.1\r\n\r\n"u8.ToArray());
+        // Neither TTLV nor an HTTP method (an HTTP request goes to KMIP over HTTPS: HttpRefusalTests).
+        await SendAsync(tls, "hello, this is not KMIP\r\n\r\n"u8.ToArray());
         var response = await ReceiveAsync(tls);
         Assert.NotNull(response);
         Assert.Equal(ResultReason.InvalidMessage, response.Items()[0].Reason());

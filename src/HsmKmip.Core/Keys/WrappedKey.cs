@@ -10,6 +10,8 @@ public enum SecretKeyKind
     HmacSha512 = 5,
     /// <summary>Any other secret (KMIP Secret Data, opaque symmetric material): CKK_GENERIC_SECRET.</summary>
     GenericSecret = 6,
+    /// <summary>A Triple DES key (KMIP DES3, 168 bits in 24 bytes with their parity bits): CKK_DES3.</summary>
+    TripleDes = 7,
 
     /// <summary>An RSA private key (CKO_PRIVATE_KEY, CKK_RSA), wrapped by the KEK as the token encodes it (PKCS#8 inside RFC 5649).</summary>
     RsaPrivate = 10,

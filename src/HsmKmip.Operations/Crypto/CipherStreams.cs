@@ -57,8 +57,9 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
                 throw new KmipException(ResultReason.GeneralFailure, $"Too many open Encrypt/Decrypt streams ({maxStreams}); finish one or retry later.");
             }
             var parameters = CryptographicParameters.Resolve(payload, view);
-            var (mode, pad) = BlockCipherSetup.ModeOf(parameters);
-            var setup = await CipherHandler.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, ReadOnlyMemory<byte>.Empty, streaming: true, cancellationToken).ConfigureAwait(false);
+            var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
+            var setup = await CipherHandler.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, ReadOnlyMemory<byte>.Empty, streaming: true,
+                BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);
             stream = new CipherStream(context.Client.Identity, view.Stored.UniqueIdentifier, encrypt, setup);
             correlation = RandomNumberGenerator.GetBytes(16);
         }
@@ -116,7 +117,8 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
         }
         int available = stream.Pending.Length;
         // A padded decrypt keeps its last block back: the padding is only known at the end.
-        int ready = spec.Pad && !stream.Encrypt ? Math.Max(0, (available - 1) / BlockCipherSetup.Block * BlockCipherSetup.Block) : available / BlockCipherSetup.Block * BlockCipherSetup.Block;
+        int block = stream.Setup.Block;
+        int ready = spec.Pad && !stream.Encrypt ? Math.Max(0, (available - 1) / block * block) : available / block * block;
         if (ready == 0) return [];
         var chunk = stream.Pending[..ready];
         var blockSpec = spec with { Pad = false, Iv = stream.Chain };
@@ -139,7 +141,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
             input = withTag;
             spec = spec with { TagLength = tagLength };
         }
-        BlockCipherSetup.CheckLength(spec.Mode, spec.Pad, input.Length, stream.Encrypt, final: true);
+        BlockCipherSetup.CheckLength(spec.Mode, spec.Pad, input.Length, stream.Encrypt, final: true, stream.Setup.Block);
         return stream.Encrypt
             ? await objects.EncryptAsync(key, spec, input, cancellationToken).ConfigureAwait(false)
             : await objects.DecryptAsync(key, spec, input, cancellationToken).ConfigureAwait(false);
@@ -216,7 +218,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
             switch (Setup.Spec.Mode)
             {
                 case SymmetricMode.Cbc:
-                    Chain = ciphertext[^BlockCipherSetup.Block..].ToArray();
+                    Chain = ciphertext[^Setup.Block..].ToArray();
                     break;
                 case SymmetricMode.Ctr:
                     // SP 800-38A B.1: the counter block increments by one per block, modulo 2^128.

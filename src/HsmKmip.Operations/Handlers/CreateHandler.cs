@@ -8,7 +8,7 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
-/// Create (KMIP 1.4 §4.1, 2.1 §6.1.4): a symmetric key or secret data generated inside the HSM, wrapped under
+/// Create (KMIP 1.4 §4.1, 2.1 §6.1.4): a symmetric key (AES, 3DES, HMAC) or secret data generated inside the HSM, wrapped under
 /// the KEK and stored; Pre-Active unless an Activation Date already passed. The key never exists outside the token.
 /// </summary>
 internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
@@ -47,7 +47,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
             TtlvElement.Text(Tag.UniqueIdentifier, uid));
     }
 
-    private static (SecretKeyKind, int) SymmetricKind(List<KmipAttribute> attributes)
+    internal static (SecretKeyKind, int) SymmetricKind(List<KmipAttribute> attributes)
     {
         var algorithmAttribute = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")
             ?? throw KmipException.MissingData("Create of a Symmetric Key needs the Cryptographic Algorithm attribute.");
@@ -56,7 +56,11 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
         var kind = AttributeRules.KindOf(algorithm);
         if (kind == SecretKeyKind.GenericSecret)
         {
-            throw new KmipException(ResultReason.FeatureNotSupported, $"Symmetric keys of algorithm {algorithm} cannot be created here; AES and HMAC-SHA1/256/384/512 can.");
+            throw new KmipException(ResultReason.FeatureNotSupported, $"Symmetric keys of algorithm {algorithm} cannot be created here; AES, 3DES and HMAC-SHA1/256/384/512 can.");
+        }
+        if (kind == SecretKeyKind.TripleDes && bits != 168)
+        {
+            throw KmipException.InvalidField($"3DES keys are 168 bits long, not {bits}.");
         }
         if (kind == SecretKeyKind.Aes && bits is not (128 or 192 or 256))
         {
@@ -66,6 +70,6 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
         return (kind, bits);
     }
 
-    private static int? LengthOf(List<KmipAttribute> attributes) =>
+    internal static int? LengthOf(List<KmipAttribute> attributes) =>
         attributes.FirstOrDefault(a => a.Name == "Cryptographic Length")?.Value.AsInt32();
 }

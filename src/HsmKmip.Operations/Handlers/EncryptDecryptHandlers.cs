@@ -8,8 +8,8 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
-/// Encrypt (KMIP 1.4 §4.29, 2.1 §6.1.18) and Decrypt (§4.30, §6.1.14) with a stored key, computed in the HSM. AES keys
-/// run here (<see cref="BlockCipherSetup"/> says which modes and defaults); Public/Private Keys go to
+/// Encrypt (KMIP 1.4 §4.29, 2.1 §6.1.18) and Decrypt (§4.30, §6.1.14) with a stored key, computed in the HSM. AES and
+/// 3DES keys run here (<see cref="BlockCipherSetup"/> says which modes and defaults); Public/Private Keys go to
 /// <see cref="AsymmetricCipher"/>. Streaming requests (Init/Final Indicator, Correlation Value) go to <see cref="CipherStreams"/>.
 /// </summary>
 internal sealed class CipherHandler(ManagedObjects objects, CipherStreams streams, bool encrypt) : IOperationHandler
@@ -39,10 +39,10 @@ internal sealed class CipherHandler(ManagedObjects objects, CipherStreams stream
             return await streams.RunAsync(context, view, key, payload, stream, encrypt, cancellationToken).ConfigureAwait(false);
         }
         var parameters = CryptographicParameters.Resolve(payload, view);
-        var (mode, pad) = BlockCipherSetup.ModeOf(parameters);
+        var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
         var data = payload.Find(Tag.Data) is { } d ? d.AsBytes() : ReadOnlyMemory<byte>.Empty;
-        var setup = await SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, data, streaming: false, cancellationToken).ConfigureAwait(false);
-        BlockCipherSetup.CheckLength(mode, pad, setup.Input.Length, encrypt, final: true);
+        var setup = await SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, data, streaming: false, BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);
+        BlockCipherSetup.CheckLength(mode, pad, setup.Input.Length, encrypt, final: true, setup.Block);
         if (encrypt)
         {
             var output = await objects.EncryptAsync(key, setup.Spec, setup.Input, cancellationToken).ConfigureAwait(false);
@@ -53,17 +53,17 @@ internal sealed class CipherHandler(ManagedObjects objects, CipherStreams stream
         return DecryptResponse(uid, plain, correlation: null);
     }
 
-    /// <summary>What one Encrypt/Decrypt call runs: the spec, the input (for GCM decrypt before KMIP 1.4, Data with the tag at its end) and whether the IV is ours.</summary>
-    internal sealed record Setup(CipherSpec Spec, ReadOnlyMemory<byte> Input, bool IvGenerated);
+    /// <summary>What one Encrypt/Decrypt call runs: the spec, the input (for GCM decrypt before KMIP 1.4, Data with the tag at its end), whether the IV is ours and the cipher's block size.</summary>
+    internal sealed record Setup(CipherSpec Spec, ReadOnlyMemory<byte> Input, bool IvGenerated, int Block = BlockCipherSetup.Block);
 
     /// <summary>
     /// Works out the IV (the client's, or one from the token's generator when Random IV is true or no IV was sent on
     /// Encrypt), the GCM additional data and tag.
     /// </summary>
     internal static async ValueTask<Setup> SetUpAsync(ManagedObjects objects, OperationContext context, TtlvElement payload, CryptographicParameters parameters,
-        SymmetricMode mode, bool pad, bool encrypt, ReadOnlyMemory<byte> data, bool streaming, CancellationToken cancellationToken)
+        SymmetricMode mode, bool pad, bool encrypt, ReadOnlyMemory<byte> data, bool streaming, int block, CancellationToken cancellationToken)
     {
-        int ivLength = BlockCipherSetup.IvLength(mode, parameters);
+        int ivLength = BlockCipherSetup.IvLength(mode, parameters, block);
         byte[]? iv = payload.Find(Tag.IVCounterNonce) is { } ivElement ? ivElement.AsBytes().ToArray() : null;
         bool generated = false;
         if (ivLength == 0)
@@ -96,7 +96,7 @@ internal sealed class CipherHandler(ManagedObjects objects, CipherStreams stream
         {
             throw KmipException.InvalidField("A GCM IV/Counter/Nonce is at least 1 byte long.");
         }
-        if (mode != SymmetricMode.Gcm) return new Setup(new CipherSpec(mode, pad, iv), data, generated);
+        if (mode != SymmetricMode.Gcm) return new Setup(new CipherSpec(mode, pad, iv), data, generated, block);
 
         var aad = payload.Find(Tag.AuthenticatedEncryptionAdditionalData)?.AsBytes().ToArray();
         if (encrypt || streaming) return new Setup(new CipherSpec(mode, false, iv, aad, BlockCipherSetup.TagLength(parameters)), data, generated);

@@ -73,7 +73,7 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
                 TtlvDecoder.Decode(view.Stored.PublicMaterial ?? throw new KmipException(ResultReason.GeneralFailure, "Opaque Object lacks its type.")),
                 TtlvElement.BytesOwned(Tag.OpaqueDataValue, context.SensitiveCopy(material.Span))),
             // Split keys, and private keys stored before they became token keys: the wrapped Key Value as registered.
-            ObjectType.PrivateKey or ObjectType.SplitKey => WithKeyValue(TtlvDecoder.Decode(view.Stored.PublicMaterial!), DecodeSensitive(context, material), null),
+            ObjectType.PrivateKey or ObjectType.SplitKey or ObjectType.PGPKey => WithKeyValue(TtlvDecoder.Decode(view.Stored.PublicMaterial!), DecodeSensitive(context, material), null),
             _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Get of {view.ObjectType} objects is not supported yet."),
         };
         await ServedAsync(view, cancellationToken).ConfigureAwait(false);

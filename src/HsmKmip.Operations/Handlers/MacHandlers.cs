@@ -27,6 +27,7 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; {context.Operation} needs a Symmetric Key or Secret Data.");
         }
         var algorithm = AlgorithmOf(CryptographicParameters.Resolve(payload, view), view);
+        GuardShortAesHmacKey(uid, view, key, algorithm);
         var data = payload.Find(Tag.Data)?.AsBytes() ?? ReadOnlyMemory<byte>.Empty;
         if (!verify)
         {
@@ -37,6 +38,31 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
         bool valid = await objects.VerifyMacAsync(key, algorithm, data, expected.AsBytes(), cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid),
             TtlvElement.Enumeration(Tag.ValidityIndicator, (uint)(valid ? ValidityIndicator.Valid : ValidityIndicator.Invalid)));
+    }
+
+    /// <summary>
+    /// HMAC on an AES key shorter than the digest: the token refuses such HMAC keys (SoftHSM: CKR_KEY_SIZE_RANGE), so the
+    /// backend zero-extends the key (RFC 2104 §2, the same HMAC) through a zeroed-after-use buffer outside the token, as Get
+    /// would. That is refused for keys that must never leave the HSM in the clear.
+    /// </summary>
+    private static void GuardShortAesHmacKey(string uid, ObjectView view, Core.Keys.KeyReference key, MacAlgorithm algorithm)
+    {
+        int digestBytes = algorithm switch
+        {
+            MacAlgorithm.HmacSha1 => 20,
+            MacAlgorithm.HmacSha256 => 32,
+            MacAlgorithm.HmacSha384 => 48,
+            MacAlgorithm.HmacSha512 => 64,
+            _ => 0,
+        };
+        if (key.Wrapped.Kind != Core.Keys.SecretKeyKind.Aes || key.Wrapped.LengthBytes >= digestBytes) return;
+        bool sensitive = view.Attributes.FirstOrDefault(a => a.Name == "Sensitive") is { } s && s.Value.AsBoolean();
+        bool extractable = view.Attributes.FirstOrDefault(a => a.Name == "Extractable") is not { } e || e.Value.AsBoolean();
+        if (sensitive || !extractable)
+        {
+            throw new KmipException(ResultReason.FeatureNotSupported,
+                $"{algorithm} with the {key.Wrapped.LengthBytes * 8}-bit AES key '{uid}' would need the key extended outside the HSM, which a sensitive or non-extractable key never is; use a key of at least {digestBytes * 8} bits or CMAC.");
+        }
     }
 
     /// <summary>Streamed MAC and Hash are not offered: the whole data comes in one request.</summary>

@@ -17,7 +17,7 @@ namespace HsmKmip.Operations.Handlers;
 internal sealed class ReKeyHandler(ManagedObjects objects) : IOperationHandler
 {
     /// <summary>Attributes the server sets on the new key rather than copying (KMIP 1.4 §4.4 table).</summary>
-    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal)
+    internal static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal)
     {
         "Unique Identifier", "Object Type", "Initial Date", "Last Change Date", "Original Creation Date", "Fresh", "Key Value Present",
         "Always Sensitive", "Never Extractable", "State", "Digest", "Destroy Date", "Compromise Occurrence Date", "Compromise Date",
@@ -97,7 +97,7 @@ internal sealed class ReKeyHandler(ManagedObjects objects) : IOperationHandler
     }
 
     /// <summary>Without an Offset the dates are copied; with one, moved (KMIP 1.4 §4.4).</summary>
-    private static IEnumerable<KmipAttribute> Dates(ObjectView view, uint? offset, DateTimeOffset now)
+    internal static IEnumerable<KmipAttribute> Dates(ObjectView view, uint? offset, DateTimeOffset now)
     {
         var activation = DateOf(view, "Activation Date");
         if (offset is null)
@@ -121,5 +121,5 @@ internal sealed class ReKeyHandler(ManagedObjects objects) : IOperationHandler
     internal static KmipAttribute Link(LinkType type, string target) => new("Link", 0, TtlvElement.Structure(Tag.AttributeValue,
         TtlvElement.Enumeration(Tag.LinkType, (uint)type), TtlvElement.Text(Tag.LinkedObjectIdentifier, target)));
 
-    private static bool IsLink(KmipAttribute a, LinkType type) => a.Value.Find(Tag.LinkType) is { } t && t.AsEnum() == (uint)type;
+    internal static bool IsLink(KmipAttribute a, LinkType type) => a.Value.Find(Tag.LinkType) is { } t && t.AsEnum() == (uint)type;
 }

@@ -42,7 +42,7 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperati
                     return await RegisterWrappedAsync(context, objectType, block, KeyFormatType.Raw, kind, attributes, null, cancellationToken).ConfigureAwait(false);
                 }
                 material = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
-                SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, material.AsBytes().Length * 8));
+                SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, AttributeRules.LengthBits(kind, material.AsBytes().Length)));
                 break;
             }
             case ObjectType.SecretData:
@@ -92,11 +92,12 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperati
             }
             case ObjectType.PrivateKey:
                 return await RegisterPrivateKeyAsync(context, Body(payload!, Tag.PrivateKey), attributes, cancellationToken).ConfigureAwait(false);
-            case ObjectType.SplitKey:
+            case ObjectType.SplitKey or ObjectType.PGPKey:
             {
                 // Secret in any key format: the whole Key Value (byte string or transparent structure) is wrapped; the rest of
-                // the object is kept beside it with an empty Key Value where the material was.
-                var body = Body(payload!, Tag.SplitKey);
+                // the object is kept beside it with an empty Key Value where the material was. A PGP key block may hold
+                // secret key packets, so it is kept like a split key.
+                var body = Body(payload!, objectType == ObjectType.SplitKey ? Tag.SplitKey : Tag.PGPKey);
                 var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData($"{objectType} lacks its Key Block.");
                 var keyFormat = KeyFormat(block);
                 var keyValue = block.Find(Tag.KeyValue) ?? throw KmipException.MissingData("Key Block lacks its Key Value.");

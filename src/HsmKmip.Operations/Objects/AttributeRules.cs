@@ -85,12 +85,17 @@ public static class AttributeRules
     public static Core.Keys.SecretKeyKind KindOf(CryptographicAlgorithm algorithm) => algorithm switch
     {
         CryptographicAlgorithm.AES => Core.Keys.SecretKeyKind.Aes,
+        CryptographicAlgorithm.DES3 => Core.Keys.SecretKeyKind.TripleDes,
         CryptographicAlgorithm.HMAC_SHA1 => Core.Keys.SecretKeyKind.HmacSha1,
         CryptographicAlgorithm.HMAC_SHA256 => Core.Keys.SecretKeyKind.HmacSha256,
         CryptographicAlgorithm.HMAC_SHA384 => Core.Keys.SecretKeyKind.HmacSha384,
         CryptographicAlgorithm.HMAC_SHA512 => Core.Keys.SecretKeyKind.HmacSha512,
         _ => Core.Keys.SecretKeyKind.GenericSecret,
     };
+
+    /// <summary>KMIP's Cryptographic Length of key bytes: their bits, except 3DES, whose 24 bytes carry 168 key bits.</summary>
+    public static int LengthBits(Core.Keys.SecretKeyKind kind, int bytes) =>
+        kind == Core.Keys.SecretKeyKind.TripleDes && bytes == 24 ? 168 : bytes * 8;
 
     public static bool IsMultiInstance(string name) => MultiInstance.Contains(name) || name.StartsWith("x-", StringComparison.Ordinal) || name.StartsWith("y-", StringComparison.Ordinal);
 

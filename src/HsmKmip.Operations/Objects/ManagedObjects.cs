@@ -133,9 +133,16 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     public async ValueTask<(ObjectView View, KeyReference? Key)> LoadKeyForUseAsync(OperationContext context, string uniqueIdentifier, CryptographicUsageMask usage, bool protect, CancellationToken cancellationToken)
     {
         var view = await LoadAsync(context, uniqueIdentifier, cancellationToken).ConfigureAwait(false);
+        return (view, EnsureUsable(view, context.Operation, usage, protect));
+    }
+
+    /// <summary>The checks of <see cref="LoadKeyForUseAsync"/> on an object already loaded; returns its key, if it holds one.</summary>
+    internal KeyReference? EnsureUsable(ObjectView view, Operation operation, CryptographicUsageMask usage, bool protect)
+    {
+        var uniqueIdentifier = view.Stored.UniqueIdentifier;
         if (view.ObjectType is not (ObjectType.SymmetricKey or ObjectType.PrivateKey or ObjectType.PublicKey or ObjectType.SecretData))
         {
-            throw new KmipException(ResultReason.InvalidObjectType, $"'{uniqueIdentifier}' is a {view.ObjectType}, not a key that can be used for {context.Operation}.");
+            throw new KmipException(ResultReason.InvalidObjectType, $"'{uniqueIdentifier}' is a {view.ObjectType}, not a key that can be used for {operation}.");
         }
         if (view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Usage Mask")?.Value is { Type: TtlvType.Integer } mask
             && (mask.AsInt32() & (int)usage) == 0)
@@ -147,7 +154,7 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         {
             if (view.State != State.Active)
             {
-                throw new KmipException(ResultReason.WrongKeyLifecycleState, $"'{uniqueIdentifier}' is {view.State}; {context.Operation} needs an Active key.");
+                throw new KmipException(ResultReason.WrongKeyLifecycleState, $"'{uniqueIdentifier}' is {view.State}; {operation} needs an Active key.");
             }
             if (DateOf(view.Attributes, "Protect Stop Date") is { } stop && now > stop)
             {
@@ -158,15 +165,14 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         {
             if (view.State is not (State.Active or State.Deactivated or State.Compromised))
             {
-                throw new KmipException(ResultReason.WrongKeyLifecycleState, $"'{uniqueIdentifier}' is {view.State}; {context.Operation} needs an Active, Deactivated or Compromised key.");
+                throw new KmipException(ResultReason.WrongKeyLifecycleState, $"'{uniqueIdentifier}' is {view.State}; {operation} needs an Active, Deactivated or Compromised key.");
             }
             if (DateOf(view.Attributes, "Process Start Date") is { } start && now < start)
             {
                 throw new KmipException(ResultReason.WrongKeyLifecycleState, $"'{uniqueIdentifier}' may process data only from its Process Start Date ({start:u}).");
             }
         }
-        var key = view.Stored.WrappedSecret is { } wrapped ? new KeyReference(view.Stored.UniqueIdentifier, view.Stored.Version, wrapped) : null;
-        return (view, key);
+        return view.Stored.WrappedSecret is { } wrapped ? new KeyReference(view.Stored.UniqueIdentifier, view.Stored.Version, wrapped) : null;
     }
 
     /// <summary>

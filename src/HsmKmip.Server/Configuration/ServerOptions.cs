@@ -32,6 +32,13 @@ public enum CipherSuiteSet
     /// offer nothing else. An explicit list: .NET then disables session resumption.
     /// </summary>
     Legacy,
+    /// <summary>
+    /// KMIP Suite B Profile, minimum level of security 128 (RFC 6460): TLS 1.2 ECDHE-ECDSA with AES-128/256-GCM,
+    /// TLS 1.3 AES-128/256-GCM; the server and every client certificate must be ECDSA on P-256 or P-384.
+    /// </summary>
+    SuiteB128,
+    /// <summary>KMIP Suite B Profile, minimum level of security 192: ECDHE-ECDSA AES-256-GCM-SHA384 (TLS 1.3: AES-256-GCM) and P-384 certificates only.</summary>
+    SuiteB192,
 }
 
 /// <summary>The daemon's validated settings. Built by <see cref="ServerOptionsLoader"/>.</summary>
@@ -97,11 +104,20 @@ public sealed record ServerOptions
 
     public int MaxMessageSize { get; init; } = 1 << 20;
 
+    /// <summary>Serve KMIP over HTTPS (POST /kmip with TTLV, XML or JSON bodies) on the same port as TTLV.</summary>
+    public bool Http { get; init; } = true;
+
     /// <summary>Most unwrapped key handles the HSM backend keeps for reuse (0: off).</summary>
     public int KeyCacheSize { get; init; } = 1024;
 
     /// <summary>How long a cached key handle is reused after its unwrap.</summary>
     public TimeSpan KeyCacheTtl { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Unique Identifier or Name of the server's CA private key for Certify/Re-certify; null: requests name their issuer.</summary>
+    public string? CaKey { get; init; }
+
+    /// <summary>Validity of certificates from Certify when the request gives no Deactivation Date.</summary>
+    public TimeSpan CertificateValidity { get; init; } = TimeSpan.FromDays(365);
 
     /// <summary>How long shutdown waits for connections to finish their current request.</summary>
     public TimeSpan ShutdownDrainTimeout { get; init; } = TimeSpan.FromSeconds(15);

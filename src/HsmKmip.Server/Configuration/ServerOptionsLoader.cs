@@ -117,7 +117,9 @@ public static class ServerOptionsLoader
                 null or "compatible" => CipherSuiteSet.Compatible,
                 "modern" => CipherSuiteSet.Modern,
                 "legacy" => CipherSuiteSet.Legacy,
-                var other => throw new ConfigurationException($"--cipher-suites must be compatible, modern or legacy, not '{other}'."),
+                "suiteb-128" => CipherSuiteSet.SuiteB128,
+                "suiteb-192" => CipherSuiteSet.SuiteB192,
+                var other => throw new ConfigurationException($"--cipher-suites must be compatible, modern, legacy, suiteb-128 or suiteb-192, not '{other}'."),
             },
             HandshakeTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.HandshakeTimeout, 10, 1, 600)),
             IdleTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.IdleTimeout, 300, 1, 86_400)),
@@ -125,6 +127,9 @@ public static class ServerOptionsLoader
             MaxMessageSize = ParseInt(SettingDefinitions.MaxMessageSize, 1 << 20, 1024, 64 << 20),
             KeyCacheSize = ParseInt(SettingDefinitions.KeyCacheSize, 1024, 0, 1_000_000),
             KeyCacheTtl = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.KeyCacheTtl, 300, 1, 86_400)),
+            CaKey = One(SettingDefinitions.CaKey) is { Length: > 0 } caKey ? caKey : null,
+            CertificateValidity = TimeSpan.FromDays(ParseInt(SettingDefinitions.CertificateValidity, 365, 1, 36_500)),
+            Http = ParseBool(SettingDefinitions.Http, One(SettingDefinitions.Http) ?? "true"),
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)

@@ -55,7 +55,8 @@ public static class SettingDefinitions
 
     public static readonly SettingDefinition CipherSuites = new("CipherSuites", "--cipher-suites",
         "TLS 1.2 suites: compatible (default: ECDHE with AES-GCM/ChaCha20, then ECDHE AES-CBC-SHA256/384 as KMIP 1.x clients offer; session resumption on), " +
-        "modern (ECDHE-GCM/ChaCha20 only) or legacy (compatible plus RSA key exchange AES-CBC-SHA256); modern and legacy turn session resumption off. TLS 1.3 is always on.");
+        "modern (ECDHE-GCM/ChaCha20 only), legacy (compatible plus RSA key exchange AES-CBC-SHA256), or suiteb-128 / suiteb-192 (KMIP Suite B profile, RFC 6460: ECDHE-ECDSA AES-GCM only, ECDSA P-256/P-384 server and client certificates, " +
+        "P-384 only for 192; needs --tls-cert/--tls-key/--client-ca). Every explicit list turns session resumption off. TLS 1.3 is always on.");
 
     public static readonly SettingDefinition HandshakeTimeout = new("HandshakeTimeoutSeconds", "--handshake-timeout",
         "Seconds a client has to finish the TLS handshake. Default 10.");
@@ -69,15 +70,25 @@ public static class SettingDefinitions
     public static readonly SettingDefinition MaxMessageSize = new("MaxMessageSize", "--max-message-size",
         "Largest request in bytes; larger ones are answered with an error and the connection closed. Default 1048576.");
 
+    public static readonly SettingDefinition Http = new("Http", "--http",
+        "true to also serve KMIP over HTTPS on the same port and TLS (POST /kmip; Content-Type application/octet-stream for TTLV, text/xml or application/json), false for TTLV only. Default true.");
+
     public static readonly SettingDefinition KeyCacheSize = new("KeyCacheSize", "--key-cache-size",
         "Most unwrapped key handles kept in the HSM for reuse by Encrypt, Decrypt and MAC (non-extractable session objects); 0 turns the cache off. Default 1024.");
 
     public static readonly SettingDefinition KeyCacheTtl = new("KeyCacheTtlSeconds", "--key-cache-ttl",
         "Seconds a cached key handle is reused after its unwrap. Default 300.");
 
+    public static readonly SettingDefinition CaKey = new("CaKey", "--ca-key",
+        "Unique Identifier or Name of the Private Key (held in the HSM) that signs Certify and Re-certify for clients whose request names no issuer; Validate trusts its certificate. " +
+        "Certify its own public key once to make its self-signed CA certificate. Default: none (a request must then name its issuer with a Link).");
+
+    public static readonly SettingDefinition CertificateValidity = new("CertificateValidityDays", "--certificate-validity",
+        "Days a certificate from Certify is valid when the request gives no Deactivation Date (never past its issuer's). Default 365.");
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
-        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl,
+        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity, Http,
     ];
 }

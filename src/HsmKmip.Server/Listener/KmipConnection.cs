@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using HsmKmip.Core;
 using HsmKmip.Server.Configuration;
+using HsmKmip.Server.Listener.Http;
 using HsmKmip.Server.Tls;
 using HsmKmip.Ttlv;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,8 @@ namespace HsmKmip.Server.Listener;
 
 /// <summary>
 /// One client connection: a bounded TLS handshake, the identity from the certificate once, then
-/// read a frame, answer it, repeat — requests on one connection are answered in order.
+/// read a frame, answer it, repeat — requests on one connection are answered in order. A connection whose first bytes
+/// are an HTTP method is handed to <see cref="KmipHttpSession"/> instead (KMIP over HTTPS, same TLS and identity).
 /// </summary>
 internal sealed class KmipConnection
 {
@@ -48,6 +50,7 @@ internal sealed class KmipConnection
         if (principal is null) return;
 
         long requests = 0;
+        bool first = true;
         var header = new byte[TtlvFrameScanner.HeaderLength];
         try
         {
@@ -72,6 +75,13 @@ internal sealed class KmipConnection
                     }
                 }
                 if (got == 0) break;
+                if (first && _options.Http && KmipHttpSession.LooksLikeHttp(header.AsSpan(0, got)))
+                {
+                    // KMIP Profiles 1.4 §5.3: the same port and TLS session may carry HTTP instead of raw TTLV.
+                    requests = await new KmipHttpSession(ssl, _handler, _options, _logger, principal, _remote).RunAsync(header.AsMemory(0, got), stopping).ConfigureAwait(false);
+                    return;
+                }
+                first = false;
                 if (got < header.Length)
                 {
                     Log.FramingLost(_logger, principal.Identity, _remote, $"connection closed inside a message header ({got} of 8 bytes)");

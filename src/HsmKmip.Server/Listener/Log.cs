@@ -46,4 +46,13 @@ internal static partial class Log
 
     [LoggerMessage(1013, LogLevel.Debug, "Connection from {Remote} closed during the handshake")]
     public static partial void HandshakeAborted(ILogger logger, string remote);
+
+    [LoggerMessage(1014, LogLevel.Debug, "Connection of {Identity} at {Remote} speaks KMIP over HTTPS")]
+    public static partial void HttpSession(ILogger logger, string identity, string remote);
+
+    [LoggerMessage(1015, LogLevel.Information, "HTTP request of {Identity} at {Remote} refused with {Status}: {Reason}")]
+    public static partial void HttpRefused(ILogger logger, string identity, string remote, int status, string reason);
+
+    [LoggerMessage(1016, LogLevel.Information, "{Format} body from {Identity} at {Remote} is not a KMIP message ({Error}); answered with Invalid Message")]
+    public static partial void HttpBodyMalformed(ILogger logger, string format, string identity, string remote, string error);
 }

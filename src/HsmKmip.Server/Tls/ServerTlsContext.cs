@@ -19,10 +19,12 @@ public sealed class ServerTlsContext : IDisposable
     private readonly CipherSuitesPolicy? _cipherSuites;
     private readonly bool _requireClientAuthEku;
     private readonly ClientRevocationList? _revocations;
+    private readonly SuiteB.Level? _suiteB;
 
     private ServerTlsContext(X509Certificate2 serverCertificate, X509Certificate2Collection intermediates, X509Certificate2Collection clientCas, CipherSuiteSet suites, bool requireClientAuthEku, ClientRevocationList? revocations)
     {
         _revocations = revocations;
+        _suiteB = SuiteB.LevelOf(suites);
         _serverCertificate = serverCertificate;
         _clientCas = clientCas;
         _requireClientAuthEku = requireClientAuthEku;
@@ -36,6 +38,7 @@ public sealed class ServerTlsContext : IDisposable
         {
             CipherSuiteSet.Modern => new CipherSuitesPolicy(ModernSuites),
             CipherSuiteSet.Legacy => new CipherSuitesPolicy([.. ModernSuites, .. Tls12CbcSuites]),
+            CipherSuiteSet.SuiteB128 or CipherSuiteSet.SuiteB192 => new CipherSuitesPolicy(SuiteB.CipherSuites(_suiteB!.Value)),
             _ => null,
         };
     }
@@ -83,6 +86,10 @@ public sealed class ServerTlsContext : IDisposable
             throw new ConfigurationException($"Cannot read the client CA bundle {caBundlePath}: {e.Message}", e);
         }
         if (cas.Count == 0) throw new ConfigurationException($"The client CA bundle {caBundlePath} holds no PEM certificate.");
+        if (SuiteB.LevelOf(suites) is { } level && SuiteB.Refuse(leaf, level) is { } why)
+        {
+            throw new ConfigurationException($"--cipher-suites {SuiteB.Name(level)} needs an ECDSA server certificate: {certPath} {why}.");
+        }
         return new ServerTlsContext(leaf, intermediates, cas, suites, requireClientAuthEku, revocations);
     }
 
@@ -127,6 +134,10 @@ public sealed class ServerTlsContext : IDisposable
         {
             var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
             return $"certificate '{certificate.Subject}' does not chain to a trusted client CA ({status})";
+        }
+        if (_suiteB is { } level && SuiteB.Refuse(certificate, level) is { } why)
+        {
+            return $"certificate '{certificate.Subject}' {why} ({SuiteB.Name(level)})";
         }
         if (_revocations?.IsRevoked(certificate) == true)
         {
