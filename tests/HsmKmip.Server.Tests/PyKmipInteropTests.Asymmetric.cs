@@ -81,8 +81,9 @@ public sealed partial class PyKmipInteropTests
             (_, publicId) = await RsaKeyWrappingTests.RegisterRsaAsync(tls, rsa);
             (targetId, target) = await KeyWrappingTests.CreateAesAsync(tls, Protocol.Vocabulary.CryptographicUsageMask.Encrypt);
         }
-        // No Cryptographic Parameters: the default, RSA-OAEP with SHA-1, done by the token's C_WrapKey.
-        var result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", publicId, "--encoding", "NO_ENCODING")).GetProperty("result");
+        // RSA-OAEP with SHA-1, done by the token's C_WrapKey (PyKMIP cannot send a specification without parameters).
+        var result = (await RunAsync(version, "get-wrapped", "--uid", targetId, "--wrapping-uid", publicId, "--encoding", "NO_ENCODING",
+            "--padding", "OAEP", "--hash", "SHA_1")).GetProperty("result");
         Assert.Contains(publicId, result.GetProperty("key_wrapping_data").ToString(), StringComparison.Ordinal);
         Assert.Equal(target, rsa.Decrypt(Convert.FromHexString(result.GetProperty("value").GetString()!), RSAEncryptionPadding.OaepSHA1));
     }

@@ -406,6 +406,14 @@ def op_get_wrapped(session, args):
         key_info["cryptographic_parameters"] = {
             "block_cipher_mode":
                 enums.BlockCipherMode[args.block_cipher_mode.upper()]}
+    elif args.padding:
+        # An RSA wrapping key: PyKMIP's client needs Cryptographic
+        # Parameters in Encryption Key Information (it reads them blindly).
+        key_info["cryptographic_parameters"] = {
+            "padding_method": enums.PaddingMethod[args.padding]}
+        if args.hash:
+            key_info["cryptographic_parameters"]["hashing_algorithm"] = \
+                enums.HashingAlgorithm[args.hash]
     spec = {"wrapping_method": enums.WrappingMethod.ENCRYPT,
             "encryption_key_information": key_info}
     if args.encoding:
