@@ -73,18 +73,12 @@ public sealed partial class Pkcs11KeyBackend
                 {
                     KeyTemplates.DisposeAll(template);
                 }
-                int? length;
-                try
+                return WrapUnwrappedAndDestroy(session, key, kind, () =>
                 {
-                    length = lengthBytes ?? ValueLength(session, key);
+                    var length = lengthBytes ?? ValueLength(session, key);
                     if (length is { } l) KeyTemplates.ValidateLength(kind, l);
-                }
-                catch
-                {
-                    DestroyQuietly(session, key);
-                    throw;
-                }
-                return WrapAndDestroy(session, key, kind, length);
+                    return length;
+                });
             }), cancellationToken);
         return ValueTask.FromResult(result);
     }

@@ -93,19 +93,25 @@ public sealed partial class Pkcs11KeyBackend
                 {
                     KeyTemplates.DisposeAll(template);
                 }
-                int length;
-                try
-                {
-                    length = UnwrappedLength(session, key, algorithm, kind, lengthBytes, blob.Length);
-                }
-                catch
-                {
-                    DestroyQuietly(session, key);
-                    throw;
-                }
-                return WrapAndDestroy(session, key, kind, length);
+                return WrapUnwrappedAndDestroy(session, key, kind, () => UnwrappedLength(session, key, algorithm, kind, lengthBytes, blob.Length));
             }), cancellationToken);
         return ValueTask.FromResult(result);
+    }
+
+    /// <summary>A client's key just unwrapped into the token, wrapped under the KEK with its <paramref name="length"/>; destroyed either way.</summary>
+    private WrappedKey WrapUnwrappedAndDestroy(ISession session, IObjectHandle key, SecretKeyKind kind, Func<int?> length)
+    {
+        int? known;
+        try
+        {
+            known = length();
+        }
+        catch
+        {
+            DestroyQuietly(session, key);
+            throw;
+        }
+        return WrapAndDestroy(session, key, kind, known);
     }
 
     /// <summary>

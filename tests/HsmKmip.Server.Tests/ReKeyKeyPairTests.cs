@@ -3,6 +3,7 @@ using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 using Xunit;
 using static HsmKmip.Server.Tests.KmipTestClient;
+using static HsmKmip.Server.Tests.ReKeyTests;
 using static HsmKmip.Server.Tests.SymmetricKeys;
 
 namespace HsmKmip.Server.Tests;
@@ -15,16 +16,6 @@ namespace HsmKmip.Server.Tests;
 public sealed class ReKeyKeyPairTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;
-
-    private static async Task<IReadOnlyList<TtlvElement>> AttributesAsync(System.Net.Security.SslStream tls, string uid)
-    {
-        var item = await CallAsync(tls, KmipVersion.V1_4, Operation.GetAttributes, Payload(TtlvElement.Text(Tag.UniqueIdentifier, uid)));
-        Assert.Equal(ResultStatus.Success, item.Status());
-        return item.Find(Tag.ResponsePayload)!.FindAll(Tag.Attribute).ToArray();
-    }
-
-    private static TtlvElement? Value(IReadOnlyList<TtlvElement> attributes, string name) =>
-        attributes.FirstOrDefault(a => a.Find(Tag.AttributeName)!.AsText() == name)?.Find(Tag.AttributeValue);
 
     private static Dictionary<LinkType, string> Links(IReadOnlyList<TtlvElement> attributes) =>
         attributes.Where(a => a.Find(Tag.AttributeName)!.AsText() == "Link").Select(a => a.Find(Tag.AttributeValue)!)
