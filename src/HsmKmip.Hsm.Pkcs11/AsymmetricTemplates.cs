@@ -75,7 +75,11 @@ internal static class AsymmetricTemplates
             f.Create(CKA.CKA_TOKEN, false),
             f.Create(CKA.CKA_VERIFY, true),
         };
-        if (type == AsymmetricKeyType.Rsa) template.Add(f.Create(CKA.CKA_ENCRYPT, true));
+        if (type == AsymmetricKeyType.Rsa)
+        {
+            template.Add(f.Create(CKA.CKA_ENCRYPT, true));
+            template.Add(f.Create(CKA.CKA_WRAP, true));
+        }
         return template;
     }
 

@@ -6,7 +6,7 @@ using Net.Pkcs11Interop.HighLevelAPI;
 
 namespace HsmKmip.Hsm.Pkcs11;
 
-/// <summary>Sign, Verify and RSA encryption inside the token.</summary>
+/// <summary>Sign and Verify inside the token.</summary>
 public sealed partial class Pkcs11KeyBackend
 {
     /// <inheritdoc />
@@ -37,94 +37,49 @@ public sealed partial class Pkcs11KeyBackend
         if (expected is null || expected.Length == 0) return ValueTask.FromResult(false);
         var valid = Execute("verify", idempotent: true, session => WithPublicKey(session, key, handle =>
         {
-            var (mechanism, data) = SignatureInput(session, scheme, input, digested);
-            try
-            {
-                return _calls.Verify(session, mechanism, handle, data, expected);
-            }
-            catch (Pkcs11Exception ex) when (ex.RV is CKR.CKR_SIGNATURE_LEN_RANGE or CKR.CKR_SIGNATURE_INVALID)
-            {
-                return false;
-            }
+            if (TokenVerify(session, handle, scheme, input, digested, expected)) return true;
+            // KMIP names no salt length by default and signers choose (the OASIS CS-AC-M-2 signature has the longest
+            // salt, 222 bytes): read it from the signature's PSS encoding and let the token verify with it.
+            if (scheme is not { Kind: SignatureKind.RsaPss, SaltLength: null } || key is not RsaPublicParts rsa) return false;
+            var salt = PssSaltOf(session, handle, scheme.Hash, rsa, expected);
+            return salt is { } s && s != AsymmetricKeyEncoding.DigestLength(scheme.Hash)
+                && TokenVerify(session, handle, scheme with { SaltLength = s }, input, digested, expected);
         }), cancellationToken);
         return ValueTask.FromResult(valid);
     }
 
-    /// <inheritdoc />
-    public ValueTask<byte[]> RsaEncryptAsync(ReadOnlyMemory<byte> subjectPublicKeyInfo, RsaPadding padding, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private bool TokenVerify(ISession session, IObjectHandle handle, SignatureScheme scheme, ReadOnlyMemory<byte> input, bool digested, byte[] signature)
     {
-        ArgumentNullException.ThrowIfNull(padding);
-        var key = ReadPublic(subjectPublicKeyInfo) as RsaPublicParts
-            ?? throw new KeyBackendException(KeyBackendError.InvalidInput, "Only RSA public keys encrypt.");
-        int room = (key.ModulusBits + 7) / 8 - (padding.Oaep ? (2 * AsymmetricKeyEncoding.DigestLength(padding.Hash)) + 2 : 11);
-        if (data.Length > room)
+        var (mechanism, data) = SignatureInput(session, scheme, input, digested);
+        try
         {
-            throw new KeyBackendException(KeyBackendError.InvalidInput, $"At most {Math.Max(room, 0)} bytes fit in one RSA block of this key with this padding, not {data.Length}.");
+            return _calls.Verify(session, mechanism, handle, data, signature);
         }
-        var ciphertext = Execute("encrypt", idempotent: true, session => WithPublicKey(session, key, handle =>
+        catch (Pkcs11Exception ex) when (ex.RV is CKR.CKR_SIGNATURE_LEN_RANGE or CKR.CKR_SIGNATURE_INVALID)
         {
-            var plain = data.ToArray();
-            try
-            {
-                return _calls.Encrypt(session, RsaMechanism(padding), handle, plain);
-            }
-            catch (Pkcs11Exception ex) when (padding.Oaep && ex.RV is CKR.CKR_ARGUMENTS_BAD or CKR.CKR_MECHANISM_PARAM_INVALID)
-            {
-                throw OaepNotSupported(padding, ex);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(plain);
-            }
-        }), cancellationToken);
-        return ValueTask.FromResult(ciphertext);
+            return false;
+        }
     }
 
-    /// <inheritdoc />
-    public ValueTask<SensitiveBuffer> RsaDecryptAsync(KeyReference key, RsaPadding padding, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    /// <summary>The salt length inside a PSS signature: the token's raw RSA public operation, then the encoding read here.</summary>
+    private int? PssSaltOf(ISession session, IObjectHandle publicKey, DigestAlgorithm hash, RsaPublicParts key, byte[] signature)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(padding);
-        CheckPrivateBlob(key.Wrapped);
-        if (key.Wrapped.Kind != SecretKeyKind.RsaPrivate) throw new KeyBackendException(KeyBackendError.InvalidInput, "Only RSA private keys decrypt.");
-        var plain = Execute("decrypt", idempotent: true, session => UseKey(session, key, KeyUse.Crypto, handle =>
+        // RFC 8017 §8.1.2: a signature is k bytes and, as an integer, below the modulus; anything else is not one.
+        var modulus = AsymmetricKeyEncoding.TrimZeros(key.Modulus.Span);
+        if (signature.Length != modulus.Length || signature.AsSpan().SequenceCompareTo(modulus) >= 0) return null;
+        try
         {
-            byte[] result;
-            try
-            {
-                result = _calls.Decrypt(session, RsaMechanism(padding), handle, data.ToArray());
-            }
-            catch (Pkcs11Exception ex) when (padding.Oaep && ex.RV is CKR.CKR_ARGUMENTS_BAD or CKR.CKR_MECHANISM_PARAM_INVALID)
-            {
-                throw OaepNotSupported(padding, ex);
-            }
-            catch (Pkcs11Exception ex) when (ex.RV is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE or CKR.CKR_DATA_LEN_RANGE or CKR.CKR_DATA_INVALID or CKR.CKR_GENERAL_ERROR)
-            {
-                throw new KeyBackendException(KeyBackendError.CryptographicFailure, "The data does not decrypt under this key with this padding.", ex);
-            }
-            try
-            {
-                return SensitiveBuffer.CopyOf(result);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(result);
-            }
-        }), cancellationToken);
-        return ValueTask.FromResult(plain);
-    }
-
-    /// <summary>SoftHSM 2.6.1 implements OAEP with SHA-1 only (its parameter check answers CKR_ARGUMENTS_BAD for any other hash).</summary>
-    private static KeyBackendException OaepNotSupported(RsaPadding padding, Pkcs11Exception ex) =>
-        new(KeyBackendError.NotSupported, $"The token does not implement RSA-OAEP with {padding.Hash} ({ex.RV}).", ex);
-
-    private IMechanism RsaMechanism(RsaPadding padding)
-    {
-        var factories = _module.Factories;
-        if (!padding.Oaep) return factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS);
-        var parameters = factories.MechanismParamsFactory.CreateCkRsaPkcsOaepParams(
-            (ulong)AsymmetricTemplates.DigestMechanism(padding.Hash), (ulong)AsymmetricTemplates.Mgf(padding.Hash), (ulong)CKZ.CKZ_DATA_SPECIFIED, null);
-        return factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_OAEP, parameters);
+            var raw = _calls.Encrypt(session, _module.Factories.MechanismFactory.Create(CKM.CKM_RSA_X_509), publicKey, signature);
+            return Mgf1.PssSaltLength(hash, key.ModulusBits, raw);
+        }
+        catch (Pkcs11Exception ex) when (ex.RV is CKR.CKR_DATA_LEN_RANGE or CKR.CKR_DATA_INVALID or CKR.CKR_ARGUMENTS_BAD)
+        {
+            return null;
+        }
+        catch (KeyBackendException ex) when (ex.Error == KeyBackendError.NotSupported)
+        {
+            return null;
+        }
     }
 
     /// <summary>The mechanism and the bytes the token signs: the message under a hash-and-sign mechanism, or a digest under the bare one.</summary>

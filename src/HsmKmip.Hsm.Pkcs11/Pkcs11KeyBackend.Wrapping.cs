@@ -32,32 +32,36 @@ public sealed partial class Pkcs11KeyBackend
         ArgumentNullException.ThrowIfNull(wrappingKey);
         KeyTemplates.ValidateLength(SecretKeyKind.GenericSecret, encoded.Length);
         CheckWrap(algorithm, wrappingKey, encoded.Length);
-        var wrapped = Execute("wrap for a client", idempotent: true, session =>
-        {
-            var f = _module.Factories.ObjectAttributeFactory;
-            var template = KeyTemplates.ForExport(f, SecretKeyKind.GenericSecret);
-            var value = encoded.ToArray();
-            IObjectHandle transient;
-            try
-            {
-                template.Add(f.Create(CKA.CKA_VALUE, value));
-                transient = _calls.CreateObject(session, template);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(value);
-                KeyTemplates.DisposeAll(template);
-            }
-            try
-            {
-                return UseKey(session, wrappingKey, KeyUse.Crypto, wrapper => ClientWrap(session, algorithm, wrapper, transient));
-            }
-            finally
-            {
-                DestroyQuietly(session, transient);
-            }
-        }, cancellationToken);
+        var wrapped = Execute("wrap for a client", idempotent: true, session => WithTransientSecret(session, encoded, transient =>
+            UseKey(session, wrappingKey, KeyUse.Crypto, wrapper => ClientWrap(session, algorithm, wrapper, transient))), cancellationToken);
         return ValueTask.FromResult(wrapped);
+    }
+
+    /// <summary>Runs <paramref name="action"/> on a transient extractable generic secret holding <paramref name="encoded"/>, destroyed afterwards.</summary>
+    private T WithTransientSecret<T>(ISession session, ReadOnlyMemory<byte> encoded, Func<IObjectHandle, T> action)
+    {
+        var f = _module.Factories.ObjectAttributeFactory;
+        var template = KeyTemplates.ForExport(f, SecretKeyKind.GenericSecret);
+        var value = encoded.ToArray();
+        IObjectHandle transient;
+        try
+        {
+            template.Add(f.Create(CKA.CKA_VALUE, value));
+            transient = _calls.CreateObject(session, template);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(value);
+            KeyTemplates.DisposeAll(template);
+        }
+        try
+        {
+            return action(transient);
+        }
+        finally
+        {
+            DestroyQuietly(session, transient);
+        }
     }
 
     /// <inheritdoc />
@@ -89,19 +93,25 @@ public sealed partial class Pkcs11KeyBackend
                 {
                     KeyTemplates.DisposeAll(template);
                 }
-                int length;
-                try
-                {
-                    length = UnwrappedLength(session, key, algorithm, kind, lengthBytes, blob.Length);
-                }
-                catch
-                {
-                    DestroyQuietly(session, key);
-                    throw;
-                }
-                return WrapAndDestroy(session, key, kind, length);
+                return WrapUnwrappedAndDestroy(session, key, kind, () => UnwrappedLength(session, key, algorithm, kind, lengthBytes, blob.Length));
             }), cancellationToken);
         return ValueTask.FromResult(result);
+    }
+
+    /// <summary>A client's key just unwrapped into the token, wrapped under the KEK with its <paramref name="length"/>; destroyed either way.</summary>
+    private WrappedKey WrapUnwrappedAndDestroy(ISession session, IObjectHandle key, SecretKeyKind kind, Func<int?> length)
+    {
+        int? known;
+        try
+        {
+            known = length();
+        }
+        catch
+        {
+            DestroyQuietly(session, key);
+            throw;
+        }
+        return WrapAndDestroy(session, key, kind, known);
     }
 
     /// <summary>
@@ -124,16 +134,7 @@ public sealed partial class Pkcs11KeyBackend
         }
         else
         {
-            var attributes = _calls.GetAttributeValue(session, key, [CKA.CKA_VALUE_LEN]);
-            try
-            {
-                ulong reported = attributes[0].CannotBeRead ? 0 : attributes[0].GetValueAsUlong();
-                length = reported is > 0 and <= int.MaxValue ? (int)reported : upperBound;
-            }
-            finally
-            {
-                KeyTemplates.DisposeAll(attributes);
-            }
+            length = ValueLength(session, key) ?? upperBound;
         }
         bool fits = algorithm == KeyWrapAlgorithm.AesKeyWrap ? length == upperBound : length > 0 && (length + 7) / 8 * 8 == upperBound;
         if (!fits)
@@ -176,8 +177,6 @@ public sealed partial class Pkcs11KeyBackend
                     throw new KeyBackendException(KeyBackendError.InvalidInput, $"{Name(algorithm)} needs an AES key, and '{key.ObjectId}' is not one.");
                 }
                 break;
-            case KeyWrapAlgorithm.RsaOaepSha1 or KeyWrapAlgorithm.RsaOaepSha256:
-                throw new KeyBackendException(KeyBackendError.NotSupported, "RSA-OAEP key wrapping is not available yet.");
             default:
                 throw new KeyBackendException(KeyBackendError.InvalidInput, $"Unknown key wrap algorithm {(int)algorithm}.");
         }
@@ -194,8 +193,6 @@ public sealed partial class Pkcs11KeyBackend
     {
         KeyWrapAlgorithm.AesKeyWrap => "AES key wrap (RFC 3394)",
         KeyWrapAlgorithm.AesKeyWrapPadded => "AES key wrap with padding (RFC 5649)",
-        KeyWrapAlgorithm.RsaOaepSha1 => "RSA-OAEP (SHA-1)",
-        KeyWrapAlgorithm.RsaOaepSha256 => "RSA-OAEP (SHA-256)",
         _ => algorithm.ToString(),
     };
 

@@ -40,4 +40,7 @@ internal static partial class Pkcs11Log
 
     [LoggerMessage(3011, LogLevel.Warning, "Destroyed the old KEK {Kek} on token '{Token}'")]
     public static partial void KekDestroyed(ILogger logger, string kek, string token);
+
+    [LoggerMessage(3012, LogLevel.Information, "The token has no CKM_RSA_PKCS_OAEP with {Hash}, MGF1-{MgfHash}, label {Label} ({ReturnValue}): OAEP is encoded by HsmKmip around the token's raw RSA (CKM_RSA_X_509)")]
+    public static partial void OaepEncodedOutside(ILogger logger, string hash, string mgfHash, bool label, string returnValue);
 }

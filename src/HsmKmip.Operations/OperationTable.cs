@@ -67,6 +67,7 @@ public sealed class OperationTable
                 new(Operation.RNGSeed, false, new RngHandler(objects, seed: true)),
                 new(Operation.Hash, false, new HashHandler(objects)),
                 new(Operation.ReKey, true, new ReKeyHandler(objects)),
+                new(Operation.ReKeyKeyPair, true, new ReKeyKeyPairHandler(objects)),
                 new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
                 new(Operation.CreateSplitKey, true, new CreateSplitKeyHandler(objects)),
                 new(Operation.JoinSplitKey, true, new JoinSplitKeyHandler(objects)),

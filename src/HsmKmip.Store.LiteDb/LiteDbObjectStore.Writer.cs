@@ -21,6 +21,9 @@ public sealed partial class LiteDbObjectStore
         Update,
         /// <summary>Back to <see cref="PendingWrite.Prior"/>, or deleted when it is null (Undo).</summary>
         Revert,
+
+        /// <summary>Several inserts that succeed or fail together (<see cref="PendingWrite.Companions"/> after the first).</summary>
+        InsertAll,
     }
 
     private sealed class PendingWrite(WriteKind kind, StoredObject obj, CancellationToken cancellationToken)
@@ -28,6 +31,9 @@ public sealed partial class LiteDbObjectStore
         public WriteKind Kind { get; } = kind;
 
         public StoredObject Object { get; } = obj;
+
+        /// <summary>For <see cref="WriteKind.InsertAll"/>: the objects inserted with <see cref="Object"/>.</summary>
+        public IReadOnlyList<StoredObject> Companions { get; init; } = [];
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
@@ -133,6 +139,21 @@ public sealed partial class LiteDbObjectStore
     private void Apply(PendingWrite write, ref long sequence)
     {
         var obj = write.Object;
+        if (write.Kind == WriteKind.InsertAll)
+        {
+            // Every identifier is checked before anything is inserted, so a refusal leaves the transaction untouched.
+            var all = write.Companions.Prepend(obj).ToArray();
+            var used = all.FirstOrDefault(o => _objects.FindById(o.UniqueIdentifier) is not null)
+                ?? all.GroupBy(o => o.UniqueIdentifier).FirstOrDefault(g => g.Count() > 1)?.First();
+            if (used is not null)
+            {
+                write.Error = new ObjectStoreException(ObjectStoreError.AlreadyExists, $"An object with identifier {used.UniqueIdentifier} exists; none of the {all.Length} objects was stored.");
+                return;
+            }
+            foreach (var o in all) _objects.Insert(DocumentMapper.ToDocument(o with { Version = 1 }, ++sequence));
+            write.Result = obj with { Version = 1 };
+            return;
+        }
         var existing = _objects.FindById(obj.UniqueIdentifier);
         if (write.Kind == WriteKind.Insert)
         {

@@ -100,6 +100,15 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StoredObject>> InsertAllAsync(IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        if (objects.Count == 0) return [];
+        await Enqueue(new PendingWrite(WriteKind.InsertAll, objects[0], cancellationToken) { Companions = objects.Skip(1).ToArray() }).ConfigureAwait(false);
+        return objects.Select(o => o with { Version = 1 }).ToArray();
+    }
+
+    /// <inheritdoc />
     public ValueTask<StoredObject> UpdateAsync(StoredObject obj, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(obj);

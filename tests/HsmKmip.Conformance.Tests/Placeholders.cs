@@ -27,6 +27,13 @@ public sealed partial class Placeholders
         lock (_generated) return _generated.Contains(identifier);
     }
 
+    private readonly HashSet<string> _publicKeys = new(StringComparer.Ordinal);
+
+    /// <summary>Remembers identifiers of Public Key objects of this file (encryption under them is randomized).</summary>
+    public void MarkPublicKeys(IEnumerable<string> identifiers) => _publicKeys.UnionWith(identifiers);
+
+    public bool IsPublicKey(string identifier) => _publicKeys.Contains(identifier);
+
     /// <summary>The request time that $NOW stands for in the current request and its response.</summary>
     public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
 
@@ -84,6 +91,7 @@ public sealed partial class Placeholders
     {
         var copy = new Placeholders(_generated) { Now = Now };
         foreach (var (k, v) in _captured) copy._captured[k] = v;
+        copy._publicKeys.UnionWith(_publicKeys);
         foreach (var (k, v) in _aliases) copy._aliases[k] = v;
         foreach (var (k, v) in _lastSeen) copy._lastSeen[k] = v;
         return copy;

@@ -25,6 +25,12 @@ internal sealed class InMemoryStore : IObjectStore
         return ValueTask.FromResult(stored);
     }
 
+    public ValueTask<IReadOnlyList<StoredObject>> InsertAllAsync(IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken)
+    {
+        if (objects.Any(o => _objects.ContainsKey(o.UniqueIdentifier))) throw new ObjectStoreException(ObjectStoreError.AlreadyExists, "exists");
+        return ValueTask.FromResult<IReadOnlyList<StoredObject>>(objects.Select(o => _objects[o.UniqueIdentifier] = o with { Version = 1 }).ToArray());
+    }
+
     public ValueTask<StoredObject> UpdateAsync(StoredObject obj, CancellationToken cancellationToken)
     {
         var current = _objects[obj.UniqueIdentifier];

@@ -380,6 +380,10 @@ public sealed class AsymmetricCipherTests(ServerFixture fixture) : IClassFixture
             (null, RSAEncryptionPadding.OaepSHA1), // the default: OAEP with SHA-1
             (TtlvElement.Structure(Tag.CryptographicParameters, TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.PKCS1V1_5)), RSAEncryptionPadding.Pkcs1),
             (TtlvElement.Structure(Tag.CryptographicParameters, TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.OAEP), TtlvElement.Enumeration(Tag.HashingAlgorithm, (uint)HashingAlgorithm.SHA_1)), RSAEncryptionPadding.OaepSHA1),
+            // SoftHSM's own OAEP has SHA-1 only: these are encoded around its raw RSA.
+            (TtlvElement.Structure(Tag.CryptographicParameters, TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.OAEP), TtlvElement.Enumeration(Tag.HashingAlgorithm, (uint)HashingAlgorithm.SHA_256)), RSAEncryptionPadding.OaepSHA256),
+            (TtlvElement.Structure(Tag.CryptographicParameters, TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.OAEP), TtlvElement.Enumeration(Tag.HashingAlgorithm, (uint)HashingAlgorithm.SHA_512),
+                TtlvElement.Enumeration(Tag.MaskGeneratorHashingAlgorithm, (uint)HashingAlgorithm.SHA_512)), RSAEncryptionPadding.OaepSHA512),
         };
         foreach (var (parameters, padding) in cases)
         {

@@ -12,14 +12,14 @@ public sealed class ReKeyTests(ServerFixture fixture) : IClassFixture<ServerFixt
 {
     private TestServer Server => fixture.Server;
 
-    private static async Task<IReadOnlyList<TtlvElement>> AttributesAsync(System.Net.Security.SslStream tls, string uid)
+    internal static async Task<IReadOnlyList<TtlvElement>> AttributesAsync(System.Net.Security.SslStream tls, string uid)
     {
         var item = await CallAsync(tls, KmipVersion.V1_4, Operation.GetAttributes, Payload(Uid(uid)));
         Assert.Equal(ResultStatus.Success, item.Status());
         return item.Find(Tag.ResponsePayload)!.FindAll(Tag.Attribute).ToArray();
     }
 
-    private static TtlvElement? Value(IReadOnlyList<TtlvElement> attributes, string name) =>
+    internal static TtlvElement? Value(IReadOnlyList<TtlvElement> attributes, string name) =>
         attributes.FirstOrDefault(a => a.Find(Tag.AttributeName)!.AsText() == name)?.Find(Tag.AttributeValue);
 
     private static IEnumerable<TtlvElement> Values(IReadOnlyList<TtlvElement> attributes, string name) =>

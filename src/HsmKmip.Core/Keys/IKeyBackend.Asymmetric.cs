@@ -87,8 +87,14 @@ public enum SignatureKind
 /// <summary>A signature scheme: its kind and hash (ignored for EdDSA); for PSS the salt length (null: as long as the hash).</summary>
 public sealed record SignatureScheme(SignatureKind Kind, DigestAlgorithm Hash, int? SaltLength = null);
 
-/// <summary>RSA encryption padding: PKCS#1 v1.5, or OAEP with a hash (MGF1 with the same hash, empty label).</summary>
-public sealed record RsaPadding(bool Oaep, DigestAlgorithm Hash)
+/// <summary>
+/// RSA encryption padding: PKCS#1 v1.5, or OAEP with a hash, MGF1 over <paramref name="MgfHash"/> (null: the same
+/// hash) and a label (KMIP P Source; empty by default).
+/// </summary>
+public sealed record RsaPadding(bool Oaep, DigestAlgorithm Hash, DigestAlgorithm? MgfHash = null, ReadOnlyMemory<byte> Label = default)
 {
     public static readonly RsaPadding Pkcs1 = new(false, DigestAlgorithm.Sha1);
+
+    /// <summary>MGF1's hash.</summary>
+    public DigestAlgorithm Mgf => MgfHash ?? Hash;
 }

@@ -8,12 +8,6 @@ public enum KeyWrapAlgorithm
 
     /// <summary>AES key wrap with padding, RFC 5649 (KMIP AES Key Wrap Padding, or NIST Key Wrap with a Padding Method): any length.</summary>
     AesKeyWrapPadded = 2,
-
-    /// <summary>RSA-OAEP with SHA-1 (MGF1-SHA-1) under an RSA public key.</summary>
-    RsaOaepSha1 = 3,
-
-    /// <summary>RSA-OAEP with SHA-256 (MGF1-SHA-256) under an RSA public key.</summary>
-    RsaOaepSha256 = 4,
 }
 
 /// <summary>
@@ -45,4 +39,23 @@ public partial interface IKeyBackend
     /// </summary>
     ValueTask<WrappedKey> UnwrapClientKeyAsync(ReadOnlyMemory<byte> wrapped, KeyReference unwrappingKey, KeyWrapAlgorithm algorithm, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken) =>
         throw new KeyBackendException(KeyBackendError.NotSupported, "This key backend cannot unwrap keys from clients.");
+
+    /// <summary>
+    /// Wraps <paramref name="target"/> under an RSA public key (SubjectPublicKeyInfo DER) inside the token: C_WrapKey
+    /// with the token's own RSA mechanism (PKCS#1 v1.5 or OAEP). OAEP parameters the token's C_WrapKey lacks fail with
+    /// <see cref="KeyBackendError.NotSupported"/>: a key's bytes are never padded outside the token.
+    /// </summary>
+    ValueTask<byte[]> WrapKeyRsaAsync(KeyReference target, ReadOnlyMemory<byte> subjectPublicKeyInfo, RsaPadding padding, CancellationToken cancellationToken) =>
+        throw new KeyBackendException(KeyBackendError.NotSupported, "This key backend cannot wrap keys under RSA keys.");
+
+    /// <summary>As <see cref="WrapEncodedAsync"/>, under an RSA public key (see <see cref="WrapKeyRsaAsync"/>).</summary>
+    ValueTask<byte[]> WrapEncodedRsaAsync(ReadOnlyMemory<byte> encoded, ReadOnlyMemory<byte> subjectPublicKeyInfo, RsaPadding padding, CancellationToken cancellationToken) =>
+        throw new KeyBackendException(KeyBackendError.NotSupported, "This key backend cannot wrap keys under RSA keys.");
+
+    /// <summary>
+    /// Unwraps bytes a client wrapped under the public half of <paramref name="privateKey"/> inside the token
+    /// (C_UnwrapKey) into a transient object of <paramref name="kind"/> and returns it wrapped under the KEK.
+    /// </summary>
+    ValueTask<WrappedKey> UnwrapClientKeyRsaAsync(ReadOnlyMemory<byte> wrapped, KeyReference privateKey, RsaPadding padding, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken) =>
+        throw new KeyBackendException(KeyBackendError.NotSupported, "This key backend cannot unwrap keys under RSA keys.");
 }

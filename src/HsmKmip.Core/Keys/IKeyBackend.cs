@@ -67,4 +67,10 @@ public sealed class KeyBackendException : Exception
     public KeyBackendException(string message, Exception inner) : this(KeyBackendError.DeviceError, message, inner) { }
 
     public KeyBackendError Error { get; }
+
+    /// <summary>
+    /// A sentence for the client where the backend has a precise one that names nothing internal (which hash the token
+    /// lacks, say); null: the mapping to KMIP uses its generic sentence for <see cref="Error"/>.
+    /// </summary>
+    public string? ClientMessage { get; init; }
 }

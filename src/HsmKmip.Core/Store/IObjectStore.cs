@@ -14,6 +14,12 @@ public interface IObjectStore
     ValueTask<StoredObject> InsertAsync(StoredObject obj, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Stores several new objects in one durable transaction: all of them or none (the two halves of a key pair). Throws
+    /// <see cref="ObjectStoreError.AlreadyExists"/>, storing nothing, when any identifier is used.
+    /// </summary>
+    ValueTask<IReadOnlyList<StoredObject>> InsertAllAsync(IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Replaces an object if its stored version still equals <paramref name="obj"/>.Version, and returns it with the
     /// version incremented; throws <see cref="ObjectStoreError.Conflict"/> otherwise. When the update drops a
     /// wrapped secret (Destroy), the old blob's bytes are gone from every file of the store before this returns.

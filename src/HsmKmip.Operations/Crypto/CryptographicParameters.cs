@@ -38,6 +38,9 @@ internal sealed record CryptographicParameters
     /// <summary>OAEP's MGF1 hash.</summary>
     public HashingAlgorithm? MaskGeneratorHashingAlgorithm { get; init; }
 
+    /// <summary>OAEP's label (P Source, KMIP 1.4).</summary>
+    public ReadOnlyMemory<byte>? PSource { get; init; }
+
     public static readonly CryptographicParameters Empty = new();
 
     /// <summary>Reads a Cryptographic Parameters structure (any tag: a request field or an attribute value).</summary>
@@ -58,6 +61,12 @@ internal sealed record CryptographicParameters
             CounterLength = Int(element, Tag.CounterLength, "Counter Length"),
             SaltLength = Int(element, Tag.SaltLength, "Salt Length"),
             MaskGeneratorHashingAlgorithm = Enum<HashingAlgorithm>(element, Tag.MaskGeneratorHashingAlgorithm, "Mask Generator Hashing Algorithm"),
+            PSource = element.Find(Tag.PSource) switch
+            {
+                null => null,
+                { Type: TtlvType.ByteString } p => p.AsBytes(),
+                _ => throw KmipException.InvalidField("P Source must be a Byte String."),
+            },
         };
     }
 
@@ -75,6 +84,7 @@ internal sealed record CryptographicParameters
         CounterLength = CounterLength ?? fallback.CounterLength,
         SaltLength = SaltLength ?? fallback.SaltLength,
         MaskGeneratorHashingAlgorithm = MaskGeneratorHashingAlgorithm ?? fallback.MaskGeneratorHashingAlgorithm,
+        PSource = PSource ?? fallback.PSource,
     };
 
     /// <summary>The request's parameters over the key's own Cryptographic Parameters attribute (the first instance).</summary>

@@ -28,6 +28,20 @@ internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IOperationH
         }
         var spec = SpecFrom(privateAttributes, publicAttributes);
         var pair = await objects.GenerateKeyPairAsync(spec, cancellationToken).ConfigureAwait(false);
+        var (privateUid, publicUid) = await StorePairAsync(objects, context, spec, pair, privateAttributes, publicAttributes, null, cancellationToken).ConfigureAwait(false);
+        context.IdPlaceholder = privateUid;
+        return TtlvElement.Structure(Tag.ResponsePayload,
+            TtlvElement.Text(Tag.PrivateKeyUniqueIdentifier, privateUid),
+            TtlvElement.Text(Tag.PublicKeyUniqueIdentifier, publicUid));
+    }
+
+    /// <summary>
+    /// Stores both halves of a pair of <paramref name="spec"/> the HSM generated, with the given attributes plus what the
+    /// server sets (algorithm, length, curve, the links between the halves, Digest, Random Number Generator).
+    /// </summary>
+    internal static async ValueTask<(string Private, string Public)> StorePairAsync(ManagedObjects objects, OperationContext context, KeyPairSpec spec, GeneratedKeyPair pair,
+        List<KmipAttribute> privateAttributes, List<KmipAttribute> publicAttributes, DateTimeOffset? initialDate, CancellationToken cancellationToken)
+    {
         var publicParts = AsymmetricKeyEncoding.ReadSubjectPublicKeyInfo(pair.SubjectPublicKeyInfo);
 
         var privateUid = ManagedObjects.NewIdentifier();
@@ -55,19 +69,20 @@ internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IOperationH
         var publicBody = TtlvElement.Structure(Tag.PublicKey, KeyBlock(publicFormat, publicValue, algorithm, length));
 
         var privateFormat = AsymmetricFormats.DefaultFormat(spec.Type, privateKey: true);
-        await AddPrivateDigestAsync(context, privateAttributes, new KeyReference(privateUid, 0, pair.Private), privateFormat, cancellationToken).ConfigureAwait(false);
+        await AddPrivateDigestAsync(objects, context, privateAttributes, new KeyReference(privateUid, 0, pair.Private), privateFormat, cancellationToken).ConfigureAwait(false);
         var privateSkeleton = TtlvElement.Structure(Tag.PrivateKey, KeyBlock(privateFormat, TtlvElement.Structure(Tag.KeyValue), algorithm, length));
 
-        await objects.CreateObjectAsync(context, ObjectType.PublicKey, publicAttributes, null, TtlvWriter.Encode(publicBody), cancellationToken, publicUid).ConfigureAwait(false);
-        await objects.CreateObjectAsync(context, ObjectType.PrivateKey, privateAttributes, pair.Private, TtlvWriter.Encode(privateSkeleton), cancellationToken, privateUid).ConfigureAwait(false);
-        context.IdPlaceholder = privateUid;
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.PrivateKeyUniqueIdentifier, privateUid),
-            TtlvElement.Text(Tag.PublicKeyUniqueIdentifier, publicUid));
+        // Both halves in one store transaction: a pair is never half stored.
+        await objects.CreateObjectsAsync(context,
+        [
+            new NewObject(publicUid, ObjectType.PublicKey, publicAttributes, null, TtlvWriter.Encode(publicBody)),
+            new NewObject(privateUid, ObjectType.PrivateKey, privateAttributes, pair.Private, TtlvWriter.Encode(privateSkeleton)),
+        ], cancellationToken, initialDate).ConfigureAwait(false);
+        return (privateUid, publicUid);
     }
 
     /// <summary>The Digest of a private key is over its default format (KMIP 1.4 §3.17); the value is read inside this call only and zeroed.</summary>
-    private async ValueTask AddPrivateDigestAsync(OperationContext context, List<KmipAttribute> attributes, KeyReference key, KeyFormatType format, CancellationToken cancellationToken)
+    private static async ValueTask AddPrivateDigestAsync(ManagedObjects objects, OperationContext context, List<KmipAttribute> attributes, KeyReference key, KeyFormatType format, CancellationToken cancellationToken)
     {
         using var pkcs8 = await objects.ExportPrivateKeyAsync(key, cancellationToken).ConfigureAwait(false);
         // The encoded copy is registered with the context, which zeroes it when the request is done.
@@ -87,7 +102,7 @@ internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IOperationH
 
 
     /// <summary>What to generate: RSA with its Cryptographic Length, EC/ECDSA on the curve of Cryptographic Domain Parameters (or its length), Ed25519.</summary>
-    private static KeyPairSpec SpecFrom(List<KmipAttribute> privateAttributes, List<KmipAttribute> publicAttributes)
+    internal static KeyPairSpec SpecFrom(List<KmipAttribute> privateAttributes, List<KmipAttribute> publicAttributes)
     {
         KmipAttribute? Find(string name) => privateAttributes.FirstOrDefault(a => a.Name == name) ?? publicAttributes.FirstOrDefault(a => a.Name == name);
         var algorithm = Find("Cryptographic Algorithm")?.Value is { } a ? (CryptographicAlgorithm)Lenient.Enumeration(a, "Cryptographic Algorithm")

@@ -24,7 +24,7 @@ internal sealed partial class GetHandler
         }
         if (view.ObjectType == ObjectType.SecretData) CheckSecretDataFormat(requested);
         var format = view.ObjectType == ObjectType.SymmetricKey ? requested ?? KeyFormatType.Raw : KeyFormatType.Opaque;
-        var (wrappingKey, algorithm) = await KeyWrapKeys.LoadAsync(objects, context, request, wrap: true, cancellationToken).ConfigureAwait(false);
+        var wrapper = await KeyWrapKeys.LoadAsync(objects, context, request, wrap: true, cancellationToken).ConfigureAwait(false);
         var target = new KeyReference(view.Stored.UniqueIdentifier, view.Stored.Version, view.Stored.WrappedSecret);
         byte[] wrapped;
         if (request.Encoding == EncodingOption.NoEncoding)
@@ -33,7 +33,7 @@ internal sealed partial class GetHandler
             {
                 throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"With Encoding Option No Encoding only the key bytes are wrapped: ask for Raw, not {format}.");
             }
-            wrapped = await objects.WrapKeyAsync(target, wrappingKey, algorithm, cancellationToken).ConfigureAwait(false);
+            wrapped = await objects.WrapKeyAsync(target, wrapper, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -41,7 +41,7 @@ internal sealed partial class GetHandler
             {
                 throw new KmipException(ResultReason.FeatureNotSupported, $"Object '{uid}' is sensitive: it is wrapped only with Encoding Option No Encoding, inside the HSM.");
             }
-            wrapped = await WrapKeyValueAsync(context, view, format, request, wrappingKey, algorithm, cancellationToken).ConfigureAwait(false);
+            wrapped = await WrapKeyValueAsync(context, view, format, request, wrapper, cancellationToken).ConfigureAwait(false);
         }
         // KMIP 1.4 §2.1.5: with No Encoding the Key Value stays a structure whose Key Material is the wrapped bytes (no
         // attributes); otherwise the whole Key Value was wrapped and is sent as a Byte String (§2.1.3).
@@ -58,7 +58,7 @@ internal sealed partial class GetHandler
 
     /// <summary>TTLV Encoding: the Key Value structure (with the attributes asked for) encoded and wrapped; every plaintext copy is zeroed.</summary>
     private async ValueTask<byte[]> WrapKeyValueAsync(OperationContext context, ObjectView view, KeyFormatType format, KeyWrapRequest request,
-        KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken)
+        KeyWrapper wrapper, CancellationToken cancellationToken)
     {
         var attributes = AttributeList.ToResponse(view.AllAttributes().Where(a => request.AttributeNames.Contains(a.Name)), context.Version).ToArray();
         IEnumerable<TtlvElement> inKeyValue = context.Version.Major >= 2 && attributes.Length > 0 ? [TtlvElement.Structure(Tag.Attributes, attributes)] : attributes;
@@ -71,7 +71,7 @@ internal sealed partial class GetHandler
                 ? SymmetricKeyValue(format, copy, inKeyValue)
                 : TtlvElement.Structure(Tag.KeyValue, inKeyValue.Prepend(TtlvElement.BytesOwned(Tag.KeyMaterial, copy)));
             encoded = TtlvWriter.Encode(keyValue);
-            return await objects.WrapEncodedAsync(encoded, wrappingKey, algorithm, cancellationToken).ConfigureAwait(false);
+            return await objects.WrapEncodedAsync(encoded, wrapper, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -12,7 +12,7 @@ namespace HsmKmip.Operations.Handlers;
 /// the HSM, the existing key's attributes copied (its Names move over), Replaced Object / Replacement Object links
 /// both ways, and with an Offset the dates moved as §4.4's table says (Activation Date = new Initial Date + Offset,
 /// Process Start, Protect Stop and Deactivation Date shifted by the same amount). The existing key keeps its state.
-/// The new identifier becomes the ID placeholder.
+/// The new identifier becomes the ID placeholder. Re-key Key Pair uses the same steps for each half.
 /// </summary>
 internal sealed class ReKeyHandler(ManagedObjects objects) : IOperationHandler
 {
@@ -34,6 +34,28 @@ internal sealed class ReKeyHandler(ManagedObjects objects) : IOperationHandler
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"Re-key replaces Symmetric Keys; '{uid}' is a {view.ObjectType}.");
         }
+        var old = CheckReplaceable(context, view);
+        uint? offset = OffsetOf(payload);
+        var requested = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
+        AttributeRules.RejectServerOnly(requested);
+
+        var wrapped = await objects.GenerateSecretAsync(old.Kind, old.LengthBytes * 8, cancellationToken).ConfigureAwait(false);
+        var now = objects.Now; // the new Initial Date: Activation Date = Initial Date + Offset (KMIP 1.4 §4.4)
+        var attributes = ReplacementAttributes(view, offset, now, requested);
+        using (var plain = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false))
+        {
+            attributes.Add(DigestAttribute.Of(plain.Span, KeyFormatType.Raw));
+        }
+        var newUid = await objects.CreateObjectAsync(context, ObjectType.SymmetricKey, attributes, wrapped, null, cancellationToken, initialDate: now).ConfigureAwait(false);
+        await MarkReplacedAsync(objects, view, newUid, cancellationToken).ConfigureAwait(false);
+        context.IdPlaceholder = newUid;
+        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, newUid));
+    }
+
+    /// <summary>The existing key's blob, refusing a destroyed or archived key (KMIP 1.4 §4.4, §4.5).</summary>
+    internal static Core.Keys.WrappedKey CheckReplaceable(OperationContext context, ObjectView view)
+    {
+        var uid = view.Stored.UniqueIdentifier;
         if (KeyLifecycle.IsDestroyed(view.State) || view.Stored.WrappedSecret is not { } old)
         {
             throw FailureMapping.WrongState(context.Version, $"'{uid}' is {view.State}: there is no key to replace.");
@@ -42,35 +64,36 @@ internal sealed class ReKeyHandler(ManagedObjects objects) : IOperationHandler
         {
             throw new KmipException(ResultReason.ObjectArchived, $"Object '{uid}' is archived; Recover it first.");
         }
-        uint? offset = payload?.Find(Tag.Offset) is { } o ? (uint)Lenient.Number(o, "Offset") : null;
-        var requested = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
-        AttributeRules.RejectServerOnly(requested);
+        return old;
+    }
 
-        var wrapped = await objects.GenerateSecretAsync(old.Kind, old.LengthBytes * 8, cancellationToken).ConfigureAwait(false);
+    internal static uint? OffsetOf(TtlvElement? payload) => payload?.Find(Tag.Offset) is { } o ? (uint)Lenient.Number(o, "Offset") : null;
+
+    /// <summary>
+    /// The replacement's attributes: the existing object's (less those the server sets), its Names, its dates copied or
+    /// moved by the Offset, the request's attributes over them, and a Replaced Object Link to the existing object.
+    /// </summary>
+    internal static List<KmipAttribute> ReplacementAttributes(ObjectView view, uint? offset, DateTimeOffset now, IReadOnlyList<KmipAttribute> requested)
+    {
         var attributes = view.Attributes.Where(a => !NotCopied.Contains(a.Name)).ToList();
-        var names = view.Attributes.Where(a => a.Name == "Name").ToList();
-        var now = objects.Now;
         attributes.AddRange(Dates(view, offset, now));
-        attributes.AddRange(names);
+        attributes.AddRange(view.Attributes.Where(a => a.Name == "Name"));
         foreach (var group in requested.GroupBy(a => a.Name))
         {
             attributes.RemoveAll(a => a.Name == group.Key);
             attributes.AddRange(group);
         }
-        attributes.Add(Link(LinkType.ReplacedObjectLink, uid));
-        using (var plain = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false))
-        {
-            attributes.Add(DigestAttribute.Of(plain.Span, KeyFormatType.Raw));
-        }
-        var newUid = await objects.CreateObjectAsync(context, ObjectType.SymmetricKey, attributes, wrapped, null, cancellationToken).ConfigureAwait(false);
+        attributes.Add(Link(LinkType.ReplacedObjectLink, view.Stored.UniqueIdentifier));
+        return attributes;
+    }
 
-        // The existing key: its names went to the replacement, and it points at it.
+    /// <summary>The existing object keeps its state; its names went to the replacement, and it points at it.</summary>
+    internal static async ValueTask MarkReplacedAsync(ManagedObjects objects, ObjectView view, string newUid, CancellationToken cancellationToken)
+    {
         var kept = view.Attributes.Where(a => a.Name != "Name" && !(a.Name == "Link" && IsLink(a, LinkType.ReplacementObjectLink))).ToList();
         int index = kept.Where(a => a.Name == "Link").Select(a => a.Index + 1).DefaultIfEmpty(0).Max();
         kept.Add(Link(LinkType.ReplacementObjectLink, newUid) with { Index = index });
         await objects.SaveAsync(view, kept, view.State, null, cancellationToken).ConfigureAwait(false);
-        context.IdPlaceholder = newUid;
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, newUid));
     }
 
     /// <summary>Without an Offset the dates are copied; with one, moved (KMIP 1.4 §4.4).</summary>

@@ -54,7 +54,7 @@ internal sealed partial class RegisterHandler
             { Type: TtlvType.Structure } structure when structure.Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } material => material.AsBytes(),
             _ => throw KmipException.InvalidField("The Key Value of a wrapped Key Block must hold the wrapped bytes as its Key Material (a Byte String)."),
         };
-        var (unwrappingKey, algorithm) = await KeyWrapKeys.LoadAsync(objects, context, request, wrap: false, cancellationToken).ConfigureAwait(false);
-        return await objects.UnwrapClientKeyAsync(value, unwrappingKey, algorithm, kind, lengthBytes, cancellationToken).ConfigureAwait(false);
+        var unwrapper = await KeyWrapKeys.LoadAsync(objects, context, request, wrap: false, cancellationToken).ConfigureAwait(false);
+        return await objects.UnwrapClientKeyAsync(value, unwrapper, kind, lengthBytes, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -60,13 +60,12 @@ internal static class AsymmetricParameters
     {
         var padding = parameters.PaddingMethod ?? PaddingMethod.OAEP;
         var hash = parameters.HashingAlgorithm is { } h ? Digest(h, "Hashing Algorithm") : DigestAlgorithm.Sha1;
-        if (parameters.MaskGeneratorHashingAlgorithm is { } m && Digest(m, "Mask Generator Hashing Algorithm") != hash)
-        {
-            throw new KmipException(ResultReason.FeatureNotSupported, "OAEP with a Mask Generator Hashing Algorithm other than its Hashing Algorithm is not supported.");
-        }
+        // MGF1 hashes with the Mask Generator Hashing Algorithm when given (CS-AC-M-OAEP-7..10: SHA-384 with MGF1-SHA-256);
+        // without it, with the OAEP hash itself, as .NET's OaepSHA256 and friends do.
+        DigestAlgorithm? mgf = parameters.MaskGeneratorHashingAlgorithm is { } m ? Digest(m, "Mask Generator Hashing Algorithm") : null;
         return padding switch
         {
-            PaddingMethod.OAEP => new RsaPadding(true, hash),
+            PaddingMethod.OAEP => new RsaPadding(true, hash, mgf, parameters.PSource ?? default),
             PaddingMethod.PKCS1V1_5 => RsaPadding.Pkcs1,
             var other => throw KmipException.InvalidField($"RSA encrypts with Padding Method OAEP or PKCS1 v1.5, not {other}."),
         };

@@ -14,7 +14,7 @@ public static class FailureMapping
     public static KmipException ToKmip(KeyBackendException e) => e.Error switch
     {
         KeyBackendError.InvalidInput => KmipException.InvalidField(e.Message),
-        KeyBackendError.NotSupported => new KmipException(ResultReason.FeatureNotSupported, "The HSM does not support this key type or length."),
+        KeyBackendError.NotSupported => new KmipException(ResultReason.FeatureNotSupported, e.ClientMessage ?? "The HSM does not support this key type or length."),
         KeyBackendError.CorruptBlob => new KmipException(ResultReason.CryptographicFailure, "The stored key could not be unwrapped by the HSM."),
         KeyBackendError.CryptographicFailure => new KmipException(ResultReason.CryptographicFailure, e.Message),
         KeyBackendError.Unavailable => new KmipException(ResultReason.GeneralFailure, "The HSM is temporarily unavailable; retry the request."),

@@ -55,16 +55,22 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         Hsm(() => backend.UnwrapSecretAsync(key, cancellationToken));
 
     /// <summary>Wraps a stored key under another for a client (Get with a Key Wrapping Specification).</summary>
-    public ValueTask<byte[]> WrapKeyAsync(KeyReference target, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
-        Hsm(() => backend.WrapKeyAsync(target, wrappingKey, algorithm, cancellationToken));
+    internal ValueTask<byte[]> WrapKeyAsync(KeyReference target, KeyWrapper wrapper, CancellationToken cancellationToken) =>
+        Hsm(() => wrapper.Rsa is { } rsa
+            ? backend.WrapKeyRsaAsync(target, wrapper.PublicKey, rsa, cancellationToken)
+            : backend.WrapKeyAsync(target, wrapper.Key!, wrapper.Algorithm, cancellationToken));
 
     /// <summary>Wraps a TTLV-encoded Key Value for a client.</summary>
-    public ValueTask<byte[]> WrapEncodedAsync(ReadOnlyMemory<byte> encoded, KeyReference wrappingKey, KeyWrapAlgorithm algorithm, CancellationToken cancellationToken) =>
-        Hsm(() => backend.WrapEncodedAsync(encoded, wrappingKey, algorithm, cancellationToken));
+    internal ValueTask<byte[]> WrapEncodedAsync(ReadOnlyMemory<byte> encoded, KeyWrapper wrapper, CancellationToken cancellationToken) =>
+        Hsm(() => wrapper.Rsa is { } rsa
+            ? backend.WrapEncodedRsaAsync(encoded, wrapper.PublicKey, rsa, cancellationToken)
+            : backend.WrapEncodedAsync(encoded, wrapper.Key!, wrapper.Algorithm, cancellationToken));
 
     /// <summary>Unwraps a client-wrapped key inside the HSM and returns it wrapped under the KEK (Register of a wrapped Key Block).</summary>
-    public ValueTask<WrappedKey> UnwrapClientKeyAsync(ReadOnlyMemory<byte> wrapped, KeyReference unwrappingKey, KeyWrapAlgorithm algorithm, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken) =>
-        Hsm(() => backend.UnwrapClientKeyAsync(wrapped, unwrappingKey, algorithm, kind, lengthBytes, cancellationToken));
+    internal ValueTask<WrappedKey> UnwrapClientKeyAsync(ReadOnlyMemory<byte> wrapped, KeyWrapper unwrapper, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken) =>
+        Hsm(() => unwrapper.Rsa is { } rsa
+            ? backend.UnwrapClientKeyRsaAsync(wrapped, unwrapper.Key!, rsa, kind, lengthBytes, cancellationToken)
+            : backend.UnwrapClientKeyAsync(wrapped, unwrapper.Key!, unwrapper.Algorithm, kind, lengthBytes, cancellationToken));
 
     /// <summary>Runs a backend call, turning its failures into KMIP errors.</summary>
     internal static async ValueTask<T> Hsm<T>(Func<ValueTask<T>> call)
@@ -176,47 +182,67 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     /// Stores a new object owned by the caller, with the server-maintained attributes added, Pre-Active unless its
     /// Activation Date has passed; sets the ID placeholder and returns the new Unique Identifier. <paramref name="uniqueIdentifier"/>
     /// is for objects made together that link to each other (Create Key Pair): the caller chose it with <see cref="NewIdentifier"/>.
+    /// <paramref name="initialDate"/> pins the Initial Date where other dates were computed from it (Re-key's Offset).
     /// </summary>
-    public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken, string? uniqueIdentifier = null)
+    public async ValueTask<string> CreateObjectAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken, string? uniqueIdentifier = null, DateTimeOffset? initialDate = null)
     {
-        var now = Now;
         var uid = uniqueIdentifier ?? NewIdentifier();
-        StartUsageCount(attributes);
-        attributes.AddRange(AttributeRules.ServerAttributes(uid, objectType, now, attributes).ToArray());
-        var template = new StoredObject
+        await CreateObjectsAsync(context, [new NewObject(uid, objectType, attributes, wrapped, publicMaterial)], cancellationToken, initialDate).ConfigureAwait(false);
+        return uid;
+    }
+
+    /// <summary>
+    /// Stores new objects as <see cref="CreateObjectAsync"/> does, several in one store transaction: all or none (the two
+    /// halves of a key pair never exist one without the other). The ID placeholder becomes the last one's identifier.
+    /// </summary>
+    internal async ValueTask CreateObjectsAsync(OperationContext context, IReadOnlyList<NewObject> objects, CancellationToken cancellationToken, DateTimeOffset? initialDate = null)
+    {
+        var now = initialDate ?? Now;
+        var prepared = new StoredObject[objects.Count];
+        for (int i = 0; i < objects.Count; i++)
         {
-            UniqueIdentifier = uid,
-            ObjectType = (uint)objectType,
-            State = (uint)State.PreActive,
-            Owner = context.Client.Identity,
-            InitialDate = now,
-            LastChangeDate = now,
-            WrappedSecret = wrapped,
-            PublicMaterial = publicMaterial,
-        };
-        var stored = ToStored(template, attributes, State.PreActive);
-        var state = KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now);
+            var o = objects[i];
+            StartUsageCount(o.Attributes);
+            o.Attributes.AddRange(AttributeRules.ServerAttributes(o.UniqueIdentifier, o.Type, now, o.Attributes).ToArray());
+            var template = new StoredObject
+            {
+                UniqueIdentifier = o.UniqueIdentifier,
+                ObjectType = (uint)o.Type,
+                State = (uint)State.PreActive,
+                Owner = context.Client.Identity,
+                InitialDate = now,
+                LastChangeDate = now,
+                WrappedSecret = o.Wrapped,
+                PublicMaterial = o.PublicMaterial,
+            };
+            var stored = ToStored(template, o.Attributes, State.PreActive);
+            prepared[i] = stored with { State = (uint)KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now) };
+        }
         using (KekSwitch.Enter())
         {
             // A blob wrapped just before a KEK rotation switched keys is re-wrapped here, so that the rotation (which
             // waits for every creation that began before the switch) never leaves a blob under a KEK it destroys.
-            if (wrapped is not null && wrapped.KekId != backend.Info.KekId)
+            for (int i = 0; i < prepared.Length; i++)
             {
-                var current = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
-                stored = stored with { WrappedSecret = current };
+                if (prepared[i].WrappedSecret is { } wrapped && wrapped.KekId != backend.Info.KekId)
+                {
+                    var current = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
+                    prepared[i] = prepared[i] with { WrappedSecret = current };
+                }
             }
             try
             {
-                var inserted = await store.InsertAsync(stored with { State = (uint)state }, cancellationToken).ConfigureAwait(false);
-                context.Undo?.Created(inserted);
+                IReadOnlyList<StoredObject> inserted = prepared.Length == 1
+                    ? [await store.InsertAsync(prepared[0], cancellationToken).ConfigureAwait(false)]
+                    : await store.InsertAllAsync(prepared, cancellationToken).ConfigureAwait(false);
+                foreach (var o in inserted) context.Undo?.Created(o);
             }
             catch (ObjectStoreException e)
             {
                 throw FailureMapping.ToKmip(e);
             }
         }
-        context.IdPlaceholder = uid;
-        return uid;
+        context.IdPlaceholder = objects[^1].UniqueIdentifier;
     }
 
     /// <summary>A fresh Unique Identifier (a UUID string: stable, at most 127 bytes, KMIP-NOTES rule 6).</summary>
@@ -357,3 +383,6 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     private static DateTimeOffset? DateOf(IEnumerable<KmipAttribute> attributes, string name) =>
         attributes.FirstOrDefault(a => a.Name == name && a.Value.Type == TtlvType.DateTime)?.Value.AsDateTime();
 }
+
+/// <summary>One object for <see cref="ManagedObjects.CreateObjectsAsync"/>: its identifier (chosen first, so objects made together can link to each other), type, attributes and material.</summary>
+internal sealed record NewObject(string UniqueIdentifier, ObjectType Type, List<KmipAttribute> Attributes, WrappedKey? Wrapped, byte[]? PublicMaterial);

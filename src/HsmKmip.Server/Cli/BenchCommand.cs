@@ -26,7 +26,7 @@ internal static class BenchCommand
         var stateDir = new Option<string>("--state-dir") { Description = "State folder whose development bundle to use when --cert/--key/--ca are not given. Default ./var.", DefaultValueFactory = _ => "var" };
         var connections = new Option<int>("--connections") { Description = "Concurrent connections. Default 8.", DefaultValueFactory = _ => 8 };
         var seconds = new Option<int>("--seconds") { Description = "How long to run (after a 1 s warm-up). Default 10.", DefaultValueFactory = _ => 10 };
-        var mix = new Option<string>("--mix") { Description = "Operations, comma-separated, run in turn: discover, query, create (AES-256), get (of a key each connection creates first), encrypt and decrypt (AES-256-CBC-PKCS5, 64 bytes, random IV, with a key each connection creates and activates first), mac (HMAC-SHA256 of 64 bytes, likewise). Default discover.", DefaultValueFactory = _ => "discover" };
+        var mix = new Option<string>("--mix") { Description = "Operations, comma-separated, run in turn: discover, query, create (AES-256), get (of a key each connection creates first), encrypt and decrypt (AES-256-CBC-PKCS5, 64 bytes, random IV, with a key each connection creates and activates first), mac (HMAC-SHA256 of 64 bytes, likewise), sign-rsa / sign-ec (RSA-2048 PKCS#1 v1.5 SHA-256 / ECDSA P-256 SHA-256 over 64 bytes, with a pair each connection creates and activates first) and verify-rsa / verify-ec (Signature Verify of a signature made first). Default discover.", DefaultValueFactory = _ => "discover" };
         var reconnect = new Option<bool>("--new-connection") { Description = "Open a new TLS connection for every request (as vSphere and libmongocrypt do)." };
         var serverPid = new Option<int?>("--server-pid") { Description = "PID of the server process, to report its CPU time per operation (read from /proc)." };
         foreach (var o in new Option[] { server, cert, key, ca, stateDir, connections, seconds, mix, reconnect, serverPid }) command.Options.Add(o);
@@ -163,7 +163,8 @@ internal static class BenchCommand
 
     /// <summary>
     /// A worker's request for <paramref name="op"/>, made once per connection: Get reads a key the connection creates;
-    /// Encrypt, Decrypt and MAC use an active key it creates (Decrypt a ciphertext it encrypts first).
+    /// Encrypt, Decrypt and MAC use an active key it creates (Decrypt a ciphertext it encrypts first); Sign an active
+    /// key pair it creates, Signature Verify the public half on a signature it makes first.
     /// </summary>
     private static async Task<byte[]> PrepareAsync(string op, SslStream stream, Dictionary<string, string> keys, CancellationToken cancellationToken)
     {
@@ -177,8 +178,14 @@ internal static class BenchCommand
         async Task<string> Key(string kind)
         {
             if (keys.TryGetValue(kind, out var existing)) return existing;
-            var uid = (await Call(BuildRequest(kind, "")).ConfigureAwait(false)).Find(Tag.UniqueIdentifier)!.AsText();
+            var created = await Call(BuildRequest(kind, "")).ConfigureAwait(false);
+            var uid = (created.Find(Tag.UniqueIdentifier) ?? created.Find(Tag.PrivateKeyUniqueIdentifier))!.AsText();
             if (kind != "create") await Call(BuildRequest("activate", uid)).ConfigureAwait(false);
+            if (created.Find(Tag.PublicKeyUniqueIdentifier) is { } publicKey)
+            {
+                await Call(BuildRequest("activate", publicKey.AsText())).ConfigureAwait(false);
+                keys[kind + "-public"] = publicKey.AsText();
+            }
             keys[kind] = uid;
             return uid;
         }
@@ -194,6 +201,12 @@ internal static class BenchCommand
                 return BuildRequest("decrypt", aes, encrypted.Find(Tag.Data)!.AsBytes().ToArray(), encrypted.Find(Tag.IVCounterNonce)!.AsBytes().ToArray());
             case "mac":
                 return BuildRequest("mac", await Key("create-hmac").ConfigureAwait(false));
+            case "sign-rsa" or "sign-ec":
+                return BuildRequest(op, await Key("create-pair-" + op[5..]).ConfigureAwait(false));
+            case "verify-rsa" or "verify-ec":
+                var family = op[7..];
+                var signed = await Call(BuildRequest("sign-" + family, await Key("create-pair-" + family).ConfigureAwait(false))).ConfigureAwait(false);
+                return BuildRequest(op, keys["create-pair-" + family + "-public"], signed.Find(Tag.SignatureData)!.AsBytes().ToArray());
             default:
                 return BuildRequest(op, "");
         }
@@ -228,16 +241,30 @@ internal static class BenchCommand
                     TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.PKCS5)),
                 TtlvElement.Bytes(Tag.Data, data ?? new byte[80]), TtlvElement.Bytes(Tag.IVCounterNonce, iv ?? new byte[16]))),
             "mac" => (Operation.MAC, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, uid), TtlvElement.Bytes(Tag.Data, BenchData))),
+            "create-pair-rsa" or "create-pair-ec" => (Operation.CreateKeyPair, TtlvElement.Structure(Tag.RequestPayload,
+                TtlvElement.Structure(Tag.CommonTemplateAttribute,
+                    Attribute("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)(op == "create-pair-rsa" ? CryptographicAlgorithm.RSA : CryptographicAlgorithm.EC))),
+                    Attribute("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, op == "create-pair-rsa" ? 2048 : 256))),
+                TtlvElement.Structure(Tag.PrivateKeyTemplateAttribute, Attribute("Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, (int)CryptographicUsageMask.Sign))),
+                TtlvElement.Structure(Tag.PublicKeyTemplateAttribute, Attribute("Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, (int)CryptographicUsageMask.Verify))))),
+            "sign-rsa" or "sign-ec" => (Operation.Sign, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, uid),
+                SignatureParameters(op), TtlvElement.Bytes(Tag.Data, BenchData))),
+            "verify-rsa" or "verify-ec" => (Operation.SignatureVerify, TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Text(Tag.UniqueIdentifier, uid),
+                SignatureParameters(op), TtlvElement.Bytes(Tag.Data, BenchData), TtlvElement.Bytes(Tag.SignatureData, data ?? []))),
             "discover" => (Operation.DiscoverVersions, TtlvElement.Structure(Tag.RequestPayload)),
             "query" => (Operation.Query, TtlvElement.Structure(Tag.RequestPayload,
                 TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryOperations),
                 TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryServerInformation))),
-            _ => throw new ArgumentException($"Unknown operation '{op}' in --mix; use discover, query, create, get, encrypt, decrypt or mac."),
+            _ => throw new ArgumentException($"Unknown operation '{op}' in --mix; use discover, query, create, get, encrypt, decrypt, mac, sign-rsa, sign-ec, verify-rsa or verify-ec."),
         };
         return TtlvWriter.Encode(TtlvElement.Structure(Tag.RequestMessage,
             TtlvElement.Structure(Tag.RequestHeader, ProtocolVersions.ToTtlv(KmipVersion.V1_4), TtlvElement.Integer(Tag.BatchCount, 1)),
             TtlvElement.Structure(Tag.BatchItem, TtlvElement.Enumeration(Tag.Operation, (uint)operation), payload)));
     }
+
+    private static TtlvElement SignatureParameters(string op) => TtlvElement.Structure(Tag.CryptographicParameters,
+        op.EndsWith("-rsa", StringComparison.Ordinal) ? TtlvElement.Enumeration(Tag.PaddingMethod, (uint)PaddingMethod.PKCS1V1_5) : null,
+        TtlvElement.Enumeration(Tag.HashingAlgorithm, (uint)HashingAlgorithm.SHA_256));
 
     private static bool IsSuccess(TtlvElement response) =>
         response.Find(Tag.BatchItem)?.Find(Tag.ResultStatus)?.AsEnum() == (uint)ResultStatus.Success;

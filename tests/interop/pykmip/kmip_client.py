@@ -406,6 +406,14 @@ def op_get_wrapped(session, args):
         key_info["cryptographic_parameters"] = {
             "block_cipher_mode":
                 enums.BlockCipherMode[args.block_cipher_mode.upper()]}
+    elif args.padding:
+        # An RSA wrapping key: PyKMIP's client needs Cryptographic
+        # Parameters in Encryption Key Information (it reads them blindly).
+        key_info["cryptographic_parameters"] = {
+            "padding_method": enums.PaddingMethod[args.padding]}
+        if args.hash:
+            key_info["cryptographic_parameters"]["hashing_algorithm"] = \
+                enums.HashingAlgorithm[args.hash]
     spec = {"wrapping_method": enums.WrappingMethod.ENCRYPT,
             "encryption_key_information": key_info}
     if args.encoding:
@@ -514,6 +522,17 @@ def op_create_key_pair(session, args):
         private_usage_mask=[enums.CryptographicUsageMask.SIGN],
     )
     return {"public_uid": public_uid, "private_uid": private_uid}
+
+
+@operation("rekey-key-pair")
+def op_rekey_key_pair(session, args):
+    require(args, "uid")
+    from kmip.core import attributes as core_attributes
+    result = session.proxy.rekey_key_pair(
+        private_key_uuid=core_attributes.PrivateKeyUniqueIdentifier(args.uid))
+    check_result(result)
+    return {"private_uid": _val(result.private_key_uuid),
+            "public_uid": _val(result.public_key_uuid)}
 
 
 @operation("sign")
