@@ -59,7 +59,8 @@ public sealed class SystemdServiceTests
         File.WriteAllText(Path.Combine(daemon.Dir, "client-cas.pem"), ca2.ExportCertificatePem());
         WriteConfig(daemon.Dir, "Information");
         daemon.Signal("HUP");
-        Assert.True(await DaemonProcessTests.ReceiveUntilAsync(daemon.Notify, "RELOADING=1", TimeSpan.FromSeconds(10)), daemon.Output);
+        Assert.True(await DaemonProcessTests.ReceiveUntilAsync(daemon.Notify, "RELOADING=1", TimeSpan.FromSeconds(10)),
+            $"no RELOADING=1 within 10 s; the daemon {(daemon.HasExited ? "has exited" : "still runs")}; it said: {daemon.Output}");
         Assert.True(await DaemonProcessTests.ReceiveUntilAsync(daemon.Notify, "READY=1", TimeSpan.FromSeconds(10)), daemon.Output);
         await WaitForAsync(() => daemon.Output.Contains("Reloaded: log level Information, 1 client CA certificates", StringComparison.Ordinal), daemon);
 
