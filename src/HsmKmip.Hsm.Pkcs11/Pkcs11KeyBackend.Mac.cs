@@ -68,19 +68,6 @@ public sealed partial class Pkcs11KeyBackend
     }
 
     /// <summary>
-    /// The smallest HMAC key SoftHSM accepts per hash (C_GetMechanismInfo: the digest length); shorter keys get
-    /// CKR_KEY_SIZE_RANGE although RFC 2104 §3 allows them.
-    /// </summary>
-    private static int HmacMinimumKeyBytes(MacAlgorithm algorithm) => algorithm switch
-    {
-        MacAlgorithm.HmacSha1 => 20,
-        MacAlgorithm.HmacSha256 => 32,
-        MacAlgorithm.HmacSha384 => 48,
-        MacAlgorithm.HmacSha512 => 64,
-        _ => 0,
-    };
-
-    /// <summary>
     /// Runs an HMAC on <paramref name="key"/>. An AES key shorter than the token's HMAC minimum is zero-extended first:
     /// RFC 2104 §2 pads every key with zeros to the hash's block length, so K and K‖0…0 (no longer than that block)
     /// give the same HMAC. SoftHSM 2.6.1 has no in-token way to extend a key (no CKM_CONCATENATE_*, no AES-CBC unwrap),
@@ -89,7 +76,7 @@ public sealed partial class Pkcs11KeyBackend
     /// </summary>
     private T UseMacKey<T>(ISession session, KeyReference key, MacAlgorithm algorithm, SecretKeyKind? asKind, Func<IObjectHandle, T> action)
     {
-        int minimum = HmacMinimumKeyBytes(algorithm);
+        int minimum = MacAlgorithms.DigestBytes(algorithm);
         if (asKind != SecretKeyKind.GenericSecret || key.Wrapped.Kind != SecretKeyKind.Aes || key.Wrapped.LengthBytes >= minimum)
         {
             return UseKey(session, key, KeyUse.Crypto, asKind, action);
@@ -105,28 +92,16 @@ public sealed partial class Pkcs11KeyBackend
         {
             DestroyQuietly(session, readable);
         }
-        var extendedValue = new byte[minimum];
-        IObjectHandle extended;
-        var template = KeyTemplates.ForUse(f, SecretKeyKind.GenericSecret);
+        var extended = new byte[minimum];
         try
         {
-            value.Span.CopyTo(extendedValue);
-            template.Add(f.Create(CKA.CKA_VALUE, extendedValue));
-            extended = _calls.CreateObject(session, template);
+            value.Span.CopyTo(extended);
+            return WithTransientSecret(session, extended, action, KeyUse.Crypto);
         }
         finally
         {
             value.Dispose();
-            CryptographicOperations.ZeroMemory(extendedValue);
-            KeyTemplates.DisposeAll(template);
-        }
-        try
-        {
-            return action(extended);
-        }
-        finally
-        {
-            DestroyQuietly(session, extended);
+            CryptographicOperations.ZeroMemory(extended);
         }
     }
 

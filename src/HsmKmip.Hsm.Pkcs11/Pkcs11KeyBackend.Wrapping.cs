@@ -37,11 +37,14 @@ public sealed partial class Pkcs11KeyBackend
         return ValueTask.FromResult(wrapped);
     }
 
-    /// <summary>Runs <paramref name="action"/> on a transient extractable generic secret holding <paramref name="encoded"/>, destroyed afterwards.</summary>
-    private T WithTransientSecret<T>(ISession session, ReadOnlyMemory<byte> encoded, Func<IObjectHandle, T> action)
+    /// <summary>
+    /// Runs <paramref name="action"/> on a transient generic secret holding <paramref name="encoded"/> (extractable for
+    /// <see cref="KeyUse.Export"/>, to be wrapped; sensitive for <see cref="KeyUse.Crypto"/>), destroyed afterwards.
+    /// </summary>
+    private T WithTransientSecret<T>(ISession session, ReadOnlyMemory<byte> encoded, Func<IObjectHandle, T> action, KeyUse use = KeyUse.Export)
     {
         var f = _module.Factories.ObjectAttributeFactory;
-        var template = KeyTemplates.ForExport(f, SecretKeyKind.GenericSecret);
+        var template = use == KeyUse.Crypto ? KeyTemplates.ForUse(f, SecretKeyKind.GenericSecret) : KeyTemplates.ForExport(f, SecretKeyKind.GenericSecret);
         var value = encoded.ToArray();
         IObjectHandle transient;
         try

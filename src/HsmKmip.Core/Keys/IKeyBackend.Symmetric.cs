@@ -91,6 +91,23 @@ public enum MacAlgorithm
     AesCmac,
 }
 
+/// <summary>Facts about <see cref="MacAlgorithm"/> values.</summary>
+public static class MacAlgorithms
+{
+    /// <summary>
+    /// The HMAC's digest length in bytes (0 for CMAC). Tokens such as SoftHSM refuse HMAC keys shorter than this
+    /// (CKR_KEY_SIZE_RANGE), although RFC 2104 allows them.
+    /// </summary>
+    public static int DigestBytes(MacAlgorithm algorithm) => algorithm switch
+    {
+        MacAlgorithm.HmacSha1 => 20,
+        MacAlgorithm.HmacSha256 => 32,
+        MacAlgorithm.HmacSha384 => 48,
+        MacAlgorithm.HmacSha512 => 64,
+        _ => 0,
+    };
+}
+
 /// <summary>Derivation methods a token may offer.</summary>
 public enum DerivationKind
 {

@@ -48,14 +48,7 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
     /// </summary>
     private static void GuardShortAesHmacKey(string uid, ObjectView view, Core.Keys.KeyReference key, MacAlgorithm algorithm)
     {
-        int digestBytes = algorithm switch
-        {
-            MacAlgorithm.HmacSha1 => 20,
-            MacAlgorithm.HmacSha256 => 32,
-            MacAlgorithm.HmacSha384 => 48,
-            MacAlgorithm.HmacSha512 => 64,
-            _ => 0,
-        };
+        int digestBytes = Core.Keys.MacAlgorithms.DigestBytes(algorithm);
         if (key.Wrapped.Kind != Core.Keys.SecretKeyKind.Aes || key.Wrapped.LengthBytes >= digestBytes) return;
         bool sensitive = view.Attributes.FirstOrDefault(a => a.Name == "Sensitive") is { } s && s.Value.AsBoolean();
         bool extractable = view.Attributes.FirstOrDefault(a => a.Name == "Extractable") is not { } e || e.Value.AsBoolean();
