@@ -43,4 +43,10 @@ internal static partial class Pkcs11Log
 
     [LoggerMessage(3012, LogLevel.Information, "The token has no CKM_RSA_PKCS_OAEP with {Hash}, MGF1-{MgfHash}, label {Label} ({ReturnValue}): OAEP is encoded by HsmKmip around the token's raw RSA (CKM_RSA_X_509)")]
     public static partial void OaepEncodedOutside(ILogger logger, string hash, string mgfHash, bool label, string returnValue);
+
+    [LoggerMessage(3013, LogLevel.Warning, "The token refused a session copy of the KEK {Kek} ({ReturnValue}): wraps and unwraps use the token object, which SoftHSM re-reads from its files on every use")]
+    public static partial void KekNotCopied(ILogger logger, string kek, string returnValue);
+
+    [LoggerMessage(3014, LogLevel.Information, "The token does not digest keys (C_DigestKey with SHA-256: {ReturnValue}): the Digest of a new key is taken by unwrapping it once more")]
+    public static partial void DigestKeyUnavailable(ILogger logger, string returnValue);
 }
