@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HsmKmip.Server.Cli.Bench;
 
 namespace HsmKmip.Server.Cli;
 
