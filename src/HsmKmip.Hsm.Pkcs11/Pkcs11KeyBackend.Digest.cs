@@ -15,6 +15,9 @@ public sealed partial class Pkcs11KeyBackend
     /// <summary>-1 untried, 1 C_DigestKey works, 0 the token refused it (then the unwrap fallback is used).</summary>
     private int _digestKeyWorks = -1;
 
+    /// <summary>Whether new keys' digests come from C_DigestKey (false before the first one, or when the token refused it).</summary>
+    internal bool DigestsInToken => Volatile.Read(ref _digestKeyWorks) == 1;
+
     /// <inheritdoc />
     public ValueTask<GeneratedSecret> GenerateSecretWithDigestAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken)
     {

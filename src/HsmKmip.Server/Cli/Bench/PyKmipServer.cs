@@ -50,7 +50,7 @@ internal sealed class PyKmipServer : IAsyncDisposable
 
                 """), cancellationToken).ConfigureAwait(false);
             var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { "-m", "kmip.services.server", "-f", config, "-l", Path.Combine(folder, "server.log") }) start.ArgumentList.Add(a);
+            foreach (var a in new[] { "-m", "kmip.services.server.server", "-f", config, "-l", Path.Combine(folder, "server.log") }) start.ArgumentList.Add(a);
             var process = Process.Start(start) ?? throw new IOException($"Cannot start {python}.");
             _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -70,7 +70,7 @@ internal sealed class PyKmipServer : IAsyncDisposable
         }
         catch
         {
-            Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             throw;
         }
     }
