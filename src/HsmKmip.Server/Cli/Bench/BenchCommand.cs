@@ -7,7 +7,7 @@ using HsmKmip.Protocol.Vocabulary;
 namespace HsmKmip.Server.Cli.Bench;
 
 /// <summary>What one `hsmkmip bench` invocation asked for.</summary>
-internal sealed record BenchSettings(int Connections, TimeSpan Duration, string[] Mix, bool NewConnection, KmipVersion Version, bool Cleanup);
+internal sealed record BenchSettings(int Connections, TimeSpan Duration, string[] Mix, bool NewConnection, KmipVersion Version, bool Cleanup, TimeSpan WarmUp);
 
 /// <summary>
 /// `hsmkmip bench`: drives any KMIP server over mutual TLS with N concurrent connections and prints ops/s, latency
@@ -25,7 +25,8 @@ internal static class BenchCommand
         var ca = new Option<string>("--ca") { Description = "CA that signed the server certificate." };
         var stateDir = new Option<string>("--state-dir") { Description = "State folder whose development bundle to use when --cert/--key/--ca are not given. Default ./var.", DefaultValueFactory = _ => "var" };
         var connections = new Option<int>("--connections") { Description = "Concurrent connections. Default 8.", DefaultValueFactory = _ => 8 };
-        var seconds = new Option<int>("--seconds") { Description = "How long to run (after a 1 s warm-up). Default 10.", DefaultValueFactory = _ => 10 };
+        var seconds = new Option<int>("--seconds") { Description = "How long to measure, after the warm-up. Default 10.", DefaultValueFactory = _ => 10 };
+        var warmUp = new Option<int>("--warm-up") { Description = "Seconds of load before measuring (a fresh server compiles its code then). Default 1.", DefaultValueFactory = _ => 1 };
         var mix = new Option<string>("--mix")
         {
             Description = "Operations, comma-separated, run in turn: discover, query, create (AES-256), get (of a key each connection creates first), " +
@@ -41,7 +42,7 @@ internal static class BenchCommand
         var keep = new Option<bool>("--keep") { Description = "Keep the objects the bench created. By default they are destroyed at the end (Revoke first where activated), untimed." };
         var compare = new Option<bool>("--compare-pykmip") { Description = "Also start Debian's pykmip-server (python3-pykmip; throwaway certificates, TLS1.2 auth suite, temporary database) and run the same load against it in this run, then print the ratio." };
         var python = new Option<string>("--python") { Description = "Python with PyKMIP for --compare-pykmip. Default /usr/bin/python3 (Debian's).", DefaultValueFactory = _ => "/usr/bin/python3" };
-        foreach (var o in new Option[] { server, cert, key, ca, stateDir, connections, seconds, mix, protocol, reconnect, serverPid, keep, compare, python }) command.Options.Add(o);
+        foreach (var o in new Option[] { server, cert, key, ca, stateDir, connections, seconds, warmUp, mix, protocol, reconnect, serverPid, keep, compare, python }) command.Options.Add(o);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -55,7 +56,8 @@ internal static class BenchCommand
                     BenchRequests.Expand(parse.GetValue(mix)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
                     parse.GetValue(reconnect),
                     BenchRequests.ParseVersion(parse.GetValue(protocol)!),
-                    !parse.GetValue(keep));
+                    !parse.GetValue(keep),
+                    TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(warmUp))));
                 using var certificate = X509Certificate2.CreateFromPemFile(parse.GetValue(cert) ?? Path.Combine(bundle, "client.crt"), parse.GetValue(key) ?? Path.Combine(bundle, "client.key"));
                 var trust = new X509Certificate2Collection();
                 trust.ImportFromPemFile(parse.GetValue(ca) ?? Path.Combine(bundle, "ca.crt"));
@@ -84,7 +86,7 @@ internal static class BenchCommand
     private static void Print(TextWriter output, BenchResult r, BenchSettings s)
     {
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(inv, $"{r.Target.Name} {r.Target.Server} (KMIP {s.Version}), {s.Connections} connections{(s.NewConnection ? ", new TLS connection per request" : ", persistent")}, {s.Duration.TotalSeconds:0} s after 1 s warm-up"));
+        output.WriteLine(string.Create(inv, $"{r.Target.Name} {r.Target.Server} (KMIP {s.Version}), {s.Connections} connections{(s.NewConnection ? ", new TLS connection per request" : ", persistent")}, {s.Duration.TotalSeconds:0} s after {s.WarmUp.TotalSeconds:0} s warm-up"));
         output.WriteLine(string.Create(inv, $"total: {r.Total} ops, {r.OpsPerSecond:0} ops/s, {r.Errors} errors{(r.FirstError is { } e ? $" (first: {e})" : "")}"));
         foreach (var (name, list) in r.Latencies)
         {

@@ -25,7 +25,7 @@ internal sealed record BenchResult(BenchTarget Target, Dictionary<string, List<d
 }
 
 /// <summary>
-/// One load run: N connections, each running the mix in turn for the duration after a 1 s warm-up; then, unless told
+/// One load run: N connections, each running the mix in turn for the duration after the warm-up; then, unless told
 /// not to, every object the run created is destroyed (Revoke first where it was activated), untimed.
 /// </summary>
 internal static class BenchLoad
@@ -35,7 +35,7 @@ internal static class BenchLoad
         var latencies = s.Mix.Distinct().ToDictionary(op => op, _ => new List<double>());
         long errors = 0;
         string? firstError = null;
-        var warmUpEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        var warmUpEnd = Stopwatch.GetTimestamp() + (long)(s.WarmUp.TotalSeconds * Stopwatch.Frequency);
         var end = warmUpEnd + (long)(s.Duration.TotalSeconds * Stopwatch.Frequency);
         long cpuBefore = 0, cpuAfter = 0;
         var created = new List<(string Uid, bool Active)>();
