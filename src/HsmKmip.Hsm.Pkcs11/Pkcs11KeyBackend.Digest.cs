@@ -35,7 +35,9 @@ public sealed partial class Pkcs11KeyBackend
         try
         {
             digest = DigestInToken(session, key);
-            var blob = _calls.WrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), _kekInUse, key);
+            // Disposed here: each undisposed mechanism object waited for the finalizer thread (one per Create).
+            using var mechanism = _module.Factories.MechanismFactory.Create(_wrapMechanism);
+            var blob = _calls.WrapKey(session, mechanism, _kekInUse, key);
             wrapped = new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes);
         }
         finally

@@ -63,7 +63,9 @@ public sealed partial class Pkcs11KeyBackend
     {
         try
         {
-            var blob = _calls.WrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), _kekInUse, key);
+            // Disposed here: each undisposed mechanism object waited for the finalizer thread (one per Create).
+            using var mechanism = _module.Factories.MechanismFactory.Create(_wrapMechanism);
+            var blob = _calls.WrapKey(session, mechanism, _kekInUse, key);
             return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes ?? blob.Length - 8);
         }
         finally
@@ -168,7 +170,8 @@ public sealed partial class Pkcs11KeyBackend
         {
             var kek = FindKekByLabel(session, key.KekId)
                 ?? throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The KEK {key.KekId} that wrapped this key is not on the token.");
-            return _calls.UnwrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), kek, key.Blob, template);
+            using var mechanism = _module.Factories.MechanismFactory.Create(_wrapMechanism);
+            return _calls.UnwrapKey(session, mechanism, kek, key.Blob, template);
         }
         catch (Pkcs11Exception ex) when (Pkcs11Errors.IsBadBlob(ex.RV))
         {
