@@ -78,6 +78,18 @@ public sealed partial class ReadmeFirstScreenTests
         }
     }
 
+    [Fact]
+    public async Task The_checkout_wrapper_finds_the_checkouts_state_folder_from_any_working_directory()
+    {
+        var root = RepositoryRoot();
+        // From / (not the checkout), with no state folder named: the wrapper names the checkout's var/. The status of a
+        // folder that may not exist reads nothing and makes nothing.
+        var result = await ProcessRunner.RunAsync("/bin/bash", ["-c", $"cd / && '{Path.Combine(root, "src", "hsmkmip")}' status --json"],
+            timeout: TimeSpan.FromMinutes(10), environment: new Dictionary<string, string> { ["HSMKMIP_STATE_DIR"] = "" });
+        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        Assert.Equal(Path.Combine(root, "var"), json.RootElement.GetProperty("stateDir").GetString());
+    }
+
     /// <summary>The README's line, run by bash in the working folder; exec so that the daemon ends up with this pid.</summary>
     private static Process StartServer(string work, string line, Dictionary<string, string> environment, out StringBuilder output)
     {
