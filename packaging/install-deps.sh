@@ -2,7 +2,14 @@
 # Installs the Debian packages named as arguments when any is missing. Works as root or through sudo.
 # Used by src/run-server and tests/run so that a fresh Debian 12 machine needs nothing but the .NET SDK.
 set -euo pipefail
-# One dpkg-query for every name (src/run-server calls this on each start; one query per package cost ~0.3 s each under load).
+# Fast path (src/run-server calls this on every start): dpkg keeps /var/lib/dpkg/info/PKG[:ARCH].list for every
+# installed package and deletes it on removal, so a file test answers without parsing dpkg's status database.
+listed=1
+for pkg in "$@"; do
+  compgen -G "/var/lib/dpkg/info/${pkg%%:*}.list" >/dev/null || compgen -G "/var/lib/dpkg/info/${pkg%%:*}:*.list" >/dev/null || { listed=0; break; }
+done
+[ "$listed" -eq 1 ] && exit 0
+# Otherwise one dpkg-query for every name.
 installed="$(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null | awk '$4 == "installed" { print $1 }' || true)"
 missing=()
 for pkg in "$@"; do
