@@ -28,7 +28,4 @@ internal static partial class Log
 
     [LoggerMessage(4107, LogLevel.Information, "Closed PostgreSQL object store (node {Node})")]
     public static partial void Closed(ILogger logger, string node);
-
-    [LoggerMessage(4108, LogLevel.Warning, "Heartbeat of node {Node} into PostgreSQL failed: {Reason}")]
-    public static partial void HeartbeatFailed(ILogger logger, string node, string reason);
 }
