@@ -131,3 +131,35 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
         Assert.Contains("lacks the key-encryption key 'hsmkmip-kek-1'", e.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>How the daemon's settings name a PostgreSQL store, its password source and what they refuse.</summary>
+public sealed class PostgresStoreSettingsTests
+{
+    private static ServerOptions Load(Dictionary<string, string[]> cli, Dictionary<string, string?>? environment = null) =>
+        ServerOptionsLoader.Load(null, cli, environment ?? []);
+
+    [Fact]
+    public void A_postgresql_url_selects_the_shared_store_with_its_password_file_or_systemd_credential()
+    {
+        var folder = Directory.CreateTempSubdirectory("hsmkmip-pg-settings-").FullName;
+        try
+        {
+            var password = Path.Combine(folder, "store-password");
+            File.WriteAllText(password, "x\n");
+            var url = "postgresql://hsmkmip@db1,db2:5433/hsmkmip?sslmode=verify-full";
+            var options = Load(new() { ["Store"] = [url], ["StorePasswordFile"] = [password] });
+            Assert.Equal((url, password), (options.StoreUrl, options.StorePasswordFile));
+            Assert.Equal(password, Load(new() { ["Store"] = [url] }, new() { ["CREDENTIALS_DIRECTORY"] = folder }).StorePasswordFile);
+            Assert.Null(Load(new() { ["Store"] = [Path.Combine(folder, "objects.db")] }).StoreUrl);
+
+            var inUrl = Assert.Throws<ConfigurationException>(() => Load(new() { ["Store"] = ["postgresql://hsmkmip:hunter2@db/hsmkmip"] }));
+            Assert.Contains("password", inUrl.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("hunter2", inUrl.Message, StringComparison.Ordinal);
+            Assert.Throws<ConfigurationException>(() => Load(new() { ["Store"] = [Path.Combine(folder, "objects.db")], ["StorePasswordFile"] = [password] }));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
