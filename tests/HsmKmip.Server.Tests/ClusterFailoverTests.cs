@@ -49,6 +49,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private async Task StartNodeAsync(int i)
     {
         var config = Path.Combine(_roots[i], "config.json");
+        // A node killed with -9 leaves its admin socket file behind; AdminDaemon waits for a fresh one.
+        File.Delete(Path.Combine(_roots[i], "var", "admin.sock"));
         var port = int.Parse(JsonDocument.Parse(await File.ReadAllTextAsync(config)).RootElement.GetProperty("Listen")[0].GetString()!.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         _nodes[i] = await AdminDaemon.StartAsync(_roots[i], config, port);
     }
@@ -102,7 +104,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var gaps = new ConcurrentBag<TimeSpan>();
         using var stop = new CancellationTokenSource();
         var clients = Enumerable.Range(0, 8).Select(i => Task.Run(() => ClientLoopAsync(i % 3, acknowledged, gaps, stop.Token))).ToArray();
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // Under load every client must have been served before the kill (the first TLS handshakes are slow on 2 cores).
+        for (var waited = Stopwatch.StartNew(); acknowledged.Count < 16 && waited.Elapsed < TimeSpan.FromSeconds(60);) await Task.Delay(100);
         var beforeKill = acknowledged.Count;
         await _nodes[1]!.KillAsync();
         _nodes[1] = null;
@@ -153,7 +156,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             if (after.Status() == ResultStatus.Success) break;
             await Task.Delay(200);
         }
-        Assert.True(after!.Status() == ResultStatus.Success, after.Message());
+        Assert.NotNull(after);
+        Assert.True(after.Status() == ResultStatus.Success, after.Message());
         output.WriteLine($"service resumed {clock.Elapsed.TotalMilliseconds:F0} ms after PostgreSQL was started again");
     }
 

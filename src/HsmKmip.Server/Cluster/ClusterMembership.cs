@@ -15,7 +15,7 @@ namespace HsmKmip.Server.Cluster;
 /// KEK label the stored blobs name must be on this node's token (else the node refuses to start, naming the KEK);
 /// then a heartbeat row in hsmkmip_nodes every <see cref="Interval"/>, removed on a clean stop (hsmkmip status lists them).
 /// </summary>
-internal sealed partial class ClusterMembership(IObjectStore store, IKeyBackend backend, IServiceProvider services, ILogger<ClusterMembership> logger) : IHostedService, IAsyncDisposable
+internal sealed partial class ClusterMembership(IObjectStore store, IKeyBackend backend, IServiceProvider services, ILogger<ClusterMembership> logger) : IHostedLifecycleService, IAsyncDisposable
 {
     /// <summary>How often a node writes its heartbeat; a row older than three intervals is a node that is down.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -42,6 +42,15 @@ internal sealed partial class ClusterMembership(IObjectStore store, IKeyBackend 
         Joined(logger, Store.Node);
         _beats = Task.Run(() => BeatLoopAsync(_stop.Token), CancellationToken.None);
     }
+
+    /// <summary>Once every service started, the listener's bound endpoints are known: record them at once, not at the next beat.</summary>
+    public Task StartedAsync(CancellationToken cancellationToken) => BeatAsync(cancellationToken);
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
