@@ -45,6 +45,8 @@ public static partial class ServerHost
         Custody.Register(builder.Services, options);
         builder.Services.AddSingleton<IKmipMessageHandler>(handlerFactory);
         builder.Services.AddSingleton<KmipListener>();
+        // Before the listener: a node whose token lacks a KEK the shared store names must not accept a request.
+        if (options.StoreUrl is not null) builder.Services.AddHostedService<Cluster.ClusterMembership>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
         // After the listener: by the time the admin socket accepts, the store lock is held and the endpoints bound.
         builder.Services.AddSingleton(AdminCommandRegistry.Default);

@@ -80,8 +80,14 @@ public sealed record ServerOptions
     /// <summary>The access policy file, or null for owner-only access.</summary>
     public string? AccessPolicyPath { get; init; }
 
-    /// <summary>The LiteDB store file.</summary>
+    /// <summary>The LiteDB store file (unused when <see cref="StoreUrl"/> is set).</summary>
     public string StorePath { get; init; } = "";
+
+    /// <summary>The PostgreSQL store's URL (postgresql://…), or null for the LiteDB file at <see cref="StorePath"/>.</summary>
+    public string? StoreUrl { get; init; }
+
+    /// <summary>The file holding the PostgreSQL password, or null (peer or certificate authentication).</summary>
+    public string? StorePasswordFile { get; init; }
 
     public string LogLevel { get; init; } = "Information";
 
