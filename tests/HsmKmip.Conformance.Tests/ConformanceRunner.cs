@@ -11,9 +11,9 @@ namespace HsmKmip.Conformance.Tests;
 
 /// <summary>How a replay runs: the normal conformance replay is <see cref="Default"/>.</summary>
 /// <param name="Version">Send every request in this protocol version instead of the file's.</param>
-/// <param name="Capture">Receives every TTLV response message as the server sent it.</param>
+/// <param name="Capture">Receives every TTLV request sent and its response message as the server sent it.</param>
 /// <param name="KeepGoing">Go on after a response differs from the file's.</param>
-public sealed record ReplayOptions(KmipVersion? Version = null, Action<byte[]>? Capture = null, bool KeepGoing = false)
+public sealed record ReplayOptions(KmipVersion? Version = null, Action<TtlvElement, byte[]>? Capture = null, bool KeepGoing = false)
 {
     public static ReplayOptions Default { get; } = new();
 }
@@ -115,13 +115,13 @@ public static class ConformanceRunner
             _ => new Transport(await server.ConnectAsync(client), null, "ttlv"),
         };
 
-        public async Task<XElement> ExchangeAsync(XElement concrete, TtlvElement request, Action<byte[]>? capture)
+        public async Task<XElement> ExchangeAsync(XElement concrete, TtlvElement request, Action<TtlvElement, byte[]>? capture)
         {
             if (_tls is not null)
             {
-                var answer = await KmipTestClient.RoundTripAsync(_tls, request);
-                capture?.Invoke(TtlvWriter.Encode(answer));
-                return XElement.Parse(TtlvXml.Write(answer, Vocabulary));
+                var reply = await KmipTestClient.RoundTripAsync(_tls, request);
+                capture?.Invoke(request, TtlvWriter.Encode(reply));
+                return XElement.Parse(TtlvXml.Write(reply, Vocabulary));
             }
             var body = _encoding == "xml" ? Encoding.UTF8.GetBytes(concrete.ToString()) : KmipHttpTestClient.Encode(request, _encoding);
             var (status, mediaType, answer) = await KmipHttpTestClient.PostRawAsync(_http!, body, KmipHttpTestClient.MediaType(_encoding));

@@ -23,7 +23,9 @@ public sealed class DecoderServer : IAsyncLifetime
 /// (<c>kmip.core.messages.messages.ResponseMessage().read</c>, Debian's python3-pykmip 0.10, the strictest real decoder
 /// here): the 1.4 files sent as 1.0, 1.1, 1.2, 1.3 and 1.4, the 2.0 files as 2.0 (PyKMIP has no 2.1). The answers need
 /// not match the files (a 1.0 request of a 1.4 file may well be refused); they must decode. One Python process per
-/// version; operations PyKMIP has no payload class for are counted and named, not decoded.
+/// version; operations PyKMIP has no payload class for are counted and named, not decoded. One failure is allowed and
+/// printed: PyKMIP lacking a value class for an attribute a Get Attributes asked for by name (Link, Usage Limits, ...),
+/// which PyKMIP's own client never asks for; every other failure fails the test.
 /// </summary>
 public sealed class RealDecoderTests(DecoderServer fixture, ITestOutputHelper output) : IClassFixture<DecoderServer>
 {
@@ -43,9 +45,9 @@ public sealed class RealDecoderTests(DecoderServer fixture, ITestOutputHelper ou
         {
             int exchange = 0;
             var name = file.Name;
-            await ConformanceRunner.RunAsync(file, fixture.Server, new ReplayOptions(asked, bytes =>
+            await ConformanceRunner.RunAsync(file, fixture.Server, new ReplayOptions(asked, (request, bytes) =>
             {
-                lines.Append(name).Append('#').Append(exchange++).Append(' ').AppendLine(Convert.ToHexString(bytes));
+                lines.Append(name).Append('#').Append(exchange++).Append(NamesAttributes(request) ? "+named" : "").Append(' ').AppendLine(Convert.ToHexString(bytes));
                 count++;
             }, KeepGoing: true));
         }
@@ -55,11 +57,18 @@ public sealed class RealDecoderTests(DecoderServer fixture, ITestOutputHelper ou
         var root = result.RootElement;
         int decoded = root.GetProperty("decoded").GetInt32();
         var skipped = root.GetProperty("skipped").EnumerateObject().Select(p => $"{p.Name} ×{p.Value.GetInt32()}").ToArray();
+        var named = root.GetProperty("named").EnumerateArray().Select(f => $"{f.GetProperty("label").GetString()}: {f.GetProperty("error").GetString()}").ToArray();
         var failures = root.GetProperty("failures").EnumerateArray().Select(f => $"{f.GetProperty("label").GetString()}: {f.GetProperty("error").GetString()}").ToArray();
         output.WriteLine($"KMIP {version}: {count} responses, {decoded} decoded by PyKMIP, not decodable by design (no PyKMIP payload class): {string.Join(", ", skipped)}");
         foreach (var failure in failures) output.WriteLine(failure);
+        foreach (var n in named) output.WriteLine("asked by name, PyKMIP has no class for it: " + n);
         Assert.True(count > 50, $"only {count} responses were captured");
         Assert.True(decoded > count / 2, $"only {decoded} of {count} responses were decoded: {run.Stderr}");
         Assert.Empty(failures);
     }
+
+    /// <summary>A Get Attributes that names attributes: what it asks for is the client's choice, not the server's.</summary>
+    private static bool NamesAttributes(HsmKmip.Ttlv.TtlvElement request) =>
+        request.FindAll(Tag.BatchItem).Any(item => item.Find(Tag.Operation)?.AsEnum() == (uint)Operation.GetAttributes
+            && item.Find(Tag.RequestPayload)?.Children.Any(c => c.Tag == Tag.AttributeName || c.Tag == Tag.AttributeReference) == true);
 }

@@ -5,7 +5,8 @@ using HsmKmip.Protocol.Vocabulary;
 namespace HsmKmip.Protocol.Versioning;
 
 /// <summary>
-/// The attributes an "all attributes" Get Attributes answer carries by default. A version defining an attribute
+/// The attributes a response carries unasked by default: an "all attributes" Get Attributes, the attributes a Create,
+/// Create Key Pair or Register answer says the server set, attributes inside a Get's key block. A version defining an attribute
 /// does not mean its clients can read it: PyKMIP 0.10 (Debian's python3-pykmip, used by OpenStack Barbican and
 /// Castellan, the strictest decoder at hand) fails the whole answer on any attribute it has no value class for —
 /// Key Value Present at 1.2+, Always Sensitive at 1.4 and 2.0, Link and the certificate attributes at every version
@@ -31,11 +32,17 @@ public static class PortableAttributes
     // Attribute structures; Operation Policy Name is gone from 2.0.
     private static readonly FrozenSet<string> V2 = V1.Except(["Certificate Type"]).ToFrozenSet(StringComparer.Ordinal);
 
-    /// <summary>True when an all-attributes answer in <paramref name="version"/> carries the attribute named <paramref name="name"/>.</summary>
-    public static bool Includes(string name, KmipVersion version)
+    /// <summary>
+    /// True when an answer in <paramref name="version"/> carries the attribute named <paramref name="name"/> unasked.
+    /// Custom attributes go only as 1.x "x-" Text Strings: PyKMIP reads every custom value as a Text String.
+    /// </summary>
+    public static bool Includes(string name, KmipVersion version, Ttlv.TtlvType? valueType = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (KmipAttributeNames.IsCustom(name)) return !version.IsV2OrLater && name.StartsWith("x-", StringComparison.Ordinal);
+        if (KmipAttributeNames.IsCustom(name))
+        {
+            return !version.IsV2OrLater && name.StartsWith("x-", StringComparison.Ordinal) && valueType is null or Ttlv.TtlvType.TextString;
+        }
         // KMIP 1.0 Digest has no Key Format Type, which PyKMIP's Digest requires: by name only at 1.0.
         if (name == "Digest" && version < KmipVersion.V1_1) return false;
         return (version.IsV2OrLater ? V2 : V1).Contains(name);

@@ -30,8 +30,10 @@ public static class ResponseVersionRule
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(leaks);
         if (item.Payload is not { } payload) return item;
-        bool portable = allAttributes == AllAttributesMode.Portable && request is { } r
-            && r.Operation == (uint)Operation.GetAttributes && !NamesAttributes(r.Payload);
+        // Portable everywhere attributes travel unasked (an unnamed Get Attributes, the attributes a Create or Register
+        // answer says the server set, a Get's key block); a Get Attributes that names attributes gets what it named.
+        bool portable = allAttributes == AllAttributesMode.Portable
+            && !(request is { } r && r.Operation == (uint)Operation.GetAttributes && NamesAttributes(r.Payload));
         var walker = new Walker(version, portable, leaks);
         var filtered = walker.Structure(payload, "ResponsePayload");
         return ReferenceEquals(filtered, payload) ? item : item with { Payload = filtered };
@@ -87,7 +89,7 @@ public static class ResponseVersionRule
         private TtlvElement? Attribute1x(TtlvElement attribute, string name)
         {
             if (!AttributeExists(name)) return null;
-            if (portable && !PortableAttributes.Includes(name, version)) return null;
+            if (portable && !PortableAttributes.Includes(name, version, attribute.Find(Tag.AttributeValue)?.Type)) return null;
             var value = attribute.Find(Tag.AttributeValue);
             if (value is null || KmipAttributeNames.IsCustom(name) || !KmipAttributeNames.TryGetTag(name, out var tag)) return attribute;
             var checkedValue = Value(value, tag);
@@ -99,7 +101,7 @@ public static class ResponseVersionRule
         private TtlvElement? Attribute2x(TtlvElement item)
         {
             if (item.Tag != Tag.Attribute && !KmipTags.IsDefinedIn(item.Tag, version)) return null;
-            if (portable && (PortableAttributes.NameOf(item) is not { } name || !PortableAttributes.Includes(name, version))) return null;
+            if (portable && (PortableAttributes.NameOf(item) is not { } name || !PortableAttributes.Includes(name, version, item.Type))) return null;
             return item.Tag == Tag.Attribute ? item : Value(item, item.Tag);
         }
 
