@@ -64,8 +64,19 @@ public sealed class RealDecoderTests(DecoderServer fixture, ITestOutputHelper ou
         foreach (var n in named) output.WriteLine("asked by name, PyKMIP has no class for it: " + n);
         Assert.True(count > 50, $"only {count} responses were captured");
         Assert.True(decoded > count / 2, $"only {decoded} of {count} responses were decoded: {run.Stderr}");
-        Assert.Empty(failures);
+        // decoder-expectations.txt names the answers known not to decode yet (same rules as expectations.txt).
+        var known = KnownFailures(version);
+        var labels = failures.Select(f => f[..f.IndexOf(':', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(failures.Where(f => !known.Contains(f[..f.IndexOf(':', StringComparison.Ordinal)])));
+        Assert.Empty(known.Where(k => !labels.Contains(k)).Select(k => $"{k} decodes now: remove it from decoder-expectations.txt"));
     }
+
+    private static HashSet<string> KnownFailures(string version) =>
+        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "decoder-expectations.txt"))
+            .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries))
+            .Where(p => p.Length == 3 ? p[0] == version : throw new InvalidDataException($"decoder-expectations.txt: '{string.Join(' ', p)}' needs a version, a label and a reason."))
+            .Select(p => p[1]).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A Get Attributes that names attributes: what it asks for is the client's choice, not the server's.</summary>
     private static bool NamesAttributes(HsmKmip.Ttlv.TtlvElement request) =>

@@ -32,12 +32,19 @@ public static class ResponseVersionRule
         if (item.Payload is not { } payload) return item;
         // Portable everywhere attributes travel unasked (an unnamed Get Attributes, the attributes a Create or Register
         // answer says the server set, a Get's key block); a Get Attributes that names attributes gets what it named.
+        // The attribute operations echo the one attribute the client sent (KMIP 1.4 §4.14-4.16): never trimmed.
         bool portable = allAttributes == AllAttributesMode.Portable
-            && !(request is { } r && r.Operation == (uint)Operation.GetAttributes && NamesAttributes(r.Payload));
+            && !(request is { } r && ((r.Operation == (uint)Operation.GetAttributes && NamesAttributes(r.Payload)) || Echoes.Contains(r.Operation)));
         var walker = new Walker(version, portable, leaks);
         var filtered = walker.Structure(payload, "ResponsePayload");
         return ReferenceEquals(filtered, payload) ? item : item with { Payload = filtered };
     }
+
+    private static readonly HashSet<uint> Echoes =
+    [
+        (uint)Operation.AddAttribute, (uint)Operation.ModifyAttribute, (uint)Operation.DeleteAttribute,
+        (uint)Operation.SetAttribute, (uint)Operation.AdjustAttribute,
+    ];
 
     private static bool NamesAttributes(TtlvElement? payload) =>
         payload?.Children.Any(c => c.Tag == Tag.AttributeName || c.Tag == Tag.AttributeReference) == true;
