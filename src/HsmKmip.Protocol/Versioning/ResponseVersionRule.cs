@@ -40,6 +40,13 @@ public static class ResponseVersionRule
         return ReferenceEquals(filtered, payload) ? item : item with { Payload = filtered };
     }
 
+    /// <summary>
+    /// Newer fields sent to older versions on purpose: Located Items (KMIP 1.3) in every Locate answer, because Percona's
+    /// 1.0 client pages with Offset Items and needs the count (KMIP-NOTES rule 13); strict decoders skip it when absent
+    /// and read it when present (PyKMIP's Locate payload checks for the tag at every version).
+    /// </summary>
+    private static readonly HashSet<uint> Deliberate = [Tag.LocatedItems];
+
     private static readonly HashSet<uint> Echoes =
     [
         (uint)Operation.AddAttribute, (uint)Operation.ModifyAttribute, (uint)Operation.DeleteAttribute,
@@ -85,6 +92,7 @@ public static class ResponseVersionRule
             {
                 return KmipTags.IsDefinedIn(new TtlvTag(child.AsEnum()), version) ? child : null;
             }
+            if (Deliberate.Contains(child.Tag.Value)) return child;
             if (Lacks(parent, child) is { } what)
             {
                 leaks.Add($"{what} in {path}");
