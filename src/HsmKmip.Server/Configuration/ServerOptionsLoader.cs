@@ -137,6 +137,12 @@ public static class ServerOptionsLoader
             AsyncWait = TimeSpan.FromMilliseconds(ParseInt(SettingDefinitions.AsyncWait, 500, 0, 60_000)),
             AsyncMaxPending = ParseInt(SettingDefinitions.AsyncMaxPending, 64, 0, 10_000),
             AsyncMaxPendingPerClient = ParseInt(SettingDefinitions.AsyncMaxPendingPerClient, 8, 1, 10_000),
+            AllAttributes = One(SettingDefinitions.AllAttributes)?.ToLowerInvariant() switch
+            {
+                null or "portable" => Protocol.Versioning.AllAttributesMode.Portable,
+                "complete" => Protocol.Versioning.AllAttributesMode.Complete,
+                var other => throw new ConfigurationException($"--all-attributes must be portable or complete, not '{other}'."),
+            },
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)

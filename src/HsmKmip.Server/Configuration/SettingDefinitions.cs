@@ -99,10 +99,14 @@ public static class SettingDefinitions
     public static readonly SettingDefinition AsyncMaxPendingPerClient = new("AsyncMaxPendingPerClient", "--async-max-pending-per-client",
         "Most asynchronous operations per client identity; more run synchronously. Default 8.");
 
+    public static readonly SettingDefinition AllAttributes = new("AllAttributes", "--all-attributes",
+        "What Get Attributes naming no attribute answers: portable (default: only the attributes strict clients such as PyKMIP decode at the request's version; the others are answered by name and listed by Get Attribute List) " +
+        "or complete (every attribute the request's version defines, as the OASIS profile test cases expect).");
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, StorePasswordFile, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
         HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity, Http,
-        AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient,
+        AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient, AllAttributes,
     ];
 }
