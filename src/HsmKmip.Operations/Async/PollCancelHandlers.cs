@@ -49,7 +49,7 @@ internal sealed class PollHandler(PendingOperations pending) : IOperationHandler
 /// had written is reverted. Completed or Failed: it finished first (its result stays for Poll). Unable To Cancel: it is
 /// inside a call that cannot be interrupted; Poll tells how it ends.
 /// </summary>
-internal sealed class CancelHandler(PendingOperations pending) : IOperationHandler
+internal sealed class CancelHandler(PendingOperations pending) : Handlers.IUntypedOperationHandler
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 

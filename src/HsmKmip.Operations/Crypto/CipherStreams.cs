@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using HsmKmip.Core.Keys;
-using HsmKmip.Operations.Handlers;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
@@ -58,7 +57,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
             }
             var parameters = CryptographicParameters.Resolve(payload, view);
             var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
-            var setup = await CipherHandler.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, ReadOnlyMemory<byte>.Empty, streaming: true,
+            var setup = await SymmetricCipherCalls.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, ReadOnlyMemory<byte>.Empty, streaming: true,
                 BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);
             stream = new CipherStream(context.Client.Identity, view.Stored.UniqueIdentifier, encrypt, setup);
             correlation = RandomNumberGenerator.GetBytes(16);
@@ -82,8 +81,8 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
             var uid = stream.ObjectId;
             var answer = request.Final ? null : correlation;
             var response = stream.Encrypt
-                ? CipherHandler.EncryptResponse(context, uid, stream.Setup.Spec.Mode, request.Init ? stream.Setup : stream.Setup with { IvGenerated = false }, output, answer)
-                : CipherHandler.DecryptResponse(uid, output, answer);
+                ? SymmetricCipherCalls.EncryptResponse(context, uid, stream.Setup.Spec.Mode, request.Init ? stream.Setup : stream.Setup with { IvGenerated = false }, output, answer)
+                : SymmetricCipherCalls.DecryptResponse(uid, output, answer);
             if (!request.Final)
             {
                 stream.Touched = time.GetTimestamp();
@@ -145,7 +144,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
         ReadOnlyMemory<byte> input = stream.Pending;
         if (spec.Mode == SymmetricMode.Gcm && !stream.Encrypt)
         {
-            var (withTag, tagLength) = CipherHandler.WithTag(context, payload, input, spec.TagLength);
+            var (withTag, tagLength) = SymmetricCipherCalls.WithTag(context, payload, input, spec.TagLength);
             input = withTag;
             spec = spec with { TagLength = tagLength };
         }
@@ -190,7 +189,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
     }
 
     /// <summary>One open stream: the cipher set up at Init, the chaining value (CBC) or counter (CTR) so far, and data not yet processed.</summary>
-    private sealed class CipherStream(string owner, string objectId, bool encrypt, CipherHandler.Setup setup) : IDisposable
+    private sealed class CipherStream(string owner, string objectId, bool encrypt, SymmetricCipherCalls.Setup setup) : IDisposable
     {
         private byte[] _pending = [];
 
@@ -200,7 +199,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
 
         public bool Encrypt { get; } = encrypt;
 
-        public CipherHandler.Setup Setup { get; } = setup;
+        public SymmetricCipherCalls.Setup Setup { get; } = setup;
 
         public byte[]? Chain { get; private set; } = setup.Spec.Iv is { } iv ? (byte[])iv.Clone() : null;
 

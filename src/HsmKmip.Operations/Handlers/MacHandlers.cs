@@ -12,12 +12,12 @@ namespace HsmKmip.Operations.Handlers;
 /// Secret Data or generic keys, AES-CMAC on AES keys. The algorithm comes from the request's Cryptographic
 /// Parameters, then the key's Cryptographic Parameters attribute, then the key's own Cryptographic Algorithm.
 /// </summary>
-internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperationHandler
+internal sealed class MacHandler(ManagedObjects objects, bool verify) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
         payload ??= TtlvElement.Structure(Tag.RequestPayload);
-        RejectStreaming(payload, verify ? "MAC Verify" : "MAC");
+        OneShotRequests.RejectStreaming(payload, verify ? "MAC Verify" : "MAC");
         var uid = ManagedObjects.ResolveIdentifier(context, payload);
         var (view, key) = await objects.LoadKeyForUseAsync(context, uid,
             verify ? CryptographicUsageMask.MACVerify : CryptographicUsageMask.MACGenerate, protect: !verify, cancellationToken).ConfigureAwait(false);
@@ -59,15 +59,6 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
         }
     }
 
-    /// <summary>Streamed MAC and Hash are not offered: the whole data comes in one request.</summary>
-    internal static void RejectStreaming(TtlvElement payload, string operation)
-    {
-        bool init = payload.Find(Tag.InitIndicator) is { } i && Lenient.Boolean(i, "Init Indicator");
-        bool final = payload.Find(Tag.FinalIndicator) is { } f && Lenient.Boolean(f, "Final Indicator");
-        if ((init && final) || (payload.Find(Tag.CorrelationValue) is null && payload.Find(Tag.InitIndicator) is null && payload.Find(Tag.FinalIndicator) is null)) return;
-        throw new KmipException(ResultReason.FeatureNotSupported, $"Streamed {operation} is not offered; send all the data in one request.");
-    }
-
     private static MacAlgorithm AlgorithmOf(CryptographicParameters parameters, ObjectView view)
     {
         if (parameters.BlockCipherMode == BlockCipherMode.CMAC) return MacAlgorithm.AesCmac;
@@ -97,35 +88,13 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
     }
 }
 
-/// <summary>RNG Retrieve (KMIP 1.4 §4.35) and RNG Seed (§4.36) through the token's generator.</summary>
-internal sealed class RngHandler(ManagedObjects objects, bool seed) : IOperationHandler
-{
-    /// <summary>Most random bytes one RNG Retrieve returns.</summary>
-    public const int MaxRetrieve = 1 << 20;
-
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
-    {
-        if (seed)
-        {
-            var data = payload?.Find(Tag.Data) ?? throw KmipException.MissingData("RNG Seed needs Data.");
-            await objects.SeedRandomAsync(data.AsBytes(), cancellationToken).ConfigureAwait(false);
-            return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Integer(Tag.DataLength, data.AsBytes().Length));
-        }
-        var lengthElement = payload?.Find(Tag.DataLength) ?? throw KmipException.MissingData("RNG Retrieve needs a Data Length.");
-        var length = Lenient.Number(lengthElement, "Data Length");
-        if (length is < 1 or > MaxRetrieve) throw KmipException.InvalidField($"Data Length must be from 1 to {MaxRetrieve} bytes, not {length}.");
-        var random = await objects.RandomAsync((int)length, cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.BytesOwned(Tag.Data, random));
-    }
-}
-
 /// <summary>Hash (KMIP 1.4 §4.37): a digest by the token (C_Digest), of the Hashing Algorithm in Cryptographic Parameters.</summary>
-internal sealed class HashHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class HashHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
         payload ??= TtlvElement.Structure(Tag.RequestPayload);
-        MacHandler.RejectStreaming(payload, "Hash");
+        OneShotRequests.RejectStreaming(payload, "Hash");
         var parameters = CryptographicParameters.Parse(payload.Find(Tag.CryptographicParameters)
             ?? throw KmipException.MissingData("Hash needs Cryptographic Parameters with a Hashing Algorithm."));
         var algorithm = parameters.HashingAlgorithm switch

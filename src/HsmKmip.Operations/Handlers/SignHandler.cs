@@ -11,7 +11,7 @@ namespace HsmKmip.Operations.Handlers;
 /// Sign (KMIP 1.4 §4.31, 2.1 §6.1.51): the private key signs inside the HSM, over Data or a pre-computed Digested Data.
 /// ECDSA signatures are DER (X9.62 ECDSA-Sig-Value). One-shot only: streaming (Init/Final Indicator) is refused.
 /// </summary>
-internal sealed class SignHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class SignHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ internal sealed class SignHandler(ManagedObjects objects) : IOperationHandler
 /// Signature Data over Data or Digested Data; the answer is a Validity Indicator (Valid or Invalid), never an error for a
 /// signature that merely does not match.
 /// </summary>
-internal sealed class SignatureVerifyHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class SignatureVerifyHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
