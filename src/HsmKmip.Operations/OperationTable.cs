@@ -83,7 +83,7 @@ public sealed class OperationTable
         if (pending is not null)
         {
             entries.Add(new(Operation.Poll, false, new Async.PollHandler(pending)));
-            entries.Add(new(Operation.Cancel, true, Bind.Untyped(new Async.CancelHandler(pending))));
+            entries.Add(new(Operation.Cancel, true, Bind.Typed(new Async.CancelHandler(pending))));
         }
         var table = new OperationTable(entries) { Objects = objects, Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, Bind.Typed(new QueryHandler(table, identity)));

@@ -16,7 +16,7 @@ internal sealed class QueryHandler(OperationTable table, ServerIdentity identity
         var response = new QueryResponse
         {
             Operations = wants.Contains(QueryFunction.QueryOperations) ? table.SupportedIn(context.Version) : [],
-            ObjectTypes = wants.Contains(QueryFunction.QueryObjects) ? table.ObjectTypes.Where(o => KmipEnumerations.IsDefinedIn(Tag.ObjectType, (uint)o, context.Version)).ToArray() : [],
+            ObjectTypes = wants.Contains(QueryFunction.QueryObjects) ? table.ObjectTypes : [],
             VendorIdentification = wants.Contains(QueryFunction.QueryServerInformation) ? identity.Vendor : null,
             ServerInformation = wants.Contains(QueryFunction.QueryServerInformation) ? [] : null,
             Capabilities = wants.Contains(QueryFunction.QueryCapabilities)

@@ -46,7 +46,8 @@ public sealed record QueryResponse : IKmipResponse
     {
         var children = new List<TtlvElement>();
         children.AddRange(Operations.Select(o => TtlvElement.Enumeration(Tag.Operation, (uint)o)));
-        children.AddRange(ObjectTypes.Select(o => TtlvElement.Enumeration(Tag.ObjectType, (uint)o)));
+        // Version rule: an object type the request's version lacks is not named (KMIP-NOTES: nothing the version lacks).
+        children.AddRange(ObjectTypes.Where(o => KmipEnumerations.IsDefinedIn(Tag.ObjectType, (uint)o, version)).Select(o => TtlvElement.Enumeration(Tag.ObjectType, (uint)o)));
         if (VendorIdentification is not null) children.Add(TtlvElement.Text(Tag.VendorIdentification, VendorIdentification));
         if (ServerInformation is not null) children.Add(TtlvElement.Structure(Tag.ServerInformation, ServerInformation));
         if (Capabilities is { } c && version >= KmipVersion.V1_3)
