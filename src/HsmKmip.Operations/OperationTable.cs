@@ -1,3 +1,4 @@
+using HsmKmip.Operations.Binding;
 using HsmKmip.Operations.Handlers;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Vocabulary;

@@ -70,7 +70,7 @@ public sealed partial class ArchitectureTests
     [Fact]
     public void Typed_handlers_have_no_ttlv_in_their_signatures_fields_or_payload_types()
     {
-        var handlers = HandlerTypes(typeof(IOperationHandler<,>)).ToArray();
+        var handlers = HandlerTypes(typeof(HsmKmip.Operations.Handlers.IOperationHandler<,>)).ToArray();
         Assert.True(handlers.Length >= 10, $"only {handlers.Length} typed handlers found");
         var ttlv = typeof(TtlvElement).Assembly;
         var found = new List<string>();

@@ -1,8 +1,9 @@
+using HsmKmip.Operations.Handlers;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Payloads;
 using HsmKmip.Ttlv;
 
-namespace HsmKmip.Operations.Handlers;
+namespace HsmKmip.Operations.Binding;
 
 /// <summary>
 /// Binds a typed handler into the operation table: decodes the Request Payload into <typeparamref name="TRequest"/>,
