@@ -38,8 +38,8 @@ public sealed partial class ArchitectureTests
     private static readonly string[] UntypedHandlers =
     [
         "AttributeChangeHandler", "CertifyHandler", "CipherHandler", "CreateHandler", "CreateKeyPairHandler",
-        "CreateSplitKeyHandler", "DeriveKeyHandler", "GetAttributeListHandler", "GetAttributesHandler", "GetHandler", "HashHandler",
-        "JoinSplitKeyHandler", "LocateHandler", "MacHandler", "ReCertifyHandler", "ReKeyHandler", "ReKeyKeyPairHandler",
+        "CreateSplitKeyHandler", "DeriveKeyHandler", "GetAttributeListHandler", "GetAttributesHandler", "GetHandler",
+        "JoinSplitKeyHandler", "LocateHandler", "ReCertifyHandler", "ReKeyHandler", "ReKeyKeyPairHandler",
         "RegisterHandler", "SignHandler", "SignatureVerifyHandler", "ValidateHandler",
     ];
 

@@ -55,7 +55,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
             {
                 throw new KmipException(ResultReason.GeneralFailure, $"Too many open Encrypt/Decrypt streams ({maxStreams}); finish one or retry later.");
             }
-            var parameters = CryptographicParameters.Resolve(payload, view);
+            var parameters = KeyCryptographicParameters.Resolve(payload, view);
             var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
             var setup = await SymmetricCipherCalls.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, ReadOnlyMemory<byte>.Empty, streaming: true,
                 BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);

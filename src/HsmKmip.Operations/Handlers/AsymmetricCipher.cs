@@ -26,7 +26,7 @@ internal static class AsymmetricCipher
         SignatureInput.RefuseStreaming(payload);
         var data = Data(payload);
         var spki = AsymmetricParameters.SubjectPublicKeyInfo(view);
-        var padding = AsymmetricParameters.Encryption(CryptographicParameters.Resolve(payload, view));
+        var padding = AsymmetricParameters.Encryption(KeyCryptographicParameters.Resolve(payload, view));
         var ciphertext = await objects.RsaEncryptAsync(spki, padding, data, cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload,
             TtlvElement.Text(Tag.UniqueIdentifier, uid),
@@ -44,7 +44,7 @@ internal static class AsymmetricCipher
         }
         SignatureInput.RefuseStreaming(payload);
         var data = Data(payload);
-        var padding = AsymmetricParameters.Encryption(CryptographicParameters.Resolve(payload, view));
+        var padding = AsymmetricParameters.Encryption(KeyCryptographicParameters.Resolve(payload, view));
         using var plain = await objects.RsaDecryptAsync(key, padding, data, cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload,
             TtlvElement.Text(Tag.UniqueIdentifier, uid),

@@ -43,7 +43,7 @@ internal sealed class CipherHandler(ManagedObjects objects, CipherStreams stream
         {
             return await streams.RunAsync(context, view, key, payload, stream, encrypt, cancellationToken).ConfigureAwait(false);
         }
-        var parameters = CryptographicParameters.Resolve(payload, view);
+        var parameters = KeyCryptographicParameters.Resolve(payload, view);
         var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
         var data = payload.Find(Tag.Data) is { } d ? d.AsBytes() : ReadOnlyMemory<byte>.Empty;
         var setup = await SymmetricCipherCalls.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, data, streaming: false, BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);

@@ -23,7 +23,7 @@ internal sealed class SignHandler(ManagedObjects objects) : IUntypedOperationHan
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Sign needs a Private Key (MAC signs with symmetric keys).");
         }
-        var scheme = AsymmetricParameters.Signature(CryptographicParameters.Resolve(payload, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
+        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Resolve(payload, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
         await objects.ConsumeUsageAsync(context, view, input.Length, cancellationToken).ConfigureAwait(false);
         var signature = await objects.SignAsync(key, scheme, input, digested, cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload,
@@ -52,7 +52,7 @@ internal sealed class SignatureVerifyHandler(ManagedObjects objects) : IUntypedO
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Signature Verify needs a Public Key.");
         }
         var spki = AsymmetricParameters.SubjectPublicKeyInfo(view);
-        var scheme = AsymmetricParameters.Signature(CryptographicParameters.Resolve(payload, view), AsymmetricKeyEncoding.ReadSubjectPublicKeyInfo(spki).Type);
+        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Resolve(payload, view), AsymmetricKeyEncoding.ReadSubjectPublicKeyInfo(spki).Type);
         bool valid = await objects.VerifyAsync(spki, scheme, input, digested, signature, cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload,
             TtlvElement.Text(Tag.UniqueIdentifier, uid),

@@ -27,8 +27,9 @@ public static class KmipAttributeKeys
     public static readonly KmipAttributeKey<uint> State = Enumeration("State");
     public static readonly KmipAttributeKey<uint> LeaseTime = new("Lease Time",
         v => v.Type == TtlvType.Interval, v => v.AsInterval(), v => TtlvElement.Interval(Tag.AttributeValue, v));
-    public static readonly KmipAttributeKey<bool> KeyValuePresent = new("Key Value Present",
-        v => v.Type == TtlvType.Boolean, v => v.AsBoolean(), v => TtlvElement.Boolean(Tag.AttributeValue, v));
+    public static readonly KmipAttributeKey<bool> KeyValuePresent = Boolean("Key Value Present");
+    public static readonly KmipAttributeKey<bool> Sensitive = Boolean("Sensitive");
+    public static readonly KmipAttributeKey<bool> Extractable = Boolean("Extractable");
     public static readonly KmipAttributeKey<string> UniqueIdentifier = Text("Unique Identifier");
     public static readonly KmipAttributeKey<string> ObjectGroup = Text("Object Group");
 
@@ -41,12 +42,15 @@ public static class KmipAttributeKeys
     [
         InitialDate.Name, ActivationDate.Name, ProcessStartDate.Name, ProtectStopDate.Name, DeactivationDate.Name, DestroyDate.Name,
         CompromiseOccurrenceDate.Name, CompromiseDate.Name, ArchiveDate.Name, LastChangeDate.Name, CryptographicUsageMask.Name,
-        CryptographicLength.Name, CryptographicAlgorithm.Name, ObjectType.Name, State.Name, LeaseTime.Name, KeyValuePresent.Name,
+        CryptographicLength.Name, CryptographicAlgorithm.Name, ObjectType.Name, State.Name, LeaseTime.Name, KeyValuePresent.Name, Sensitive.Name, Extractable.Name,
         UniqueIdentifier.Name, ObjectGroup.Name, RevocationReason.Name,
     ];
 
     private static KmipAttributeKey<DateTimeOffset> Date(string name) => new(name,
         v => v.Type is TtlvType.DateTime or TtlvType.DateTimeExtended, v => v.AsDateTime(), v => TtlvElement.DateTime(Tag.AttributeValue, v));
+
+    private static KmipAttributeKey<bool> Boolean(string name) => new(name,
+        v => v.Type == TtlvType.Boolean, v => v.AsBoolean(), v => TtlvElement.Boolean(Tag.AttributeValue, v));
 
     private static KmipAttributeKey<int> Integer(string name) => new(name,
         v => v.Type == TtlvType.Integer, v => v.AsInt32(), v => TtlvElement.Integer(Tag.AttributeValue, v));
