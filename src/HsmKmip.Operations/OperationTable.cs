@@ -60,8 +60,8 @@ public sealed class OperationTable
             var streams = new Crypto.CipherStreams(objects, TimeProvider.System);
             entries.AddRange(
             [
-                new(Operation.Encrypt, false, Bind.Untyped(new CipherHandler(objects, streams, encrypt: true))),
-                new(Operation.Decrypt, false, Bind.Untyped(new CipherHandler(objects, streams, encrypt: false))),
+                new(Operation.Encrypt, false, Bind.Typed(new CipherHandler(objects, streams, encrypt: true))),
+                new(Operation.Decrypt, false, Bind.Typed(new CipherHandler(objects, streams, encrypt: false))),
                 new(Operation.MAC, false, Bind.Typed(new MacHandler(objects))),
                 new(Operation.MACVerify, false, Bind.Typed(new MacVerifyHandler(objects))),
                 new(Operation.RNGRetrieve, false, Bind.Typed(new RngRetrieveHandler(objects))),

@@ -2,7 +2,6 @@ using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Crypto;
@@ -21,11 +20,11 @@ internal static class SymmetricCipherCalls
     /// Works out the IV (the client's, or one from the token's generator when Random IV is true or no IV was sent on
     /// Encrypt), the GCM additional data and tag.
     /// </summary>
-    internal static async ValueTask<Setup> SetUpAsync(ManagedObjects objects, OperationContext context, TtlvElement payload, CryptographicParameters parameters,
+    internal static async ValueTask<Setup> SetUpAsync(ManagedObjects objects, OperationContext context, CipherRequest request, CryptographicParameters parameters,
         SymmetricMode mode, bool pad, bool encrypt, ReadOnlyMemory<byte> data, bool streaming, int block, CancellationToken cancellationToken)
     {
         int ivLength = BlockCipherSetup.IvLength(mode, parameters, block);
-        byte[]? iv = payload.Find(Tag.IVCounterNonce) is { } ivElement ? ivElement.AsBytes().ToArray() : null;
+        byte[]? iv = request.IvCounterNonce is { } sent ? (byte[])sent.Clone() : null;
         bool generated = false;
         if (ivLength == 0)
         {
@@ -59,14 +58,14 @@ internal static class SymmetricCipherCalls
         }
         if (mode != SymmetricMode.Gcm) return new Setup(new CipherSpec(mode, pad, iv), data, generated, block);
 
-        var aad = payload.Find(Tag.AuthenticatedEncryptionAdditionalData)?.AsBytes().ToArray();
+        var aad = request.AdditionalData;
         if (encrypt || streaming) return new Setup(new CipherSpec(mode, false, iv, aad, BlockCipherSetup.TagLength(parameters)), data, generated);
         // KMIP 1.4 added Authenticated Encryption Tag; before it the tag travels at the end of Data.
-        if (payload.Find(Tag.AuthenticatedEncryptionTag) is { } t && parameters.TagLength is { } declared && declared != t.AsBytes().Length)
+        if (request.AuthenticatedEncryptionTag is { } t && parameters.TagLength is { } declared && declared != t.Length)
         {
-            throw KmipException.InvalidField($"The Authenticated Encryption Tag is {t.AsBytes().Length} bytes but Tag Length says {declared}.");
+            throw KmipException.InvalidField($"The Authenticated Encryption Tag is {t.Length} bytes but Tag Length says {declared}.");
         }
-        var (input, tagLength) = WithTag(context, payload, data, BlockCipherSetup.TagLength(parameters));
+        var (input, tagLength) = WithTag(context, request, data, BlockCipherSetup.TagLength(parameters));
         return new Setup(new CipherSpec(mode, false, iv, aad, tagLength), input, generated);
     }
 
@@ -74,11 +73,10 @@ internal static class SymmetricCipherCalls
         BlockCipherSetup.TagLength(new CryptographicParameters { TagLength = length });
 
     /// <summary>The GCM tag of a Decrypt: the Authenticated Encryption Tag (KMIP 1.4+) appended to the data, else the data as it is (the tag at its end).</summary>
-    internal static (ReadOnlyMemory<byte> Input, int TagLength) WithTag(OperationContext context, TtlvElement payload, ReadOnlyMemory<byte> data, int tagLength)
+    internal static (ReadOnlyMemory<byte> Input, int TagLength) WithTag(OperationContext context, CipherRequest request, ReadOnlyMemory<byte> data, int tagLength)
     {
-        if (payload.Find(Tag.AuthenticatedEncryptionTag) is { } tagElement)
+        if (request.AuthenticatedEncryptionTag is { } tag)
         {
-            var tag = tagElement.AsBytes();
             var joined = new byte[data.Length + tag.Length];
             data.CopyTo(joined);
             tag.CopyTo(joined.AsMemory(data.Length));
@@ -90,28 +88,20 @@ internal static class SymmetricCipherCalls
     }
 
     /// <summary>Unique Identifier, Data, IV/Counter/Nonce (when the server made it), Correlation Value, Authenticated Encryption Tag (GCM, 1.4+).</summary>
-    internal static TtlvElement EncryptResponse(OperationContext context, string uid, SymmetricMode mode, Setup setup, byte[] output, byte[]? correlation)
+    internal static CipherResponse EncryptResponse(OperationContext context, string uid, SymmetricMode mode, Setup setup, byte[] output, byte[]? correlation)
     {
-        TtlvElement? tag = null;
+        byte[]? tag = null;
         var data = output;
         // A stream's middle answers (they carry the Correlation Value) hold ciphertext only; the tag ends the final one.
         if (mode == SymmetricMode.Gcm && correlation is null && context.Version >= KmipVersion.V1_4 && output.Length >= setup.Spec.TagLength)
         {
             data = output[..^setup.Spec.TagLength];
-            tag = TtlvElement.BytesOwned(Tag.AuthenticatedEncryptionTag, output[^setup.Spec.TagLength..]);
+            tag = output[^setup.Spec.TagLength..];
         }
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            TtlvElement.BytesOwned(Tag.Data, data),
-            setup.IvGenerated ? TtlvElement.BytesOwned(Tag.IVCounterNonce, setup.Spec.Iv!) : null,
-            correlation is null ? null : TtlvElement.Bytes(Tag.CorrelationValue, correlation),
-            tag);
+        return new CipherResponse(uid, data) { IvCounterNonce = setup.IvGenerated ? setup.Spec.Iv : null, CorrelationValue = correlation, AuthenticatedEncryptionTag = tag };
     }
 
     /// <summary>Unique Identifier, Data, Correlation Value.</summary>
-    internal static TtlvElement DecryptResponse(string uid, byte[] plain, byte[]? correlation) =>
-        TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            TtlvElement.BytesOwned(Tag.Data, plain),
-            correlation is null ? null : TtlvElement.Bytes(Tag.CorrelationValue, correlation));
+    internal static CipherResponse DecryptResponse(string uid, byte[] plain, byte[]? correlation) =>
+        new(uid, plain) { CorrelationValue = correlation };
 }

@@ -2,8 +2,8 @@ using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Crypto;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -12,22 +12,21 @@ namespace HsmKmip.Operations.Handlers;
 /// 3DES keys run here (<see cref="BlockCipherSetup"/> says which modes and defaults); Public/Private Keys go to
 /// <see cref="AsymmetricCipher"/>. Streaming requests (Init/Final Indicator, Correlation Value) go to <see cref="CipherStreams"/>.
 /// </summary>
-internal sealed class CipherHandler(ManagedObjects objects, CipherStreams streams, bool encrypt) : IUntypedOperationHandler
+internal sealed class CipherHandler(ManagedObjects objects, CipherStreams streams, bool encrypt) : IOperationHandler<CipherRequest, CipherResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<CipherResponse> ExecuteAsync(OperationContext context, CipherRequest payload, CancellationToken cancellationToken)
     {
-        payload ??= TtlvElement.Structure(Tag.RequestPayload);
         var stream = CipherStreams.Requested(context, payload);
-        var uid = stream?.Continues is { } open && payload.Find(Tag.UniqueIdentifier) is null
+        var uid = stream?.Continues is { } open && payload.UniqueIdentifier is null
             ? streams.KeyOf(context, open)
-            : ManagedObjects.ResolveIdentifier(context, payload);
+            : ManagedObjects.ResolveIdentifier(context, payload.UniqueIdentifier);
         var (view, key) = await objects.LoadKeyForUseAsync(context, uid,
             encrypt ? CryptographicUsageMask.Encrypt : CryptographicUsageMask.Decrypt, protect: encrypt, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
         if (encrypt)
         {
             // Usage Limits (KMIP 1.4 §3.22) count the Data this request protects, streamed or not.
-            await objects.ConsumeUsageAsync(context, view, payload.Find(Tag.Data)?.AsBytes().Length ?? 0, cancellationToken).ConfigureAwait(false);
+            await objects.ConsumeUsageAsync(context, view, payload.Data?.Length ?? 0, cancellationToken).ConfigureAwait(false);
         }
         if (view.ObjectType is ObjectType.PublicKey or ObjectType.PrivateKey)
         {
@@ -43,9 +42,9 @@ internal sealed class CipherHandler(ManagedObjects objects, CipherStreams stream
         {
             return await streams.RunAsync(context, view, key, payload, stream, encrypt, cancellationToken).ConfigureAwait(false);
         }
-        var parameters = KeyCryptographicParameters.Resolve(payload, view);
+        var parameters = KeyCryptographicParameters.Over(payload.Parameters, view);
         var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
-        var data = payload.Find(Tag.Data) is { } d ? d.AsBytes() : ReadOnlyMemory<byte>.Empty;
+        ReadOnlyMemory<byte> data = payload.Data ?? [];
         var setup = await SymmetricCipherCalls.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, data, streaming: false, BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);
         BlockCipherSetup.CheckLength(mode, pad, setup.Input.Length, encrypt, final: true, setup.Block);
         if (encrypt)
