@@ -1,7 +1,6 @@
 using HsmKmip.Operations.Async;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 using Microsoft.Extensions.Logging;
 
 namespace HsmKmip.Operations;
@@ -95,12 +94,10 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
         }
         catch (KmipException e)
         {
+            // Client faults only: a decode error is a KmipDecodeException (typed payloads and the untyped adapter raise it),
+            // an operation's refusal a KmipException. Anything else is a fault of this server and goes up to the error
+            // boundary (General Failure, stack in the log), never guessed from an exception's Source (issue 17 item 3).
             return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, e.Reason, e.Message);
-        }
-        catch (InvalidOperationException e) when (e.Source == typeof(TtlvElement).Assembly.GetName().Name)
-        {
-            // A payload item of the wrong type surfaced through an accessor: the client's fault, not ours.
-            return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.InvalidField, e.Message);
         }
     }
 

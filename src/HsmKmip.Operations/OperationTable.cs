@@ -1,3 +1,4 @@
+using HsmKmip.Operations.Binding;
 using HsmKmip.Operations.Handlers;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Vocabulary;
@@ -28,65 +29,65 @@ public sealed class OperationTable
     {
         var entries = new List<OperationEntry>
         {
-            new(Operation.DiscoverVersions, false, new DiscoverVersionsHandler()),
+            new(Operation.DiscoverVersions, false, Bind.Typed(new DiscoverVersionsHandler())),
         };
         if (objects is not null)
         {
             entries.AddRange(
             [
-                new(Operation.Create, true, new CreateHandler(objects)),
-                new(Operation.Get, false, new GetHandler(objects)),
-                new(Operation.GetAttributes, false, new GetAttributesHandler(objects)),
-                new(Operation.GetAttributeList, false, new GetAttributeListHandler(objects)),
-                new(Operation.Activate, true, new ActivateHandler(objects)),
-                new(Operation.Destroy, true, new DestroyHandler(objects)),
-                new(Operation.Register, true, new RegisterHandler(objects)),
-                new(Operation.Revoke, true, new RevokeHandler(objects)),
-                new(Operation.Locate, false, new LocateHandler(objects)),
-                new(Operation.AddAttribute, true, AttributeChangeHandler.Add(objects)),
-                new(Operation.ModifyAttribute, true, AttributeChangeHandler.Modify(objects)),
-                new(Operation.DeleteAttribute, true, AttributeChangeHandler.Delete(objects)),
-                new(Operation.SetAttribute, true, AttributeChangeHandler.Set(objects)),
-                new(Operation.Archive, true, new ArchiveHandler(objects, archive: true)),
-                new(Operation.Recover, true, new ArchiveHandler(objects, archive: false)),
-                new(Operation.Check, false, new CheckHandler(objects)),
-                new(Operation.ObtainLease, false, new ObtainLeaseHandler(objects)),
-                new(Operation.GetUsageAllocation, true, new GetUsageAllocationHandler(objects)),
-                new(Operation.CreateKeyPair, true, new CreateKeyPairHandler(objects)),
-                new(Operation.Sign, false, new SignHandler(objects)),
-                new(Operation.SignatureVerify, false, new SignatureVerifyHandler(objects)),
+                new(Operation.Create, true, Bind.Untyped(new CreateHandler(objects))),
+                new(Operation.Get, false, Bind.Untyped(new GetHandler(objects))),
+                new(Operation.GetAttributes, false, Bind.Untyped(new GetAttributesHandler(objects))),
+                new(Operation.GetAttributeList, false, Bind.Untyped(new GetAttributeListHandler(objects))),
+                new(Operation.Activate, true, Bind.Typed(new ActivateHandler(objects))),
+                new(Operation.Destroy, true, Bind.Typed(new DestroyHandler(objects))),
+                new(Operation.Register, true, Bind.Untyped(new RegisterHandler(objects))),
+                new(Operation.Revoke, true, Bind.Typed(new RevokeHandler(objects))),
+                new(Operation.Locate, false, Bind.Untyped(new LocateHandler(objects))),
+                new(Operation.AddAttribute, true, Bind.Untyped(AttributeChangeHandler.Add(objects))),
+                new(Operation.ModifyAttribute, true, Bind.Untyped(AttributeChangeHandler.Modify(objects))),
+                new(Operation.DeleteAttribute, true, Bind.Untyped(AttributeChangeHandler.Delete(objects))),
+                new(Operation.SetAttribute, true, Bind.Untyped(AttributeChangeHandler.Set(objects))),
+                new(Operation.Archive, true, Bind.Typed(new ArchiveHandler(objects, archive: true))),
+                new(Operation.Recover, true, Bind.Typed(new ArchiveHandler(objects, archive: false))),
+                new(Operation.Check, false, Bind.Typed(new CheckHandler(objects))),
+                new(Operation.ObtainLease, false, Bind.Typed(new ObtainLeaseHandler(objects))),
+                new(Operation.GetUsageAllocation, true, Bind.Typed(new GetUsageAllocationHandler(objects))),
+                new(Operation.CreateKeyPair, true, Bind.Untyped(new CreateKeyPairHandler(objects))),
+                new(Operation.Sign, false, Bind.Untyped(new SignHandler(objects))),
+                new(Operation.SignatureVerify, false, Bind.Untyped(new SignatureVerifyHandler(objects))),
             ]);
             var streams = new Crypto.CipherStreams(objects, TimeProvider.System);
             entries.AddRange(
             [
-                new(Operation.Encrypt, false, new CipherHandler(objects, streams, encrypt: true)),
-                new(Operation.Decrypt, false, new CipherHandler(objects, streams, encrypt: false)),
-                new(Operation.MAC, false, new MacHandler(objects, verify: false)),
-                new(Operation.MACVerify, false, new MacHandler(objects, verify: true)),
-                new(Operation.RNGRetrieve, false, new RngHandler(objects, seed: false)),
-                new(Operation.RNGSeed, false, new RngHandler(objects, seed: true)),
-                new(Operation.Hash, false, new HashHandler(objects)),
-                new(Operation.ReKey, true, new ReKeyHandler(objects)),
-                new(Operation.ReKeyKeyPair, true, new ReKeyKeyPairHandler(objects)),
-                new(Operation.DeriveKey, true, new DeriveKeyHandler(objects)),
-                new(Operation.CreateSplitKey, true, new CreateSplitKeyHandler(objects)),
-                new(Operation.JoinSplitKey, true, new JoinSplitKeyHandler(objects)),
+                new(Operation.Encrypt, false, Bind.Typed(new CipherHandler(objects, streams, encrypt: true))),
+                new(Operation.Decrypt, false, Bind.Typed(new CipherHandler(objects, streams, encrypt: false))),
+                new(Operation.MAC, false, Bind.Typed(new MacHandler(objects))),
+                new(Operation.MACVerify, false, Bind.Typed(new MacVerifyHandler(objects))),
+                new(Operation.RNGRetrieve, false, Bind.Typed(new RngRetrieveHandler(objects))),
+                new(Operation.RNGSeed, false, Bind.Typed(new RngSeedHandler(objects))),
+                new(Operation.Hash, false, Bind.Typed(new HashHandler(objects))),
+                new(Operation.ReKey, true, Bind.Untyped(new ReKeyHandler(objects))),
+                new(Operation.ReKeyKeyPair, true, Bind.Untyped(new ReKeyKeyPairHandler(objects))),
+                new(Operation.DeriveKey, true, Bind.Untyped(new DeriveKeyHandler(objects))),
+                new(Operation.CreateSplitKey, true, Bind.Untyped(new CreateSplitKeyHandler(objects))),
+                new(Operation.JoinSplitKey, true, Bind.Untyped(new JoinSplitKeyHandler(objects))),
             ]);
             var ca = certificates ?? Certificates.CertificateAuthorityOptions.None;
             entries.AddRange(
             [
-                new(Operation.Certify, true, new CertifyHandler(objects, ca)),
-                new(Operation.ReCertify, true, new ReCertifyHandler(objects, ca)),
-                new(Operation.Validate, false, new ValidateHandler(objects, ca)),
+                new(Operation.Certify, true, Bind.Untyped(new CertifyHandler(objects, ca))),
+                new(Operation.ReCertify, true, Bind.Untyped(new ReCertifyHandler(objects, ca))),
+                new(Operation.Validate, false, Bind.Untyped(new ValidateHandler(objects, ca))),
             ]);
         }
         if (pending is not null)
         {
             entries.Add(new(Operation.Poll, false, new Async.PollHandler(pending)));
-            entries.Add(new(Operation.Cancel, true, new Async.CancelHandler(pending)));
+            entries.Add(new(Operation.Cancel, true, Bind.Typed(new Async.CancelHandler(pending))));
         }
         var table = new OperationTable(entries) { Objects = objects, Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
-        table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, new QueryHandler(table, identity));
+        table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, Bind.Typed(new QueryHandler(table, identity)));
         return table;
     }
 

@@ -160,6 +160,5 @@ public sealed class TtlvElement
 
     public override string ToString() => $"{Tag} {Type}";
 
-    private InvalidOperationException Mismatch(string wanted) =>
-        new($"Item {Tag} is a {Type}, not {wanted}.");
+    private TtlvTypeMismatchException Mismatch(string wanted) => new(Tag, Type, wanted);
 }

@@ -35,7 +35,7 @@ public sealed class AttributeCodecTests
     [Fact]
     public void A_value_of_the_wrong_type_is_invalid_field_with_the_attribute_named()
     {
-        var e = Assert.Throws<KmipException>(() => KmipAttribute.FromV1(V1("Cryptographic Length", TtlvElement.Text(Tag.AttributeValue, "256"))));
+        var e = Assert.Throws<KmipDecodeException>(() => KmipAttribute.FromV1(V1("Cryptographic Length", TtlvElement.Text(Tag.AttributeValue, "256"))));
         Assert.Equal(ResultReason.InvalidField, e.Reason);
         Assert.Contains("Cryptographic Length", e.Message, StringComparison.Ordinal);
     }
@@ -56,13 +56,13 @@ public sealed class AttributeCodecTests
             Assert.Equal(name[2..], v2.Find(Tag.AttributeName)!.AsText());
             Assert.True(KmipAttribute.FromV2(v2).ToV1().DeepEquals(a.ToV1()));
         }
-        Assert.Throws<KmipException>(() => KmipAttribute.FromV1(V1(name, TtlvElement.Structure(Tag.AttributeValue))));
+        Assert.Throws<KmipDecodeException>(() => KmipAttribute.FromV1(V1(name, TtlvElement.Structure(Tag.AttributeValue))));
     }
 
     [Fact]
     public void Unknown_standard_names_are_refused()
     {
-        var e = Assert.Throws<KmipException>(() => KmipAttribute.FromV1(V1("Colour", TtlvElement.Text(Tag.AttributeValue, "red"))));
+        var e = Assert.Throws<KmipDecodeException>(() => KmipAttribute.FromV1(V1("Colour", TtlvElement.Text(Tag.AttributeValue, "red"))));
         Assert.Contains("x-", e.Message, StringComparison.Ordinal);
     }
 

@@ -390,31 +390,31 @@ public sealed class AsymmetricCipherTests(ServerFixture fixture) : IClassFixture
             context.Operation = Operation.Encrypt;
             var (publicView, publicKey) = await objects.LoadKeyForUseAsync(context, publicUid, CryptographicUsageMask.Encrypt, protect: true, default);
             var encrypted = await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context, publicView, publicKey,
-                TtlvElement.Structure(Tag.RequestPayload, parameters, TtlvElement.Bytes(Tag.Data, message)), default);
-            var ciphertext = encrypted.Find(Tag.Data)!.AsBytes().ToArray();
-            Assert.Equal(publicUid, encrypted.Find(Tag.UniqueIdentifier)!.AsText());
+                Protocol.Payloads.CipherRequest.Read(TtlvElement.Structure(Tag.RequestPayload, parameters, TtlvElement.Bytes(Tag.Data, message)), KmipVersion.V1_4), default);
+            var ciphertext = encrypted.Data;
+            Assert.Equal(publicUid, encrypted.UniqueIdentifier);
             Assert.Equal(message, rsa.Decrypt(ciphertext, padding));
 
             context.Operation = Operation.Decrypt;
             var (privateView, privateKey) = await objects.LoadKeyForUseAsync(context, privateUid, CryptographicUsageMask.Decrypt, protect: false, default);
             var decrypted = await Operations.Handlers.AsymmetricCipher.DecryptAsync(objects, context, privateView, privateKey,
-                TtlvElement.Structure(Tag.RequestPayload, parameters, TtlvElement.Bytes(Tag.Data, rsa.Encrypt(message, padding))), default);
-            Assert.Equal(message, decrypted.Find(Tag.Data)!.AsBytes().ToArray());
+                Protocol.Payloads.CipherRequest.Read(TtlvElement.Structure(Tag.RequestPayload, parameters, TtlvElement.Bytes(Tag.Data, rsa.Encrypt(message, padding))), KmipVersion.V1_4), default);
+            Assert.Equal(message, decrypted.Data);
             context.ClearSensitive();
-            Assert.All(decrypted.Find(Tag.Data)!.AsBytes().ToArray(), b => Assert.Equal(0, b)); // the response copy is zeroed after use
+            Assert.All(decrypted.Data, b => Assert.Equal(0, b)); // the response copy is zeroed after use
         }
 
         context.Operation = Operation.Decrypt;
         var (view, key) = await objects.LoadKeyForUseAsync(context, privateUid, CryptographicUsageMask.Decrypt, protect: false, default);
         var wrong = await Assert.ThrowsAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.DecryptAsync(objects, context, view, key,
-            TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, new byte[256])), default));
+            Protocol.Payloads.CipherRequest.Read(TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, new byte[256])), KmipVersion.V1_4), default));
         Assert.Equal(ResultReason.CryptographicFailure, wrong.Reason);
         var tooLong = await Assert.ThrowsAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context,
             (await objects.LoadKeyForUseAsync(context, publicUid, CryptographicUsageMask.Encrypt, true, default)).View, null,
-            TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, new byte[300])), default));
+            Protocol.Payloads.CipherRequest.Read(TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, new byte[300])), KmipVersion.V1_4), default));
         Assert.Equal(ResultReason.InvalidField, tooLong.Reason);
         var wrongHalf = await Assert.ThrowsAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context, view, key,
-            TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, message)), default));
+            Protocol.Payloads.CipherRequest.Read(TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, message)), KmipVersion.V1_4), default));
         Assert.Equal(ResultReason.InvalidObjectType, wrongHalf.Reason);
     }
 }

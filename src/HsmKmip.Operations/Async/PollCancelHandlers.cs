@@ -1,4 +1,5 @@
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 
@@ -18,7 +19,7 @@ internal sealed class PollHandler(PendingOperations pending) : IOperationHandler
 {
     public async ValueTask<ResponseBatchItem> ExecuteItemAsync(RequestBatchItem item, OperationContext context, CancellationToken cancellationToken)
     {
-        var operation = pending.Find(context, Correlation(item.Payload));
+        var operation = pending.Find(context, PollRequest.Read(item.Payload, context.Version).AsynchronousCorrelationValue);
         if (!operation.Result.IsCompleted)
         {
             return new ResponseBatchItem
@@ -37,11 +38,6 @@ internal sealed class PollHandler(PendingOperations pending) : IOperationHandler
         var item = await ExecuteItemAsync(new RequestBatchItem((uint)Operation.Poll, null, payload), context, cancellationToken).ConfigureAwait(false);
         return item.Status == ResultStatus.Success ? item.Payload : throw new KmipException(item.Reason ?? ResultReason.GeneralFailure, item.Message ?? "The operation is still pending; Poll it in a request of its own.");
     }
-
-    internal static ReadOnlySpan<byte> Correlation(TtlvElement? payload) =>
-        payload?.Find(Tag.AsynchronousCorrelationValue) is { Type: TtlvType.ByteString } value
-            ? value.AsBytes().Span
-            : throw KmipException.MissingData("The request needs the Asynchronous Correlation Value (a Byte String) of the pending operation.");
 }
 
 /// <summary>
@@ -49,13 +45,13 @@ internal sealed class PollHandler(PendingOperations pending) : IOperationHandler
 /// had written is reverted. Completed or Failed: it finished first (its result stays for Poll). Unable To Cancel: it is
 /// inside a call that cannot be interrupted; Poll tells how it ends.
 /// </summary>
-internal sealed class CancelHandler(PendingOperations pending) : IOperationHandler
+internal sealed class CancelHandler(PendingOperations pending) : Handlers.IOperationHandler<CancelRequest, CancelResponse>
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<CancelResponse> ExecuteAsync(OperationContext context, CancelRequest request, CancellationToken cancellationToken)
     {
-        var correlation = PollHandler.Correlation(payload).ToArray();
+        var correlation = request.AsynchronousCorrelationValue;
         var operation = pending.Find(context, correlation);
         if (!operation.Result.IsCompleted)
         {
@@ -79,8 +75,6 @@ internal sealed class CancelHandler(PendingOperations pending) : IOperationHandl
                 pending.Remove(operation);
             }
         }
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Bytes(Tag.AsynchronousCorrelationValue, correlation),
-            TtlvElement.Enumeration(Tag.CancellationResult, (uint)outcome));
+        return new CancelResponse(correlation, outcome);
     }
 }

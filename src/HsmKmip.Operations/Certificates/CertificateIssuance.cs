@@ -6,6 +6,7 @@ using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
+using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Certificates;
 

@@ -141,4 +141,7 @@ internal static class X509Encoding
     public static byte[] SubjectKeyIdentifierOf(X509Certificate2 certificate) =>
         certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifierBytes.ToArray()
             ?? KeyIdentifier(certificate.PublicKey.ExportSubjectPublicKeyInfo());
+
+    /// <summary>True when two SubjectPublicKeyInfo encodings hold the same key (compared by key identifier, in constant time).</summary>
+    internal static bool SameKey(byte[] a, byte[] b) => CryptographicOperations.FixedTimeEquals(KeyIdentifier(a), KeyIdentifier(b));
 }

@@ -1,6 +1,7 @@
 using HsmKmip.Core.Keys;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Crypto;
 

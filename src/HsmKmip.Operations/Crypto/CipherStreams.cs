@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using HsmKmip.Core.Keys;
-using HsmKmip.Operations.Handlers;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Crypto;
 
@@ -28,12 +27,12 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
     /// <summary>What a request asks of streaming; null for a one-shot request.</summary>
     internal sealed record StreamRequest(bool Init, bool Final, byte[]? Continues);
 
-    public static StreamRequest? Requested(OperationContext context, TtlvElement payload)
+    public static StreamRequest? Requested(OperationContext context, CipherRequest payload)
     {
-        bool init = payload.Find(Tag.InitIndicator) is { } i && Lenient.Boolean(i, "Init Indicator");
-        bool final = payload.Find(Tag.FinalIndicator) is { } f && Lenient.Boolean(f, "Final Indicator");
-        var correlation = payload.Find(Tag.CorrelationValue)?.AsBytes().ToArray();
-        if (!init && correlation is null && payload.Find(Tag.FinalIndicator) is null) return null;
+        bool init = payload.InitIndicator ?? false;
+        bool final = payload.FinalIndicator ?? false;
+        var correlation = payload.CorrelationValue;
+        if (!init && correlation is null && payload.FinalIndicator is null) return null;
         if (context.Version < KmipVersion.V1_3) throw KmipException.InvalidField("Streamed Encrypt/Decrypt needs KMIP 1.3 or later.");
         if (init && final) return null; // the whole stream in one request
         if (init && correlation is not null) throw KmipException.InvalidField("An Init Indicator request starts a stream and carries no Correlation Value.");
@@ -44,9 +43,9 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
     /// <summary>The key an open stream uses (a continuation may leave out the Unique Identifier).</summary>
     public string KeyOf(OperationContext context, byte[] correlation) => Find(context, correlation).ObjectId;
 
-    public async ValueTask<TtlvElement> RunAsync(OperationContext context, ObjectView view, KeyReference key, TtlvElement payload, StreamRequest request, bool encrypt, CancellationToken cancellationToken)
+    public async ValueTask<CipherResponse> RunAsync(OperationContext context, ObjectView view, KeyReference key, CipherRequest payload, StreamRequest request, bool encrypt, CancellationToken cancellationToken)
     {
-        var data = payload.Find(Tag.Data) is { } d ? d.AsBytes() : ReadOnlyMemory<byte>.Empty;
+        ReadOnlyMemory<byte> data = payload.Data ?? [];
         CipherStream stream;
         byte[] correlation;
         if (request.Init)
@@ -56,9 +55,9 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
             {
                 throw new KmipException(ResultReason.GeneralFailure, $"Too many open Encrypt/Decrypt streams ({maxStreams}); finish one or retry later.");
             }
-            var parameters = CryptographicParameters.Resolve(payload, view);
+            var parameters = KeyCryptographicParameters.Over(payload.Parameters, view);
             var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
-            var setup = await CipherHandler.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, ReadOnlyMemory<byte>.Empty, streaming: true,
+            var setup = await SymmetricCipherCalls.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, ReadOnlyMemory<byte>.Empty, streaming: true,
                 BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);
             stream = new CipherStream(context.Client.Identity, view.Stored.UniqueIdentifier, encrypt, setup);
             correlation = RandomNumberGenerator.GetBytes(16);
@@ -82,8 +81,8 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
             var uid = stream.ObjectId;
             var answer = request.Final ? null : correlation;
             var response = stream.Encrypt
-                ? CipherHandler.EncryptResponse(context, uid, stream.Setup.Spec.Mode, request.Init ? stream.Setup : stream.Setup with { IvGenerated = false }, output, answer)
-                : CipherHandler.DecryptResponse(uid, output, answer);
+                ? SymmetricCipherCalls.EncryptResponse(context, uid, stream.Setup.Spec.Mode, request.Init ? stream.Setup : stream.Setup with { IvGenerated = false }, output, answer)
+                : SymmetricCipherCalls.DecryptResponse(uid, output, answer);
             if (!request.Final)
             {
                 stream.Touched = time.GetTimestamp();
@@ -138,14 +137,14 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
     }
 
     /// <summary>The final request: what is left (with padding, tag or the whole collected data) in one HSM call.</summary>
-    private async ValueTask<byte[]> FinishAsync(OperationContext context, KeyReference key, CipherStream stream, TtlvElement payload, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private async ValueTask<byte[]> FinishAsync(OperationContext context, KeyReference key, CipherStream stream, CipherRequest payload, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         stream.Append(data.Span);
         var spec = stream.Setup.Spec with { Iv = stream.Chain };
         ReadOnlyMemory<byte> input = stream.Pending;
         if (spec.Mode == SymmetricMode.Gcm && !stream.Encrypt)
         {
-            var (withTag, tagLength) = CipherHandler.WithTag(context, payload, input, spec.TagLength);
+            var (withTag, tagLength) = SymmetricCipherCalls.WithTag(context, payload, input, spec.TagLength);
             input = withTag;
             spec = spec with { TagLength = tagLength };
         }
@@ -190,7 +189,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
     }
 
     /// <summary>One open stream: the cipher set up at Init, the chaining value (CBC) or counter (CTR) so far, and data not yet processed.</summary>
-    private sealed class CipherStream(string owner, string objectId, bool encrypt, CipherHandler.Setup setup) : IDisposable
+    private sealed class CipherStream(string owner, string objectId, bool encrypt, SymmetricCipherCalls.Setup setup) : IDisposable
     {
         private byte[] _pending = [];
 
@@ -200,7 +199,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
 
         public bool Encrypt { get; } = encrypt;
 
-        public CipherHandler.Setup Setup { get; } = setup;
+        public SymmetricCipherCalls.Setup Setup { get; } = setup;
 
         public byte[]? Chain { get; private set; } = setup.Spec.Iv is { } iv ? (byte[])iv.Clone() : null;
 

@@ -2,8 +2,8 @@ using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Crypto;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -15,7 +15,7 @@ namespace HsmKmip.Operations.Handlers;
 /// </summary>
 internal static class AsymmetricCipher
 {
-    public static async ValueTask<TtlvElement> EncryptAsync(ManagedObjects objects, OperationContext context, ObjectView view, KeyReference? key, TtlvElement payload, CancellationToken cancellationToken)
+    public static async ValueTask<CipherResponse> EncryptAsync(ManagedObjects objects, OperationContext context, ObjectView view, KeyReference? key, CipherRequest payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(view);
         var uid = view.Stored.UniqueIdentifier;
@@ -23,17 +23,15 @@ internal static class AsymmetricCipher
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; RSA encryption uses the Public Key.");
         }
-        SignatureInput.RefuseStreaming(payload);
+        RefuseStreaming(payload);
         var data = Data(payload);
         var spki = AsymmetricParameters.SubjectPublicKeyInfo(view);
-        var padding = AsymmetricParameters.Encryption(CryptographicParameters.Resolve(payload, view));
+        var padding = AsymmetricParameters.Encryption(KeyCryptographicParameters.Over(payload.Parameters, view));
         var ciphertext = await objects.RsaEncryptAsync(spki, padding, data, cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            TtlvElement.BytesOwned(Tag.Data, ciphertext));
+        return new CipherResponse(uid, ciphertext);
     }
 
-    public static async ValueTask<TtlvElement> DecryptAsync(ManagedObjects objects, OperationContext context, ObjectView view, KeyReference? key, TtlvElement payload, CancellationToken cancellationToken)
+    public static async ValueTask<CipherResponse> DecryptAsync(ManagedObjects objects, OperationContext context, ObjectView view, KeyReference? key, CipherRequest payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(context);
@@ -42,15 +40,22 @@ internal static class AsymmetricCipher
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is not an RSA Private Key held in the HSM; RSA decryption needs one.");
         }
-        SignatureInput.RefuseStreaming(payload);
+        RefuseStreaming(payload);
         var data = Data(payload);
-        var padding = AsymmetricParameters.Encryption(CryptographicParameters.Resolve(payload, view));
+        var padding = AsymmetricParameters.Encryption(KeyCryptographicParameters.Over(payload.Parameters, view));
         using var plain = await objects.RsaDecryptAsync(key, padding, data, cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            TtlvElement.BytesOwned(Tag.Data, context.SensitiveCopy(plain.Span)));
+        return new CipherResponse(uid, context.SensitiveCopy(plain.Span));
     }
 
-    private static ReadOnlyMemory<byte> Data(TtlvElement payload) =>
-        payload.Find(Tag.Data) is { Type: TtlvType.ByteString } d ? d.AsBytes() : throw KmipException.MissingData("The request needs Data (a Byte String).");
+    private static byte[] Data(CipherRequest payload) =>
+        payload.Data ?? throw KmipException.MissingData("The request needs Data (a Byte String).");
+
+    /// <summary>A one-shot request may carry both indicators true; anything else is streaming, which RSA does not offer.</summary>
+    private static void RefuseStreaming(CipherRequest payload)
+    {
+        if (payload.InitIndicator == false || payload.FinalIndicator == false || payload.CorrelationValue is not null)
+        {
+            throw new KmipException(ResultReason.FeatureNotSupported, "Streaming (Init/Final Indicator, Correlation Value) is not supported; send the whole input in one request.");
+        }
+    }
 }

@@ -14,7 +14,7 @@ internal delegate KmipAttribute? AttributeChange(List<KmipAttribute> attributes,
 /// request's form, apply the change under the attribute rules, save, and echo the changed attribute in 1.x
 /// (Synology waits for Modify's echo; KMIP-NOTES rule 17). 2.x responses carry the identifier only.
 /// </summary>
-internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvElement?, OperationContext, AttributeChange> parse) : IOperationHandler
+internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvElement?, OperationContext, AttributeChange> parse) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {

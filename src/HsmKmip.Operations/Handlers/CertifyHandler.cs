@@ -20,7 +20,7 @@ namespace HsmKmip.Operations.Handlers;
 /// when the key is stored here, and the certificate's Certificate Link to its issuer's certificate. The new identifier
 /// is the ID placeholder.
 /// </summary>
-internal sealed class CertifyHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IOperationHandler
+internal sealed class CertifyHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IUntypedOperationHandler
 {
     private readonly IssuerResolver _issuers = new(objects, options);
     private readonly CertificateIssuance _issuance = new(objects, options);
@@ -36,7 +36,7 @@ internal sealed class CertifyHandler(ManagedObjects objects, CertificateAuthorit
         var uid = payload?.Find(Tag.UniqueIdentifier) is not null || request is null ? ManagedObjects.ResolveIdentifier(context, payload) : null;
         var publicKey = uid is null ? null : await PublicKeyAsync(context, uid, cancellationToken).ConfigureAwait(false);
         var spki = publicKey is null ? request!.SubjectPublicKeyInfo : AsymmetricParameters.SubjectPublicKeyInfo(publicKey);
-        if (request is not null && !SameKey(request.SubjectPublicKeyInfo, spki))
+        if (request is not null && !X509Encoding.SameKey(request.SubjectPublicKeyInfo, spki))
         {
             throw KmipException.InvalidField($"The Certificate Request is for another key than the public key '{publicKey!.Stored.UniqueIdentifier}'.");
         }
@@ -52,7 +52,7 @@ internal sealed class CertifyHandler(ManagedObjects objects, CertificateAuthorit
         if (publicKey is not null)
         {
             var attributes = publicKey.Attributes.ToList();
-            attributes.Add(ReKeyHandler.Link(LinkType.CertificateLink, newUid) with { Index = CertifyAttributes.NextIndex(attributes, "Link") });
+            attributes.Add(ObjectLinks.Link(LinkType.CertificateLink, newUid) with { Index = CertifyAttributes.NextIndex(attributes, "Link") });
             await objects.SaveAsync(publicKey, attributes, publicKey.State, null, cancellationToken).ConfigureAwait(false);
         }
         context.IdPlaceholder = newUid;
@@ -76,7 +76,6 @@ internal sealed class CertifyHandler(ManagedObjects objects, CertificateAuthorit
         (requested.FirstOrDefault(a => a.Name == "Cryptographic Usage Mask") ?? publicKey?.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Usage Mask"))?.Value is { Type: TtlvType.Integer } m
             ? (CryptographicUsageMask)m.AsInt32() : null;
 
-    internal static bool SameKey(byte[] a, byte[] b) => CryptographicOperations.FixedTimeEquals(X509Encoding.KeyIdentifier(a), X509Encoding.KeyIdentifier(b));
 }
 
 /// <summary>The attribute side of Certify and Re-certify: what the request may set, the subject it names, and storing the new object.</summary>
@@ -140,8 +139,8 @@ internal static class CertifyAttributes
         var attributes = requested.Where(a => a.Name is not ("Link" or "Object Type" or "X.509 Certificate Subject" or "Certificate Subject") && !CertificateAttributes.Derived.Contains(a.Name)).ToList();
         attributes.AddRange(CertificateAttributes.Of(certificate));
         var links = new List<KmipAttribute>();
-        if (publicKeyUid is not null) links.Add(ReKeyHandler.Link(LinkType.PublicKeyLink, publicKeyUid));
-        if (issuer.CertificateUid is { } issuerUid) links.Add(ReKeyHandler.Link(LinkType.CertificateLink, issuerUid));
+        if (publicKeyUid is not null) links.Add(ObjectLinks.Link(LinkType.PublicKeyLink, publicKeyUid));
+        if (issuer.CertificateUid is { } issuerUid) links.Add(ObjectLinks.Link(LinkType.CertificateLink, issuerUid));
         links.AddRange(extraLinks ?? []);
         attributes.AddRange(links.Select((l, i) => l with { Index = i }));
         return objects.CreateObjectAsync(context, ObjectType.Certificate, attributes, null, TtlvWriter.Encode(StoredCertificates.Body(certificate.RawData)), cancellationToken);

@@ -11,7 +11,7 @@ namespace HsmKmip.Operations.Handlers;
 /// Create (KMIP 1.4 §4.1, 2.1 §6.1.4): a symmetric key (AES, 3DES, HMAC) or secret data generated inside the HSM, wrapped under
 /// the KEK and stored; Pre-Active unless an Activation Date already passed. The key never exists outside the token.
 /// </summary>
-internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class CreateHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
 
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
@@ -24,8 +24,8 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
 
         var (kind, bits) = objectType switch
         {
-            ObjectType.SymmetricKey => SymmetricKind(attributes),
-            ObjectType.SecretData => (SecretKeyKind.GenericSecret, LengthOf(attributes) ?? 256),
+            ObjectType.SymmetricKey => SymmetricKinds.SymmetricKind(attributes),
+            ObjectType.SecretData => (SecretKeyKind.GenericSecret, SymmetricKinds.LengthOf(attributes) ?? 256),
             _ => throw new KmipException(ResultReason.InvalidField, $"Create makes Symmetric Key or Secret Data objects, not {objectType}."),
         };
 
@@ -44,30 +44,4 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
             TtlvElement.Enumeration(Tag.ObjectType, (uint)objectType),
             TtlvElement.Text(Tag.UniqueIdentifier, uid));
     }
-
-    internal static (SecretKeyKind, int) SymmetricKind(List<KmipAttribute> attributes)
-    {
-        var algorithmAttribute = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")
-            ?? throw KmipException.MissingData("Create of a Symmetric Key needs the Cryptographic Algorithm attribute.");
-        var algorithm = (CryptographicAlgorithm)algorithmAttribute.Value.AsEnum();
-        int bits = LengthOf(attributes) ?? throw KmipException.MissingData("Create of a Symmetric Key needs the Cryptographic Length attribute.");
-        var kind = AttributeRules.KindOf(algorithm);
-        if (kind == SecretKeyKind.GenericSecret)
-        {
-            throw new KmipException(ResultReason.FeatureNotSupported, $"Symmetric keys of algorithm {algorithm} cannot be created here; AES, 3DES and HMAC-SHA1/256/384/512 can.");
-        }
-        if (kind == SecretKeyKind.TripleDes && bits != 168)
-        {
-            throw KmipException.InvalidField($"3DES keys are 168 bits long, not {bits}.");
-        }
-        if (kind == SecretKeyKind.Aes && bits is not (128 or 192 or 256))
-        {
-            throw KmipException.InvalidField($"AES keys are 128, 192 or 256 bits long, not {bits}.");
-        }
-        if (bits <= 0 || bits % 8 != 0 || bits > 4096) throw KmipException.InvalidField($"Cryptographic Length {bits} is not a whole number of bytes up to 4096 bits.");
-        return (kind, bits);
-    }
-
-    internal static int? LengthOf(List<KmipAttribute> attributes) =>
-        attributes.FirstOrDefault(a => a.Name == "Cryptographic Length")?.Value.AsInt32();
 }

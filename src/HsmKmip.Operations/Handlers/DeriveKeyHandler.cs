@@ -5,6 +5,7 @@ using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
+using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -14,7 +15,7 @@ namespace HsmKmip.Operations.Handlers;
 /// the Derivation Data encrypted and the first Cryptographic Length bits kept. The derived key is wrapped under the
 /// KEK and stored like a created one, linked to its base (Derivation Base Object / Derived Key links).
 /// </summary>
-internal sealed class DeriveKeyHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class DeriveKeyHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -62,7 +63,7 @@ internal sealed class DeriveKeyHandler(ManagedObjects objects) : IOperationHandl
             parameters.Find(Tag.InitializationVector)?.AsBytes().ToArray());
         var (wrapped, sha256) = await objects.DeriveSecretWithDigestAsync(baseKey, derivation, keyKind, bits, cancellationToken).ConfigureAwait(false);
         attributes.Add(DigestAttribute.OfSha256(sha256, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
-        attributes.Add(ReKeyHandler.Link(LinkType.DerivationBaseObjectLink, baseId));
+        attributes.Add(ObjectLinks.Link(LinkType.DerivationBaseObjectLink, baseId));
         var body = objectType == ObjectType.SecretData ? TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Seed)) : null;
         if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))
         {
@@ -72,7 +73,7 @@ internal sealed class DeriveKeyHandler(ManagedObjects objects) : IOperationHandl
 
         var baseAttributes = baseView.Attributes.ToList();
         int index = baseAttributes.Where(a => a.Name == "Link").Select(a => a.Index + 1).DefaultIfEmpty(0).Max();
-        baseAttributes.Add(ReKeyHandler.Link(LinkType.DerivedKeyLink, uid) with { Index = index });
+        baseAttributes.Add(ObjectLinks.Link(LinkType.DerivedKeyLink, uid) with { Index = index });
         await objects.SaveAsync(baseView, baseAttributes, baseView.State, null, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
         return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));

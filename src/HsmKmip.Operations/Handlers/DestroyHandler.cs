@@ -1,7 +1,8 @@
 using HsmKmip.Core.Lifecycle;
 using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Attributes;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -9,11 +10,11 @@ namespace HsmKmip.Operations.Handlers;
 /// Destroy (KMIP 1.4 §4.21): refused for Active objects; otherwise the wrapped blob is deleted from the store
 /// (crypto-shredding: the KEK never leaves the HSM) and the metadata stays, in state Destroyed, as KMIP requires.
 /// </summary>
-internal sealed class DestroyHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class DestroyHandler(ManagedObjects objects) : IOperationHandler<IdentifierRequest, IdentifierResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<IdentifierResponse> ExecuteAsync(OperationContext context, IdentifierRequest request, CancellationToken cancellationToken)
     {
-        var uid = ManagedObjects.ResolveIdentifier(context, payload);
+        var uid = ManagedObjects.ResolveIdentifier(context, request.UniqueIdentifier);
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         if (!KeyLifecycle.CanDestroy(view.State))
         {
@@ -21,10 +22,10 @@ internal sealed class DestroyHandler(ManagedObjects objects) : IOperationHandler
                 ? $"Object '{uid}' is Active: revoke it before destroying it."
                 : $"Object '{uid}' is already {view.State}.");
         }
-        var attributes = ManagedObjects.WithServerAttribute(view.Attributes, "Destroy Date", TtlvElement.DateTime(Tag.AttributeValue, objects.Now));
-        attributes = ManagedObjects.WithServerAttribute(attributes, "Key Value Present", TtlvElement.Boolean(Tag.AttributeValue, false));
+        var attributes = ManagedObjects.WithServerAttribute(view.Attributes, KmipAttributeKeys.DestroyDate, objects.Now);
+        attributes = ManagedObjects.WithServerAttribute(attributes, KmipAttributeKeys.KeyValuePresent, false);
         await objects.SaveAsync(view, attributes, KeyLifecycle.AfterDestroy(view.State), o => o with { WrappedSecret = null, PublicMaterial = null }, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
+        return new IdentifierResponse(uid);
     }
 }

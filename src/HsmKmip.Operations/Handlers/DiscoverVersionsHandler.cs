@@ -1,6 +1,5 @@
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Payloads;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -8,14 +7,13 @@ namespace HsmKmip.Operations.Handlers;
 /// Discover Versions (KMIP 1.4 §4.26): every supported version, highest first, intersected with the client's list
 /// when it sends one. Accepted in every version, 1.0 included: health probes send it whatever they speak.
 /// </summary>
-internal sealed class DiscoverVersionsHandler : IOperationHandler
+internal sealed class DiscoverVersionsHandler : IOperationHandler<DiscoverVersionsRequest, DiscoverVersionsResponse>
 {
-    public ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public ValueTask<DiscoverVersionsResponse> ExecuteAsync(OperationContext context, DiscoverVersionsRequest request, CancellationToken cancellationToken)
     {
-        var request = DiscoverVersionsRequest.FromTtlv(payload);
         var versions = request.Versions.Count == 0
             ? ProtocolVersions.Supported
             : ProtocolVersions.Supported.Where(request.Versions.Contains).ToArray();
-        return ValueTask.FromResult<TtlvElement?>(new DiscoverVersionsResponse(versions).ToTtlv());
+        return ValueTask.FromResult(new DiscoverVersionsResponse(versions));
     }
 }

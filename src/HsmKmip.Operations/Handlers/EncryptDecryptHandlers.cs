@@ -2,8 +2,8 @@ using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Crypto;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -12,22 +12,21 @@ namespace HsmKmip.Operations.Handlers;
 /// 3DES keys run here (<see cref="BlockCipherSetup"/> says which modes and defaults); Public/Private Keys go to
 /// <see cref="AsymmetricCipher"/>. Streaming requests (Init/Final Indicator, Correlation Value) go to <see cref="CipherStreams"/>.
 /// </summary>
-internal sealed class CipherHandler(ManagedObjects objects, CipherStreams streams, bool encrypt) : IOperationHandler
+internal sealed class CipherHandler(ManagedObjects objects, CipherStreams streams, bool encrypt) : IOperationHandler<CipherRequest, CipherResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<CipherResponse> ExecuteAsync(OperationContext context, CipherRequest payload, CancellationToken cancellationToken)
     {
-        payload ??= TtlvElement.Structure(Tag.RequestPayload);
         var stream = CipherStreams.Requested(context, payload);
-        var uid = stream?.Continues is { } open && payload.Find(Tag.UniqueIdentifier) is null
+        var uid = stream?.Continues is { } open && payload.UniqueIdentifier is null
             ? streams.KeyOf(context, open)
-            : ManagedObjects.ResolveIdentifier(context, payload);
+            : ManagedObjects.ResolveIdentifier(context, payload.UniqueIdentifier);
         var (view, key) = await objects.LoadKeyForUseAsync(context, uid,
             encrypt ? CryptographicUsageMask.Encrypt : CryptographicUsageMask.Decrypt, protect: encrypt, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
         if (encrypt)
         {
             // Usage Limits (KMIP 1.4 §3.22) count the Data this request protects, streamed or not.
-            await objects.ConsumeUsageAsync(context, view, payload.Find(Tag.Data)?.AsBytes().Length ?? 0, cancellationToken).ConfigureAwait(false);
+            await objects.ConsumeUsageAsync(context, view, payload.Data?.Length ?? 0, cancellationToken).ConfigureAwait(false);
         }
         if (view.ObjectType is ObjectType.PublicKey or ObjectType.PrivateKey)
         {
@@ -43,119 +42,18 @@ internal sealed class CipherHandler(ManagedObjects objects, CipherStreams stream
         {
             return await streams.RunAsync(context, view, key, payload, stream, encrypt, cancellationToken).ConfigureAwait(false);
         }
-        var parameters = CryptographicParameters.Resolve(payload, view);
+        var parameters = KeyCryptographicParameters.Over(payload.Parameters, view);
         var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
-        var data = payload.Find(Tag.Data) is { } d ? d.AsBytes() : ReadOnlyMemory<byte>.Empty;
-        var setup = await SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, data, streaming: false, BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<byte> data = payload.Data ?? [];
+        var setup = await SymmetricCipherCalls.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, data, streaming: false, BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);
         BlockCipherSetup.CheckLength(mode, pad, setup.Input.Length, encrypt, final: true, setup.Block);
         if (encrypt)
         {
             var output = await objects.EncryptAsync(key, setup.Spec, setup.Input, cancellationToken).ConfigureAwait(false);
-            return EncryptResponse(context, uid, mode, setup, output, correlation: null);
+            return SymmetricCipherCalls.EncryptResponse(context, uid, mode, setup, output, correlation: null);
         }
         var plain = await objects.DecryptAsync(key, setup.Spec, setup.Input, cancellationToken).ConfigureAwait(false);
         context.TrackSensitive(plain);
-        return DecryptResponse(uid, plain, correlation: null);
+        return SymmetricCipherCalls.DecryptResponse(uid, plain, correlation: null);
     }
-
-    /// <summary>What one Encrypt/Decrypt call runs: the spec, the input (for GCM decrypt before KMIP 1.4, Data with the tag at its end), whether the IV is ours and the cipher's block size.</summary>
-    internal sealed record Setup(CipherSpec Spec, ReadOnlyMemory<byte> Input, bool IvGenerated, int Block = BlockCipherSetup.Block);
-
-    /// <summary>
-    /// Works out the IV (the client's, or one from the token's generator when Random IV is true or no IV was sent on
-    /// Encrypt), the GCM additional data and tag.
-    /// </summary>
-    internal static async ValueTask<Setup> SetUpAsync(ManagedObjects objects, OperationContext context, TtlvElement payload, CryptographicParameters parameters,
-        SymmetricMode mode, bool pad, bool encrypt, ReadOnlyMemory<byte> data, bool streaming, int block, CancellationToken cancellationToken)
-    {
-        int ivLength = BlockCipherSetup.IvLength(mode, parameters, block);
-        byte[]? iv = payload.Find(Tag.IVCounterNonce) is { } ivElement ? ivElement.AsBytes().ToArray() : null;
-        bool generated = false;
-        if (ivLength == 0)
-        {
-            if (iv is not null) throw KmipException.InvalidField($"{mode} takes no IV/Counter/Nonce.");
-        }
-        else if (encrypt && iv is not null && parameters.RandomIv == true)
-        {
-            throw KmipException.InvalidField("Random IV is true, so the request must not carry an IV/Counter/Nonce: the server makes the IV.");
-        }
-        else if (iv is null)
-        {
-            if (!encrypt)
-            {
-                // OASIS CS-BC-M-11/12: a Decrypt without the IV is an Invalid Message.
-                throw KmipException.InvalidMessage($"Decrypt with {mode} needs the IV/Counter/Nonce that Encrypt used.");
-            }
-            if (parameters.RandomIv == false)
-            {
-                throw KmipException.InvalidField($"Random IV is false, so Encrypt with {mode} needs an IV/Counter/Nonce.");
-            }
-            iv = await objects.RandomAsync(ivLength, cancellationToken).ConfigureAwait(false);
-            generated = true;
-        }
-        else if (mode != SymmetricMode.Gcm && iv.Length != ivLength)
-        {
-            throw KmipException.InvalidField($"The IV/Counter/Nonce for {mode} is {ivLength} bytes, not {iv.Length}.");
-        }
-        else if (mode == SymmetricMode.Gcm && iv.Length == 0)
-        {
-            throw KmipException.InvalidField("A GCM IV/Counter/Nonce is at least 1 byte long.");
-        }
-        if (mode != SymmetricMode.Gcm) return new Setup(new CipherSpec(mode, pad, iv), data, generated, block);
-
-        var aad = payload.Find(Tag.AuthenticatedEncryptionAdditionalData)?.AsBytes().ToArray();
-        if (encrypt || streaming) return new Setup(new CipherSpec(mode, false, iv, aad, BlockCipherSetup.TagLength(parameters)), data, generated);
-        // KMIP 1.4 added Authenticated Encryption Tag; before it the tag travels at the end of Data.
-        if (payload.Find(Tag.AuthenticatedEncryptionTag) is { } t && parameters.TagLength is { } declared && declared != t.AsBytes().Length)
-        {
-            throw KmipException.InvalidField($"The Authenticated Encryption Tag is {t.AsBytes().Length} bytes but Tag Length says {declared}.");
-        }
-        var (input, tagLength) = WithTag(context, payload, data, BlockCipherSetup.TagLength(parameters));
-        return new Setup(new CipherSpec(mode, false, iv, aad, tagLength), input, generated);
-    }
-
-    private static int CheckedTag(int length) =>
-        BlockCipherSetup.TagLength(new CryptographicParameters { TagLength = length });
-
-    /// <summary>The GCM tag of a Decrypt: the Authenticated Encryption Tag (KMIP 1.4+) appended to the data, else the data as it is (the tag at its end).</summary>
-    internal static (ReadOnlyMemory<byte> Input, int TagLength) WithTag(OperationContext context, TtlvElement payload, ReadOnlyMemory<byte> data, int tagLength)
-    {
-        if (payload.Find(Tag.AuthenticatedEncryptionTag) is { } tagElement)
-        {
-            var tag = tagElement.AsBytes();
-            var joined = new byte[data.Length + tag.Length];
-            data.CopyTo(joined);
-            tag.CopyTo(joined.AsMemory(data.Length));
-            return (joined, CheckedTag(tag.Length));
-        }
-        if (context.Version >= KmipVersion.V1_4) throw KmipException.InvalidField("Decrypt with GCM needs the Authenticated Encryption Tag.");
-        if (data.Length < tagLength) throw KmipException.InvalidField($"The Data is shorter than the {tagLength}-byte GCM tag it must end with.");
-        return (data, tagLength);
-    }
-
-    /// <summary>Unique Identifier, Data, IV/Counter/Nonce (when the server made it), Correlation Value, Authenticated Encryption Tag (GCM, 1.4+).</summary>
-    internal static TtlvElement EncryptResponse(OperationContext context, string uid, SymmetricMode mode, Setup setup, byte[] output, byte[]? correlation)
-    {
-        TtlvElement? tag = null;
-        var data = output;
-        // A stream's middle answers (they carry the Correlation Value) hold ciphertext only; the tag ends the final one.
-        if (mode == SymmetricMode.Gcm && correlation is null && context.Version >= KmipVersion.V1_4 && output.Length >= setup.Spec.TagLength)
-        {
-            data = output[..^setup.Spec.TagLength];
-            tag = TtlvElement.BytesOwned(Tag.AuthenticatedEncryptionTag, output[^setup.Spec.TagLength..]);
-        }
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            TtlvElement.BytesOwned(Tag.Data, data),
-            setup.IvGenerated ? TtlvElement.BytesOwned(Tag.IVCounterNonce, setup.Spec.Iv!) : null,
-            correlation is null ? null : TtlvElement.Bytes(Tag.CorrelationValue, correlation),
-            tag);
-    }
-
-    /// <summary>Unique Identifier, Data, Correlation Value.</summary>
-    internal static TtlvElement DecryptResponse(string uid, byte[] plain, byte[]? correlation) =>
-        TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            TtlvElement.BytesOwned(Tag.Data, plain),
-            correlation is null ? null : TtlvElement.Bytes(Tag.CorrelationValue, correlation));
 }

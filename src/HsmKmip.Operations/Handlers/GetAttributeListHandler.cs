@@ -6,7 +6,7 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Operations.Handlers;
 
 /// <summary>Get Attribute List (KMIP 1.4 §4.13): the names (1.x) or references (2.x) of the attributes the object has.</summary>
-internal sealed class GetAttributeListHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class GetAttributeListHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace HsmKmip.Operations.Handlers;
 /// References), or all of them. A name the object lacks is simply left out — with one name asked and absent the
 /// answer holds only the identifier (vSphere relies on it, KMIP-NOTES rule 7).
 /// </summary>
-internal sealed class GetAttributesHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class GetAttributesHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ namespace HsmKmip.Operations.Handlers;
 /// formats, by default the format they were registered in (generated RSA keys: PKCS#1). The Key Value holds only the
 /// Key Material, never attributes (Veeam fails on those, KMIP-NOTES rule 5).
 /// </summary>
-internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHandler
+internal sealed partial class GetHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -25,7 +25,7 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
         {
             throw FailureMapping.WrongState(context.Version, $"Object '{uid}' is destroyed: its key material is gone.");
         }
-        if (ArchiveHandler.IsArchived(view))
+        if (ObjectStates.IsArchived(view))
         {
             throw new KmipException(ResultReason.ObjectArchived, $"Object '{uid}' is archived; Recover it first.");
         }

@@ -13,7 +13,7 @@ namespace HsmKmip.Operations.Handlers;
 /// paged by Maximum Items and Offset Items. Located Items (the total before paging) is answered from 1.3 on, and
 /// in any version whose request used Offset Items: Percona's keyring pages 16 at a time inside 1.0 messages.
 /// </summary>
-internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class LocateHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {

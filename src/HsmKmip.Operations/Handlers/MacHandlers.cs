@@ -1,9 +1,10 @@
 using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Crypto;
 using HsmKmip.Operations.Objects;
+using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
+using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -12,13 +13,45 @@ namespace HsmKmip.Operations.Handlers;
 /// Secret Data or generic keys, AES-CMAC on AES keys. The algorithm comes from the request's Cryptographic
 /// Parameters, then the key's Cryptographic Parameters attribute, then the key's own Cryptographic Algorithm.
 /// </summary>
-internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperationHandler
+internal sealed class MacHandler(ManagedObjects objects) : IOperationHandler<MacRequest, MacResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<MacResponse> ExecuteAsync(OperationContext context, MacRequest request, CancellationToken cancellationToken)
     {
-        payload ??= TtlvElement.Structure(Tag.RequestPayload);
-        RejectStreaming(payload, verify ? "MAC Verify" : "MAC");
-        var uid = ManagedObjects.ResolveIdentifier(context, payload);
+        MacKeys.RejectStreaming(request.Streaming, "MAC");
+        var uid = ManagedObjects.ResolveIdentifier(context, request.UniqueIdentifier);
+        var (view, key, algorithm) = await MacKeys.LoadAsync(objects, context, uid, request.Parameters, verify: false, cancellationToken).ConfigureAwait(false);
+        await objects.ConsumeUsageAsync(context, view, request.Data.Length, cancellationToken).ConfigureAwait(false);
+        var mac = await objects.MacAsync(key, algorithm, request.Data, cancellationToken).ConfigureAwait(false);
+        return new MacResponse(uid, mac);
+    }
+}
+
+/// <summary>MAC Verify (KMIP 1.4 §4.34): the MAC is recomputed in the HSM and compared there.</summary>
+internal sealed class MacVerifyHandler(ManagedObjects objects) : IOperationHandler<MacVerifyRequest, MacVerifyResponse>
+{
+    public async ValueTask<MacVerifyResponse> ExecuteAsync(OperationContext context, MacVerifyRequest request, CancellationToken cancellationToken)
+    {
+        MacKeys.RejectStreaming(request.Streaming, "MAC Verify");
+        var uid = ManagedObjects.ResolveIdentifier(context, request.UniqueIdentifier);
+        var (_, key, algorithm) = await MacKeys.LoadAsync(objects, context, uid, request.Parameters, verify: true, cancellationToken).ConfigureAwait(false);
+        var expected = request.MacData ?? throw KmipException.MissingData("MAC Verify needs the MAC Data to check.");
+        bool valid = await objects.VerifyMacAsync(key, algorithm, request.Data, expected, cancellationToken).ConfigureAwait(false);
+        return new MacVerifyResponse(uid, valid ? ValidityIndicator.Valid : ValidityIndicator.Invalid);
+    }
+}
+
+/// <summary>What MAC and MAC Verify share: the key, its usage check, and the algorithm.</summary>
+internal static class MacKeys
+{
+    /// <summary>Streamed MAC and Hash are not offered: the whole data comes in one request.</summary>
+    public static void RejectStreaming(bool streaming, string operation)
+    {
+        if (streaming) throw new KmipException(ResultReason.FeatureNotSupported, $"Streamed {operation} is not offered; send all the data in one request.");
+    }
+
+    public static async ValueTask<(ObjectView View, Core.Keys.KeyReference Key, MacAlgorithm Algorithm)> LoadAsync(ManagedObjects objects, OperationContext context, string uid,
+        CryptographicParameters? requested, bool verify, CancellationToken cancellationToken)
+    {
         var (view, key) = await objects.LoadKeyForUseAsync(context, uid,
             verify ? CryptographicUsageMask.MACVerify : CryptographicUsageMask.MACGenerate, protect: !verify, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
@@ -26,19 +59,9 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; {context.Operation} needs a Symmetric Key or Secret Data.");
         }
-        var algorithm = AlgorithmOf(CryptographicParameters.Resolve(payload, view), view);
+        var algorithm = AlgorithmOf(KeyCryptographicParameters.Over(requested, view), view);
         GuardShortAesHmacKey(uid, view, key, algorithm);
-        var data = payload.Find(Tag.Data)?.AsBytes() ?? ReadOnlyMemory<byte>.Empty;
-        if (!verify)
-        {
-            await objects.ConsumeUsageAsync(context, view, data.Length, cancellationToken).ConfigureAwait(false);
-            var mac = await objects.MacAsync(key, algorithm, data, cancellationToken).ConfigureAwait(false);
-            return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid), TtlvElement.BytesOwned(Tag.MACData, mac));
-        }
-        var expected = payload.Find(Tag.MACData) ?? throw KmipException.MissingData("MAC Verify needs the MAC Data to check.");
-        bool valid = await objects.VerifyMacAsync(key, algorithm, data, expected.AsBytes(), cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            TtlvElement.Enumeration(Tag.ValidityIndicator, (uint)(valid ? ValidityIndicator.Valid : ValidityIndicator.Invalid)));
+        return (view, key, algorithm);
     }
 
     /// <summary>
@@ -50,8 +73,8 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
     {
         int digestBytes = Core.Keys.MacAlgorithms.DigestBytes(algorithm);
         if (key.Wrapped.Kind != Core.Keys.SecretKeyKind.Aes || key.Wrapped.LengthBytes >= digestBytes) return;
-        bool sensitive = view.Attributes.FirstOrDefault(a => a.Name == "Sensitive") is { } s && s.Value.AsBoolean();
-        bool extractable = view.Attributes.FirstOrDefault(a => a.Name == "Extractable") is not { } e || e.Value.AsBoolean();
+        bool sensitive = view.Attributes.Get(KmipAttributeKeys.Sensitive) ?? false;
+        bool extractable = view.Attributes.Get(KmipAttributeKeys.Extractable) ?? true;
         if (sensitive || !extractable)
         {
             throw new KmipException(ResultReason.FeatureNotSupported,
@@ -59,20 +82,11 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
         }
     }
 
-    /// <summary>Streamed MAC and Hash are not offered: the whole data comes in one request.</summary>
-    internal static void RejectStreaming(TtlvElement payload, string operation)
-    {
-        bool init = payload.Find(Tag.InitIndicator) is { } i && Lenient.Boolean(i, "Init Indicator");
-        bool final = payload.Find(Tag.FinalIndicator) is { } f && Lenient.Boolean(f, "Final Indicator");
-        if ((init && final) || (payload.Find(Tag.CorrelationValue) is null && payload.Find(Tag.InitIndicator) is null && payload.Find(Tag.FinalIndicator) is null)) return;
-        throw new KmipException(ResultReason.FeatureNotSupported, $"Streamed {operation} is not offered; send all the data in one request.");
-    }
-
     private static MacAlgorithm AlgorithmOf(CryptographicParameters parameters, ObjectView view)
     {
         if (parameters.BlockCipherMode == BlockCipherMode.CMAC) return MacAlgorithm.AesCmac;
         var algorithm = parameters.CryptographicAlgorithm
-            ?? (view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value is { Type: TtlvType.Enumeration } a ? (CryptographicAlgorithm)a.AsEnum() : null);
+            ?? (CryptographicAlgorithm?)view.Attributes.Get(KmipAttributeKeys.CryptographicAlgorithm);
         if (algorithm is null && parameters.HashingAlgorithm is { } hash)
         {
             algorithm = hash switch
@@ -97,37 +111,13 @@ internal sealed class MacHandler(ManagedObjects objects, bool verify) : IOperati
     }
 }
 
-/// <summary>RNG Retrieve (KMIP 1.4 §4.35) and RNG Seed (§4.36) through the token's generator.</summary>
-internal sealed class RngHandler(ManagedObjects objects, bool seed) : IOperationHandler
-{
-    /// <summary>Most random bytes one RNG Retrieve returns.</summary>
-    public const int MaxRetrieve = 1 << 20;
-
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
-    {
-        if (seed)
-        {
-            var data = payload?.Find(Tag.Data) ?? throw KmipException.MissingData("RNG Seed needs Data.");
-            await objects.SeedRandomAsync(data.AsBytes(), cancellationToken).ConfigureAwait(false);
-            return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Integer(Tag.DataLength, data.AsBytes().Length));
-        }
-        var lengthElement = payload?.Find(Tag.DataLength) ?? throw KmipException.MissingData("RNG Retrieve needs a Data Length.");
-        var length = Lenient.Number(lengthElement, "Data Length");
-        if (length is < 1 or > MaxRetrieve) throw KmipException.InvalidField($"Data Length must be from 1 to {MaxRetrieve} bytes, not {length}.");
-        var random = await objects.RandomAsync((int)length, cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.BytesOwned(Tag.Data, random));
-    }
-}
-
 /// <summary>Hash (KMIP 1.4 §4.37): a digest by the token (C_Digest), of the Hashing Algorithm in Cryptographic Parameters.</summary>
-internal sealed class HashHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class HashHandler(ManagedObjects objects) : IOperationHandler<HashRequest, HashResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<HashResponse> ExecuteAsync(OperationContext context, HashRequest request, CancellationToken cancellationToken)
     {
-        payload ??= TtlvElement.Structure(Tag.RequestPayload);
-        MacHandler.RejectStreaming(payload, "Hash");
-        var parameters = CryptographicParameters.Parse(payload.Find(Tag.CryptographicParameters)
-            ?? throw KmipException.MissingData("Hash needs Cryptographic Parameters with a Hashing Algorithm."));
+        MacKeys.RejectStreaming(request.Streaming, "Hash");
+        var parameters = request.Parameters ?? throw KmipException.MissingData("Hash needs Cryptographic Parameters with a Hashing Algorithm.");
         var algorithm = parameters.HashingAlgorithm switch
         {
             HashingAlgorithm.SHA_1 => DigestAlgorithm.Sha1,
@@ -137,7 +127,6 @@ internal sealed class HashHandler(ManagedObjects objects) : IOperationHandler
             null => throw KmipException.MissingData("Hash needs a Hashing Algorithm in its Cryptographic Parameters."),
             var other => throw KmipException.InvalidField($"Hashing Algorithm {other} is not offered; SHA-1, SHA-256, SHA-384 and SHA-512 are."),
         };
-        var digest = await objects.HashAsync(algorithm, payload.Find(Tag.Data)?.AsBytes() ?? ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.BytesOwned(Tag.Data, digest));
+        return new HashResponse(await objects.HashAsync(algorithm, request.Data, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -1,6 +1,5 @@
 using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -9,16 +8,15 @@ namespace HsmKmip.Operations.Handlers;
 /// server information with Vendor Identification first, capability information for 1.3+.
 /// Query functions this server has nothing to say about are answered with nothing, as the spec allows.
 /// </summary>
-internal sealed class QueryHandler(OperationTable table, ServerIdentity identity) : IOperationHandler
+internal sealed class QueryHandler(OperationTable table, ServerIdentity identity) : IOperationHandler<QueryRequest, QueryResponse>
 {
-    public ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public ValueTask<QueryResponse> ExecuteAsync(OperationContext context, QueryRequest request, CancellationToken cancellationToken)
     {
-        var request = QueryRequest.FromTtlv(payload);
         var wants = request.Functions.ToHashSet();
         var response = new QueryResponse
         {
             Operations = wants.Contains(QueryFunction.QueryOperations) ? table.SupportedIn(context.Version) : [],
-            ObjectTypes = wants.Contains(QueryFunction.QueryObjects) ? table.ObjectTypes.Where(o => KmipEnumerations.IsDefinedIn(Tag.ObjectType, (uint)o, context.Version)).ToArray() : [],
+            ObjectTypes = wants.Contains(QueryFunction.QueryObjects) ? table.ObjectTypes : [],
             VendorIdentification = wants.Contains(QueryFunction.QueryServerInformation) ? identity.Vendor : null,
             ServerInformation = wants.Contains(QueryFunction.QueryServerInformation) ? [] : null,
             Capabilities = wants.Contains(QueryFunction.QueryCapabilities)
@@ -26,6 +24,6 @@ internal sealed class QueryHandler(OperationTable table, ServerIdentity identity
                      Asynchronous: table.Pending is not null, Attestation: false, BatchUndo: true, BatchContinue: true)
                 : null,
         };
-        return ValueTask.FromResult<TtlvElement?>(response.ToTtlv(context.Version));
+        return ValueTask.FromResult(response);
     }
 }

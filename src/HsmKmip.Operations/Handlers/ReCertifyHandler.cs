@@ -18,7 +18,7 @@ namespace HsmKmip.Operations.Handlers;
 /// Activation Date is now + Offset and the other dates shift with it. The X.509 validity starts at the new
 /// Activation Date (or now) and lasts as long as the old certificate's. The old certificate keeps its state.
 /// </summary>
-internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IOperationHandler
+internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IUntypedOperationHandler
 {
     private readonly IssuerResolver _issuers = new(objects, options);
     private readonly CertificateIssuance _issuance = new(objects, options);
@@ -29,11 +29,11 @@ internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthor
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         if (view.ObjectType != ObjectType.Certificate) throw new KmipException(ResultReason.InvalidObjectType, $"Re-certify renews Certificates; '{uid}' is a {view.ObjectType}.");
         if (KeyLifecycle.IsDestroyed(view.State)) throw FailureMapping.WrongState(context.Version, $"'{uid}' is {view.State}: there is no certificate to renew.");
-        if (ArchiveHandler.IsArchived(view)) throw new KmipException(ResultReason.ObjectArchived, $"Object '{uid}' is archived; Recover it first.");
+        if (ObjectStates.IsArchived(view)) throw new KmipException(ResultReason.ObjectArchived, $"Object '{uid}' is archived; Recover it first.");
         var old = StoredCertificates.Parse(view);
         var spki = old.PublicKey.ExportSubjectPublicKeyInfo();
         var request = CertificateRequests.Read(payload);
-        if (request is not null && !CertifyHandler.SameKey(request.SubjectPublicKeyInfo, spki))
+        if (request is not null && !X509Encoding.SameKey(request.SubjectPublicKeyInfo, spki))
         {
             throw KmipException.InvalidField($"The Certificate Request is for another key than certificate '{uid}'; Re-certify renews a certificate for the same key pair (use Certify for a new key).");
         }
@@ -46,13 +46,13 @@ internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthor
 
         var issuer = await _issuers.ResolveAsync(context, requested, spki, view, cancellationToken).ConfigureAwait(false);
         var now = objects.Now;
-        var dates = ReKeyHandler.Dates(view, offset, now).ToList();
+        var dates = ObjectReplacement.Dates(view, offset, now).ToList();
         var notBefore = offset is { } seconds ? now.AddSeconds(seconds) : now;
         var certificate = await _issuance.IssueAsync(issuer, subject with { Usage = usage is null ? null : FromKeyUsage(usage.KeyUsages) }, notBefore,
             notBefore + (old.NotAfter - old.NotBefore), requested, cancellationToken).ConfigureAwait(false);
 
         // The new object: the old one's attributes (not the server-set ones, names or links), the moved dates, the names, then the request's.
-        var attributes = view.Attributes.Where(a => !ReKeyHandler.NotCopied.Contains(a.Name)).ToList();
+        var attributes = view.Attributes.Where(a => !ObjectReplacement.NotCopied.Contains(a.Name)).ToList();
         if (offset is not null) attributes.AddRange(dates);
         attributes.AddRange(view.Attributes.Where(a => a.Name == "Name"));
         foreach (var group in requested.GroupBy(a => a.Name))
@@ -61,11 +61,11 @@ internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthor
             attributes.AddRange(group);
         }
         var newUid = await CertifyAttributes.StoreAsync(objects, context, certificate, attributes, publicKeyUid, issuer, cancellationToken,
-            [ReKeyHandler.Link(LinkType.ReplacedObjectLink, uid)]).ConfigureAwait(false);
+            [ObjectLinks.Link(LinkType.ReplacedObjectLink, uid)]).ConfigureAwait(false);
 
         // The old certificate: its names went to the replacement, and it points at it.
-        var kept = view.Attributes.Where(a => a.Name != "Name" && !(a.Name == "Link" && ReKeyHandler.IsLink(a, LinkType.ReplacementObjectLink))).ToList();
-        kept.Add(ReKeyHandler.Link(LinkType.ReplacementObjectLink, newUid) with { Index = CertifyAttributes.NextIndex(kept, "Link") });
+        var kept = view.Attributes.Where(a => a.Name != "Name" && !(a.Name == "Link" && ObjectLinks.IsLink(a, LinkType.ReplacementObjectLink))).ToList();
+        kept.Add(ObjectLinks.Link(LinkType.ReplacementObjectLink, newUid) with { Index = CertifyAttributes.NextIndex(kept, "Link") });
         await objects.SaveAsync(view, kept, view.State, null, cancellationToken).ConfigureAwait(false);
         if (publicKeyUid is not null) await MoveCertificateLinkAsync(context, publicKeyUid, uid, newUid, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = newUid;
@@ -84,8 +84,8 @@ internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthor
         {
             return; // a key the caller cannot change keeps its links
         }
-        var attributes = publicKey.Attributes.Where(a => !(a.Name == "Link" && ReKeyHandler.IsLink(a, LinkType.CertificateLink) && a.Value.Find(Tag.LinkedObjectIdentifier)?.AsText() == oldUid)).ToList();
-        attributes.Add(ReKeyHandler.Link(LinkType.CertificateLink, newUid) with { Index = CertifyAttributes.NextIndex(attributes, "Link") });
+        var attributes = publicKey.Attributes.Where(a => !(a.Name == "Link" && ObjectLinks.IsLink(a, LinkType.CertificateLink) && a.Value.Find(Tag.LinkedObjectIdentifier)?.AsText() == oldUid)).ToList();
+        attributes.Add(ObjectLinks.Link(LinkType.CertificateLink, newUid) with { Index = CertifyAttributes.NextIndex(attributes, "Link") });
         await objects.SaveAsync(publicKey, attributes, publicKey.State, null, cancellationToken).ConfigureAwait(false);
     }
 

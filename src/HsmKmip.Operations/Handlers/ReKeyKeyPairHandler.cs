@@ -13,7 +13,7 @@ namespace HsmKmip.Operations.Handlers;
 /// each existing half gets a Replacement Object Link to its successor and keeps its state. The new halves link to each
 /// other. The new private key's identifier becomes the ID placeholder.
 /// </summary>
-internal sealed class ReKeyKeyPairHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class ReKeyKeyPairHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -28,17 +28,17 @@ internal sealed class ReKeyKeyPairHandler(ManagedObjects objects) : IOperationHa
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"Re-key Key Pair replaces a pair named by its Private Key; '{uid}' is a {privateView.ObjectType}.");
         }
-        ReKeyHandler.CheckReplaceable(context, privateView);
+        ObjectReplacement.CheckReplaceable(context, privateView);
         var publicUid = privateView.Attributes.Where(a => a.Name == "Link" && a.Value.Find(Tag.LinkType)?.AsEnum() == (uint)LinkType.PublicKeyLink)
             .Select(a => a.Value.Find(Tag.LinkedObjectIdentifier)?.AsText()).FirstOrDefault()
             ?? throw KmipException.InvalidField($"Private key '{uid}' has no Public Key Link, so there is no pair to replace.");
         var publicView = await objects.LoadAsync(context, publicUid, cancellationToken).ConfigureAwait(false);
-        if (ArchiveHandler.IsArchived(publicView))
+        if (ObjectStates.IsArchived(publicView))
         {
             throw new KmipException(ResultReason.ObjectArchived, $"Public key '{publicUid}' is archived; Recover it first.");
         }
 
-        uint? offset = ReKeyHandler.OffsetOf(payload);
+        uint? offset = ObjectReplacement.OffsetOf(payload);
         var common = await objects.RequestAttributesAsync(context, payload, Tag.CommonTemplateAttribute, Tag.CommonAttributes, cancellationToken).ConfigureAwait(false);
         var requestedPrivate = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, payload, Tag.PrivateKeyTemplateAttribute, Tag.PrivateKeyAttributes, cancellationToken).ConfigureAwait(false));
         var requestedPublic = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, payload, Tag.PublicKeyTemplateAttribute, Tag.PublicKeyAttributes, cancellationToken).ConfigureAwait(false));
@@ -48,16 +48,16 @@ internal sealed class ReKeyKeyPairHandler(ManagedObjects objects) : IOperationHa
             list.RemoveAll(a => a.Name is "Object Type" or "Link" or "Cryptographic Algorithm" or "Cryptographic Length" or "Cryptographic Domain Parameters");
         }
         // The same algorithm and size as the existing pair (KMIP 1.4 §4.5).
-        var spec = CreateKeyPairHandler.SpecFrom([.. privateView.Attributes], [.. publicView.Attributes]);
+        var spec = KeyPairs.SpecFrom([.. privateView.Attributes], [.. publicView.Attributes]);
         var pair = await objects.GenerateKeyPairAsync(spec, cancellationToken).ConfigureAwait(false);
         var now = objects.Now; // the new Initial Date: Activation Date = Initial Date + Offset (KMIP 1.4 §4.5)
-        var privateAttributes = ReKeyHandler.ReplacementAttributes(privateView, offset, now, requestedPrivate);
-        var publicAttributes = ReKeyHandler.ReplacementAttributes(publicView, offset, now, requestedPublic);
+        var privateAttributes = ObjectReplacement.ReplacementAttributes(privateView, offset, now, requestedPrivate);
+        var publicAttributes = ObjectReplacement.ReplacementAttributes(publicView, offset, now, requestedPublic);
         foreach (var list in new[] { privateAttributes, publicAttributes }) list.RemoveAll(a => a.Name == "Random Number Generator"); // set anew for the new pair
-        var (newPrivate, newPublic) = await CreateKeyPairHandler.StorePairAsync(objects, context, spec, pair, privateAttributes, publicAttributes, now, cancellationToken).ConfigureAwait(false);
+        var (newPrivate, newPublic) = await KeyPairs.StorePairAsync(objects, context, spec, pair, privateAttributes, publicAttributes, now, cancellationToken).ConfigureAwait(false);
 
-        await ReKeyHandler.MarkReplacedAsync(objects, privateView, newPrivate, cancellationToken).ConfigureAwait(false);
-        await ReKeyHandler.MarkReplacedAsync(objects, publicView, newPublic, cancellationToken).ConfigureAwait(false);
+        await ObjectReplacement.MarkReplacedAsync(objects, privateView, newPrivate, cancellationToken).ConfigureAwait(false);
+        await ObjectReplacement.MarkReplacedAsync(objects, publicView, newPublic, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = newPrivate;
         return TtlvElement.Structure(Tag.ResponsePayload,
             TtlvElement.Text(Tag.PrivateKeyUniqueIdentifier, newPrivate),

@@ -14,7 +14,7 @@ namespace HsmKmip.Operations.Handlers;
 /// once and is stored only wrapped; the request's copy of the material is zeroed. Cryptographic Usage Mask 0 or absent is
 /// accepted (libmongocrypt sends 0).
 /// </summary>
-internal sealed partial class RegisterHandler(ManagedObjects objects) : IOperationHandler
+internal sealed partial class RegisterHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {

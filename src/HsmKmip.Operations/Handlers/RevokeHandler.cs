@@ -1,8 +1,8 @@
 using HsmKmip.Core.Lifecycle;
 using HsmKmip.Operations.Objects;
-using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Attributes;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -11,34 +11,30 @@ namespace HsmKmip.Operations.Handlers;
 /// Occurrence Date the client gives, else its Initial Date) and records the Compromise Date; any other reason
 /// deactivates an Active object. The Revocation Reason is kept as an attribute.
 /// </summary>
-internal sealed class RevokeHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class RevokeHandler(ManagedObjects objects) : IOperationHandler<RevokeRequest, IdentifierResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<IdentifierResponse> ExecuteAsync(OperationContext context, RevokeRequest request, CancellationToken cancellationToken)
     {
-        var uid = ManagedObjects.ResolveIdentifier(context, payload);
-        var reason = payload?.Find(Tag.RevocationReason) ?? throw KmipException.MissingData("Revoke needs a Revocation Reason.");
-        if (reason.Type != TtlvType.Structure) throw KmipException.InvalidField("Revocation Reason must be a structure.");
-        var code = reason.Find(Tag.RevocationReasonCode) is { } c
-            ? (RevocationReasonCode)Lenient.Enumeration(c, "Revocation Reason Code")
-            : throw KmipException.MissingData("Revocation Reason lacks its Revocation Reason Code.");
+        var uid = ManagedObjects.ResolveIdentifier(context, request.UniqueIdentifier);
+        var code = request.Reason.Code;
         bool compromise = code is RevocationReasonCode.KeyCompromise or RevocationReasonCode.CACompromise;
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         var next = KeyLifecycle.AfterRevoke(view.State, compromise)
             ?? throw FailureMapping.WrongState(context.Version, $"Object '{uid}' is {view.State}; only an Active object can be revoked for reason {code}.");
         var now = objects.Now;
-        var attributes = ManagedObjects.WithServerAttribute(view.Attributes, "Revocation Reason", reason.WithTag(Tag.AttributeValue));
+        var attributes = ManagedObjects.WithServerAttribute(view.Attributes, KmipAttributeKeys.RevocationReason, request.Reason);
         if (compromise)
         {
-            var occurred = payload.Find(Tag.CompromiseOccurrenceDate) is { Type: TtlvType.DateTime } d ? d.AsDateTime() : view.Stored.InitialDate;
-            attributes = ManagedObjects.WithServerAttribute(attributes, "Compromise Occurrence Date", TtlvElement.DateTime(Tag.AttributeValue, occurred));
-            attributes = ManagedObjects.WithServerAttribute(attributes, "Compromise Date", TtlvElement.DateTime(Tag.AttributeValue, now));
+            var occurred = request.CompromiseOccurrenceDate ?? view.Stored.InitialDate;
+            attributes = ManagedObjects.WithServerAttribute(attributes, KmipAttributeKeys.CompromiseOccurrenceDate, occurred);
+            attributes = ManagedObjects.WithServerAttribute(attributes, KmipAttributeKeys.CompromiseDate, now);
         }
         else
         {
-            attributes = ManagedObjects.WithServerAttribute(attributes, "Deactivation Date", TtlvElement.DateTime(Tag.AttributeValue, now));
+            attributes = ManagedObjects.WithServerAttribute(attributes, KmipAttributeKeys.DeactivationDate, now);
         }
         await objects.SaveAsync(view, attributes, next, null, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
+        return new IdentifierResponse(uid);
     }
 }

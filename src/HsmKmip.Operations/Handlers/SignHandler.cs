@@ -11,7 +11,7 @@ namespace HsmKmip.Operations.Handlers;
 /// Sign (KMIP 1.4 §4.31, 2.1 §6.1.51): the private key signs inside the HSM, over Data or a pre-computed Digested Data.
 /// ECDSA signatures are DER (X9.62 ECDSA-Sig-Value). One-shot only: streaming (Init/Final Indicator) is refused.
 /// </summary>
-internal sealed class SignHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class SignHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ internal sealed class SignHandler(ManagedObjects objects) : IOperationHandler
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Sign needs a Private Key (MAC signs with symmetric keys).");
         }
-        var scheme = AsymmetricParameters.Signature(CryptographicParameters.Resolve(payload, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
+        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Resolve(payload, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
         await objects.ConsumeUsageAsync(context, view, input.Length, cancellationToken).ConfigureAwait(false);
         var signature = await objects.SignAsync(key, scheme, input, digested, cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload,
@@ -37,7 +37,7 @@ internal sealed class SignHandler(ManagedObjects objects) : IOperationHandler
 /// Signature Data over Data or Digested Data; the answer is a Validity Indicator (Valid or Invalid), never an error for a
 /// signature that merely does not match.
 /// </summary>
-internal sealed class SignatureVerifyHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class SignatureVerifyHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -52,7 +52,7 @@ internal sealed class SignatureVerifyHandler(ManagedObjects objects) : IOperatio
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Signature Verify needs a Public Key.");
         }
         var spki = AsymmetricParameters.SubjectPublicKeyInfo(view);
-        var scheme = AsymmetricParameters.Signature(CryptographicParameters.Resolve(payload, view), AsymmetricKeyEncoding.ReadSubjectPublicKeyInfo(spki).Type);
+        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Resolve(payload, view), AsymmetricKeyEncoding.ReadSubjectPublicKeyInfo(spki).Type);
         bool valid = await objects.VerifyAsync(spki, scheme, input, digested, signature, cancellationToken).ConfigureAwait(false);
         return TtlvElement.Structure(Tag.ResponsePayload,
             TtlvElement.Text(Tag.UniqueIdentifier, uid),

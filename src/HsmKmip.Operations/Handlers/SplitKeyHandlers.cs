@@ -16,7 +16,7 @@ namespace HsmKmip.Operations.Handlers;
 /// stored, so it exists only as its parts. Parts link to their neighbours (Previous/Next Link) and to an existing base
 /// key (Parent Link). The answer lists the parts' identifiers in Key Part Identifier order.
 /// </summary>
-internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -56,7 +56,7 @@ internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IOperation
         }
         else
         {
-            (var kind, bits) = objectType == ObjectType.SymmetricKey ? CreateHandler.SymmetricKind(attributes) : (SecretKeyKind.GenericSecret, CreateHandler.LengthOf(attributes) ?? 256);
+            (var kind, bits) = objectType == ObjectType.SymmetricKey ? SymmetricKinds.SymmetricKind(attributes) : (SecretKeyKind.GenericSecret, SymmetricKinds.LengthOf(attributes) ?? 256);
             algorithm = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } alg ? (CryptographicAlgorithm)alg : null;
             var generated = await objects.GenerateSecretAsync(kind, bits, cancellationToken).ConfigureAwait(false);
             secret = await objects.UnwrapSecretAsync(generated, cancellationToken).ConfigureAwait(false);
@@ -82,7 +82,7 @@ internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IOperation
                 if (baseId is not null) links.Add((LinkType.ParentLink, baseId));
                 if (k > 0) links.Add((LinkType.PreviousLink, ids[k - 1]));
                 if (k < parts - 1) links.Add((LinkType.NextLink, ids[k + 1]));
-                partAttributes.AddRange(links.Select((l, index) => ReKeyHandler.Link(l.Item1, l.Item2) with { Index = index }));
+                partAttributes.AddRange(links.Select((l, index) => ObjectLinks.Link(l.Item1, l.Item2) with { Index = index }));
                 var skeleton = TtlvElement.Structure(Tag.SplitKey,
                     TtlvElement.Integer(Tag.SplitKeyParts, parts),
                     TtlvElement.Integer(Tag.KeyPartIdentifier, k + 1),
@@ -128,7 +128,7 @@ internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IOperation
 /// of a GF(2^8) one, from the same split) into a new Symmetric Key or Secret Data that enters the HSM and is stored
 /// wrapped like a registered one. The joined bytes live only in a buffer zeroed after the import.
 /// </summary>
-internal sealed class JoinSplitKeyHandler(ManagedObjects objects) : IOperationHandler
+internal sealed class JoinSplitKeyHandler(ManagedObjects objects) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {

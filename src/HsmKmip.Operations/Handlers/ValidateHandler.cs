@@ -20,7 +20,7 @@ namespace HsmKmip.Operations.Handlers;
 /// or an issuer whose signature fails) or an issuer that may not sign certificates; Unknown when the chain is incomplete or ends at a root that
 /// is not trusted here.
 /// </summary>
-internal sealed class ValidateHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IOperationHandler
+internal sealed class ValidateHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IUntypedOperationHandler
 {
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
@@ -39,7 +39,7 @@ internal sealed class ValidateHandler(ManagedObjects objects, CertificateAuthori
             if (view.ObjectType != ObjectType.Certificate) throw new KmipException(ResultReason.InvalidObjectType, $"Validate checks Certificates; '{element.AsText()}' is a {view.ObjectType}.");
             var certificate = StoredCertificates.Parse(view);
             chain.Add(certificate);
-            if (IsSelfIssued(certificate) && view.State is not (State.Compromised or State.Destroyed or State.DestroyedCompromised) && !ArchiveHandler.IsArchived(view))
+            if (IsSelfIssued(certificate) && view.State is not (State.Compromised or State.Destroyed or State.DestroyedCompromised) && !ObjectStates.IsArchived(view))
             {
                 anchors.Add(certificate);
             }

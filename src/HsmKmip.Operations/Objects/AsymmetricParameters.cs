@@ -3,6 +3,7 @@ using HsmKmip.Operations.Crypto;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
+using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Objects;
 

@@ -2,6 +2,7 @@ using HsmKmip.Core.Keys;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
+using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Objects;
 
@@ -45,7 +46,7 @@ internal sealed record KeyWrapRequest(string KeyId, TtlvElement EncryptionKeyInf
     /// </summary>
     public (KeyWrapAlgorithm Algorithm, RsaPadding? Rsa) AlgorithmFor(ObjectView wrappingKey)
     {
-        var parameters = Crypto.CryptographicParameters.Over(CryptographicParameters, wrappingKey);
+        var parameters = Crypto.KeyCryptographicParameters.Over(CryptographicParameters, wrappingKey);
         var keyAlgorithm = wrappingKey.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value is { Type: TtlvType.Enumeration } a
             ? (CryptographicAlgorithm)a.AsEnum() : (CryptographicAlgorithm?)null;
         if (parameters.CryptographicAlgorithm is { } asked && keyAlgorithm is { } actual && asked != actual)

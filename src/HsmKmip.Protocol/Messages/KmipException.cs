@@ -7,7 +7,7 @@ namespace HsmKmip.Protocol.Messages;
 /// handlers; the batch executor turns it into an Operation Failed batch item. Internal details (stack
 /// traces, PKCS#11 return codes, file paths) never go into <see cref="Exception.Message"/>.
 /// </summary>
-public sealed class KmipException : Exception
+public class KmipException : Exception
 {
     public KmipException(ResultReason reason, string message) : base(message) => Reason = reason;
 
@@ -17,11 +17,14 @@ public sealed class KmipException : Exception
 
     public KmipException(string message, Exception inner) : base(message, inner) => Reason = ResultReason.GeneralFailure;
 
+    /// <summary>A failure with its reason that keeps the exception it was translated from.</summary>
+    protected KmipException(ResultReason reason, string message, Exception? inner) : base(message, inner) => Reason = reason;
+
     public ResultReason Reason { get; }
 
-    public static KmipException InvalidField(string message) => new(ResultReason.InvalidField, message);
+    public static KmipDecodeException InvalidField(string message) => new(ResultReason.InvalidField, message);
 
-    public static KmipException MissingData(string message) => new(ResultReason.MissingData, message);
+    public static KmipDecodeException MissingData(string message) => new(ResultReason.MissingData, message);
 
-    public static KmipException InvalidMessage(string message) => new(ResultReason.InvalidMessage, message);
+    public static KmipDecodeException InvalidMessage(string message) => new(ResultReason.InvalidMessage, message);
 }

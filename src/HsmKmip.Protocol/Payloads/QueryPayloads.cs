@@ -5,8 +5,10 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Protocol.Payloads;
 
 /// <summary>Query request (KMIP 1.4 §4.25): which kinds of information the client wants.</summary>
-public sealed record QueryRequest(IReadOnlyList<QueryFunction> Functions)
+public sealed record QueryRequest(IReadOnlyList<QueryFunction> Functions) : IKmipRequest<QueryRequest>
 {
+    public static QueryRequest Read(TtlvElement? payload, KmipVersion version) => FromTtlv(payload);
+
     public static QueryRequest FromTtlv(TtlvElement? payload)
     {
         var functions = new List<QueryFunction>();
@@ -25,8 +27,10 @@ public sealed record CapabilityInformation(bool Streaming, bool Asynchronous, bo
 /// Query response. Fields are written in the specification's order, each only when the request's
 /// version has it and the client asked for it.
 /// </summary>
-public sealed record QueryResponse
+public sealed record QueryResponse : IKmipResponse
 {
+    public TtlvElement? Write(KmipVersion version) => ToTtlv(version);
+
     public IReadOnlyList<Operation> Operations { get; init; } = [];
 
     public IReadOnlyList<ObjectType> ObjectTypes { get; init; } = [];
@@ -42,7 +46,8 @@ public sealed record QueryResponse
     {
         var children = new List<TtlvElement>();
         children.AddRange(Operations.Select(o => TtlvElement.Enumeration(Tag.Operation, (uint)o)));
-        children.AddRange(ObjectTypes.Select(o => TtlvElement.Enumeration(Tag.ObjectType, (uint)o)));
+        // Version rule: an object type the request's version lacks is not named (KMIP-NOTES: nothing the version lacks).
+        children.AddRange(ObjectTypes.Where(o => KmipEnumerations.IsDefinedIn(Tag.ObjectType, (uint)o, version)).Select(o => TtlvElement.Enumeration(Tag.ObjectType, (uint)o)));
         if (VendorIdentification is not null) children.Add(TtlvElement.Text(Tag.VendorIdentification, VendorIdentification));
         if (ServerInformation is not null) children.Add(TtlvElement.Structure(Tag.ServerInformation, ServerInformation));
         if (Capabilities is { } c && version >= KmipVersion.V1_3)

@@ -2,14 +2,14 @@ using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 
-namespace HsmKmip.Operations.Crypto;
+namespace HsmKmip.Protocol.Payloads;
 
 /// <summary>
 /// A Cryptographic Parameters structure (KMIP 1.4 §2.1.10 / 2.1 §7.6), every field optional. Operations merge the
 /// request's structure over the key's Cryptographic Parameters attribute field by field (KMIP 1.4 §4.29: omitted
 /// parameters come from the object's attribute), then apply their own defaults.
 /// </summary>
-internal sealed record CryptographicParameters
+public sealed record CryptographicParameters
 {
     public BlockCipherMode? BlockCipherMode { get; init; }
 
@@ -86,14 +86,6 @@ internal sealed record CryptographicParameters
         MaskGeneratorHashingAlgorithm = MaskGeneratorHashingAlgorithm ?? fallback.MaskGeneratorHashingAlgorithm,
         PSource = PSource ?? fallback.PSource,
     };
-
-    /// <summary>The request's parameters over the key's own Cryptographic Parameters attribute (the first instance).</summary>
-    public static CryptographicParameters Resolve(TtlvElement? payload, Objects.ObjectView view) =>
-        Over(payload?.Find(Tag.CryptographicParameters), view);
-
-    /// <summary>A Cryptographic Parameters structure (wherever the request carries it) over the key's own attribute.</summary>
-    public static CryptographicParameters Over(TtlvElement? requested, Objects.ObjectView view) =>
-        Parse(requested).Over(Parse(view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Parameters")?.Value));
 
     private static T? Enum<T>(TtlvElement parent, uint tag, string field) where T : struct, System.Enum =>
         parent.Find(tag) is { } e ? (T)(object)Lenient.Enumeration(e, field) : null;

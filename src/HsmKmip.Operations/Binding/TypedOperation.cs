@@ -1,0 +1,53 @@
+using HsmKmip.Operations.Handlers;
+using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Operations.Binding;
+
+/// <summary>
+/// Binds a typed handler into the operation table: decodes the Request Payload into <typeparamref name="TRequest"/>,
+/// runs the handler, encodes its <typeparamref name="TResponse"/> in the request's version. This is the only place a
+/// typed handler's payloads meet TTLV; the batch executor (and the pipeline around it) calls it like any handler.
+/// </summary>
+internal sealed class TypedOperation<TRequest, TResponse>(IOperationHandler<TRequest, TResponse> handler) : IOperationHandler
+    where TRequest : IKmipRequest<TRequest>
+    where TResponse : IKmipResponse
+{
+    /// <summary>The typed handler (tests and the architecture check look at it).</summary>
+    public IOperationHandler<TRequest, TResponse> Handler => handler;
+
+    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    {
+        var request = Decode(payload, context);
+        var response = await handler.ExecuteAsync(context, request, cancellationToken).ConfigureAwait(false);
+        return response.Write(context.Version);
+    }
+
+    private static TRequest Decode(TtlvElement? payload, OperationContext context)
+    {
+        try
+        {
+            return TRequest.Read(payload, context.Version);
+        }
+        catch (TtlvTypeMismatchException e)
+        {
+            // A payload type that read an item without checking its type first: still the request's fault, as decoding is.
+            throw new KmipDecodeException(Protocol.Vocabulary.ResultReason.InvalidField, $"{PayloadReader.FieldName(e.Tag)} has the wrong item type ({e.Actual}).");
+        }
+    }
+
+}
+
+/// <summary>Registration helpers for the operation table.</summary>
+internal static class Bind
+{
+    /// <summary>A typed handler as an entry's handler; the payload types are inferred from the handler.</summary>
+    public static IOperationHandler Typed<TRequest, TResponse>(IOperationHandler<TRequest, TResponse> handler)
+        where TRequest : IKmipRequest<TRequest>
+        where TResponse : IKmipResponse =>
+        new TypedOperation<TRequest, TResponse>(handler);
+
+    /// <summary>A handler not yet converted to typed payloads (see <see cref="UntypedHandlerAdapter"/>).</summary>
+    public static IOperationHandler Untyped(IUntypedOperationHandler handler) => new UntypedHandlerAdapter(handler);
+}

@@ -1,0 +1,23 @@
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
+
+namespace HsmKmip.Protocol.Payloads;
+
+/// <summary>
+/// A typed Request Payload (KMIP 1.4 §7, 2.1 §6): decoded once, here, with every field's type checked, so that the
+/// handler sees values, never tags. A field of the wrong type or a missing required field throws
+/// <see cref="Messages.KmipDecodeException"/> naming the field.
+/// </summary>
+/// <typeparam name="TSelf">The payload type itself (static abstract factory, no reflection).</typeparam>
+public interface IKmipRequest<TSelf> where TSelf : IKmipRequest<TSelf>
+{
+    /// <summary>Decodes the Request Payload structure (null when the batch item has none) as <paramref name="version"/> defines it.</summary>
+    static abstract TSelf Read(TtlvElement? payload, KmipVersion version);
+}
+
+/// <summary>A typed Response Payload: encodes itself in the request's version, leaving out what that version lacks.</summary>
+public interface IKmipResponse
+{
+    /// <summary>The Response Payload structure, or null for an operation that answers without one.</summary>
+    TtlvElement? Write(KmipVersion version);
+}
