@@ -3,7 +3,8 @@ using HsmKmip.Core.Store;
 using HsmKmip.Store.LiteDb;
 using HsmKmip.Store.LiteDb.CrashWriter;
 
-// crash-writer write <path> [tasks]   insert (and destroy every 4th) from N tasks until killed; one stdout line per acknowledgement:
+// crash-writer write <path> [tasks]   print "OPENED" once the store is open, then insert (and destroy every 4th) from N tasks
+//                                     until killed; one stdout line per acknowledgement:
 //                                     "ACK <id> <blob hex>" once InsertAsync returned, "DESTROYED <id>" once the destroying UpdateAsync returned.
 // crash-writer open <path>            open the store, print "OPENED", hold it until stdin closes; "REFUSED <message>" and exit 3 when refused.
 // crash-writer count <path> <writers> <inserts each> <destroy: yes|no>
@@ -58,6 +59,8 @@ if (args[0] == "count" && args.Length > 4)
     return 0;
 }
 
+// Tells a slow start (a loaded machine) from a store that hangs after opening.
+Console.Out.WriteLine("OPENED");
 var tasks = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 8;
 var output = Console.Out;
 var running = Enumerable.Range(0, tasks).Select(worker => Task.Run(async () =>
