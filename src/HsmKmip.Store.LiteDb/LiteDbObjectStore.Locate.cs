@@ -14,7 +14,7 @@ namespace HsmKmip.Store.LiteDb;
 public sealed partial class LiteDbObjectStore
 {
     /// <summary>Most candidates a date-range lookup sorts in memory before Locate walks an ordered index instead.</summary>
-    private const int DateCandidatesLimit = 4096;
+    private const int DateCandidatesLimit = 256;
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> LocateAsync(ObjectQuery query, CancellationToken cancellationToken)
