@@ -59,11 +59,17 @@ internal sealed class StoreEngine : IDisposable
             });
             var virtualLength = VirtualLength(engine);
             var database = new LiteDatabase(engine, disposeOnClose: true);
+            var result = new StoreEngine(database, data, log, virtualLength);
+            // Before anything is written: LiteDB's queue is empty only now.
+            result.SelfTest();
             // The store checkpoints itself (in the background by log size, at once for a Destroy): LiteDB's own
             // automatic checkpoint would run inside Commit, before the log is durable, and never fsync the truncation.
-            if (database.CheckpointSize != 0) database.CheckpointSize = 0;
-            var result = new StoreEngine(database, data, log, virtualLength);
-            result.SelfTest();
+            // Setting the pragma is a transaction of its own; the store's open checkpoints it into the data file.
+            if (database.CheckpointSize != 0)
+            {
+                database.CheckpointSize = 0;
+                log.WaitWritten(result.LogEnd, TimeSpan.FromSeconds(60));
+            }
             return result;
         }
         catch
