@@ -5,9 +5,10 @@ using LiteDB;
 namespace HsmKmip.Store.LiteDb;
 
 /// <summary>
-/// StoredObject ⇄ BsonDocument by hand (no BsonMapper, no reflection). Field names are short and persisted: never
-/// rename one without a schema upgrade step. Dates are UTC ticks (sortable, indexed) plus the offset in minutes, so a
-/// DateTimeOffset comes back exactly as it went in; unsigned enumerations are stored as Int64.
+/// StoredObject ⇄ BsonDocument by hand (no BsonMapper, no reflection), schema v2. Field names are short and
+/// persisted: never rename one without a schema upgrade step. Dates are UTC ticks plus the offset in minutes, so a
+/// DateTimeOffset comes back exactly as it went in; unsigned enumerations are stored as Int64. Attributes are one
+/// binary (<see cref="AttributeCodec"/>); the index keys (<see cref="IndexKeys"/>) carry the insertion sequence.
 /// </summary>
 internal static class DocumentMapper
 {
@@ -16,7 +17,6 @@ internal static class DocumentMapper
     public const string ObjectType = "type";
     public const string State = "state";
     public const string Owner = "owner";
-    public const string OwnerKey = "okey";
     public const string Version = "ver";
     public const string InitialDate = "idate";
     public const string LastChangeDate = "cdate";
@@ -24,16 +24,34 @@ internal static class DocumentMapper
     public const string DeactivationDate = "ddate";
     public const string DestroyDate = "xdate";
     public const string ArchiveDate = "rdate";
-    public const string Attributes = "attrs";
-    public const string AttributeKeys = "akeys";
     public const string Names = "names";
-    public const string NameKeys = "nkeys";
     public const string Groups = "groups";
-    public const string GroupKeys = "gkeys";
     public const string Secret = "secret";
     public const string PublicMaterial = "pub";
 
+    /// <summary>v2: the attribute list as one binary.</summary>
+    public const string Attributes = "a";
+
+    /// <summary>v2 index keys: type, state, owner, names, groups, attributes (see <see cref="IndexKeys"/>).</summary>
+    public const string TypeKey = "tk";
+    public const string StateKey = "sk";
+    public const string OwnerKey = "ok";
+    public const string NameKeys = "nk";
+    public const string GroupKeys = "gk";
+    public const string AttributeKeys = "ak";
+
     private const string OffsetSuffix = "o";
+
+    /// <summary>
+    /// Attributes with a field and an index of their own (or, for State, kept out of the attribute list by the
+    /// protocol layer): Locate's protocol layer turns a filter on them into that field's filter, so their
+    /// attribute-index keys would only cost space. A query naming them as plain attributes is still answered
+    /// exactly (re-checked), only not from the attribute index.
+    /// </summary>
+    public static readonly IReadOnlySet<string> NotInAttributeIndex = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Name", "Object Type", "State", "Object Group", "Initial Date", "Activation Date",
+    };
 
     public static BsonDocument ToDocument(StoredObject obj, long sequence)
     {
@@ -44,8 +62,10 @@ internal static class DocumentMapper
             [ObjectType] = (long)obj.ObjectType,
             [State] = (long)obj.State,
             [Owner] = obj.Owner,
-            [OwnerKey] = IndexKeys.Of(obj.Owner),
             [Version] = obj.Version,
+            [TypeKey] = IndexKeys.Number(obj.ObjectType, sequence),
+            [StateKey] = IndexKeys.Number(obj.State, sequence),
+            [OwnerKey] = IndexKeys.Text(obj.Owner, sequence),
         };
         PutDate(doc, InitialDate, obj.InitialDate);
         PutDate(doc, LastChangeDate, obj.LastChangeDate);
@@ -54,19 +74,20 @@ internal static class DocumentMapper
         PutDate(doc, DestroyDate, obj.DestroyDate);
         PutDate(doc, ArchiveDate, obj.ArchiveDate);
 
-        var attributes = new BsonArray();
+        doc[Attributes] = AttributeCodec.Encode(obj.Attributes);
         var attributeKeys = new BsonArray();
         foreach (var a in obj.Attributes)
         {
-            attributes.Add(new BsonDocument { ["n"] = a.Name, ["i"] = a.Index, ["v"] = a.Value });
-            attributeKeys.Add(IndexKeys.OfAttribute(a.Name, a.Value));
+            if (!NotInAttributeIndex.Contains(a.Name)) attributeKeys.Add(IndexKeys.Attribute(a.Name, a.Value, sequence));
         }
-        doc[Attributes] = attributes;
-        doc[AttributeKeys] = attributeKeys;
+        if (attributeKeys.Count > 0) doc[AttributeKeys] = attributeKeys;
         doc[Names] = new BsonArray(obj.Names.Select(n => new BsonValue(n)));
-        doc[NameKeys] = new BsonArray(obj.Names.Select(n => new BsonValue(IndexKeys.Of(n))));
-        doc[Groups] = new BsonArray(obj.ObjectGroups.Select(g => new BsonValue(g)));
-        doc[GroupKeys] = new BsonArray(obj.ObjectGroups.Select(g => new BsonValue(IndexKeys.Of(g))));
+        if (obj.Names.Count > 0) doc[NameKeys] = new BsonArray(obj.Names.Select(n => new BsonValue(IndexKeys.Text(n, sequence))));
+        if (obj.ObjectGroups.Count > 0)
+        {
+            doc[Groups] = new BsonArray(obj.ObjectGroups.Select(g => new BsonValue(g)));
+            doc[GroupKeys] = new BsonArray(obj.ObjectGroups.Select(g => new BsonValue(IndexKeys.Text(g, sequence))));
+        }
 
         if (obj.WrappedSecret is { } secret)
         {
@@ -83,7 +104,20 @@ internal static class DocumentMapper
         return doc;
     }
 
-    public static StoredObject ToObject(BsonDocument doc) => new()
+    public static StoredObject ToObject(BsonDocument doc) => Common(doc) with
+    {
+        Attributes = AttributeCodec.Decode(doc[Attributes].AsBinary),
+    };
+
+    /// <summary>A schema v1 document (attributes as { n, i, v } documents), read only by the v1→v2 upgrade.</summary>
+    public static StoredObject FromV1(BsonDocument doc) => Common(doc) with
+    {
+        Attributes = doc["attrs"].AsArray
+            .Select(a => new StoredAttribute(a["n"].AsString, a["i"].AsInt32, a["v"].AsBinary))
+            .ToArray(),
+    };
+
+    private static StoredObject Common(BsonDocument doc) => new()
     {
         UniqueIdentifier = doc[Id].AsString,
         ObjectType = checked((uint)doc[ObjectType].AsInt64),
@@ -95,13 +129,10 @@ internal static class DocumentMapper
         ActivationDate = GetDate(doc, ActivationDate),
         DeactivationDate = GetDate(doc, DeactivationDate),
         DestroyDate = GetDate(doc, DestroyDate),
-        // Absent in documents written before Archive existed: read as not archived (no schema change needed).
-        ArchiveDate = doc.ContainsKey(ArchiveDate) ? GetDate(doc, ArchiveDate) : null,
-        Attributes = doc[Attributes].AsArray
-            .Select(a => new StoredAttribute(a["n"].AsString, a["i"].AsInt32, a["v"].AsBinary))
-            .ToArray(),
-        Names = Strings(doc[Names]),
-        ObjectGroups = Strings(doc[Groups]),
+        // Absent in documents written before Archive existed: read as not archived.
+        ArchiveDate = GetDate(doc, ArchiveDate),
+        Names = Strings(doc, Names),
+        ObjectGroups = Strings(doc, Groups),
         WrappedSecret = doc.TryGetValue(Secret, out var s) && s.IsDocument
             ? new WrappedKey(s["blob"].AsBinary, s["kek"].AsString, s["alg"].AsString, (SecretKeyKind)s["kind"].AsInt32, s["len"].AsInt32)
             : null,
@@ -127,27 +158,23 @@ internal static class DocumentMapper
         return copy;
     }
 
-    public static long Ticks(DateTimeOffset value) => value.UtcTicks;
-
+    /// <summary>Date fields: unset dates are absent (v1 stored them as null; both read as unset).</summary>
     private static void PutDate(BsonDocument doc, string field, DateTimeOffset? value)
     {
-        if (value is not { } v)
-        {
-            doc[field] = BsonValue.Null;
-            return;
-        }
+        if (value is not { } v) return;
         doc[field] = v.UtcTicks;
-        doc[field + OffsetSuffix] = (int)v.Offset.TotalMinutes;
+        if (v.Offset != TimeSpan.Zero) doc[field + OffsetSuffix] = (int)v.Offset.TotalMinutes;
     }
 
-    private static DateTimeOffset? GetDate(BsonDocument doc, string field)
+    public static DateTimeOffset? GetDate(BsonDocument doc, string field)
     {
         if (!doc.TryGetValue(field, out var ticks) || ticks.IsNull) return null;
-        var offset = TimeSpan.FromMinutes(doc[field + OffsetSuffix].AsInt32);
+        var offset = doc.TryGetValue(field + OffsetSuffix, out var minutes) && minutes.IsInt32 ? TimeSpan.FromMinutes(minutes.AsInt32) : TimeSpan.Zero;
         return new DateTimeOffset(ticks.AsInt64, TimeSpan.Zero).ToOffset(offset);
     }
 
-    private static string[] Strings(BsonValue array) => array.AsArray.Select(v => v.AsString).ToArray();
+    private static string[] Strings(BsonDocument doc, string field) =>
+        doc.TryGetValue(field, out var array) && array.IsArray ? array.AsArray.Select(v => v.AsString).ToArray() : [];
 
     private static ObjectStoreException Corrupt(BsonDocument doc, string field) =>
         new(ObjectStoreError.Unavailable, $"Object {doc[Id].AsString} has no {field}: the store is damaged.");

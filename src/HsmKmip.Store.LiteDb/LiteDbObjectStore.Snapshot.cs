@@ -56,8 +56,7 @@ public sealed partial class LiteDbObjectStore
         lock (_writeGate)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _db.Checkpoint();
-            _logSync.Flush(flushToDisk: true);
+            _engine.Checkpoint();
             objects = _objects.LongCount();
             using var source = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             source.CopyTo(target);

@@ -4,15 +4,22 @@ using LiteDB;
 
 namespace HsmKmip.Store.LiteDb;
 
-// Durability. LiteDB 5.0.20's Commit() hands the transaction's pages to a background queue and returns before
-// they are written (DiskWriterQueue; it fsyncs only when the queue drains), so an acknowledged commit can die with
-// the process. Checkpoint() is the only public call that waits for that queue: it then copies the committed pages
-// into the data file, fsyncs it (FileStream.Flush(true)) and truncates the -log.db. So one write group is:
-// one transaction → Commit → Checkpoint → answer every waiter. The checkpoint also empties the -log.db, which
-// Destroy needs anyway. Its cost is paid once per group, not per write, so concurrent writers share it.
-// LiteDB does not fsync that truncation, and it restarts transaction ids at 1 after every checkpoint: a stale log
-// surviving a power cut could be replayed over newer pages. So the (now empty) log is fsynced too, through a
-// handle of our own (fsync is per file on Linux, not per descriptor).
+// Durability: one fdatasync per write group. LiteDB 5.0.20's Commit() hands the transaction's pages to a background
+// queue (DiskWriterQueue) and returns before they are written; the queue fsynced the log every time it drained
+// (~35 fsyncs per Create), and the old way to wait for it was a Checkpoint per group (copy to the data file, fsync
+// it, truncate the log). LiteDB is now opened over streams of our own (PageFile, StoreEngine), so a group is:
+//   one transaction → Commit → wait until the queue has written the group's pages to the log (PageFile.WaitWritten,
+//   up to the log end LiteDB reports) → ONE fdatasync of the log → answer every waiter.
+// On open LiteDB replays the confirmed transactions of the log, so an acknowledged group survives kill -9 and a power
+// cut. The log is folded into the data file by a checkpoint once it passes CheckpointBytes, after the group that
+// crossed it was answered: the checkpoint fdatasyncs the data file, truncates the log and fdatasyncs the truncation
+// (LiteDB restarts transaction ids at 1 after a checkpoint: a stale log surviving a power cut could be replayed over
+// newer pages). Writers that arrive meanwhile form the next group.
+// Destroy (crypto-shredding): the blob is zeroed where it lies, and the group checkpoints before it answers, so the
+// blob is in neither file when the Destroy is acknowledged: such a group costs 3 fdatasyncs (log, data, log).
+// We chose this over a journal of our own in front of LiteDB: one file format and one replay (LiteDB's), no second
+// copy of every blob to shred, and the same page writes as before; the price is one internal member read by
+// reflection, checked at open (StoreEngine).
 public sealed partial class LiteDbObjectStore
 {
     private enum WriteKind
@@ -52,14 +59,7 @@ public sealed partial class LiteDbObjectStore
     private ValueTask<StoredObject> Enqueue(PendingWrite write)
     {
         if (write.CancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<StoredObject>(write.CancellationToken);
-        try
-        {
-            _queue.Add(write);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
-        {
-            throw new ObjectDisposedException(nameof(LiteDbObjectStore), "The store is closed.");
-        }
+        if (!_queue.TryAdd(write)) throw new ObjectDisposedException(nameof(LiteDbObjectStore), "The store is closed.");
         return new ValueTask<StoredObject>(write.Done.Task);
     }
 
@@ -69,17 +69,17 @@ public sealed partial class LiteDbObjectStore
         var batch = new List<PendingWrite>(_maxBatch);
         try
         {
-            foreach (var first in _queue.GetConsumingEnumerable())
+            while (true)
             {
                 batch.Clear();
-                batch.Add(first);
-                while (batch.Count < _maxBatch && _queue.TryTake(out var more)) batch.Add(more);
+                if (!_queue.TakeBatch(batch, _maxBatch)) break;
                 // A caller that gave up before its write was picked up gets no write; once picked up, it completes.
                 batch.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Done.TrySetCanceled(w.CancellationToken));
                 if (batch.Count == 0) continue;
                 lock (_writeGate)
                 {
                     WriteGroup(batch);
+                    CheckpointIfLarge();
                 }
             }
         }
@@ -112,11 +112,14 @@ public sealed partial class LiteDbObjectStore
             return;
         }
 
+        var shredded = batch.Any(w => w.Shredded);
         try
         {
             _db.Commit();
-            _db.Checkpoint();
-            _logSync.Flush(flushToDisk: true);
+            _engine.Log.WaitWritten(_engine.LogEnd, QueueTimeout);
+            _engine.Log.Sync();
+            // A shred counts only once the zeroed page replaced the blob in the data file and the log is empty.
+            if (shredded) _engine.Checkpoint();
         }
         catch (Exception e)
         {
@@ -126,6 +129,7 @@ public sealed partial class LiteDbObjectStore
         }
 
         _lastSequence = sequence;
+        Interlocked.Increment(ref _groups);
         foreach (var write in batch)
         {
             if (write.Shredded) Log.Shredded(_logger, write.Object.UniqueIdentifier);
@@ -133,6 +137,21 @@ public sealed partial class LiteDbObjectStore
             else write.Done.TrySetResult(write.Result!);
         }
         Log.BatchWritten(_logger, batch.Count, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Folds a long log into the data file, after the group that grew it was answered.</summary>
+    private void CheckpointIfLarge()
+    {
+        if (_engine.LogEnd < _checkpointBytes) return;
+        try
+        {
+            _engine.Checkpoint();
+        }
+        catch (Exception e) when (e is IOException or LiteException)
+        {
+            // Nothing acknowledged depends on it (the log is durable); the next group tries again.
+            Log.CheckpointFailed(_logger, e, _path);
+        }
     }
 
     /// <summary>Applies one write inside the open transaction. Refusals (exists, missing, conflict) change nothing.</summary>
@@ -188,7 +207,7 @@ public sealed partial class LiteDbObjectStore
         {
             // Crypto-shredding: overwrite the old blob with zeros where it lies (same size, so LiteDB rewrites the
             // same bytes in the same page) before the real update may move or shrink the document. The checkpoint
-            // after this group then leaves no copy in the data file nor in the -log.db.
+            // this group then runs leaves no copy in the data file nor in the -log.db.
             _objects.Update(DocumentMapper.WithZeroedBlob(existing));
             write.Shredded = true;
         }
@@ -204,6 +223,9 @@ public sealed partial class LiteDbObjectStore
         _objects.Update(DocumentMapper.ToDocument(updated, existing[DocumentMapper.Sequence].AsInt64));
         write.Result = updated;
     }
+
+    /// <summary>How long a group waits for LiteDB's queue to write its pages before it fails as Unavailable.</summary>
+    private static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(60);
 
     private void Rollback()
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HsmKmip.Core.Store;
 using LiteDB;
 using Microsoft.Extensions.Logging;
@@ -7,20 +6,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace HsmKmip.Store.LiteDb;
 
 /// <summary>
-/// <see cref="IObjectStore"/> over one LiteDB 5 file, opened by this process alone (Direct connection plus an OS
-/// lock on <c>&lt;path&gt;.lock</c>). Reads run on the caller's thread. Writes go to one writer thread that takes
-/// every pending write, applies them in one transaction and makes them durable with one checkpoint before any
-/// waiter is answered (see <c>LiteDbObjectStore.Writer.cs</c> for why a checkpoint and not LiteDB's Commit).
+/// <see cref="IObjectStore"/> over one LiteDB 5 file, opened by this process alone (an OS lock on
+/// <c>&lt;path&gt;.lock</c>). Reads run on the caller's thread. Writes go to one writer thread that takes every
+/// pending write, applies them in one transaction and makes them durable with one fdatasync of LiteDB's log before
+/// any waiter is answered (see <c>LiteDbObjectStore.Writer.cs</c>).
 /// </summary>
 public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, IDisposable, IAsyncDisposable
 {
     private readonly string _path;
     private readonly ILogger _logger;
     private readonly StoreLock _lock;
+    private readonly StoreEngine _engine;
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _objects;
-    private readonly FileStream _logSync;
-    private readonly BlockingCollection<PendingWrite> _queue = [];
+    private readonly WriteQueue<PendingWrite> _queue = new();
+    private readonly long _checkpointBytes;
+    private long _groups;
     private readonly Thread _writer;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxBatch;
@@ -38,6 +39,7 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
         _path = Path.GetFullPath(options.Path);
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _maxBatch = options.MaxWriteBatch;
+        _checkpointBytes = options.CheckpointBytes;
 
         StoreFiles.EnsureFolder(_path);
         _lock = StoreLockOrLog();
@@ -45,7 +47,8 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
         {
             StoreFiles.EnsureOwnerOnly(_path);
             StoreFiles.EnsureOwnerOnly(StoreFiles.LogPath(_path));
-            _db = OpenDatabase(_path);
+            _engine = StoreEngine.Open(_path);
+            _db = _engine.Database;
             try
             {
                 var collation = _db.Collation;
@@ -55,13 +58,16 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
                 }
                 var found = Schema.OpenOrCreate(_db, _path, _logger);
                 _objects = _db.GetCollection(Schema.ObjectsCollection);
-                _lastSequence = _objects.Count() == 0 ? 0 : _objects.Max("$." + DocumentMapper.Sequence).AsInt64;
-                _logSync = new FileStream(StoreFiles.LogPath(_path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                // The last seq from the top of its index: no count or scan of the collection at open.
+                var last = _objects.Query().OrderByDescending("$." + DocumentMapper.Sequence).Limit(1).ToList();
+                _lastSequence = last.Count == 0 ? 0 : last[0][DocumentMapper.Sequence].AsInt64;
+                // Whatever LiteDB replayed from its log at open, and the schema steps, reach the data file now.
+                _engine.Checkpoint();
                 Log.Opened(_logger, _path, Math.Max(found, Schema.Current));
             }
             catch
             {
-                _db.Dispose();
+                _engine.Dispose();
                 throw;
             }
         }
@@ -81,6 +87,12 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
 
     /// <summary>The open store's layout version (an older layout is upgraded when the store opens).</summary>
     public int SchemaVersion => Schema.Current;
+
+    /// <summary>Write groups made durable since the store opened (each: one transaction, one fdatasync of the log).</summary>
+    public long DurableGroups => Interlocked.Read(ref _groups);
+
+    /// <summary>fdatasync calls on the store's files since it opened: log (one per group, one per checkpoint) and data (one per checkpoint).</summary>
+    public long Syncs => _engine.Log.Syncs + _engine.Data.Syncs;
 
     /// <inheritdoc />
     public ValueTask<StoredObject?> GetAsync(string uniqueIdentifier, CancellationToken cancellationToken)
@@ -127,7 +139,7 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _queue.CompleteAdding();
+        _queue.Complete();
         _writer.Join();
         Close();
     }
@@ -136,7 +148,7 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _queue.CompleteAdding();
+        _queue.Complete();
         await _writerDone.Task.ConfigureAwait(false);
         Close();
     }
@@ -145,13 +157,11 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
     {
         try
         {
-            _db.Checkpoint();
-            _logSync.Dispose();
-            _db.Dispose();
+            _engine.Checkpoint();
+            _engine.Dispose();
         }
         finally
         {
-            _queue.Dispose();
             _lock.Dispose();
             Log.Closed(_logger, _path);
         }
@@ -170,6 +180,7 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
         }
     }
 
+    /// <summary>LiteDB by file name, for a copy the store checks on its own (a snapshot being verified).</summary>
     private static LiteDatabase OpenDatabase(string path) => new(new ConnectionString
     {
         Filename = path,

@@ -5,11 +5,17 @@ public sealed class LiteDbStoreOptions
 {
     /// <summary>
     /// The LiteDB data file, e.g. <c>/var/lib/hsmkmip/store.db</c>. Beside it live <c>store-log.db</c> (LiteDB's
-    /// write-ahead log, empty after every durable write), <c>store.db.lock</c> (the exclusive process lock) and
+    /// write-ahead log, made durable by every write and emptied by each checkpoint), <c>store.db.lock</c> (the exclusive process lock) and
     /// <c>store.db.lock.pid</c> (who holds it).
     /// </summary>
     public string Path { get; set; } = "";
 
-    /// <summary>Most writes applied in one durable step (one transaction and one checkpoint).</summary>
+    /// <summary>Most writes applied in one durable step (one transaction and one fdatasync of the log).</summary>
     public int MaxWriteBatch { get; set; } = 256;
+
+    /// <summary>
+    /// Size of <c>store-log.db</c> past which the writer checkpoints it into the data file after answering its group
+    /// (a group that destroys a blob checkpoints at once). Larger: fewer checkpoints, a longer log to replay at open.
+    /// </summary>
+    public long CheckpointBytes { get; set; } = 16L * 1024 * 1024;
 }

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(4010, LogLevel.Warning, "Restored the store {Path} from {Backup}; the previous store is kept as {Aside}")]
     public static partial void Restored(ILogger logger, string path, string backup, string aside);
+
+    [LoggerMessage(4011, LogLevel.Warning, "Checkpoint of the store {Path} failed; its log stays durable and the next group retries")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, string path);
 }

@@ -10,15 +10,52 @@ namespace HsmKmip.Store.LiteDb;
 /// </summary>
 internal static class Schema
 {
-    /// <summary>The layout this build writes. v1: the fields of <see cref="DocumentMapper"/> and the indexes below.</summary>
-    public const int Current = 1;
+    /// <summary>
+    /// The layout this build writes. v1: attributes as { n, i, v } documents, every attribute's hex value in one
+    /// multi-key index, plain type/state/owner/name/group indexes (6.8 KB per AES-256 key, Locate sorted every
+    /// candidate). v2: <see cref="DocumentMapper"/>'s compact fields and <see cref="IndexKeys"/>' seq-ordered keys.
+    /// </summary>
+    public const int Current = 2;
 
     public const string ObjectsCollection = "objects";
     public const string MetaCollection = "meta";
     private const string SchemaId = "schema";
 
-    /// <summary>Upgrade steps: the step under key v turns a v layout into v+1. Empty while v1 is the only layout.</summary>
-    public static readonly IReadOnlyDictionary<int, Action<LiteDatabase>> Upgrades = new Dictionary<int, Action<LiteDatabase>>();
+    /// <summary>Upgrade steps: the step under key v turns a v layout into v+1.</summary>
+    public static readonly IReadOnlyDictionary<int, Action<LiteDatabase>> Upgrades = new Dictionary<int, Action<LiteDatabase>>
+    {
+        [1] = UpgradeV1ToV2,
+    };
+
+    /// <summary>Batch of documents the v1→v2 step rewrites at a time (in seq order, so memory stays flat).</summary>
+    private const int UpgradeBatch = 1000;
+
+    /// <summary>
+    /// v1 → v2: the v1-only indexes are dropped, then every document is rewritten in the v2 layout with its own
+    /// identifier, version and insertion sequence (so Locate's order does not change); <see cref="EnsureIndexes"/>
+    /// then builds the v2 indexes. Runs inside the upgrade's transaction: all or nothing.
+    /// </summary>
+    private static void UpgradeV1ToV2(LiteDatabase db)
+    {
+        var objects = db.GetCollection(ObjectsCollection);
+        foreach (var index in new[] { "type", "state", "owner", "names", "groups", "attrs" }) objects.DropIndex(index);
+        var after = long.MinValue;
+        while (true)
+        {
+            var batch = objects.Query()
+                .Where(BsonExpression.Create("$." + DocumentMapper.Sequence + " > @0", after))
+                .OrderBy("$." + DocumentMapper.Sequence)
+                .Limit(UpgradeBatch)
+                .ToList();
+            if (batch.Count == 0) return;
+            foreach (var v1 in batch)
+            {
+                var seq = v1[DocumentMapper.Sequence].AsInt64;
+                objects.Update(DocumentMapper.ToDocument(DocumentMapper.FromV1(v1), seq));
+                after = seq;
+            }
+        }
+    }
 
     /// <summary>Brings the store at <paramref name="path"/> to <paramref name="target"/> and returns the version it had.</summary>
     public static int OpenOrCreate(
@@ -87,13 +124,14 @@ internal static class Schema
     {
         var objects = db.GetCollection(ObjectsCollection);
         objects.EnsureIndex("seq", "$." + DocumentMapper.Sequence, unique: true);
-        objects.EnsureIndex("type", "$." + DocumentMapper.ObjectType);
-        objects.EnsureIndex("state", "$." + DocumentMapper.State);
-        objects.EnsureIndex("owner", "$." + DocumentMapper.OwnerKey);
         objects.EnsureIndex("idate", "$." + DocumentMapper.InitialDate);
         objects.EnsureIndex("adate", "$." + DocumentMapper.ActivationDate);
-        objects.EnsureIndex("names", "$." + DocumentMapper.NameKeys + "[*]");
-        objects.EnsureIndex("groups", "$." + DocumentMapper.GroupKeys + "[*]");
-        objects.EnsureIndex("attrs", "$." + DocumentMapper.AttributeKeys + "[*]");
+        // v2: keys end with seq, so one range per filter value comes out in Locate's order (IndexKeys).
+        objects.EnsureIndex("tk", "$." + DocumentMapper.TypeKey);
+        objects.EnsureIndex("sk", "$." + DocumentMapper.StateKey);
+        objects.EnsureIndex("ok", "$." + DocumentMapper.OwnerKey);
+        objects.EnsureIndex("nk", "$." + DocumentMapper.NameKeys + "[*]");
+        objects.EnsureIndex("gk", "$." + DocumentMapper.GroupKeys + "[*]");
+        objects.EnsureIndex("ak", "$." + DocumentMapper.AttributeKeys + "[*]");
     }
 }

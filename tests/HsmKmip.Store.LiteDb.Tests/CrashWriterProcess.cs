@@ -6,7 +6,11 @@ namespace HsmKmip.Store.LiteDb.Tests;
 /// <summary>Starts the crash writer (tests/HsmKmip.Store.LiteDb.CrashWriter) as a separate process.</summary>
 public static class CrashWriterProcess
 {
-    public static Process Start(params string[] arguments)
+    public static Process Start(params string[] arguments) =>
+        Process.Start(StartInfo(arguments)) ?? throw new InvalidOperationException("Cannot start the crash writer.");
+
+    /// <summary>How the crash writer is started: the dotnet host, then its dll and <paramref name="arguments"/>.</summary>
+    public static ProcessStartInfo StartInfo(params string[] arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, typeof(CrashObjects).Assembly.GetName().Name + ".dll");
         var start = new ProcessStartInfo(Environment.ProcessPath?.EndsWith("dotnet", StringComparison.Ordinal) == true ? Environment.ProcessPath : "dotnet")
@@ -18,6 +22,6 @@ public static class CrashWriterProcess
         };
         start.ArgumentList.Add(dll);
         foreach (var a in arguments) start.ArgumentList.Add(a);
-        return Process.Start(start) ?? throw new InvalidOperationException("Cannot start the crash writer.");
+        return start;
     }
 }

@@ -57,8 +57,8 @@ public sealed class SchemaTests : IDisposable
     }
 
     /// <summary>
-    /// The upgrade machinery with a made-up v2 (v1 is the only real layout today): steps run in order, each with its
-    /// version bump, existing objects stay readable, and a missing step is refused.
+    /// The upgrade machinery with made-up layouts past the current one: steps run in order, each with its version
+    /// bump, existing objects stay readable, and a missing step is refused.
     /// </summary>
     [Fact]
     public async Task Older_schemas_are_upgraded_step_by_step()
@@ -69,11 +69,12 @@ public sealed class SchemaTests : IDisposable
         var ran = new List<int>();
         using (var db = new LiteDatabase(new ConnectionString { Filename = _folder.StorePath, Connection = ConnectionType.Direct }))
         {
+            const int Now = Schema.Current;
             var steps = new Dictionary<int, Action<LiteDatabase>>
             {
-                [1] = d =>
+                [Now] = d =>
                 {
-                    ran.Add(1);
+                    ran.Add(Now);
                     var objects = d.GetCollection(Schema.ObjectsCollection);
                     foreach (var doc in objects.FindAll().ToList())
                     {
@@ -81,18 +82,18 @@ public sealed class SchemaTests : IDisposable
                         objects.Update(doc);
                     }
                 },
-                [2] = _ => ran.Add(2),
+                [Now + 1] = _ => ran.Add(Now + 1),
             };
-            Assert.Equal(1, Schema.OpenOrCreate(db, _folder.StorePath, NullLogger.Instance, target: 3, upgrades: steps));
-            Assert.Equal([1, 2], ran);
-            Assert.Equal(3, Schema.Read(db));
+            Assert.Equal(Now, Schema.OpenOrCreate(db, _folder.StorePath, NullLogger.Instance, target: Now + 2, upgrades: steps));
+            Assert.Equal([Now, Now + 1], ran);
+            Assert.Equal(Now + 2, Schema.Read(db));
             Assert.Equal("added", db.GetCollection(Schema.ObjectsCollection).FindById("kept")["v2field"].AsString);
-            Assert.Equal(3, Schema.OpenOrCreate(db, _folder.StorePath, NullLogger.Instance, target: 3, upgrades: steps));
-            Assert.Equal([1, 2], ran);
+            Assert.Equal(Now + 2, Schema.OpenOrCreate(db, _folder.StorePath, NullLogger.Instance, target: Now + 2, upgrades: steps));
+            Assert.Equal([Now, Now + 1], ran);
 
-            var e = Assert.Throws<ObjectStoreException>(() => Schema.OpenOrCreate(db, _folder.StorePath, NullLogger.Instance, target: 4, upgrades: steps));
+            var e = Assert.Throws<ObjectStoreException>(() => Schema.OpenOrCreate(db, _folder.StorePath, NullLogger.Instance, target: Now + 3, upgrades: steps));
             Assert.Contains("no upgrade from it", e.Message);
-            Assert.Equal(3, Schema.Read(db));
+            Assert.Equal(Now + 2, Schema.Read(db));
         }
     }
 
@@ -103,8 +104,8 @@ public sealed class SchemaTests : IDisposable
         {
         }
         using var db = Raw();
-        var steps = new Dictionary<int, Action<LiteDatabase>> { [1] = _ => throw new InvalidOperationException("boom") };
-        Assert.Throws<InvalidOperationException>(() => Schema.OpenOrCreate(db, _folder.StorePath, NullLogger.Instance, target: 2, upgrades: steps));
-        Assert.Equal(1, Schema.Read(db));
+        var steps = new Dictionary<int, Action<LiteDatabase>> { [Schema.Current] = _ => throw new InvalidOperationException("boom") };
+        Assert.Throws<InvalidOperationException>(() => Schema.OpenOrCreate(db, _folder.StorePath, NullLogger.Instance, target: Schema.Current + 1, upgrades: steps));
+        Assert.Equal(Schema.Current, Schema.Read(db));
     }
 }

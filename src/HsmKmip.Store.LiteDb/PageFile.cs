@@ -1,0 +1,150 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace HsmKmip.Store.LiteDb;
+
+/// <summary>
+/// One of the store's two files (data, log) as LiteDB sees it: an unbuffered <see cref="FileStream"/> (each page
+/// write is one pwrite, in the kernel's page cache as soon as it returns, so it survives kill -9), behind a stream
+/// that decides what LiteDB's "flush to disk" means. LiteDB's <c>FlushToDisk()</c> calls <c>Flush(true)</c> only on a
+/// <see cref="FileStream"/>; on any other stream it calls <see cref="Flush"/>, which lands here:
+/// <list type="bullet">
+/// <item>data file (<see cref="SyncOnFlush"/>): LiteDB flushes it only at the end of a checkpoint's page copy (and
+/// when it creates the file); that flush is one <c>fdatasync</c>, the checkpoint's durable step.</item>
+/// <item>log file: LiteDB's background queue flushes it every time it drains, ~35 fsyncs per write before this
+/// class. Here that flush does nothing; the store's writer thread waits until the queue has written its group's
+/// pages (<see cref="WaitWritten"/>) and makes them durable with one <see cref="Sync"/> per group.</item>
+/// </list>
+/// Reads and writes arrive serialized: LiteDB wraps every stream of a StreamFactory in a ConcurrentStream that
+/// locks on this object around Position + Read/Write.
+/// </summary>
+internal sealed partial class PageFile : Stream
+{
+    private readonly FileStream _file;
+    private readonly object _gate = new();
+    private long _writtenEnd;
+    private Exception? _failure;
+    private long _syncs;
+    private int _disposed;
+
+    public PageFile(string path, bool syncOnFlush)
+    {
+        _file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.ReadWrite,
+            // The OS lock file makes this process the only user; tests and the custody scan may read alongside.
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            BufferSize = 0,
+            Options = FileOptions.RandomAccess,
+        });
+        SyncOnFlush = syncOnFlush;
+        _writtenEnd = _file.Length;
+    }
+
+    /// <summary>True for the data file: <see cref="Flush"/> is a durable step.</summary>
+    public bool SyncOnFlush { get; }
+
+    /// <summary>fdatasync calls made on this file (for the store's metrics and the fsync-count test).</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _file.Length;
+
+    public override long Position
+    {
+        get => _file.Position;
+        set => _file.Position = value;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => _file.Read(buffer, offset, count);
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        var start = _file.Position;
+        try
+        {
+            _file.Write(buffer, offset, count);
+        }
+        catch (Exception e)
+        {
+            // LiteDB's queue thread swallows its own failure; the writer waiting for these pages must hear of it.
+            lock (_gate)
+            {
+                _failure = e;
+                Monitor.PulseAll(_gate);
+            }
+            throw;
+        }
+        lock (_gate)
+        {
+            if (start + count > _writtenEnd) _writtenEnd = start + count;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    public override void Flush()
+    {
+        if (SyncOnFlush) Sync();
+    }
+
+    public override void SetLength(long value)
+    {
+        _file.SetLength(value);
+        lock (_gate) _writtenEnd = value;
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => _file.Seek(offset, origin);
+
+    /// <summary>
+    /// Blocks (no spinning: a monitor wait woken by each page write) until every byte below <paramref name="end"/>
+    /// has been written. LiteDB's log is append-only between checkpoints and its queue writes pages in the order their
+    /// positions were handed out, so reaching the end means every page of the group is in the file.
+    /// </summary>
+    public void WaitWritten(long end, TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (_gate)
+        {
+            while (_writtenEnd < end)
+            {
+                if (_failure is { } failure) throw new IOException($"Writing the store's log failed: {failure.Message}", failure);
+                var left = deadline - Environment.TickCount64;
+                if (left <= 0) throw new IOException($"The store's log writer did not write its pages within {timeout.TotalSeconds:F0} s ({_writtenEnd} of {end} bytes).");
+                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(left));
+            }
+        }
+    }
+
+    /// <summary>One fdatasync(2): the written pages (and the file's length) are on the disk.</summary>
+    public void Sync()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            _file.Flush(flushToDisk: true);
+        }
+        else if (NativeMethods.Fdatasync(_file.SafeFileHandle) != 0)
+        {
+            throw new IOException($"fdatasync of {_file.Name} failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        Interlocked.Increment(ref _syncs);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        // LiteDB disposes every pooled view of this stream; the file closes once.
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0) _file.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private static partial class NativeMethods
+    {
+        [LibraryImport("libc.so.6", EntryPoint = "fdatasync", SetLastError = true)]
+        internal static partial int Fdatasync(SafeFileHandle fd);
+    }
+}

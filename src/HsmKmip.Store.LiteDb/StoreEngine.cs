@@ -1,0 +1,122 @@
+using System.Reflection;
+using LiteDB;
+using LiteDB.Engine;
+
+namespace HsmKmip.Store.LiteDb;
+
+/// <summary>
+/// LiteDB opened over the store's own <see cref="PageFile"/> streams instead of its file names, so that the store
+/// decides when a file is made durable (see <c>LiteDbObjectStore.Writer.cs</c>).
+/// <para>
+/// LiteDB 5.0.20 has no public way to learn where its log ends after a Commit (its disk queue is internal). The end
+/// is <c>DiskService.GetVirtualLength(FileOrigin.Log)</c>, read here by reflection on the pinned version. A self-test
+/// at open checks that the member exists and agrees with the log file's length, and refuses to open the store
+/// (loudly, naming the LiteDB version) when the internals changed, rather than acknowledge writes it cannot wait for.
+/// </para>
+/// </summary>
+internal sealed class StoreEngine : IDisposable
+{
+    private readonly Func<FileOrigin, long> _virtualLength;
+
+    private StoreEngine(LiteDatabase database, PageFile data, PageFile log, Func<FileOrigin, long> virtualLength)
+    {
+        Database = database;
+        Data = data;
+        Log = log;
+        _virtualLength = virtualLength;
+    }
+
+    public LiteDatabase Database { get; }
+
+    public PageFile Data { get; }
+
+    public PageFile Log { get; }
+
+    /// <summary>Where LiteDB's log ends once its queue has written every page handed to it so far.</summary>
+    public long LogEnd => _virtualLength(FileOrigin.Log);
+
+    public static StoreEngine Open(string path)
+    {
+        var data = new PageFile(path, syncOnFlush: true);
+        PageFile? log = null;
+        LiteEngine? engine = null;
+        try
+        {
+            log = new PageFile(StoreFiles.LogPath(path), syncOnFlush: false);
+            var created = data.Length == 0;
+            engine = new LiteEngine(new EngineSettings
+            {
+                DataStream = data,
+                LogStream = log,
+                // Only sorting uses a temporary file: keep it beside the store, never in /tmp.
+                TempStream = null,
+                Filename = path,
+                // Binary (ordinal) collation for a new store: identifiers, names and index keys compare byte-exact.
+                // An existing file keeps its own, which the store checks after open.
+                Collation = created ? Collation.Binary : null,
+                Upgrade = false,
+                AutoRebuild = false,
+            });
+            var virtualLength = VirtualLength(engine);
+            var database = new LiteDatabase(engine, disposeOnClose: true);
+            var result = new StoreEngine(database, data, log, virtualLength);
+            // Before anything is written: LiteDB's queue is empty only now.
+            result.SelfTest();
+            // The store checkpoints itself (in the background by log size, at once for a Destroy): LiteDB's own
+            // automatic checkpoint would run inside Commit, before the log is durable, and never fsync the truncation.
+            // Setting the pragma is a transaction of its own; the store's open checkpoints it into the data file.
+            if (database.CheckpointSize != 0)
+            {
+                database.CheckpointSize = 0;
+                log.WaitWritten(result.LogEnd, TimeSpan.FromSeconds(60));
+            }
+            return result;
+        }
+        catch
+        {
+            engine?.Dispose();
+            log?.Dispose();
+            data.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A checkpoint: LiteDB copies the log's pages into the data file and fdatasyncs it; then the emptied log's length is made durable.</summary>
+    public void Checkpoint()
+    {
+        Database.Checkpoint();
+        // LiteDB restarts transaction ids after a checkpoint: a stale log surviving a power cut would be replayed
+        // over newer pages, so its truncation is made durable before anything else is written.
+        Log.Sync();
+    }
+
+    public void Dispose() => Database.Dispose();
+
+    private static Func<FileOrigin, long> VirtualLength(LiteEngine engine)
+    {
+        const BindingFlags Flags = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+        var version = typeof(LiteEngine).Assembly.GetName().Version;
+        var disk = typeof(LiteEngine).GetField("_disk", Flags)?.GetValue(engine);
+        var method = disk?.GetType().GetMethod("GetVirtualLength", Flags, [typeof(FileOrigin)]);
+        if (disk is null || method is null || method.ReturnType != typeof(long))
+        {
+            throw StoreFiles.Unavailable(
+                $"LiteDB {version} does not have the internals this store waits on (LiteEngine._disk.GetVirtualLength); " +
+                "this build of hsmkmip pins LiteDB 5.0.20. Use the LiteDB version in Directory.Packages.props.");
+        }
+        return method.CreateDelegate<Func<FileOrigin, long>>(disk);
+    }
+
+    /// <summary>At open LiteDB's queue is empty, so the log's end it reports must be the log file's length in whole pages.</summary>
+    private void SelfTest()
+    {
+        const long PageSize = 8192;
+        var expected = Log.Length - Log.Length % PageSize;
+        if (LogEnd != expected)
+        {
+            throw StoreFiles.Unavailable(
+                $"LiteDB {typeof(LiteEngine).Assembly.GetName().Version} reports its log ending at {LogEnd}, the file holds {expected} bytes: " +
+                "its internals differ from the LiteDB 5.0.20 this build pins.");
+        }
+    }
+}
