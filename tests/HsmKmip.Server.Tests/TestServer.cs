@@ -97,10 +97,20 @@ public sealed class TestServer : IAsyncDisposable
     public Task<SslStream> ConnectAsync(X509Certificate2? clientCertificate, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13, string host = "localhost") =>
         KmipTestClient.ConnectAsync(Port, clientCertificate, X509Certificate2.CreateFromPem(File.ReadAllText(Pki.CaCertificate)), protocols, host);
 
-    public async ValueTask DisposeAsync()
+    private bool _stopped;
+
+    /// <summary>Stops the daemon (a clean stop: listener drained, audit log closed) but keeps its state folder until disposal.</summary>
+    public async Task StopAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         await _host.StopAsync();
         _host.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         try { Directory.Delete(StateDir, recursive: true); } catch (IOException) { }
     }
 

@@ -131,6 +131,18 @@ public sealed record ServerOptions
     /// <summary>How long shutdown waits for connections to finish their current request.</summary>
     public TimeSpan ShutdownDrainTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Whether the audit log is kept (STATE/audit).</summary>
+    public bool Audit { get; init; } = true;
+
+    /// <summary>Size at which the audit log starts a new file.</summary>
+    public long AuditMaxFileBytes { get; init; } = 64L << 20;
+
+    /// <summary>Days an audit file is kept after its last write; 0 keeps every file.</summary>
+    public int AuditRetentionDays { get; init; }
+
+    /// <summary>The admin HTTP listener (/metrics, /healthz, /readyz); null when disabled.</summary>
+    public System.Net.IPEndPoint? AdminListen { get; init; } = new(System.Net.IPAddress.Loopback, 9696);
+
     /// <summary>True when both the server certificate and the client CA come from the state folder.</summary>
     public bool UsesDevelopmentCertificates => TlsCert is null && ClientCa is null;
 }

@@ -133,6 +133,12 @@ public static class ServerOptionsLoader
             AsyncWait = TimeSpan.FromMilliseconds(ParseInt(SettingDefinitions.AsyncWait, 500, 0, 60_000)),
             AsyncMaxPending = ParseInt(SettingDefinitions.AsyncMaxPending, 64, 0, 10_000),
             AsyncMaxPendingPerClient = ParseInt(SettingDefinitions.AsyncMaxPendingPerClient, 8, 1, 10_000),
+            Audit = ParseBool(SettingDefinitions.Audit, One(SettingDefinitions.Audit) ?? "true"),
+            AuditMaxFileBytes = ParseInt(SettingDefinitions.AuditMaxFileMb, 64, 1, 65_536) * (1L << 20),
+            AuditRetentionDays = ParseInt(SettingDefinitions.AuditRetentionDays, 0, 0, 36_500),
+            AdminListen = One(SettingDefinitions.AdminListen) is { } admin
+                ? (admin.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : ParseEndpoint(admin))
+                : new IPEndPoint(IPAddress.Loopback, 9696),
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)
