@@ -35,6 +35,7 @@ public sealed class AuditLogTests
         Assert.Equal(id, Assert.Single(mine[0]["created"]!.AsArray())!.GetValue<string>());
         Assert.Equal(id, Assert.Single(mine[1]["read"]!.AsArray())!.GetValue<string>());
         Assert.Equal(id, Assert.Single(mine[2]["destroyed"]!.AsArray())!.GetValue<string>());
+        Assert.Empty(mine[2]["changed"]!.AsArray());
         Assert.Equal("0707", mine[2]["item"]!.GetValue<string>());
         Assert.Equal("OperationFailed", mine[3]["status"]!.GetValue<string>());
         Assert.Equal("ItemNotFound", mine[3]["reason"]!.GetValue<string>());
@@ -77,7 +78,7 @@ public sealed class AuditLogTests
         Assert.False(outcome.ThroughDaemon);
         Assert.True(outcome.Result["ok"]!.GetValue<bool>(), outcome.Result.ToJsonString());
         Assert.Equal(2, outcome.Result["checkpointsVerified"]!.GetValue<int>());
-        Assert.Equal(4, outcome.Result["records"]!.GetValue<int>()); // open, Create, Get, close
+        Assert.Equal(4, outcome.Result["records"]!.GetValue<long>()); // open, Create, Get, close
     }
 
     internal static JsonObject[] Items(string stateDir) =>

@@ -27,7 +27,11 @@ public sealed class AuditTouches
         }
     }
 
-    /// <summary>An immutable copy. An identifier both read and changed is listed as changed only (the stronger fact).</summary>
+    /// <summary>
+    /// An immutable copy. An object this item created is listed as created only, one it destroyed not also as changed; an
+    /// object read and then changed is listed under both (Get reads a key and updates its Fresh attribute: the auditor asks
+    /// who read it).
+    /// </summary>
     public Snapshot Freeze()
     {
         lock (_gate)
@@ -35,7 +39,7 @@ public sealed class AuditTouches
             string[] created = _created?.ToArray() ?? [];
             string[] destroyed = _destroyed?.ToArray() ?? [];
             string[] changed = _changed?.Where(i => !destroyed.Contains(i) && !created.Contains(i)).ToArray() ?? [];
-            string[] read = _read?.Where(i => !changed.Contains(i) && !destroyed.Contains(i) && !created.Contains(i)).ToArray() ?? [];
+            string[] read = _read?.Where(i => !created.Contains(i)).ToArray() ?? [];
             return new Snapshot(created, read, changed, destroyed);
         }
     }
