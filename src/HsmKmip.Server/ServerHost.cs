@@ -23,8 +23,9 @@ public static partial class ServerHost
     /// Reads the settings again for a reload; given by `hsmkmip serve`, which then also reloads on SIGHUP. Without it
     /// <see cref="ServerReloader"/> re-reads the files named in <paramref name="options"/>.
     /// </param>
+    /// <param name="configureServices">Replaces services after the defaults (tests put a fault-injecting HSM here).</param>
     public static IHost Build(ServerOptions options, Func<IServiceProvider, IKmipMessageHandler> handlerFactory, Action<ILoggingBuilder>? configureLogging = null,
-        Func<ServerOptions>? reloadSource = null)
+        Func<ServerOptions>? reloadSource = null, Action<IServiceCollection>? configureServices = null)
     {
         var revocations = new ClientRevocationList(options.StateDir);
         var tls = LoadTls(options, revocations, out var clientBundle);
@@ -56,6 +57,8 @@ public static partial class ServerHost
         builder.Services.AddSingleton<IKmipMessageHandler>(handlerFactory);
         builder.Services.AddSingleton<KmipListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
+        builder.Services.AddSingleton<AdminHttp.AdminHttpListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminHttp.AdminHttpListener>());
         // After the listener: by the time the admin socket accepts, the store lock is held and the endpoints bound.
         builder.Services.AddSingleton(AdminCommandRegistry.Default);
         builder.Services.AddHostedService<AdminServer>();
@@ -72,6 +75,7 @@ public static partial class ServerHost
         {
             builder.Services.AddHostedService(sp => new StartupBanner(sp.GetRequiredService<ILogger<StartupBanner>>(), clientBundle));
         }
+        configureServices?.Invoke(builder.Services);
         return builder.Build();
     }
 

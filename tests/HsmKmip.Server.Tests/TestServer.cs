@@ -46,15 +46,15 @@ public sealed class TestServer : IAsyncDisposable
 
     public string ClientDirectory => Pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);
 
-    private static readonly string SharedTokenDir = Path.Combine(Path.GetTempPath(), $"hsmkmip-test-softhsm-{Environment.ProcessId}");
-    private const string SharedTokenLabel = "hsmkmip-test";
+    internal static readonly string SharedTokenDir = Path.Combine(Path.GetTempPath(), $"hsmkmip-test-softhsm-{Environment.ProcessId}");
+    internal const string SharedTokenLabel = "hsmkmip-test";
     private static readonly Lazy<bool> SharedToken = new(() =>
     {
         Hsm.Pkcs11.SoftHsmToken.EnsureEmbeddedToken(SharedTokenDir, SharedTokenLabel);
         return true;
     });
 
-    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? customize = null)
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? customize = null, Action<IServiceCollection>? configureServices = null)
     {
         var stateDir = Path.Combine(Path.GetTempPath(), "hsmkmip-test-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new ServerOptions
@@ -72,7 +72,7 @@ public sealed class TestServer : IAsyncDisposable
         options = customize?.Invoke(options) ?? options;
         _ = SharedToken.Value; // made once, before servers start in parallel
         var lines = new ConcurrentQueue<string>();
-        var host = ServerHost.Build(options, Composition.CreateMessageHandler, logging => logging.AddProvider(new CaptureProvider(lines)));
+        var host = ServerHost.Build(options, Composition.CreateMessageHandler, logging => logging.AddProvider(new CaptureProvider(lines)), configureServices: configureServices);
         await host.StartAsync();
         var server = new TestServer(host, stateDir, new DevelopmentPki(Path.Combine(stateDir, "tls")), options);
         foreach (var l in lines) server.LogLines.Enqueue(l);

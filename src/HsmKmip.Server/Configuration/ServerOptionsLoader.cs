@@ -139,6 +139,7 @@ public static class ServerOptionsLoader
             AdminListen = One(SettingDefinitions.AdminListen) is { } admin
                 ? (admin.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : ParseEndpoint(admin))
                 : new IPEndPoint(IPAddress.Loopback, 9696),
+            AdminListenExplicit = One(SettingDefinitions.AdminListen) is not null,
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)
