@@ -18,9 +18,16 @@ internal static class Pkcs11Metrics
 
     private static readonly Counter<long> CallErrors = Meter.CreateCounter<long>("hsmkmip.hsm.errors", description: "Failed PKCS#11 calls, by call and error kind.");
 
-    private static readonly UpDownCounter<int> SessionsInUse = Meter.CreateUpDownCounter<int>("hsmkmip.hsm.sessions.in_use", description: "Pooled PKCS#11 sessions checked out now.");
+    // Levels are observed when scraped, not sent as increments: a listener that starts after the pool (the admin
+    // listener starts after the HSM is open) would otherwise miss the first ones and report negative levels.
+    private static int s_inUse;
+    private static int s_capacity;
 
-    private static readonly UpDownCounter<int> SessionCapacity = Meter.CreateUpDownCounter<int>("hsmkmip.hsm.sessions.capacity", description: "Size of the PKCS#11 session pool.");
+    private static readonly ObservableUpDownCounter<int> SessionsInUse = Meter.CreateObservableUpDownCounter("hsmkmip.hsm.sessions.in_use", () => Volatile.Read(ref s_inUse),
+        description: "Pooled PKCS#11 sessions checked out now.");
+
+    private static readonly ObservableUpDownCounter<int> SessionCapacity = Meter.CreateObservableUpDownCounter("hsmkmip.hsm.sessions.capacity", () => Volatile.Read(ref s_capacity),
+        description: "Size of the PKCS#11 session pools.");
 
     private static readonly Counter<long> SessionWaits = Meter.CreateCounter<long>("hsmkmip.hsm.sessions.waits", description: "Calls that found every pooled session busy and waited.");
 
@@ -35,13 +42,13 @@ internal static class Pkcs11Metrics
 
     public static void Rented(bool waited)
     {
-        SessionsInUse.Add(1);
+        Interlocked.Increment(ref s_inUse);
         if (waited) SessionWaits.Add(1);
     }
 
-    public static void Released() => SessionsInUse.Add(-1);
+    public static void Released() => Interlocked.Decrement(ref s_inUse);
 
-    public static void Capacity(int delta) => SessionCapacity.Add(delta);
+    public static void Capacity(int delta) => Interlocked.Add(ref s_capacity, delta);
 
     public static void Cache(bool hit)
     {

@@ -45,6 +45,11 @@ public sealed class AdminHttpTests
         Assert.True(Delta(before, after, "hsmkmip_hsm_call_duration_seconds_count", "") >= 10, text);
         Assert.True(Delta(before, after, "hsmkmip_audit_syncs_total", "") >= 1, text);
         Assert.Contains("hsmkmip_kek_version 1", text, StringComparison.Ordinal);
+        foreach (var family in new[] { "hsmkmip_hsm_sessions_in_use", "hsmkmip_hsm_sessions_capacity", "hsmkmip_connections_open",
+            "hsmkmip_store_commit_group_size", "hsmkmip_audit_group_size" })
+        {
+            Assert.Contains("# TYPE " + family + " ", text, StringComparison.Ordinal);
+        }
         Assert.Matches("hsmkmip_certificate_expiry_seconds\\{certificate=\"server\"\\} [1-9][0-9]{6,}", text);
     }
 
@@ -78,6 +83,34 @@ public sealed class AdminHttpTests
         }
         while (DateTime.UtcNow < deadline);
         Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task The_packaged_alert_rules_pass_promtool_and_the_dashboard_queries_only_exported_metric_families()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "HsmKmip.sln"))) dir = Path.GetDirectoryName(dir)!;
+        var monitoring = Path.Combine(dir, "packaging", "monitoring");
+        var start = new ProcessStartInfo("promtool") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "check", "rules", Path.Combine(monitoring, "hsmkmip-alerts.yml") }) start.ArgumentList.Add(a);
+        using (var process = Process.Start(start)!)
+        {
+            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, output);
+        }
+        // Every family a panel or rule names is one the daemon defines (instrument names in the source, as the bridge renames them).
+        var queried = System.Text.RegularExpressions.Regex.Matches(
+                await File.ReadAllTextAsync(Path.Combine(monitoring, "hsmkmip-grafana-dashboard.json")) + await File.ReadAllTextAsync(Path.Combine(monitoring, "hsmkmip-alerts.yml")),
+                "hsmkmip_[a-z_]+").Select(m => System.Text.RegularExpressions.Regex.Replace(m.Value, "_(bucket|sum|count)$", "")).ToHashSet();
+        string[] exported =
+        [
+            "hsmkmip_operations_total", "hsmkmip_operation_duration_seconds", "hsmkmip_hsm_call_duration_seconds", "hsmkmip_hsm_errors_total",
+            "hsmkmip_hsm_sessions_in_use", "hsmkmip_hsm_sessions_capacity", "hsmkmip_hsm_sessions_waits_total", "hsmkmip_hsm_handle_cache_hits_total",
+            "hsmkmip_hsm_handle_cache_misses_total", "hsmkmip_store_commit_duration_seconds", "hsmkmip_store_commit_group_size", "hsmkmip_tls_handshakes_total",
+            "hsmkmip_connections_open", "hsmkmip_certificate_expiry_seconds", "hsmkmip_audit_syncs_total", "hsmkmip_kek_version",
+        ];
+        Assert.Empty(queried.Except(exported));
     }
 
     /// <summary>Prometheus's own parser and linter: exit status 0 means the exposition parses and follows the naming rules.</summary>

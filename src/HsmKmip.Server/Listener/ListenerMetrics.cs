@@ -12,9 +12,12 @@ internal static class ListenerMetrics
     private static readonly Counter<long> Handshakes = Meter.CreateCounter<long>("hsmkmip.tls.handshakes",
         description: "TLS handshakes on the KMIP port, by result: ok, timeout, refused_certificate, failed, aborted, no_identity.");
 
-    private static readonly UpDownCounter<int> Open = Meter.CreateUpDownCounter<int>("hsmkmip.connections.open", description: "KMIP connections being served now.");
+    private static int s_open;
+
+    private static readonly ObservableUpDownCounter<int> Open = Meter.CreateObservableUpDownCounter("hsmkmip.connections.open", () => Volatile.Read(ref s_open),
+        description: "KMIP connections being served now.");
 
     public static void Handshake(string result) => Handshakes.Add(1, new KeyValuePair<string, object?>("result", result));
 
-    public static void Connection(int delta) => Open.Add(delta);
+    public static void Connection(int delta) => Interlocked.Add(ref s_open, delta);
 }
