@@ -79,6 +79,28 @@ public sealed class AuditLogTests
         Assert.True(outcome.Result["ok"]!.GetValue<bool>(), outcome.Result.ToJsonString());
         Assert.Equal(2, outcome.Result["checkpointsVerified"]!.GetValue<int>());
         Assert.Equal(4, outcome.Result["records"]!.GetValue<long>()); // open, Create, Get, close
+
+        // The commands as docs/audit-and-metrics.md shows them.
+        var output = new StringWriter();
+        Assert.Equal(0, await Cli.CommandLine.RunAsync(["audit", "verify", "--no-hsm", "--state-dir", server.StateDir], output, new StringWriter()));
+        Assert.Contains("audit log intact: 4 records, 2 checkpoints", output.ToString(), StringComparison.Ordinal);
+        var id = Items(server.StateDir)[0]["created"]![0]!.GetValue<string>();
+        output = new StringWriter();
+        Assert.Equal(0, await Cli.CommandLine.RunAsync(["audit", "show", "--key", id, "--operation", "Get", "--since", DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"),
+            "--state-dir", server.StateDir], output, new StringWriter()));
+        Assert.Contains("Get", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("read:" + id, output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("1 records", output.ToString(), StringComparison.Ordinal);
+
+        // One changed byte: exit status 4 and the record named.
+        var file = AuditFiles.List(AuditFiles.Folder(server.StateDir))[0];
+        var bytes = await File.ReadAllBytesAsync(file);
+        int at = Encoding.UTF8.GetString(bytes).IndexOf("\"Create\"", StringComparison.Ordinal) + 2;
+        bytes[at] = (byte)'X';
+        await File.WriteAllBytesAsync(file, bytes);
+        output = new StringWriter();
+        Assert.Equal(4, await Cli.CommandLine.RunAsync(["audit", "verify", "--no-hsm", "--state-dir", server.StateDir], output, new StringWriter()));
+        Assert.Contains("line 2", output.ToString(), StringComparison.Ordinal);
     }
 
     internal static JsonObject[] Items(string stateDir) =>
