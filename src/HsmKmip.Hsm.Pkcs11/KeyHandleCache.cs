@@ -58,11 +58,13 @@ internal sealed class KeyHandleCache(int capacity, TimeSpan lifetime)
                     _recency.Remove(node);
                     _recency.AddFirst(node);
                     Hits++;
+                    Pkcs11Metrics.Cache(hit: true);
                     return node.Value;
                 }
                 RemoveLocked(node);
             }
             Misses++;
+            Pkcs11Metrics.Cache(hit: false);
             return null;
         }
     }

@@ -67,19 +67,27 @@ public sealed partial class Pkcs11KeyBackend
             Pkcs11Exception? lost;
             T result;
             _module.Gate.EnterReadLock();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 lost = TryRun(operation, body, cancellationToken, out result);
             }
+            catch (KeyBackendException e)
+            {
+                Pkcs11Metrics.Error(operation, e.Error);
+                throw;
+            }
             finally
             {
                 _module.Gate.ExitReadLock();
+                Pkcs11Metrics.Call(operation, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             if (lost is null)
             {
                 if (_lightRepairStreak != 0) _lightRepairStreak = 0;
                 return result;
             }
+            Pkcs11Metrics.Error(operation, KeyBackendError.Unavailable);
             if (!idempotent || attempt > 0)
             {
                 throw new KeyBackendException(KeyBackendError.Unavailable,

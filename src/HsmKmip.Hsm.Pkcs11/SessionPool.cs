@@ -14,13 +14,23 @@ internal sealed class SessionPool(int size, IPkcs11Calls calls) : IDisposable
     private readonly ConcurrentBag<ISession> _idle = [];
     private readonly ConcurrentQueue<ISession> _quarantined = new();
     private readonly SemaphoreSlim _slots = new(size, size);
+    private readonly int _capacity = Capacity(size);
+
+    private static int Capacity(int size)
+    {
+        Pkcs11Metrics.Capacity(size);
+        return size;
+    }
 
     public ISession Rent(ISlot slot, CancellationToken cancellationToken)
     {
-        _slots.Wait(cancellationToken);
+        bool waited = !_slots.Wait(0, CancellationToken.None);
+        if (waited) _slots.Wait(cancellationToken);
         try
         {
-            return _idle.TryTake(out var session) ? session : calls.OpenSession(slot, SessionType.ReadWrite);
+            var rented = _idle.TryTake(out var session) ? session : calls.OpenSession(slot, SessionType.ReadWrite);
+            Pkcs11Metrics.Rented(waited);
+            return rented;
         }
         catch
         {
@@ -31,6 +41,7 @@ internal sealed class SessionPool(int size, IPkcs11Calls calls) : IDisposable
 
     public void Return(ISession session)
     {
+        Pkcs11Metrics.Released();
         _idle.Add(session);
         _slots.Release();
     }
@@ -44,6 +55,7 @@ internal sealed class SessionPool(int size, IPkcs11Calls calls) : IDisposable
         }
         finally
         {
+            Pkcs11Metrics.Released();
             _slots.Release();
         }
     }
@@ -57,6 +69,7 @@ internal sealed class SessionPool(int size, IPkcs11Calls calls) : IDisposable
     public void Quarantine(ISession session)
     {
         _quarantined.Enqueue(session);
+        Pkcs11Metrics.Released();
         _slots.Release();
     }
 
@@ -135,5 +148,6 @@ internal sealed class SessionPool(int size, IPkcs11Calls calls) : IDisposable
     {
         Reset(close: true);
         _slots.Dispose();
+        Pkcs11Metrics.Capacity(-_capacity);
     }
 }

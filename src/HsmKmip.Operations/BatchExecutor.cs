@@ -12,8 +12,15 @@ namespace HsmKmip.Operations;
 /// Continue: every item runs. Undo: as Stop, and then every store change of the earlier items is reverted
 /// (<see cref="BatchUndoLog"/>) and those items are answered Operation Undone.
 /// </summary>
-public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExecutor> logger)
+/// <param name="table">The operations.</param>
+/// <param name="logger">Its log.</param>
+/// <param name="pipeline">Wraps every item (audit, metrics); <see cref="Pipeline.OperationPipeline.Passthrough"/> when null.</param>
+public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExecutor> logger, Pipeline.OperationPipeline? pipeline = null)
 {
+    private readonly Pipeline.OperationPipeline _pipeline = pipeline ?? Pipeline.OperationPipeline.Passthrough;
+
+    private bool Mutates(uint operation) => table.TryGet((Operation)operation, out var entry) && entry.Mutates;
+
     public async ValueTask<IReadOnlyList<ResponseBatchItem>> ExecuteAsync(RequestMessage request, IReadOnlyDictionary<int, KmipException> itemErrors, OperationContext context, CancellationToken cancellationToken)
     {
         var results = new List<ResponseBatchItem>(request.Items.Count);
@@ -25,9 +32,10 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
             {
                 var item = request.Items[i];
                 if (context.Undo is { } log) log.Item = i;
-                var result = itemErrors.TryGetValue(i, out var parseError)
-                    ? ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message)
-                    : await ExecuteItemAsync(item, context, cancellationToken).ConfigureAwait(false);
+                var parseError = itemErrors.GetValueOrDefault(i);
+                var result = await _pipeline.RunAsync(item, i, Mutates(item.Operation), context, () => parseError is not null
+                    ? ValueTask.FromResult(ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message))
+                    : ExecuteItemAsync(item, context, cancellationToken), cancellationToken).ConfigureAwait(false);
                 results.Add(result);
                 LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");
                 if (result.Status == ResultStatus.Success || continuation == BatchErrorContinuationOption.Continue) continue;

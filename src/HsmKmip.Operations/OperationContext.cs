@@ -29,6 +29,15 @@ public sealed class OperationContext
     /// </summary>
     public string? IdPlaceholder { get; set; }
 
+    /// <summary>
+    /// The identifiers the current batch item created, read, changed and destroyed, for its audit record. Set by the
+    /// pipeline per item; filled by <see cref="Objects.ManagedObjects"/> where objects are loaded and written.
+    /// </summary>
+    public Core.Audit.AuditTouches? Touched { get; set; }
+
+    /// <summary>The server's identifier of this request message, in every audit record of its items.</summary>
+    public string RequestId { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>Set while a batch with Batch Error Continuation Option Undo runs: records every store change to revert.</summary>
     public BatchUndoLog? Undo { get; set; }
 
@@ -46,7 +55,7 @@ public sealed class OperationContext
     private readonly List<Memory<byte>> _tracked = [];
 
     /// <summary>A context for running one batch item of this request in the background (asynchronous operations).</summary>
-    public OperationContext ForBackground() => new(Client, Header) { Operation = Operation, IdPlaceholder = IdPlaceholder };
+    public OperationContext ForBackground() => new(Client, Header) { Operation = Operation, IdPlaceholder = IdPlaceholder, Touched = Touched };
 
     /// <summary>Takes over the key material another context handed out, so that it is zeroed after this response is encoded.</summary>
     public void AdoptSensitive(OperationContext other)

@@ -21,7 +21,9 @@ public static class Composition
             : null;
         var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>(),
             new CertificateAuthorityOptions { CaKey = options.CaKey, DefaultValidity = options.CertificateValidity }, pending);
-        var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>());
+        var pipeline = new Operations.Pipeline.OperationPipeline(services.GetRequiredService<Core.Audit.IAuditSink>(), TimeProvider.System,
+            loggers.CreateLogger<Operations.Pipeline.OperationPipeline>());
+        var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>(), pipeline);
         return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System,
             new Protocol.Versioning.ResponseVersionOptions(options.AllAttributes, options.RefuseVersionLeaks));
     }

@@ -1,4 +1,5 @@
 using HsmKmip.Core.Access;
+using HsmKmip.Core.Audit;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Store;
 using HsmKmip.Hsm.Pkcs11;
@@ -33,6 +34,7 @@ internal static class Custody
         });
         services.AddSingleton(sp =>
             new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, sp.GetRequiredService<AccessPolicySource>()));
+        services.AddSingleton<IAuditSink>(sp => options.Audit ? OpenAudit(options, sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<ILoggerFactory>()) : NullAuditSink.Instance);
         services.AddSingleton(sp => new HealthCheck(sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<IObjectStore>()));
     }
 
@@ -54,6 +56,18 @@ internal static class Custody
             ? PostgresObjectStore.OpenAsync(new PostgresStoreOptions { Url = url, PasswordFile = options.StorePasswordFile }, loggers.CreateLogger<PostgresObjectStore>())
                 .GetAwaiter().GetResult()
             : OpenStore(options, loggers);
+    /// <summary>
+    /// Opens the audit log in STATE/audit with its HSM-held checkpoint key (made on first start). Synchronous because the
+    /// container builds it while the message handler is made, before the listener accepts.
+    /// </summary>
+    private static Audit.AuditFileSink OpenAudit(ServerOptions options, IKeyBackend backend, ILoggerFactory loggers)
+    {
+        var folder = Audit.AuditFiles.Folder(options.StateDir);
+        Audit.AuditFiles.EnsureFolder(folder);
+        var key = Audit.HsmAuditKey.OpenAsync(backend, folder, create: true, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var settings = new Audit.AuditOptions { Folder = folder, MaxFileBytes = options.AuditMaxFileBytes, RetentionDays = options.AuditRetentionDays };
+        return Audit.AuditFileSink.OpenAsync(settings, key, TimeProvider.System, loggers.CreateLogger("HsmKmip.Server.Audit"), CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     /// <summary>Opens the LiteDB store the options name (taking its exclusive lock).</summary>
     public static LiteDbObjectStore OpenStore(ServerOptions options, ILoggerFactory loggers) =>

@@ -23,8 +23,9 @@ public static partial class ServerHost
     /// Reads the settings again for a reload; given by `hsmkmip serve`, which then also reloads on SIGHUP. Without it
     /// <see cref="ServerReloader"/> re-reads the files named in <paramref name="options"/>.
     /// </param>
+    /// <param name="configureServices">Replaces services after the defaults (tests put a fault-injecting HSM here).</param>
     public static IHost Build(ServerOptions options, Func<IServiceProvider, IKmipMessageHandler> handlerFactory, Action<ILoggingBuilder>? configureLogging = null,
-        Func<ServerOptions>? reloadSource = null)
+        Func<ServerOptions>? reloadSource = null, Action<IServiceCollection>? configureServices = null)
     {
         // Before anything is made in the state folder (token, KEK, CA): a start on a held port leaves nothing behind.
         ListeningSocket.EnsureFree(options.Listen);
@@ -48,6 +49,8 @@ public static partial class ServerHost
         // Before the listener: a node whose token lacks a KEK the shared store names must not accept a request.
         if (options.StoreUrl is not null) builder.Services.AddHostedService<Cluster.ClusterMembership>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
+        builder.Services.AddSingleton<AdminHttp.AdminHttpListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminHttp.AdminHttpListener>());
         // After the listener: by the time the admin socket accepts, the store lock is held and the endpoints bound.
         builder.Services.AddSingleton(AdminCommandRegistry.Default);
         builder.Services.AddHostedService<AdminServer>();
@@ -64,6 +67,7 @@ public static partial class ServerHost
         {
             builder.Services.AddHostedService(sp => new StartupBanner(sp.GetRequiredService<ILogger<StartupBanner>>(), clientBundle));
         }
+        configureServices?.Invoke(builder.Services);
         return builder.Build();
     }
 

@@ -136,6 +136,7 @@ public sealed partial class LiteDbObjectStore
             if (write.Error is { } error) write.Done.TrySetException(error);
             else write.Done.TrySetResult(write.Result!);
         }
+        StoreMetrics.Group(batch.Count, clock.Elapsed);
         Log.BatchWritten(_logger, batch.Count, clock.Elapsed.TotalMilliseconds);
     }
 

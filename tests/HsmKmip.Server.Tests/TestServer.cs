@@ -47,8 +47,8 @@ public sealed class TestServer : IAsyncDisposable
 
     public string ClientDirectory => Pki.ClientDirectory(DevelopmentCertificates.DefaultClientName);
 
-    private static readonly string SharedTokenDir = Path.Combine(Path.GetTempPath(), $"hsmkmip-test-softhsm-{Environment.ProcessId}");
-    private const string SharedTokenLabel = "hsmkmip-test";
+    internal static readonly string SharedTokenDir = Path.Combine(Path.GetTempPath(), $"hsmkmip-test-softhsm-{Environment.ProcessId}");
+    internal const string SharedTokenLabel = "hsmkmip-test";
     private static readonly Lazy<bool> SharedToken = new(() =>
     {
         Hsm.Pkcs11.SoftHsmToken.EnsureEmbeddedToken(SharedTokenDir, SharedTokenLabel);
@@ -63,7 +63,7 @@ public sealed class TestServer : IAsyncDisposable
         return cluster;
     });
 
-    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? customize = null)
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? customize = null, Action<IServiceCollection>? configureServices = null)
     {
         var stateDir = Path.Combine(Path.GetTempPath(), "hsmkmip-test-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new ServerOptions
@@ -89,7 +89,7 @@ public sealed class TestServer : IAsyncDisposable
         options = customize?.Invoke(options) ?? options;
         _ = SharedToken.Value; // made once, before servers start in parallel
         var lines = new ConcurrentQueue<string>();
-        var host = ServerHost.Build(options, Composition.CreateMessageHandler, logging => logging.AddProvider(new CaptureProvider(lines)));
+        var host = ServerHost.Build(options, Composition.CreateMessageHandler, logging => logging.AddProvider(new CaptureProvider(lines)), configureServices: configureServices);
         await host.StartAsync();
         var server = new TestServer(host, stateDir, new DevelopmentPki(Path.Combine(stateDir, "tls")), options);
         foreach (var l in lines) server.LogLines.Enqueue(l);
@@ -114,10 +114,20 @@ public sealed class TestServer : IAsyncDisposable
     public Task<SslStream> ConnectAsync(X509Certificate2? clientCertificate, SslProtocols protocols = SslProtocols.Tls12 | SslProtocols.Tls13, string host = "localhost") =>
         KmipTestClient.ConnectAsync(Port, clientCertificate, X509Certificate2.CreateFromPem(File.ReadAllText(Pki.CaCertificate)), protocols, host);
 
-    public async ValueTask DisposeAsync()
+    private bool _stopped;
+
+    /// <summary>Stops the daemon (a clean stop: listener drained, audit log closed) but keeps its state folder until disposal.</summary>
+    public async Task StopAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         await _host.StopAsync();
         _host.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         try { Directory.Delete(StateDir, recursive: true); } catch (IOException) { }
     }
 

@@ -16,6 +16,9 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
     /// <summary>The undo log of the batch that loaded it (Batch Error Continuation Option Undo), which records its changes.</summary>
     public BatchUndoLog? Undo { get; init; }
 
+    /// <summary>The audit touches of the batch item that loaded it: its writes are recorded there as changed or destroyed.</summary>
+    public Core.Audit.AuditTouches? Touched { get; init; }
+
     public ObjectType ObjectType => (ObjectType)Stored.ObjectType;
 
     /// <summary>Every attribute of the object with the server-computed ones (State) current.</summary>
@@ -126,7 +129,8 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
                 throw new KmipException(ResultReason.PermissionDenied, $"{context.Operation} on '{uniqueIdentifier}' is not permitted for '{context.Client.Identity}'.");
         }
         var state = KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now);
-        return new ObjectView(stored, attributes, state) { Undo = context.Undo };
+        context.Touched?.Read(stored.UniqueIdentifier);
+        return new ObjectView(stored, attributes, state) { Undo = context.Undo, Touched = context.Touched };
     }
 
     /// <summary>
@@ -239,7 +243,11 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
                 IReadOnlyList<StoredObject> inserted = prepared.Length == 1
                     ? [await store.InsertAsync(prepared[0], cancellationToken).ConfigureAwait(false)]
                     : await store.InsertAllAsync(prepared, cancellationToken).ConfigureAwait(false);
-                foreach (var o in inserted) context.Undo?.Created(o);
+                foreach (var o in inserted)
+                {
+                    context.Undo?.Created(o);
+                    context.Touched?.Created(o.UniqueIdentifier);
+                }
             }
             catch (ObjectStoreException e)
             {
@@ -308,6 +316,8 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
             {
                 var updated = await store.UpdateAsync(Updated(view, attributes, state, change), cancellationToken).ConfigureAwait(false);
                 view.Undo?.Updated(view.Stored, updated);
+                if ((State)updated.State is State.Destroyed or State.DestroyedCompromised && (State)view.Stored.State is not (State.Destroyed or State.DestroyedCompromised)) view.Touched?.Destroyed(updated.UniqueIdentifier);
+                else view.Touched?.Changed(updated.UniqueIdentifier);
                 return true;
             }
             catch (ObjectStoreException e) when (e.Error == ObjectStoreError.Conflict)

@@ -68,6 +68,8 @@ public sealed class AdminCommandRegistry
         new BackupCommand(),
         new KekListCommand(),
         new KekRotateCommand(),
+        new AuditVerifyCommand(),
+        new AuditShowCommand(),
     ]);
 
     /// <summary>The command called <paramref name="name"/>, or null.</summary>

@@ -23,6 +23,7 @@ public static class CommandLine
         root.Subcommands.Add(BackupCommands.Restore());
         root.Subcommands.Add(KekCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration
         {

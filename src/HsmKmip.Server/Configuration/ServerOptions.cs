@@ -145,6 +145,23 @@ public sealed record ServerOptions
     /// instead of being left out and logged (<see cref="Protocol.Versioning.ResponseVersionOptions.RefuseLeaks"/>).
     /// </summary>
     public bool RefuseVersionLeaks { get; init; }
+    /// <summary>Whether the audit log is kept (STATE/audit).</summary>
+    public bool Audit { get; init; } = true;
+
+    /// <summary>Size at which the audit log starts a new file.</summary>
+    public long AuditMaxFileBytes { get; init; } = 64L << 20;
+
+    /// <summary>Days an audit file is kept after its last write; 0 keeps every file.</summary>
+    public int AuditRetentionDays { get; init; }
+
+    /// <summary>The admin HTTP listener (/metrics, /healthz, /readyz); null when disabled (in-process servers unless given).</summary>
+    public System.Net.IPEndPoint? AdminListen { get; init; }
+
+    /// <summary>
+    /// True when --admin-listen was given: then a port in use stops the daemon. The default port in use (a second daemon on
+    /// one machine) only costs the metrics, with a warning.
+    /// </summary>
+    public bool AdminListenExplicit { get; init; }
 
     /// <summary>True when both the server certificate and the client CA come from the state folder.</summary>
     public bool UsesDevelopmentCertificates => TlsCert is null && ClientCa is null;

@@ -143,6 +143,13 @@ public static class ServerOptionsLoader
                 "complete" => Protocol.Versioning.AllAttributesMode.Complete,
                 var other => throw new ConfigurationException($"--all-attributes must be portable or complete, not '{other}'."),
             },
+            Audit = ParseBool(SettingDefinitions.Audit, One(SettingDefinitions.Audit) ?? "true"),
+            AuditMaxFileBytes = ParseInt(SettingDefinitions.AuditMaxFileMb, 64, 1, 65_536) * (1L << 20),
+            AuditRetentionDays = ParseInt(SettingDefinitions.AuditRetentionDays, 0, 0, 36_500),
+            AdminListen = One(SettingDefinitions.AdminListen) is { } admin
+                ? (admin.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : ParseEndpoint(admin))
+                : new IPEndPoint(IPAddress.Loopback, 9696),
+            AdminListenExplicit = One(SettingDefinitions.AdminListen) is not null,
         };
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)

@@ -103,10 +103,23 @@ public static class SettingDefinitions
         "What Get Attributes naming no attribute answers: portable (default: only the attributes strict clients such as PyKMIP decode at the request's version; the others are answered by name and listed by Get Attribute List) " +
         "or complete (every attribute the request's version defines, as the OASIS profile test cases expect).");
 
+    public static readonly SettingDefinition Audit = new("Audit", "--audit",
+        "Keep the audit log in STATE/audit: one hash-chained record per batch item, checkpoints MAC'd by a key held in the HSM; a mutating operation is answered after its record is on disk. Default true.");
+
+    public static readonly SettingDefinition AuditMaxFileMb = new("AuditMaxFileMb", "--audit-max-file-mb",
+        "Start a new audit file when the current one reaches this many MiB (a new file also starts each UTC day). Default 64.");
+
+    public static readonly SettingDefinition AuditRetentionDays = new("AuditRetentionDays", "--audit-retention-days",
+        "Delete audit files last written more than this many days ago (checked at each rotation); 0 keeps every file. Default 0.");
+
+    public static readonly SettingDefinition AdminListen = new("AdminListen", "--admin-listen",
+        "HOST:PORT of the admin HTTP listener serving /metrics (Prometheus text), /healthz and /readyz, plain HTTP without authentication: keep it on loopback " +
+        "or behind a firewall. Port 0 picks a free port. 'off' disables it. Default 127.0.0.1:9696.");
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, StorePasswordFile, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
         HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity, Http,
-        AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient, AllAttributes,
+        AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient, AllAttributes, Audit, AuditMaxFileMb, AuditRetentionDays, AdminListen,
     ];
 }

@@ -163,32 +163,38 @@ internal sealed class KmipConnection
         catch (OperationCanceledException)
         {
             Log.HandshakeFailed(_logger, _remote, $"not finished within {_options.HandshakeTimeout.TotalSeconds}s");
+            ListenerMetrics.Handshake("timeout");
             return null;
         }
         catch (AuthenticationException e)
         {
             if (refusal is not null) Log.CertificateRefused(_logger, _remote, refusal);
             else Log.HandshakeFailed(_logger, _remote, e.InnerException?.Message ?? e.Message);
+            ListenerMetrics.Handshake(refusal is not null ? "refused_certificate" : "failed");
             return null;
         }
         catch (IOException)
         {
             Log.HandshakeAborted(_logger, _remote);
+            ListenerMetrics.Handshake("aborted");
             return null;
         }
 
         if (ssl.RemoteCertificate is not X509Certificate2 certificate)
         {
             Log.CertificateRefused(_logger, _remote, "no client certificate");
+            ListenerMetrics.Handshake("refused_certificate");
             return null;
         }
         var identity = ClientIdentityReader.Read(certificate, _options.ClientIdentity);
         if (identity is null)
         {
             Log.NoIdentity(_logger, _remote, _options.ClientIdentity.ToString());
+            ListenerMetrics.Handshake("no_identity");
             return null;
         }
         Log.Connected(_logger, identity, _remote, ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString());
+        ListenerMetrics.Handshake("ok");
         Fingerprint = ClientIdentityReader.Fingerprint(certificate);
         return new ClientPrincipal(identity, Fingerprint, _remote);
     }

@@ -46,6 +46,9 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     /// </summary>
     public void ReplaceTls(ServerTlsContext tls) => _tls = tls;
 
+    /// <summary>The TLS settings new connections get now (metrics read certificate expiry from it).</summary>
+    public ServerTlsContext Tls => _tls;
+
     /// <summary>Connections being served now.</summary>
     public int ConnectionCount => _connections.Count;
 
@@ -145,6 +148,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     private async Task ServeAsync(long id, KmipConnection connection, Task registered)
     {
         await registered.ConfigureAwait(false);
+        ListenerMetrics.Connection(1);
         try
         {
             await connection.RunAsync(_stopping.Token).ConfigureAwait(false);
@@ -157,6 +161,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
         }
         finally
         {
+            ListenerMetrics.Connection(-1);
             _connections.TryRemove(id, out _);
             if (Volatile.Read(ref _disposed) == 0) _slots.Release();
         }

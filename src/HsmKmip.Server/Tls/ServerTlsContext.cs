@@ -48,6 +48,9 @@ public sealed class ServerTlsContext : IDisposable
 
     public DateTime ServerNotAfter => _serverCertificate.NotAfter;
 
+    /// <summary>When the first client CA certificate expires (metrics: clients cannot connect after it).</summary>
+    public DateTime ClientCaNotAfter => _clientCas.Count == 0 ? DateTime.MaxValue : _clientCas.Min(c => c.NotAfter);
+
     /// <summary>How many CA certificates the client CA bundle holds.</summary>
     public int ClientCaCount => _clientCas.Count;
 

@@ -1,0 +1,92 @@
+using System.Net;
+using HsmKmip.Server.Configuration;
+using HsmKmip.Server.Listener;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace HsmKmip.Server.AdminHttp;
+
+/// <summary>
+/// The admin HTTP listener (--admin-listen, loopback by default): /metrics in Prometheus text, /healthz (the process
+/// answers) and /readyz (HSM logged in with its KEK, store answering, KMIP listener bound). Plain HTTP without
+/// authentication, as Prometheus and load balancers expect on loopback; exposing it elsewhere needs a firewall or a
+/// TLS-terminating proxy (not built in yet). A separate Kestrel instance, so the KMIP port never speaks HTTP/1 admin.
+/// </summary>
+internal sealed partial class AdminHttpListener(ServerOptions options, IServiceProvider services, ILogger<AdminHttpListener> logger) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+    private IDisposable? _meters;
+    private DaemonGauges? _gauges;
+
+    /// <summary>The bound address (port 0 resolved), or null when disabled or not started.</summary>
+    public Uri? Address { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.AdminListen is not { } endpoint) return;
+        var registry = Metrics.NewCustomRegistry();
+        // Only this daemon's meters (System.Diagnostics.Metrics in every layer); ASP.NET's own stay out of the scrape.
+        _meters = new MeterBridge(registry);
+        _gauges = new DaemonGauges(services.GetRequiredService<Core.Keys.IKeyBackend>(), services.GetRequiredService<KmipListener>(), TimeProvider.System);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        var app = builder.Build();
+        var health = services.GetRequiredService<HealthCheck>();
+        var listener = services.GetRequiredService<KmipListener>();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", async (CancellationToken ct) =>
+        {
+            var reasons = new List<string>();
+            if (listener.BoundEndpoints.Count == 0) reasons.Add("KMIP listener not bound");
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            if (!await health.CheckAsync(timeout.Token).ConfigureAwait(false)) reasons.Add("HSM or store not answering");
+            return reasons.Count == 0 ? Results.Text("ready\n") : Results.Text("not ready: " + string.Join("; ", reasons) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapMetrics("/metrics", registry);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            if (!options.AdminListenExplicit)
+            {
+                LogDefaultPortBusy(logger, endpoint.ToString());
+                return;
+            }
+            throw new ConfigurationException($"--admin-listen {endpoint}: the port is already in use (another hsmkmip?); choose another port or 'off'.", e);
+        }
+        _app = app;
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Address = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        LogListening(logger, Address.ToString());
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null) await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync().ConfigureAwait(false);
+        _meters?.Dispose();
+        _gauges?.Dispose();
+    }
+
+    [LoggerMessage(1301, LogLevel.Warning, "Admin HTTP listener not started: the default {Endpoint} is in use (another daemon?); give --admin-listen HOST:PORT for metrics and health")]
+    private static partial void LogDefaultPortBusy(ILogger logger, string endpoint);
+
+    [LoggerMessage(1300, LogLevel.Information, "Admin HTTP listener on {Address}: /metrics, /healthz, /readyz")]
+    private static partial void LogListening(ILogger logger, string address);
+}

@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Threading.Channels;
+using HsmKmip.Core.Audit;
+using HsmKmip.Core.Keys;
+using Microsoft.Extensions.Logging;
+
+namespace HsmKmip.Server.Audit;
+
+/// <summary>
+/// The audit log as hash-chained JSON Lines files with HSM-keyed checkpoints (<see cref="AuditLine"/>). One writer task
+/// takes every record queued since its last write as a group: it writes the group with one write(2), and when any record
+/// of the group is durable (a mutating operation waits for it) with one fdatasync(2). A lone record is written at once,
+/// no timer. Non-durable records are in the kernel after their group (a killed daemon keeps them) and on disk after the
+/// next durable group, a rotation, or a clean stop.
+/// </summary>
+internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDisposable
+{
+    private readonly Channel<Entry> _queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AuditOptions _options;
+    private readonly IAuditCheckpointKey? _key;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly List<TaskCompletionSource> _waiters = [];
+    private FileStream _file;
+    private DateOnly _fileDay;
+    private long _seq;
+    private string _prev;
+    private int _sinceCheckpoint;
+    private DateTimeOffset _lastCheckpoint;
+    private Exception? _fault;
+    private Task _writer = Task.CompletedTask;
+
+    private readonly record struct Entry(AuditRecord Record, TaskCompletionSource? Done);
+
+    private AuditFileSink(AuditOptions options, IAuditCheckpointKey? key, TimeProvider time, ILogger logger, FileStream file, long seq, string prev)
+    {
+        _options = options;
+        _key = key;
+        _time = time;
+        _logger = logger;
+        _file = file;
+        _fileDay = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        _seq = seq;
+        _prev = prev;
+        _lastCheckpoint = time.GetUtcNow();
+    }
+
+    /// <summary>Records written so far (the sequence number of the last line).</summary>
+    public long LastSequence => Volatile.Read(ref _seq);
+
+    /// <summary>Opens the log: continues the chain of the newest file (a new file when its tail is torn) and writes an "open" checkpoint.</summary>
+    public static async Task<AuditFileSink> OpenAsync(AuditOptions options, IAuditCheckpointKey? key, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        AuditFiles.EnsureFolder(options.Folder);
+        long seq = 0;
+        string prev = AuditLine.Genesis;
+        string? path = null;
+        if (AuditFiles.List(options.Folder) is { Count: > 0 } files)
+        {
+            var tail = AuditTail.Read(files[^1]);
+            if (tail.Last is { } last)
+            {
+                seq = last.Seq;
+                prev = last.Hash;
+            }
+            if (!tail.Torn) path = files[^1];
+            else LogTornTail(logger, files[^1]);
+        }
+        var file = AuditFiles.OpenAppend(path ?? Path.Combine(options.Folder, AuditFiles.NameFor(seq + 1)));
+        var sink = new AuditFileSink(options, key, time, logger, file, seq, prev);
+        await sink.CheckpointAsync("open", cancellationToken).ConfigureAwait(false);
+        sink.Flush(sync: true);
+        sink._writer = Task.Run(sink.WriteLoopAsync, CancellationToken.None);
+        return sink;
+    }
+
+    public ValueTask AppendAsync(AuditRecord record, bool durable, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _fault) is { } fault) throw new AuditException("The audit log is not writable since an earlier failure; see the daemon's log.", fault);
+        var done = durable ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        if (!_queue.Writer.TryWrite(new Entry(record, done))) throw new AuditException("The audit log is closed (the daemon is stopping).");
+        return done is null ? ValueTask.CompletedTask : new ValueTask(done.Task);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            bool sync = false;
+            try
+            {
+                while (_buffer.WrittenCount < 1 << 20 && reader.TryRead(out var e))
+                {
+                    _prev = AuditLine.WriteItem(_buffer, ++_seq, _options.Node, e.Record, _prev);
+                    _sinceCheckpoint++;
+                    if (e.Done is not null)
+                    {
+                        _waiters.Add(e.Done);
+                        sync = true;
+                    }
+                }
+                if (_sinceCheckpoint >= _options.CheckpointEvery || _time.GetUtcNow() - _lastCheckpoint >= _options.CheckpointInterval)
+                {
+                    sync |= await CheckpointAsync("periodic", CancellationToken.None).ConfigureAwait(false);
+                }
+                Flush(sync);
+                AuditMetrics.Group(_waiters.Count, sync);
+                foreach (var w in _waiters) w.TrySetResult();
+                _waiters.Clear();
+                if (RotationDue()) await RotateAsync().ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                Fail(e);
+                return;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                Fail(e);
+                return;
+            }
+        }
+        // A clean stop: the rest is written, a closing checkpoint vouches for the tail, everything is synced.
+        try
+        {
+            await CheckpointAsync("close", CancellationToken.None).ConfigureAwait(false);
+            Flush(sync: true);
+        }
+        catch (IOException e)
+        {
+            Fail(e);
+        }
+    }
+
+    /// <summary>Appends a checkpoint line when the HSM answers; returns whether one was written. An HSM outage postpones it.</summary>
+    private async ValueTask<bool> CheckpointAsync(string reason, CancellationToken cancellationToken)
+    {
+        if (_key is null) return false;
+        byte[] mac;
+        try
+        {
+            if (_key is HsmAuditKey hsm) await hsm.RewrapIfStaleAsync(cancellationToken).ConfigureAwait(false);
+            mac = await _key.MacAsync(AuditLine.CheckpointInput(_seq + 1, _prev), cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeyBackendException e)
+        {
+            LogCheckpointPostponed(_logger, e.Message);
+            return false;
+        }
+        _prev = AuditLine.WriteCheckpoint(_buffer, ++_seq, _options.Node, _time.GetUtcNow(), reason, _key.KeyId, Convert.ToHexStringLower(mac), _prev);
+        _sinceCheckpoint = 0;
+        _lastCheckpoint = _time.GetUtcNow();
+        return true;
+    }
+
+    private void Flush(bool sync)
+    {
+        if (_buffer.WrittenCount > 0)
+        {
+            _file.Write(_buffer.WrittenSpan);
+            _buffer.ResetWrittenCount();
+        }
+        if (sync) AuditFiles.SyncData(_file.SafeFileHandle);
+    }
+
+    private bool RotationDue() =>
+        _file.Length >= _options.MaxFileBytes || (_options.RotateDaily && DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime) != _fileDay);
+
+    private async ValueTask RotateAsync()
+    {
+        await CheckpointAsync("rotate", CancellationToken.None).ConfigureAwait(false);
+        Flush(sync: true);
+        await _file.DisposeAsync().ConfigureAwait(false);
+        _file = AuditFiles.OpenAppend(Path.Combine(_options.Folder, AuditFiles.NameFor(_seq + 1)));
+        _fileDay = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        if (_options.RetentionDays > 0) Prune();
+    }
+
+    /// <summary>Deletes files older than the retention (never the current one); the oldest file left then starts the chain.</summary>
+    private void Prune()
+    {
+        var limit = _time.GetUtcNow().UtcDateTime - TimeSpan.FromDays(_options.RetentionDays);
+        foreach (var f in AuditFiles.List(_options.Folder))
+        {
+            if (f == _file.Name || File.GetLastWriteTimeUtc(f) >= limit) continue;
+            File.Delete(f);
+            LogPruned(_logger, f);
+        }
+    }
+
+    private void Fail(Exception e)
+    {
+        Volatile.Write(ref _fault, e);
+        LogWriteFailed(_logger, e);
+        foreach (var w in _waiters) w.TrySetException(new AuditException("The audit record could not be written.", e));
+        _waiters.Clear();
+        _queue.Writer.TryComplete();
+        while (_queue.Reader.TryRead(out var entry)) entry.Done?.TrySetException(new AuditException("The audit record could not be written.", e));
+    }
+
+    /// <summary>Writes what is queued, a closing checkpoint, syncs and closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        await _file.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="DisposeAsync"/>, for a container disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [LoggerMessage(2110, LogLevel.Warning, "The audit file {File} ends in a torn line (a crash during a write); the log continues in a new file and `hsmkmip audit verify` will name it")]
+    private static partial void LogTornTail(ILogger logger, string file);
+
+    [LoggerMessage(2111, LogLevel.Warning, "Audit checkpoint postponed: the HSM did not answer ({Reason})")]
+    private static partial void LogCheckpointPostponed(ILogger logger, string reason);
+
+    [LoggerMessage(2112, LogLevel.Information, "Audit file {File} deleted: older than the retention")]
+    private static partial void LogPruned(ILogger logger, string file);
+
+    [LoggerMessage(2113, LogLevel.Critical, "The audit log could not be written; every request is refused until the daemon restarts")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception);
+}
