@@ -93,7 +93,7 @@ internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler
             }
             catch (EndOfStreamException)
             {
-                Log.FramingLost(logger, principal.Identity, remote, "connection closed inside an HTTP request");
+                Log.FramingLost(logger, principal.Identity, remote, "connection closed inside an HTTP request", 0);
                 return false;
             }
         }
