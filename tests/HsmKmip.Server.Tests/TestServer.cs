@@ -68,6 +68,8 @@ public sealed class TestServer : IAsyncDisposable
             EmbeddedTokenDir = SharedTokenDir,
             EmbeddedTokenLabel = SharedTokenLabel,
             ShutdownDrainTimeout = TimeSpan.FromSeconds(2),
+            // Tests assert on log lines: every client fault is logged (FaultLogTests covers the rate limit).
+            FaultLogInterval = TimeSpan.Zero,
         };
         options = customize?.Invoke(options) ?? options;
         _ = SharedToken.Value; // made once, before servers start in parallel

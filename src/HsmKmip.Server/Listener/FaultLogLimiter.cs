@@ -14,6 +14,9 @@ internal sealed class FaultLogLimiter(TimeSpan interval)
     private readonly long _intervalMs = (long)interval.TotalMilliseconds;
     private readonly ConcurrentDictionary<(string Client, string Kind), Window> _windows = new();
 
+    /// <summary>How many client/kind windows are kept now.</summary>
+    public int Count => _windows.Count;
+
     /// <summary>
     /// True when a line about <paramref name="kind"/> for <paramref name="client"/> may be written now;
     /// <paramref name="suppressed"/> is then how many were held back since the previous one.

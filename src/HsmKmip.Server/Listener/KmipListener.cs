@@ -130,6 +130,10 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     {
         while (true)
         {
+            // While connections queue in the backlog, AcceptAsync completes synchronously and this loop would never
+            // leave its thread, queueing work (new connections, evictions) faster than the pool runs it: a reopen flood
+            // then starved every other connection. Yielding each turn puts the loop behind the work it made (issue 17).
+            await Task.Yield();
             Socket client;
             try
             {

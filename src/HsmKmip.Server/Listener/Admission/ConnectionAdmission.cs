@@ -47,26 +47,42 @@ internal sealed class ConnectionAdmission
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         var ticket = new ConnectionTicket(address, Environment.TickCount64);
+        ConnectionTicket? victim = null;
         lock (_lock)
         {
             int fromAddress = _perAddress.GetValueOrDefault(address);
             if (fromAddress >= _maxUnauthenticatedPerAddress)
             {
-                EvictOldestUnauthenticated(address, "unauthenticated_per_address");
+                victim = EvictOldestUnauthenticated(address, "unauthenticated_per_address");
             }
             else if (_unauthenticated.Count >= _maxUnauthenticated)
             {
-                EvictOldestUnauthenticated(BusiestAddress(), "unauthenticated_total");
+                victim = EvictOldestUnauthenticated(BusiestAddress(), "unauthenticated_total");
             }
             _unauthenticatedNodes[ticket] = _unauthenticated.AddLast(ticket);
             _perAddress[address] = _perAddress.GetValueOrDefault(address) + 1;
         }
+        victim?.Abort();
         return ticket;
     }
 
     /// <summary>Moves a connection that finished its handshake into the authenticated budget, or says why it cannot.</summary>
     public AdmissionResult Authenticate(ConnectionTicket ticket, string identity)
     {
+        ConnectionTicket? victim = null;
+        try
+        {
+            return Authenticate(ticket, identity, out victim);
+        }
+        finally
+        {
+            victim?.Abort();
+        }
+    }
+
+    private AdmissionResult Authenticate(ConnectionTicket ticket, string identity, out ConnectionTicket? victim)
+    {
+        victim = null;
         lock (_lock)
         {
             if (ticket.State != TicketState.Unauthenticated) return AdmissionResult.Full; // evicted meanwhile
@@ -78,7 +94,7 @@ internal sealed class ConnectionAdmission
                 _metrics.Rejected("client_connection_limit");
                 return AdmissionResult.ClientLimit;
             }
-            if (_authenticated >= _maxAuthenticated && !EvictIdleOfBusiestClient())
+            if (_authenticated >= _maxAuthenticated && (victim = EvictIdleOfBusiestClient()) is null)
             {
                 ticket.State = TicketState.Gone;
                 _metrics.Rejected("connection_limit");
@@ -106,7 +122,7 @@ internal sealed class ConnectionAdmission
         ticket.Dispose();
     }
 
-    private void EvictOldestUnauthenticated(IPAddress address, string reason)
+    private ConnectionTicket? EvictOldestUnauthenticated(IPAddress address, string reason)
     {
         for (var node = _unauthenticated.First; node is not null; node = node.Next)
         {
@@ -114,10 +130,11 @@ internal sealed class ConnectionAdmission
             var victim = node.Value;
             RemoveUnauthenticated(victim);
             victim.State = TicketState.Gone;
-            victim.Evict(reason);
+            victim.MarkEvicted(reason);
             _metrics.Rejected(reason);
-            return;
+            return victim;
         }
+        return null;
     }
 
     private IPAddress BusiestAddress()
@@ -131,8 +148,8 @@ internal sealed class ConnectionAdmission
         return busiest!;
     }
 
-    /// <summary>Closes the longest-idle connection of the identity holding the most connections; false when none of its connections is idle.</summary>
-    private bool EvictIdleOfBusiestClient()
+    /// <summary>Takes out the longest-idle connection of the identity holding the most connections; null when none is idle.</summary>
+    private ConnectionTicket? EvictIdleOfBusiestClient()
     {
         foreach (var (_, tickets) in _perClient.OrderByDescending(p => p.Value.Count))
         {
@@ -145,11 +162,11 @@ internal sealed class ConnectionAdmission
             if (victim is null) continue;
             RemoveAuthenticated(victim);
             victim.State = TicketState.Gone;
-            victim.Evict("idle_evicted");
+            victim.MarkEvicted("idle_evicted");
             _metrics.Rejected("idle_evicted");
-            return true;
+            return victim;
         }
-        return false;
+        return null;
     }
 
     private void RemoveUnauthenticated(ConnectionTicket ticket)

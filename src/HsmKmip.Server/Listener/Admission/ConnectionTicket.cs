@@ -52,12 +52,23 @@ internal sealed class ConnectionTicket : IDisposable
 
     public void MarkBusy() => Volatile.Write(ref _idleSince, 0);
 
-    /// <summary>Called under the admission lock, after the ticket left every count.</summary>
-    public void Evict(string because)
+    /// <summary>Marks the ticket evicted; called under the admission lock, after the ticket left every count.</summary>
+    public void MarkEvicted(string because) => EvictedBecause = because;
+
+    /// <summary>
+    /// Ends the evicted connection's wait. Called outside the admission lock (the cancellation runs the socket's callbacks)
+    /// and inline rather than queued: under a flood, one queued work item per eviction is what starves the thread pool.
+    /// </summary>
+    public void Abort()
     {
-        EvictedBecause = because;
-        // Cancel off the lock's thread: callbacks (the socket's pending receive) must not run while the lock is held.
-        ThreadPool.UnsafeQueueUserWorkItem(static s => { try { s.Cancel(); } catch (ObjectDisposedException) { } }, _abort, preferLocal: false);
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended on its own meanwhile.
+        }
     }
 
     public void Dispose() => _abort.Dispose();
