@@ -130,9 +130,9 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     {
         while (true)
         {
-            // While connections queue in the backlog, AcceptAsync completes synchronously and this loop would never
-            // leave its thread, queueing work (new connections, evictions) faster than the pool runs it: a reopen flood
-            // then starved every other connection. Yielding each turn puts the loop behind the work it made (issue 17).
+            // While connections queue in the backlog, AcceptAsync completes synchronously and this loop would keep its
+            // pool thread, queueing work (new connections, evictions) ahead of everything else under a reopen flood.
+            // Yielding each turn puts the loop behind the work it made (issue 17).
             await Task.Yield();
             Socket client;
             try
