@@ -63,13 +63,13 @@ public sealed class ConfigurationTests
     }
 
     [Theory]
-    [InlineData("--max-unauthenticated-per-address", "300", "cannot exceed --max-unauthenticated (256)")]
-    [InlineData("--max-connections-per-client", "2000", "cannot exceed --max-connections (1024)")]
-    [InlineData("--max-requests-per-client", "300", "cannot exceed --max-concurrent-requests (256)")]
-    [InlineData("--first-byte-timeout", "0", "--first-byte-timeout must be a whole number from 1 to 600")]
-    public void Admission_limits_that_do_not_nest_are_refused_at_start(string flag, string value, string message)
+    [InlineData("MaxUnauthenticatedPerAddress", "300", "cannot exceed --max-unauthenticated (256)")]
+    [InlineData("MaxConnectionsPerClient", "2000", "cannot exceed --max-connections (1024)")]
+    [InlineData("MaxRequestsPerClient", "300", "cannot exceed --max-concurrent-requests (256)")]
+    [InlineData("FirstByteTimeoutSeconds", "0", "--first-byte-timeout must be a whole number from 1 to 600")]
+    public void Admission_limits_that_do_not_nest_are_refused_at_start(string key, string value, string message)
     {
-        var e = Assert.Throws<ConfigurationException>(() => ServerOptionsLoader.Load(null, new Dictionary<string, string[]> { [flag] = [value] }, NoEnvironment));
+        var e = Assert.Throws<ConfigurationException>(() => ServerOptionsLoader.Load(null, new Dictionary<string, string[]> { [key] = [value] }, NoEnvironment));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
