@@ -26,6 +26,24 @@ public sealed partial class Pkcs11KeyBackend
     /// <inheritdoc />
     public ValueTask<WrappedKey> DeriveSecretAsync(KeyReference baseKey, KeyDerivation derivation, SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken)
     {
+        var lengthBytes = CheckDerivation(baseKey, derivation, kind, lengthBits);
+        var wrapped = Execute("derive", idempotent: false, session => UseKey(session, baseKey, KeyUse.Crypto, handle =>
+            WrapAndDestroy(session, DeriveSessionKey(session, handle, derivation, kind, lengthBytes), kind, lengthBytes)), cancellationToken);
+        return ValueTask.FromResult(wrapped);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<GeneratedSecret> DeriveSecretWithDigestAsync(KeyReference baseKey, KeyDerivation derivation, SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken)
+    {
+        var lengthBytes = CheckDerivation(baseKey, derivation, kind, lengthBits);
+        var derived = Execute("derive", idempotent: false, session => UseKey(session, baseKey, KeyUse.Crypto, handle =>
+            WrapDigestAndDestroy(session, DeriveSessionKey(session, handle, derivation, kind, lengthBytes), kind, lengthBytes)), cancellationToken);
+        return ValueTask.FromResult(derived);
+    }
+
+    /// <summary>The checks before the token sees a derivation; returns the new key's length in bytes.</summary>
+    private int CheckDerivation(KeyReference baseKey, KeyDerivation derivation, SecretKeyKind kind, int lengthBits)
+    {
         ArgumentNullException.ThrowIfNull(baseKey);
         ArgumentNullException.ThrowIfNull(derivation);
         if (!OffersDerivation(derivation.Kind))
@@ -46,26 +64,26 @@ public sealed partial class Pkcs11KeyBackend
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, "AES-CBC derivation needs a 16-byte Initialization Vector.");
         }
-        var wrapped = Execute("derive", idempotent: false, session => UseKey(session, baseKey, KeyUse.Crypto, handle =>
+        return lengthBytes;
+    }
+
+    /// <summary>C_DeriveKey of a session key (wrappable by the KEK) from the base key's handle.</summary>
+    private IObjectHandle DeriveSessionKey(ISession session, IObjectHandle baseHandle, KeyDerivation derivation, SecretKeyKind kind, int lengthBytes)
+    {
+        var p = _module.Factories.MechanismParamsFactory;
+        using var mechanism = derivation.Kind == DerivationKind.AesEcbEncrypt
+            ? _module.Factories.MechanismFactory.Create(CKM.CKM_AES_ECB_ENCRYPT_DATA, p.CreateCkKeyDerivationStringData(derivation.Data))
+            : _module.Factories.MechanismFactory.Create(CKM.CKM_AES_CBC_ENCRYPT_DATA, p.CreateCkAesCbcEncryptDataParams(derivation.Iv, derivation.Data));
+        var f = _module.Factories.ObjectAttributeFactory;
+        var template = KeyTemplates.ForWrapping(f, kind, _wrapWithTrusted);
+        template.Add(f.Create(CKA.CKA_VALUE_LEN, (ulong)lengthBytes));
+        try
         {
-            var p = _module.Factories.MechanismParamsFactory;
-            using var mechanism = derivation.Kind == DerivationKind.AesEcbEncrypt
-                ? _module.Factories.MechanismFactory.Create(CKM.CKM_AES_ECB_ENCRYPT_DATA, p.CreateCkKeyDerivationStringData(derivation.Data))
-                : _module.Factories.MechanismFactory.Create(CKM.CKM_AES_CBC_ENCRYPT_DATA, p.CreateCkAesCbcEncryptDataParams(derivation.Iv, derivation.Data));
-            var f = _module.Factories.ObjectAttributeFactory;
-            var template = KeyTemplates.ForWrapping(f, kind, _wrapWithTrusted);
-            template.Add(f.Create(CKA.CKA_VALUE_LEN, (ulong)lengthBytes));
-            IObjectHandle derived;
-            try
-            {
-                derived = _calls.DeriveKey(session, mechanism, handle, template);
-            }
-            finally
-            {
-                KeyTemplates.DisposeAll(template);
-            }
-            return WrapAndDestroy(session, derived, kind, lengthBytes);
-        }), cancellationToken);
-        return ValueTask.FromResult(wrapped);
+            return _calls.DeriveKey(session, mechanism, baseHandle, template);
+        }
+        finally
+        {
+            KeyTemplates.DisposeAll(template);
+        }
     }
 }

@@ -38,9 +38,11 @@ public sealed partial class Pkcs11KeyBackend
                     $"The new KEK {newLabel} is not CKA_TRUSTED and RequireTrustedKek is on; have the security officer create and mark the next KEK, or turn RequireTrustedKek off.");
             }
             _oldKeks[_kekLabel] = _kek;
+            DropKekCopy();
             _kek = handle;
             _kekLabel = newLabel;
             _wrapWithTrusted = trusted;
+            UseKekForWrapping(handle, newLabel);
             Pkcs11Log.KekRotated(_logger, newLabel, _tokenLabel);
             return newLabel;
         }, cancellationToken);

@@ -12,22 +12,24 @@ public sealed partial class Pkcs11KeyBackend
     {
         var lengthBytes = KeyTemplates.BytesFromBits(kind, lengthBits);
         var wrapped = Execute("generate", idempotent: false, session =>
-        {
-            var f = _module.Factories.ObjectAttributeFactory;
-            var template = KeyTemplates.ForWrapping(f, kind, _wrapWithTrusted);
-            if (KeyTemplates.GenerationTakesLength(kind)) template.Add(f.Create(CKA.CKA_VALUE_LEN, (ulong)lengthBytes));
-            IObjectHandle key;
-            try
-            {
-                key = _calls.GenerateKey(session, _module.Factories.MechanismFactory.Create(KeyTemplates.GenerationMechanism(kind)), template);
-            }
-            finally
-            {
-                KeyTemplates.DisposeAll(template);
-            }
-            return WrapAndDestroy(session, key, kind, lengthBytes);
-        }, cancellationToken);
+            WrapAndDestroy(session, GenerateSessionKey(session, kind, lengthBytes), kind, lengthBytes), cancellationToken);
         return ValueTask.FromResult(wrapped);
+    }
+
+    /// <summary>C_GenerateKey of a session key that the KEK can wrap (sensitive, extractable only for that).</summary>
+    private IObjectHandle GenerateSessionKey(ISession session, SecretKeyKind kind, int lengthBytes)
+    {
+        var f = _module.Factories.ObjectAttributeFactory;
+        var template = KeyTemplates.ForWrapping(f, kind, _wrapWithTrusted);
+        if (KeyTemplates.GenerationTakesLength(kind)) template.Add(f.Create(CKA.CKA_VALUE_LEN, (ulong)lengthBytes));
+        try
+        {
+            return _calls.GenerateKey(session, _module.Factories.MechanismFactory.Create(KeyTemplates.GenerationMechanism(kind)), template);
+        }
+        finally
+        {
+            KeyTemplates.DisposeAll(template);
+        }
     }
 
     /// <inheritdoc />
@@ -61,7 +63,9 @@ public sealed partial class Pkcs11KeyBackend
     {
         try
         {
-            var blob = _calls.WrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), _kek, key);
+            // Disposed here: each undisposed mechanism object waited for the finalizer thread (one per Create).
+            using var mechanism = _module.Factories.MechanismFactory.Create(_wrapMechanism);
+            var blob = _calls.WrapKey(session, mechanism, _kekInUse, key);
             return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes ?? blob.Length - 8);
         }
         finally
@@ -166,7 +170,8 @@ public sealed partial class Pkcs11KeyBackend
         {
             var kek = FindKekByLabel(session, key.KekId)
                 ?? throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The KEK {key.KekId} that wrapped this key is not on the token.");
-            return _calls.UnwrapKey(session, _module.Factories.MechanismFactory.Create(_wrapMechanism), kek, key.Blob, template);
+            using var mechanism = _module.Factories.MechanismFactory.Create(_wrapMechanism);
+            return _calls.UnwrapKey(session, mechanism, kek, key.Blob, template);
         }
         catch (Pkcs11Exception ex) when (Pkcs11Errors.IsBadBlob(ex.RV))
         {

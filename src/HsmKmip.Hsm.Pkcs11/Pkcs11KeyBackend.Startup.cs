@@ -160,6 +160,7 @@ public sealed partial class Pkcs11KeyBackend
         _kek = handle;
         _kekLabel = label;
         _wrapWithTrusted = IsTrusted(handle);
+        UseKekForWrapping(handle, label);
     }
 
     private bool IsTrusted(IObjectHandle kek)
@@ -201,7 +202,7 @@ public sealed partial class Pkcs11KeyBackend
     /// <summary>Finds an older KEK by label (blobs wrapped before a rotation), cached until the next repair.</summary>
     private IObjectHandle? FindKekByLabel(ISession session, string label)
     {
-        if (label == _kekLabel) return _kek;
+        if (label == _kekLabel) return _kekInUse;
         if (_oldKeks.TryGetValue(label, out var cached)) return cached;
         var f = _module.Factories.ObjectAttributeFactory;
         var search = new List<IObjectAttribute>

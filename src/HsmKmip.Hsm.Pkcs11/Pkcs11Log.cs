@@ -11,7 +11,7 @@ internal static partial class Pkcs11Log
     [LoggerMessage(3001, LogLevel.Warning, "Created the KEK {Kek} on token '{Token}' (none was present)")]
     public static partial void KekCreated(ILogger logger, string kek, string token);
 
-    [LoggerMessage(3002, LogLevel.Warning, "The KEK {Kek} is not CKA_TRUSTED (only the security officer can set it): generated keys are not marked CKA_WRAP_WITH_TRUSTED")]
+    [LoggerMessage(3002, LogLevel.Warning, "The KEK {Kek} is not CKA_TRUSTED, so generated keys are not marked CKA_WRAP_WITH_TRUSTED (another wrapping key in the token could wrap them out; stored keys stay wrapped under the KEK). Only the token's security officer can set it: on a vendor HSM, have the SO set CKA_TRUSTED on {Kek} and restart (keys generated from then on are marked); on the embedded SoftHSM2 token the SO cannot see the private KEK, so this is expected there")]
     public static partial void KekNotTrusted(ILogger logger, string kek);
 
     [LoggerMessage(3003, LogLevel.Warning, "PKCS#11 {Operation} lost the token ({ReturnValue}); calls answer Unavailable while the backend repairs itself ({EarlierLosses} losses and {EarlierRepairs} repairs since the previous such line)")]
@@ -43,4 +43,10 @@ internal static partial class Pkcs11Log
 
     [LoggerMessage(3012, LogLevel.Information, "The token has no CKM_RSA_PKCS_OAEP with {Hash}, MGF1-{MgfHash}, label {Label} ({ReturnValue}): OAEP is encoded by HsmKmip around the token's raw RSA (CKM_RSA_X_509)")]
     public static partial void OaepEncodedOutside(ILogger logger, string hash, string mgfHash, bool label, string returnValue);
+
+    [LoggerMessage(3013, LogLevel.Warning, "The token refused a session copy of the KEK {Kek} ({ReturnValue}): wraps and unwraps use the token object, which SoftHSM re-reads from its files on every use")]
+    public static partial void KekNotCopied(ILogger logger, string kek, string returnValue);
+
+    [LoggerMessage(3014, LogLevel.Information, "The token does not digest keys (C_DigestKey with SHA-256: {ReturnValue}): the Digest of a new key is taken by unwrapping it once more")]
+    public static partial void DigestKeyUnavailable(ILogger logger, string returnValue);
 }

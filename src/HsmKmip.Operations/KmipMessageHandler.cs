@@ -1,5 +1,6 @@
 using HsmKmip.Core;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Versioning;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 using Microsoft.Extensions.Logging;
@@ -17,13 +18,15 @@ public sealed partial class KmipMessageHandler : IKmipMessageHandler
     private readonly ILogger<KmipMessageHandler> _logger;
     private readonly TtlvLimits _limits;
     private readonly TimeProvider _time;
+    private readonly ResponseVersionOptions _versionRule;
 
-    public KmipMessageHandler(BatchExecutor executor, ILogger<KmipMessageHandler> logger, TtlvLimits limits, TimeProvider time)
+    public KmipMessageHandler(BatchExecutor executor, ILogger<KmipMessageHandler> logger, TtlvLimits limits, TimeProvider time, ResponseVersionOptions? versionRule = null)
     {
         _executor = executor;
         _logger = logger;
         _limits = limits;
         _time = time;
+        _versionRule = versionRule ?? ResponseVersionOptions.Default;
     }
 
     public async ValueTask<byte[]> HandleAsync(ReadOnlyMemory<byte> request, ClientPrincipal client, CancellationToken cancellationToken)
@@ -76,6 +79,7 @@ public sealed partial class KmipMessageHandler : IKmipMessageHandler
             items = message.Items.Select(i => ResponseBatchItem.Failure(i.Operation == 0 ? null : i.Operation, i.UniqueBatchItemId, ResultReason.GeneralFailure,
                 "The server failed to process the request; the fault is in its log.")).ToArray();
         }
+        items = InRequestVersion(items, message, client);
         var response = new ResponseMessage(requested, _time.GetUtcNow(), items).Encode();
         context.ClearSensitive();
         if (message.Header.MaximumResponseSize is { } max && max > 0 && response.Length > max)
@@ -86,6 +90,32 @@ public sealed partial class KmipMessageHandler : IKmipMessageHandler
                 $"The response would be {response.Length} bytes; the request's Maximum Response Size is {max}.")).ToArray()).Encode();
         }
         return response;
+    }
+
+    /// <summary>
+    /// The version rule on the way out (<see cref="ResponseVersionRule"/>): the one place every handler's payload passes
+    /// before the TTLV writer, so that no handler can send a 1.0 client a 1.1 field.
+    /// </summary>
+    private ResponseBatchItem[] InRequestVersion(IReadOnlyList<ResponseBatchItem> items, RequestMessage message, ClientPrincipal client)
+    {
+        var version = message.Header.Version;
+        var result = new ResponseBatchItem[items.Count];
+        for (int i = 0; i < items.Count; i++)
+        {
+            var request = items.Count == message.Items.Count ? message.Items[i] : null;
+            var leaks = new List<string>();
+            result[i] = ResponseVersionRule.Apply(items[i], request, version, _versionRule.AllAttributes, leaks);
+            if (leaks.Count == 0) continue;
+            var operation = items[i].Operation is { } op ? ((Operation)op).ToString() : "?";
+            var what = string.Join(", ", leaks);
+            LogVersionLeak(_logger, client.Identity, operation, version.ToString(), what);
+            if (_versionRule.RefuseLeaks)
+            {
+                result[i] = ResponseBatchItem.Failure(items[i].Operation, items[i].UniqueBatchItemId, ResultReason.GeneralFailure,
+                    $"The server built a response that KMIP {version} cannot carry ({what}); the fault is in its log.");
+            }
+        }
+        return result;
     }
 
     public byte[] FramingError(FramingFault fault, string message) =>
@@ -107,6 +137,9 @@ public sealed partial class KmipMessageHandler : IKmipMessageHandler
 
     [LoggerMessage(2000, LogLevel.Information, "Malformed request from {Identity}: {Reason}")]
     private static partial void LogMalformed(ILogger logger, string identity, string reason);
+
+    [LoggerMessage(2005, LogLevel.Error, "{Identity} {Operation}: the response held what KMIP {Version} lacks, left out: {Leaks}")]
+    private static partial void LogVersionLeak(ILogger logger, string identity, string operation, string version, string leaks);
 
     [LoggerMessage(2002, LogLevel.Error, "Fault while serving {Identity}")]
     private static partial void LogFault(ILogger logger, Exception exception, string identity);

@@ -22,6 +22,7 @@ public static class Composition
         var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>(),
             new CertificateAuthorityOptions { CaKey = options.CaKey, DefaultValidity = options.CertificateValidity }, pending);
         var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>());
-        return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System);
+        return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System,
+            new Protocol.Versioning.ResponseVersionOptions(options.AllAttributes, options.RefuseVersionLeaks));
     }
 }

@@ -6,6 +6,7 @@ using HsmKmip.Operations.Custody;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Store.LiteDb;
+using HsmKmip.Store.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,7 @@ internal static class Custody
     public static void Register(IServiceCollection services, ServerOptions options)
     {
         services.AddSingleton<IKeyBackend>(sp => OpenKeyBackend(options, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<IObjectStore>(sp => OpenStore(options, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IObjectStore>(sp => OpenAnyStore(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new KekRotation(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<ManagedObjects>()));
         services.AddSingleton(_ =>
         {
@@ -46,6 +47,13 @@ internal static class Custody
         pkcs11.KeyCacheLifetime = options.KeyCacheTtl;
         return Pkcs11KeyBackend.Open(pkcs11, loggers.CreateLogger<Pkcs11KeyBackend>());
     }
+
+    /// <summary>Opens the store the options name: PostgreSQL for a postgresql:// --store, the LiteDB file otherwise.</summary>
+    public static IObjectStore OpenAnyStore(ServerOptions options, ILoggerFactory loggers) =>
+        options.StoreUrl is { } url
+            ? PostgresObjectStore.OpenAsync(new PostgresStoreOptions { Url = url, PasswordFile = options.StorePasswordFile }, loggers.CreateLogger<PostgresObjectStore>())
+                .GetAwaiter().GetResult()
+            : OpenStore(options, loggers);
 
     /// <summary>Opens the LiteDB store the options name (taking its exclusive lock).</summary>
     public static LiteDbObjectStore OpenStore(ServerOptions options, ILoggerFactory loggers) =>

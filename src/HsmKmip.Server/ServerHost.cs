@@ -26,6 +26,8 @@ public static partial class ServerHost
     public static IHost Build(ServerOptions options, Func<IServiceProvider, IKmipMessageHandler> handlerFactory, Action<ILoggingBuilder>? configureLogging = null,
         Func<ServerOptions>? reloadSource = null)
     {
+        // Before anything is made in the state folder (token, KEK, CA): a start on a held port leaves nothing behind.
+        ListeningSocket.EnsureFree(options.Listen);
         var revocations = new ClientRevocationList(options.StateDir);
         var tls = LoadTls(options, revocations, out var clientBundle);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "hsmkmip" });
@@ -34,19 +36,7 @@ public static partial class ServerHost
         var levels = new LogLevelSwitch(Enum.Parse<LogLevel>(options.LogLevel));
         levels.Apply(builder.Logging);
         builder.Services.AddSingleton(levels);
-        if (SystemdHelpers.IsSystemdService() || Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 })
-        {
-            builder.Logging.AddSystemdConsole(o => o.UseUtcTimestamp = true);
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                o.UseUtcTimestamp = true;
-            });
-        }
+        AddConsole(builder.Logging);
         configureLogging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownDrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(options);
@@ -55,6 +45,8 @@ public static partial class ServerHost
         Custody.Register(builder.Services, options);
         builder.Services.AddSingleton<IKmipMessageHandler>(handlerFactory);
         builder.Services.AddSingleton<KmipListener>();
+        // Before the listener: a node whose token lacks a KEK the shared store names must not accept a request.
+        if (options.StoreUrl is not null) builder.Services.AddHostedService<Cluster.ClusterMembership>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
         // After the listener: by the time the admin socket accepts, the store lock is held and the endpoints bound.
         builder.Services.AddSingleton(AdminCommandRegistry.Default);
@@ -73,6 +65,37 @@ public static partial class ServerHost
             builder.Services.AddHostedService(sp => new StartupBanner(sp.GetRequiredService<ILogger<StartupBanner>>(), clientBundle));
         }
         return builder.Build();
+    }
+
+    /// <summary>The daemon's console log: journal-friendly under systemd, one line per entry with UTC times otherwise.</summary>
+    internal static void AddConsole(ILoggingBuilder logging)
+    {
+        if (SystemdHelpers.IsSystemdService() || Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 })
+        {
+            logging.AddSystemdConsole(o => o.UseUtcTimestamp = true);
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+    }
+
+    /// <summary>
+    /// Opens the token, the store and the access policy now, before the host starts: a failure an operator can fix
+    /// (wrong PIN, store in use, a broken policy) then reaches `serve` as its own exception, for one sentence, instead
+    /// of the Generic Host's start-up failure log with its stack trace.
+    /// </summary>
+    public static void OpenCustody(IHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        host.Services.GetRequiredService<Core.Keys.IKeyBackend>();
+        host.Services.GetRequiredService<Core.Store.IObjectStore>();
+        host.Services.GetRequiredService<AccessPolicySource>();
     }
 
     internal static ServerTlsContext LoadTls(ServerOptions options, ClientRevocationList revocations, out string? clientBundle)

@@ -14,6 +14,14 @@ internal static partial class LibMongoCrypt
     private const string Crypt = "libmongocrypt.so.0";
     private const string Bson = "libbson-1.0.so.0";
 
+    // NuGet's libmongocrypt 1.11 (LibMongoCrypt111Tests) has the same soname; once the .NET wrapper has loaded it, a
+    // plain dlopen("libmongocrypt.so.0") returns that copy. Debian's is therefore opened by its full path.
+    static LibMongoCrypt() => NativeLibrary.SetDllImportResolver(typeof(LibMongoCrypt).Assembly, (name, assembly, path) =>
+        name == Crypt && DebianLibrary() is { } debian ? NativeLibrary.Load(debian) : IntPtr.Zero);
+
+    private static string? DebianLibrary() =>
+        Directory.GetDirectories("/usr/lib", "*-linux-gnu").Select(d => Path.Combine(d, Crypt)).FirstOrDefault(File.Exists);
+
     /// <summary>mongocrypt_ctx_state_t.</summary>
     public enum State
     {

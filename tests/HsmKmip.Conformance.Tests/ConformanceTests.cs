@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace HsmKmip.Conformance.Tests;
 
 /// <summary>
-/// One test per OASIS KMIP 1.4 profile test case file, replayed against the real server over TLS. A file listed in
+/// One test per OASIS KMIP 1.4, 2.0 and 2.1 profile test case file, replayed against the real server over TLS. A file listed in
 /// expectations.txt must still fail (or is not run); every other file must pass.
 /// </summary>
 public sealed class ConformanceTests(ConformanceReport report, ITestOutputHelper output) : IClassFixture<ConformanceReport>
@@ -40,7 +40,9 @@ public sealed class ConformanceTests(ConformanceReport report, ITestOutputHelper
     [Fact]
     public void Every_expectation_names_a_file()
     {
-        Assert.Equal(75, ConformanceFiles.All.Count);
+        Assert.Equal(75, ConformanceFiles.All.Values.Count(f => f.Edition == "1.4"));
+        Assert.Equal(72, ConformanceFiles.All.Values.Count(f => f.Edition == "2.0"));
+        Assert.Equal(93, ConformanceFiles.All.Values.Count(f => f.Edition == "2.1"));
         Assert.All(Expectations.Listed.Keys, name => Assert.Contains(name, ConformanceFiles.All.Keys));
         Assert.All(Expectations.Listed.Values, e => Assert.False(string.IsNullOrWhiteSpace(e.Reason)));
     }
@@ -52,7 +54,11 @@ public sealed class ConformanceTests(ConformanceReport report, ITestOutputHelper
         Assert.Equal("CS-AC-OAEP", ConformanceFiles.ProfileOf("CS-AC-M-OAEP-10-14"));
         Assert.Equal("SKLC", ConformanceFiles.ProfileOf("SKLC-O-1-14"));
         Assert.Equal("SUITEB_128", ConformanceFiles.ProfileOf("SUITEB_128-M-1-14"));
-        Assert.Equal("CS-BC-M-GCM", ConformanceFiles.All["CS-BC-M-GCM-3-14"].Group);
+        Assert.Equal("CS-BC-M-GCM-14", ConformanceFiles.All["CS-BC-M-GCM-3-14"].Group);
         Assert.Equal(3, ConformanceFiles.All["CS-BC-M-GCM-3-14"].Number);
+        Assert.Equal("PKCS11", ConformanceFiles.ProfileOf("PKCS11-M-1-21"));
+        Assert.Equal("CS-BC-CHACHA20POLY1305", ConformanceFiles.ProfileOf("CS-BC-M-CHACHA20POLY1305-1-20"));
+        Assert.Equal("2.1", ConformanceFiles.All["BL-M-13-21"].Edition);
+        Assert.Equal("SASED-M-20", ConformanceFiles.All["SASED-M-3-20"].Group);
     }
 }

@@ -36,7 +36,10 @@ public sealed class SoftHsmFixture : IDisposable
 
     public string UserPin => File.ReadAllText(Options.PinFile!).Trim();
 
-    /// <summary>Secret-key objects (token and session) this process can see on the token, counted through a separate session.</summary>
+    /// <summary>
+    /// Secret-key objects (token and session) this process can see on the token, counted through a separate session,
+    /// except each backend's session copy of its KEK (a session object with the KEK's label, made once at start).
+    /// </summary>
     internal int CountSecretKeys()
     {
         var module = Pkcs11Module.Acquire(Options.ModulePath);
@@ -48,7 +51,13 @@ public sealed class SoftHsmFixture : IDisposable
                 var slot = module.Library.GetSlotList(SlotsType.WithTokenPresent).First(s => s.GetTokenInfo().Label.Trim() == Label);
                 using var session = slot.OpenSession(SessionType.ReadOnly);
                 var f = module.Factories.ObjectAttributeFactory;
-                return session.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY)]).Count;
+                var prefix = Options.KekLabelPrefix + "-";
+                return session.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY)]).Count(handle =>
+                {
+                    var attributes = session.GetAttributeValue(handle, [CKA.CKA_TOKEN, CKA.CKA_LABEL]);
+                    bool kekCopy = !attributes[0].GetValueAsBool() && attributes[1].GetValueAsString()?.StartsWith(prefix, StringComparison.Ordinal) == true;
+                    return !kekCopy;
+                });
             }
             finally
             {

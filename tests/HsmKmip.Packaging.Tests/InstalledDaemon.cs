@@ -7,7 +7,8 @@ using System.Text;
 namespace HsmKmip.Packaging.Tests;
 
 /// <summary>
-/// Starts the installed daemon the way hsmkmip.service does where systemd is not PID 1: the unit's ExecStart,
+/// Starts the installed daemon, inside the <see cref="ThrowawayRoot"/> it was installed into, the way hsmkmip.service
+/// does where systemd is not PID 1: the unit's ExecStart,
 /// User/Group (setpriv, no new privileges, no capabilities), UMask, WorkingDirectory and Environment lines,
 /// JOURNAL_STREAM, SYSTEMD_EXEC_PID, a NOTIFY_SOCKET this test listens on and WATCHDOG_USEC. Only the listen address differs
 /// (HSMKMIP_LISTEN on a free loopback port, so a test never collides with a server already on 5696).
@@ -38,16 +39,18 @@ internal sealed class InstalledDaemon : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static InstalledDaemon Start(TimeSpan watchdog)
+    public static InstalledDaemon Start(ThrowawayRoot root, TimeSpan watchdog)
     {
-        var unit = File.ReadAllLines(Unit).Select(l => l.Trim()).Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#')).ToArray();
+        var unit = File.ReadAllLines(root.HostPath(Unit)).Select(l => l.Trim()).Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#')).ToArray();
         string Setting(string key) => unit.Last(l => l.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
-        var dir = Directory.CreateTempSubdirectory("hsmkmip-unit-").FullName;
+        // The notify socket lives inside the throwaway root (bound through /proc/PID/root), where the daemon finds it.
+        var socketPath = "/run/hsmkmip-notify-" + Guid.NewGuid().ToString("N")[..8] + "/notify.sock";
+        var dir = root.HostPath(Path.GetDirectoryName(socketPath)!);
+        Directory.CreateDirectory(dir);
         File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101); // the service user must reach the socket
-        var socketPath = Path.Combine(dir, "notify.sock");
         var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        notify.Bind(new UnixDomainSocketEndPoint(socketPath));
-        File.SetUnixFileMode(socketPath, (UnixFileMode)0b110_110_110);
+        notify.Bind(new UnixDomainSocketEndPoint(root.HostPath(socketPath)));
+        File.SetUnixFileMode(root.HostPath(socketPath), (UnixFileMode)0b110_110_110);
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
@@ -55,18 +58,13 @@ internal sealed class InstalledDaemon : IAsyncDisposable
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
         var user = Setting("User");
-        var start = new ProcessStartInfo("setpriv")
-        {
-            ArgumentList =
-            {
-                "--reuid", user, "--regid", Setting("Group"), "--init-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all",
-                "/bin/sh", "-c", $"umask {Setting("UMask")}; export SYSTEMD_EXEC_PID=$$; exec {Setting("ExecStart")}",
-            },
-            WorkingDirectory = Setting("WorkingDirectory"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = root.StartInfo("setpriv",
+        [
+            "--reuid", user, "--regid", Setting("Group"), "--init-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all",
+            "/bin/sh", "-c", $"cd {Setting("WorkingDirectory")} && umask {Setting("UMask")}; export SYSTEMD_EXEC_PID=$$; exec {Setting("ExecStart")}",
+        ]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         start.Environment.Clear();
         start.Environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         start.Environment["LANG"] = "C.UTF-8";

@@ -8,6 +8,7 @@ using HsmKmip.Server;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Server.Listener;
 using HsmKmip.Server.Tls;
+using HsmKmip.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -54,6 +55,14 @@ public sealed class TestServer : IAsyncDisposable
         return true;
     });
 
+    /// <summary>With HSMKMIP_TEST_STORE=postgresql: one PostgreSQL cluster for the whole test run, stopped when the process exits.</summary>
+    private static readonly Lazy<Task<PostgresCluster>> SharedPostgres = new(async () =>
+    {
+        var cluster = await PostgresCluster.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return cluster;
+    });
+
     public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? customize = null)
     {
         var stateDir = Path.Combine(Path.GetTempPath(), "hsmkmip-test-" + Guid.NewGuid().ToString("N")[..12]);
@@ -70,7 +79,15 @@ public sealed class TestServer : IAsyncDisposable
             ShutdownDrainTimeout = TimeSpan.FromSeconds(2),
             // Tests assert on log lines: every client fault is logged (FaultLogTests covers the rate limit).
             FaultLogInterval = TimeSpan.Zero,
+            // A handler that builds a field the request's version lacks fails its test instead of being quietly trimmed.
+            RefuseVersionLeaks = true,
         };
+        if (Environment.GetEnvironmentVariable("HSMKMIP_TEST_STORE") == "postgresql")
+        {
+            // The fixture switch: every in-process daemon of this run gets a fresh database on one PostgreSQL made for the run.
+            var postgres = await SharedPostgres.Value;
+            options = options with { StoreUrl = postgres.Url(await postgres.CreateDatabaseAsync("server")), StorePasswordFile = postgres.PasswordFile };
+        }
         options = customize?.Invoke(options) ?? options;
         _ = SharedToken.Value; // made once, before servers start in parallel
         var lines = new ConcurrentQueue<string>();

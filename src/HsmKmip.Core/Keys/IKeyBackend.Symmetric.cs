@@ -44,6 +44,13 @@ public partial interface IKeyBackend
     ValueTask<WrappedKey> DeriveSecretAsync(KeyReference baseKey, KeyDerivation derivation, SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>
         throw NotOffered("Derive Key");
 
+    /// <summary><see cref="DeriveSecretAsync"/> plus the SHA-256 of the derived value, as <see cref="GenerateSecretWithDigestAsync"/>.</summary>
+    async ValueTask<GeneratedSecret> DeriveSecretWithDigestAsync(KeyReference baseKey, KeyDerivation derivation, SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken)
+    {
+        var wrapped = await DeriveSecretAsync(baseKey, derivation, kind, lengthBits, cancellationToken).ConfigureAwait(false);
+        return new GeneratedSecret(wrapped, await DigestByUnwrapAsync(wrapped, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>Whether the token offers the derivation <paramref name="method"/>.</summary>
     bool OffersDerivation(DerivationKind method) => false;
 

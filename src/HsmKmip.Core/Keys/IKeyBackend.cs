@@ -18,6 +18,24 @@ public partial interface IKeyBackend
     /// <summary>Generates a secret key inside the token (a session object) and returns it wrapped under the current KEK; the object is destroyed.</summary>
     ValueTask<WrappedKey> GenerateSecretAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="GenerateSecretAsync"/> plus the SHA-256 of the new key's value, taken while the key is still in the token
+    /// (the Digest attribute, KMIP 1.4 §3.17), so that Create does not unwrap what it just wrapped. The default body does
+    /// exactly that second unwrap, for port doubles; the PKCS#11 backend digests inside the token (C_DigestKey).
+    /// </summary>
+    async ValueTask<GeneratedSecret> GenerateSecretWithDigestAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken)
+    {
+        var wrapped = await GenerateSecretAsync(kind, lengthBits, cancellationToken).ConfigureAwait(false);
+        return new GeneratedSecret(wrapped, await DigestByUnwrapAsync(wrapped, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The SHA-256 of a stored secret's value by unwrapping it once (the slow way; the plaintext is zeroed at once).</summary>
+    private async ValueTask<byte[]> DigestByUnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken)
+    {
+        using var plain = await UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false);
+        return System.Security.Cryptography.SHA256.HashData(plain.Span);
+    }
+
     /// <summary>Brings registered plaintext into the token and returns it wrapped. The caller zeroes its own copy afterwards.</summary>
     ValueTask<WrappedKey> WrapSecretAsync(SecretKeyKind kind, ReadOnlyMemory<byte> material, CancellationToken cancellationToken);
 

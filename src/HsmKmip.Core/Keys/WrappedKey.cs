@@ -42,3 +42,8 @@ public sealed record KeyReference(string ObjectId, long Version, WrappedKey Wrap
 /// <param name="Kind">The secret's kind, for the unwrap template.</param>
 /// <param name="LengthBytes">The plaintext length in bytes.</param>
 public sealed record WrappedKey(byte[] Blob, string KekId, string WrapAlgorithm, SecretKeyKind Kind, int LengthBytes);
+
+/// <summary>A secret the token just made, wrapped, with the SHA-256 of its value (for the Digest attribute; not secret).</summary>
+/// <param name="Wrapped">The wrapped key.</param>
+/// <param name="Sha256">SHA-256 over the key's value (Raw / Opaque format), 32 bytes.</param>
+public sealed record GeneratedSecret(WrappedKey Wrapped, byte[] Sha256);

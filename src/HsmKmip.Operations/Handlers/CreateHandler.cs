@@ -29,11 +29,9 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler
             _ => throw new KmipException(ResultReason.InvalidField, $"Create makes Symmetric Key or Secret Data objects, not {objectType}."),
         };
 
-        var wrapped = await objects.GenerateSecretAsync(kind, bits, cancellationToken).ConfigureAwait(false);
-        using (var plain = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false))
-        {
-            attributes.Add(DigestAttribute.Of(plain.Span, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
-        }
+        // The Digest is taken inside the token while the new key is still there: no second unwrap of what was just wrapped.
+        var (wrapped, sha256) = await objects.GenerateSecretWithDigestAsync(kind, bits, cancellationToken).ConfigureAwait(false);
+        attributes.Add(DigestAttribute.OfSha256(sha256, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
         attributes.Add(AttributeRules.TokenRandomNumberGenerator());
         if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))
         {

@@ -60,11 +60,8 @@ internal sealed class DeriveKeyHandler(ManagedObjects objects) : IOperationHandl
         var derivation = new KeyDerivation(kind,
             parameters.Find(Tag.DerivationData)?.AsBytes().ToArray() ?? throw KmipException.MissingData("Encryption-based derivation needs Derivation Data."),
             parameters.Find(Tag.InitializationVector)?.AsBytes().ToArray());
-        var wrapped = await objects.DeriveSecretAsync(baseKey, derivation, keyKind, bits, cancellationToken).ConfigureAwait(false);
-        using (var plain = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false))
-        {
-            attributes.Add(DigestAttribute.Of(plain.Span, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
-        }
+        var (wrapped, sha256) = await objects.DeriveSecretWithDigestAsync(baseKey, derivation, keyKind, bits, cancellationToken).ConfigureAwait(false);
+        attributes.Add(DigestAttribute.OfSha256(sha256, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
         attributes.Add(ReKeyHandler.Link(LinkType.DerivationBaseObjectLink, baseId));
         var body = objectType == ObjectType.SecretData ? TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Seed)) : null;
         if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))

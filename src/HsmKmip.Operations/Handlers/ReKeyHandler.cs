@@ -39,13 +39,10 @@ internal sealed class ReKeyHandler(ManagedObjects objects) : IOperationHandler
         var requested = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(requested);
 
-        var wrapped = await objects.GenerateSecretAsync(old.Kind, old.LengthBytes * 8, cancellationToken).ConfigureAwait(false);
+        var (wrapped, sha256) = await objects.GenerateSecretWithDigestAsync(old.Kind, old.LengthBytes * 8, cancellationToken).ConfigureAwait(false);
         var now = objects.Now; // the new Initial Date: Activation Date = Initial Date + Offset (KMIP 1.4 §4.4)
         var attributes = ReplacementAttributes(view, offset, now, requested);
-        using (var plain = await objects.UnwrapSecretAsync(wrapped, cancellationToken).ConfigureAwait(false))
-        {
-            attributes.Add(DigestAttribute.Of(plain.Span, KeyFormatType.Raw));
-        }
+        attributes.Add(DigestAttribute.OfSha256(sha256, KeyFormatType.Raw));
         var newUid = await objects.CreateObjectAsync(context, ObjectType.SymmetricKey, attributes, wrapped, null, cancellationToken, initialDate: now).ConfigureAwait(false);
         await MarkReplacedAsync(objects, view, newUid, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = newUid;

@@ -35,6 +35,10 @@ public sealed partial class ManagedObjects
     public ValueTask<WrappedKey> DeriveSecretAsync(KeyReference baseKey, KeyDerivation derivation, SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>
         Hsm(() => Backend.DeriveSecretAsync(baseKey, derivation, kind, lengthBits, cancellationToken));
 
+    /// <summary>Derives a secret in the HSM with the SHA-256 of its value, taken in the token (no second unwrap).</summary>
+    public ValueTask<GeneratedSecret> DeriveSecretWithDigestAsync(KeyReference baseKey, KeyDerivation derivation, SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>
+        Hsm(() => Backend.DeriveSecretWithDigestAsync(baseKey, derivation, kind, lengthBits, cancellationToken));
+
     /// <summary>Whether the HSM offers a derivation.</summary>
     public bool OffersDerivation(DerivationKind kind) => Backend.OffersDerivation(kind);
 

@@ -46,6 +46,10 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     public ValueTask<WrappedKey> GenerateSecretAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>
         Hsm(() => backend.GenerateSecretAsync(kind, lengthBits, cancellationToken));
 
+    /// <summary>Generates a secret in the HSM with the SHA-256 of its value for the Digest attribute, taken in the token (no second unwrap).</summary>
+    public ValueTask<GeneratedSecret> GenerateSecretWithDigestAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>
+        Hsm(() => backend.GenerateSecretWithDigestAsync(kind, lengthBits, cancellationToken));
+
     /// <summary>Wraps registered material in the HSM.</summary>
     public ValueTask<WrappedKey> WrapSecretAsync(SecretKeyKind kind, ReadOnlyMemory<byte> material, CancellationToken cancellationToken) =>
         Hsm(() => backend.WrapSecretAsync(kind, material, cancellationToken));

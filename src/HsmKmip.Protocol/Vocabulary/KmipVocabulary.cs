@@ -53,8 +53,8 @@ public sealed class KmipVocabulary : ITtlvVocabulary
 
     public bool TryGetEnumerationName(TtlvTag tag, string? attributeName, uint value, out string name)
     {
-        // The "Tag" tag (KMIP 2.0) is an Enumeration whose values are tag numbers.
-        if (tag.Value == Tag.TagTag)
+        // The "Tag" tag and Attribute Reference (KMIP 2.0 §7.1) are Enumerations whose values are tag numbers.
+        if (IsTagValued(tag))
             return TryGetTagName(new TtlvTag(value), out name);
 
         if (Resolve(tag, attributeName) is { IsMask: false } info && info.TryGetValue(value, out var entry))
@@ -69,7 +69,7 @@ public sealed class KmipVocabulary : ITtlvVocabulary
     public bool TryGetEnumerationValue(TtlvTag tag, string? attributeName, string name, out uint value)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (tag.Value == Tag.TagTag)
+        if (IsTagValued(tag))
         {
             var found = TryGetTag(name, out var named);
             value = named.Value;
@@ -87,6 +87,8 @@ public sealed class KmipVocabulary : ITtlvVocabulary
 
     public IReadOnlyList<KeyValuePair<string, int>>? GetMaskFlags(TtlvTag tag, string? attributeName) =>
         Resolve(tag, attributeName) is { IsMask: true } info ? info.MaskFlags : null;
+
+    private static bool IsTagValued(TtlvTag tag) => tag.Value is Tag.TagTag or Tag.AttributeReference;
 
     private KmipEnumerationInfo? Resolve(TtlvTag tag, string? attributeName)
     {

@@ -66,7 +66,7 @@ public sealed class AdminContext : IAsyncDisposable
         StateFolder.Check(Options.StateDir);
         try
         {
-            return _store = Custody.OpenStore(Options, _loggers);
+            return _store = Custody.OpenAnyStore(Options, _loggers);
         }
         catch (ObjectStoreException e)
         {

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using HsmKmip.Core.Keys;
 using HsmKmip.Core.Store;
 using HsmKmip.Server.Configuration;
+using HsmKmip.Server.Listener;
 using HsmKmip.Server.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -233,22 +234,17 @@ public static class Initializer
 
     private static void CheckPortsFree(IEnumerable<IPEndPoint> endpoints)
     {
-        foreach (var endpoint in endpoints)
+        try
         {
-            using var probe = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                probe.Bind(endpoint);
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-            {
-                throw new AdminException($"Port {endpoint.Port} on {endpoint.Address} is already in use: stop the other server or choose another --listen address.", AdminException.FailureExitCode, e);
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
-            {
-                throw new AdminException($"This host has no address {endpoint.Address}: choose one of its addresses (or 0.0.0.0) for --listen.", AdminException.UsageExitCode, e);
-            }
+            ListeningSocket.EnsureFree(endpoints);
+        }
+        catch (PortInUseException e)
+        {
+            throw new AdminException(e.Message, AdminException.FailureExitCode, e);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new AdminException(e.Message, AdminException.UsageExitCode, e);
         }
     }
 

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using HsmKmip.Core.Store;
 using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Server.Cluster;
 using HsmKmip.Server.Tls;
 using HsmKmip.Store.LiteDb;
 
@@ -83,15 +84,14 @@ internal sealed class StatusCommand : IAdminCommand
     private static async Task<JsonObject> StoreAsync(AdminContext context, CancellationToken cancellationToken)
     {
         var path = context.Options.StorePath;
-        var result = new JsonObject
-        {
-            ["path"] = path,
-            ["sizeBytes"] = File.Exists(path) ? new FileInfo(path).Length : 0,
-        };
+        var result = context.Options.StoreUrl is { } url
+            ? new JsonObject { ["kind"] = "postgresql", ["url"] = url }
+            : new JsonObject { ["kind"] = "litedb", ["path"] = path, ["sizeBytes"] = File.Exists(path) ? new FileInfo(path).Length : 0 };
         try
         {
             var store = context.Store();
             result["schemaVersion"] = (store as LiteDbObjectStore)?.SchemaVersion;
+            if (store is Store.Postgres.PostgresObjectStore postgres) await ClusterStatus.AddAsync(result, postgres, cancellationToken).ConfigureAwait(false);
             var byType = new JsonObject();
             int total = 0;
             foreach (var type in Enum.GetValues<ObjectType>())

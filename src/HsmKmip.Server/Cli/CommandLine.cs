@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HsmKmip.Server.Cli.Bench;
 
 namespace HsmKmip.Server.Cli;
 
@@ -6,7 +7,7 @@ namespace HsmKmip.Server.Cli;
 public static class CommandLine
 {
     /// <summary>Parses and runs; returns the process exit status.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var root = new RootCommand(
             "HsmKmip: a KMIP 1.0–2.1 server over mutual TLS (port 5696) whose keys live in a PKCS#11 token.\n" +
@@ -30,6 +31,9 @@ public static class CommandLine
         };
         if (output is not null) invocation.Output = output;
         if (error is not null) invocation.Error = error;
-        return parse.InvokeAsync(invocation);
+        var status = await parse.InvokeAsync(invocation).ConfigureAwait(false);
+        // System.CommandLine answers a parse error (unknown option, missing argument) with 1 after printing it; the
+        // README promises 2 for every usage mistake, as `serve` and the admin verbs use for bad settings.
+        return parse.Errors.Count > 0 ? Admin.AdminException.UsageExitCode : status;
     }
 }

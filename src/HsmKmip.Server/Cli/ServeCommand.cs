@@ -41,28 +41,22 @@ internal static class ServeCommand
             var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
                 .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
             var configFile = parse.GetValue(config) ?? environment.GetValueOrDefault("HSMKMIP_CONFIG");
+            ServerOptions? serverOptions = null;
             try
             {
-                var serverOptions = ServerOptionsLoader.Load(configFile, given, environment);
+                serverOptions = ServerOptionsLoader.Load(configFile, given, environment);
                 using var host = ServerHost.Build(serverOptions, Composition.CreateMessageHandler,
                     reloadSource: () => ServerOptionsLoader.Load(configFile, given, environment));
+                ServerHost.OpenCustody(host);
                 await host.RunAsync(CancellationToken.None).ConfigureAwait(false);
                 return 0;
             }
-            catch (ConfigurationException e)
+            catch (Exception e) when (StartupFailure.Describe(e) is { } failure)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"hsmkmip: {e.Message}").ConfigureAwait(false);
-                return 2;
-            }
-            catch (Core.Keys.KeyBackendException e)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"hsmkmip: HSM: {e.Message}").ConfigureAwait(false);
-                return 1;
-            }
-            catch (Core.Store.ObjectStoreException e)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"hsmkmip: store: {e.Message}").ConfigureAwait(false);
-                return 1;
+                // One sentence an operator can act on; the exception itself only at --log-level Debug.
+                StartupFailure.LogDetail(serverOptions, e);
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"hsmkmip: {failure.Message}").ConfigureAwait(false);
+                return failure.ExitCode;
             }
         });
         return command;

@@ -80,8 +80,14 @@ public sealed record ServerOptions
     /// <summary>The access policy file, or null for owner-only access.</summary>
     public string? AccessPolicyPath { get; init; }
 
-    /// <summary>The LiteDB store file.</summary>
+    /// <summary>The LiteDB store file (unused when <see cref="StoreUrl"/> is set).</summary>
     public string StorePath { get; init; } = "";
+
+    /// <summary>The PostgreSQL store's URL (postgresql://…), or null for the LiteDB file at <see cref="StorePath"/>.</summary>
+    public string? StoreUrl { get; init; }
+
+    /// <summary>The file holding the PostgreSQL password, or null (peer or certificate authentication).</summary>
+    public string? StorePasswordFile { get; init; }
 
     public string LogLevel { get; init; } = "Information";
 
@@ -159,6 +165,15 @@ public sealed record ServerOptions
 
     /// <summary>How long shutdown waits for connections to finish their current request.</summary>
     public TimeSpan ShutdownDrainTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>What Get Attributes naming no attribute answers (see <see cref="Protocol.Versioning.PortableAttributes"/>).</summary>
+    public Protocol.Versioning.AllAttributesMode AllAttributes { get; init; } = Protocol.Versioning.AllAttributesMode.Portable;
+
+    /// <summary>
+    /// Not a setting: tests turn it on so that a response field the request's version lacks is answered General Failure
+    /// instead of being left out and logged (<see cref="Protocol.Versioning.ResponseVersionOptions.RefuseLeaks"/>).
+    /// </summary>
+    public bool RefuseVersionLeaks { get; init; }
 
     /// <summary>True when both the server certificate and the client CA come from the state folder.</summary>
     public bool UsesDevelopmentCertificates => TlsCert is null && ClientCa is null;

@@ -94,6 +94,8 @@ public static class ServerOptionsLoader
             throw new ConfigurationException("--token-label and --pin-file go with --pkcs11-module; without a module the embedded SoftHSM2 token is used.");
         }
 
+        var (storeUrl, storePasswordFile) = PostgresStore(One(SettingDefinitions.Store), FullPathOrNull(One(SettingDefinitions.StorePasswordFile)), environment);
+
         var accessPolicy = FullPathOrNull(One(SettingDefinitions.AccessPolicy));
         if (accessPolicy is not null && !File.Exists(accessPolicy)) throw new ConfigurationException($"Access policy file {accessPolicy} does not exist.");
 
@@ -103,7 +105,9 @@ public static class ServerOptionsLoader
             Pkcs11Module = module,
             TokenLabel = tokenLabel,
             PinFile = pinFile,
-            StorePath = FullPathOrNull(One(SettingDefinitions.Store)) ?? Path.Combine(stateDir, "hsmkmip.db"),
+            StorePath = (storeUrl is null ? FullPathOrNull(One(SettingDefinitions.Store)) : null) ?? Path.Combine(stateDir, "hsmkmip.db"),
+            StoreUrl = storeUrl,
+            StorePasswordFile = storePasswordFile,
             Listen = listen,
             StateDir = stateDir,
             TlsCert = tlsCert,
@@ -141,6 +145,12 @@ public static class ServerOptionsLoader
             AsyncWait = TimeSpan.FromMilliseconds(ParseInt(SettingDefinitions.AsyncWait, 500, 0, 60_000)),
             AsyncMaxPending = ParseInt(SettingDefinitions.AsyncMaxPending, 64, 0, 10_000),
             AsyncMaxPendingPerClient = ParseInt(SettingDefinitions.AsyncMaxPendingPerClient, 8, 1, 10_000),
+            AllAttributes = One(SettingDefinitions.AllAttributes)?.ToLowerInvariant() switch
+            {
+                null or "portable" => Protocol.Versioning.AllAttributesMode.Portable,
+                "complete" => Protocol.Versioning.AllAttributesMode.Complete,
+                var other => throw new ConfigurationException($"--all-attributes must be portable or complete, not '{other}'."),
+            },
         });
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)
@@ -219,4 +229,28 @@ public static class ServerOptionsLoader
         "false" or "no" or "0" => false,
         _ => throw new ConfigurationException($"{s.Flag} must be true or false, not '{text}'."),
     };
+
+    /// <summary>The PostgreSQL URL and password file when --store is a postgresql:// URL; (null, null) for a LiteDB file.</summary>
+    private static (string? Url, string? PasswordFile) PostgresStore(string? store, string? passwordFile, IReadOnlyDictionary<string, string?> environment)
+    {
+        if (!Store.Postgres.PostgresUrl.IsPostgresUrl(store))
+        {
+            if (passwordFile is not null) throw new ConfigurationException("--store-password-file goes with a postgresql:// --store; a LiteDB store has no password.");
+            return (null, null);
+        }
+        try
+        {
+            Store.Postgres.PostgresUrl.Parse(store!);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"--store: {e.Message}", e);
+        }
+        if (passwordFile is not null)
+        {
+            return File.Exists(passwordFile) ? (store, passwordFile) : throw new ConfigurationException($"Store password file {passwordFile} does not exist.");
+        }
+        var credential = environment.GetValueOrDefault("CREDENTIALS_DIRECTORY") is { Length: > 0 } dir ? Path.Combine(dir, "store-password") : null;
+        return (store, credential is not null && File.Exists(credential) ? credential : null);
+    }
 }

@@ -39,7 +39,11 @@ public static class SettingDefinitions
         "File holding the token's user PIN (mode 0600). Default with --pkcs11-module: the systemd credential pkcs11-pin ($CREDENTIALS_DIRECTORY/pkcs11-pin). The PIN is never accepted on the command line.");
 
     public static readonly SettingDefinition Store = new("Store", "--store",
-        "The object store file (LiteDB; metadata and HSM-wrapped blobs only). Default: hsmkmip.db in the state folder.");
+        "The object store: a LiteDB file (metadata and HSM-wrapped blobs only), or a PostgreSQL URL postgresql://USER@HOST[:PORT][,HOST2...]/DATABASE[?sslmode=verify-full&...] " +
+        "shared by several active-active nodes (no password in the URL: see --store-password-file). Default: hsmkmip.db in the state folder.");
+
+    public static readonly SettingDefinition StorePasswordFile = new("StorePasswordFile", "--store-password-file",
+        "File holding the PostgreSQL password (first line; mode 0600). Default with a postgresql:// store: the systemd credential store-password ($CREDENTIALS_DIRECTORY/store-password) when present. Never accepted on the command line.");
 
     public static readonly SettingDefinition AccessPolicy = new("AccessPolicy", "--access-policy",
         "JSON file of client groups and grants (who may do what to whose objects); re-read within a second of every change. Default: each client sees only its own objects (and objects whose Operation Policy Name is \"public\", read-only).");
@@ -119,11 +123,15 @@ public static class SettingDefinitions
     public static readonly SettingDefinition AsyncMaxPendingPerClient = new("AsyncMaxPendingPerClient", "--async-max-pending-per-client",
         "Most asynchronous operations per client identity; more run synchronously. Default 8.");
 
+    public static readonly SettingDefinition AllAttributes = new("AllAttributes", "--all-attributes",
+        "What Get Attributes naming no attribute answers: portable (default: only the attributes strict clients such as PyKMIP decode at the request's version; the others are answered by name and listed by Get Attribute List) " +
+        "or complete (every attribute the request's version defines, as the OASIS profile test cases expect).");
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
-        Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
+        Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, StorePasswordFile, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
         HandshakeTimeout, IdleTimeout, MaxConnections, MaxConnectionsPerClient, MaxUnauthenticated, MaxUnauthenticatedPerAddress, FirstByteTimeout,
         IdleTimeoutUnderPressure, MaxConcurrentRequests, MaxRequestsPerClient, FaultLogInterval, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity, Http,
-        AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient,
+        AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient, AllAttributes,
     ];
 }

@@ -79,21 +79,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
         Log.ServerCertificate(_logger, _tls.ServerSubject, _tls.ServerNotAfter);
         foreach (var endpoint in _options.Listen)
         {
-            var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                socket.Bind(endpoint);
-                socket.Listen(512);
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                throw new ConfigurationException(e.SocketErrorCode == SocketError.AddressAlreadyInUse
-                    ? $"Port {endpoint.Port} on {endpoint.Address} is already in use: stop the other server or choose another --listen address."
-                    : $"Cannot listen on {endpoint}: {e.Message}.", e);
-            }
+            var socket = ListeningSocket.Open(endpoint, 512);
             _listeners.Add(socket);
             Log.Listening(_logger, socket.LocalEndPoint!.ToString()!);
         }

@@ -554,6 +554,67 @@ def op_signature_verify(session, args):
     return {"uid": args.uid, "validity": _name(validity)}
 
 
+def _self_signed_certificate_der():
+    """A small self-signed X.509 certificate (DER) made with cryptography."""
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, u"pykmip-survey")])
+    now = datetime.datetime.utcnow()
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+@operation("all-attributes-survey")
+def op_all_attributes_survey(session, args):
+    """Makes a symmetric key, a secret, an RSA key pair, a certificate and a
+    destroyed key, then calls get_attributes(uid) with no names on each.
+
+    One result per object: ok with the attribute names PyKMIP decoded, or the
+    decoder's error. One process for the lot keeps CI short.
+    """
+    client = session.client
+    objects = {}
+    objects["symmetric key"] = client.create(
+        enums.CryptographicAlgorithm.AES, 256, name="survey-aes",
+        cryptographic_usage_mask=[enums.CryptographicUsageMask.ENCRYPT,
+                                  enums.CryptographicUsageMask.DECRYPT])
+    objects["secret data"] = client.register(pie_objects.SecretData(
+        b"survey-secret", enums.SecretDataType.PASSWORD,
+        masks=[enums.CryptographicUsageMask.DERIVE_KEY], name="survey-secret"))
+    public_uid, private_uid = client.create_key_pair(
+        enums.CryptographicAlgorithm.RSA, args.length,
+        public_name="survey-public",
+        public_usage_mask=[enums.CryptographicUsageMask.VERIFY],
+        private_name="survey-private",
+        private_usage_mask=[enums.CryptographicUsageMask.SIGN])
+    objects["public key"] = public_uid
+    objects["private key"] = private_uid
+    objects["certificate"] = client.register(pie_objects.X509Certificate(
+        _self_signed_certificate_der(), name="survey-certificate"))
+    destroyed = client.create(
+        enums.CryptographicAlgorithm.AES, 128, name="survey-destroyed",
+        cryptographic_usage_mask=[enums.CryptographicUsageMask.ENCRYPT])
+    client.destroy(destroyed)
+    objects["destroyed key"] = destroyed
+    results = {}
+    for kind, uid in objects.items():
+        try:
+            _, attributes = client.get_attributes(uid)
+            results[kind] = {"ok": True, "uid": uid, "names": [
+                _val(a.attribute_name) for a in attributes or []]}
+        except Exception as exc:  # the decoder's failure is the finding
+            results[kind] = {"ok": False, "uid": uid, "error": "{0}: {1}".format(
+                type(exc).__name__, str(exc) or repr(exc))}
+    return results
+
+
 def add_asymmetric_arguments(p):
     a = p.add_argument_group("asymmetric")
     a.add_argument("--signature-hex", help="signature-verify: signature")

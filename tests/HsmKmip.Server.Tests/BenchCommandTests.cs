@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace HsmKmip.Server.Tests;
+
+/// <summary>
+/// `hsmkmip bench` as the README shows it, briefly (seconds): against a real daemon, with --compare-pykmip against Debian's
+/// pykmip-server started by the command itself, and the libmongocrypt flow in KMIP 2.0. The figures are not asserted
+/// (CI machines vary); that the load ran without errors, on both servers, and was cleaned up is. A fresh daemon compiles
+/// its request path on the first requests, which on a loaded 2-core machine takes seconds: a first pass warms it.
+/// </summary>
+public sealed partial class BenchCommandTests
+{
+    [Fact]
+    public async Task Create_get_against_the_daemon_and_pykmip_server_prints_both_and_the_ratio()
+    {
+        await using var daemon = await AdminDaemon.StartAsync();
+        await WarmAsync(daemon, "create-get");
+        var result = await daemon.RunAsync("bench", "--server", $"127.0.0.1:{daemon.Port}", "--connections", "2", "--seconds", "3", "--warm-up", "2",
+            "--mix", "create-get", "--protocol", "1.2", "--server-pid", daemon.Pid.ToString(CultureInfo.InvariantCulture), "--compare-pykmip");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        var totals = Totals().Matches(result.Stdout);
+        Assert.Equal(2, totals.Count);
+        foreach (Match total in totals)
+        {
+            Assert.True(int.Parse(total.Groups["ops"].Value, CultureInfo.InvariantCulture) > 0, result.Stdout);
+            Assert.Equal("0", total.Groups["errors"].Value);
+        }
+        Assert.Contains("pykmip-server 127.0.0.1:", result.Stdout);
+        Assert.Equal(2, Regex.Matches(result.Stdout, @"server CPU: \d+ ms in all").Count);
+        Assert.Matches(@"ratio: \d+ / \d+ ops/s = [\d.]+× pykmip-server", result.Stdout);
+        // Both servers: each Create's key, plus the key each connection reads with Get, is destroyed again.
+        foreach (Match cleanup in Cleanups().Matches(result.Stdout))
+        {
+            Assert.True(int.Parse(cleanup.Groups["n"].Value, CultureInfo.InvariantCulture) > 0, result.Stdout);
+            Assert.Equal("0", cleanup.Groups["failed"].Value);
+        }
+        Assert.Equal(2, Cleanups().Matches(result.Stdout).Count);
+    }
+
+    [Fact]
+    public async Task Register_activate_get_in_kmip_2_0_runs_the_flow_and_destroys_every_secret()
+    {
+        await using var daemon = await AdminDaemon.StartAsync();
+        await WarmAsync(daemon, "register-activate-get");
+        var result = await daemon.RunAsync("bench", "--server", $"127.0.0.1:{daemon.Port}", "--connections", "2", "--seconds", "3", "--warm-up", "2",
+            "--mix", "register-activate-get", "--protocol", "2.0");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        var flows = int.Parse(Regex.Match(result.Stdout, @"register-activate-get\s+(\d+) ops").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(flows > 0, result.Stdout);
+        var cleanup = Cleanups().Match(result.Stdout);
+        Assert.True(cleanup.Success, result.Stdout);
+        // Every flow registered one secret (warm-up flows too, so at least as many as were timed), all revoked and destroyed.
+        Assert.True(int.Parse(cleanup.Groups["n"].Value, CultureInfo.InvariantCulture) >= flows, result.Stdout);
+        Assert.Equal("0", cleanup.Groups["failed"].Value);
+    }
+
+    [Fact]
+    public async Task An_unknown_protocol_version_is_refused_with_the_list()
+    {
+        var result = await AdminDaemon.Admin(Path.GetTempPath(), ["bench", "--protocol", "3.0"]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--protocol 3.0 is not one of 1.0, 1.1, 1.2, 1.3, 1.4, 2.0", result.Stderr);
+    }
+
+    /// <summary>A first, unmeasured pass of the same requests (its figures are ignored, its success is not).</summary>
+    private static async Task WarmAsync(AdminDaemon daemon, string mix)
+    {
+        var warm = await daemon.RunAsync("bench", "--server", $"127.0.0.1:{daemon.Port}", "--connections", "2", "--seconds", "1", "--warm-up", "2", "--mix", mix);
+        Assert.True(warm.ExitCode == 0, warm.Stdout + warm.Stderr);
+    }
+
+    [GeneratedRegex(@"total: (?<ops>\d+) ops, \d+ ops/s, (?<errors>\d+) errors")]
+    private static partial Regex Totals();
+
+    [GeneratedRegex(@"cleanup: destroyed (?<n>\d+) objects the bench created in [\d.]+ s \((?<failed>\d+) failed\)")]
+    private static partial Regex Cleanups();
+}
