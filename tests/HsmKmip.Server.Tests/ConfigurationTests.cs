@@ -56,8 +56,21 @@ public sealed class ConfigurationTests
         Assert.Equal(Path.GetFullPath("var"), options.StateDir);
         Assert.True(options.UsesDevelopmentCertificates);
         Assert.Equal(CipherSuiteSet.Compatible, options.CipherSuites);
-        Assert.False(options.RequireClientAuthEku);
+        Assert.True(options.RequireClientAuthEku);
         Assert.True(options.Http);
+        Assert.Equal((256, 32, 256), (options.MaxUnauthenticated, options.MaxUnauthenticatedPerAddress, options.MaxConnectionsPerClient));
+        Assert.Equal(TimeSpan.FromSeconds(3), options.FirstByteTimeout);
+    }
+
+    [Theory]
+    [InlineData("MaxUnauthenticatedPerAddress", "300", "cannot exceed --max-unauthenticated (256)")]
+    [InlineData("MaxConnectionsPerClient", "2000", "cannot exceed --max-connections (1024)")]
+    [InlineData("MaxRequestsPerClient", "300", "cannot exceed --max-concurrent-requests (256)")]
+    [InlineData("FirstByteTimeoutSeconds", "0", "--first-byte-timeout must be a whole number from 1 to 600")]
+    public void Admission_limits_that_do_not_nest_are_refused_at_start(string key, string value, string message)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => ServerOptionsLoader.Load(null, new Dictionary<string, string[]> { [key] = [value] }, NoEnvironment));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -77,6 +77,8 @@ public sealed class TestServer : IAsyncDisposable
             EmbeddedTokenDir = SharedTokenDir,
             EmbeddedTokenLabel = SharedTokenLabel,
             ShutdownDrainTimeout = TimeSpan.FromSeconds(2),
+            // Tests assert on log lines: every client fault is logged (FaultLogTests covers the rate limit).
+            FaultLogInterval = TimeSpan.Zero,
             // A handler that builds a field the request's version lacks fails its test instead of being quietly trimmed.
             RefuseVersionLeaks = true,
         };

@@ -156,11 +156,24 @@ public sealed class TlsTests : IClassFixture<ServerFixture>
         Assert.True(refused, "the server answered a client it should have refused");
     }
 
-    private static X509Certificate2 IssueClient(X509Certificate2 issuer, string cn, bool eku)
+    [Theory]
+    [InlineData(SslProtocols.Tls12)]
+    [InlineData(SslProtocols.Tls13)]
+    public async Task A_server_only_certificate_is_refused_as_a_client_certificate(SslProtocols protocol)
+    {
+        // RFC 5280 §4.2.1.12: an EKU extension that is present limits the certificate to its purposes. A server's own
+        // certificate (serverAuth only) from the same CA must not pass as a client identity (issue 17).
+        using var ca = X509Certificate2.CreateFromPemFile(Server.Pki.CaCertificate, Server.Pki.CaKey);
+        using var client = IssueClient(ca, "some-kmip-server", eku: true, "1.3.6.1.5.5.7.3.1");
+        await AssertRefused(client, protocol);
+        Assert.Contains(Server.LogLines, l => l.Contains("'CN=some-kmip-server' lacks the clientAuth extended key usage", StringComparison.Ordinal));
+    }
+
+    private static X509Certificate2 IssueClient(X509Certificate2 issuer, string cn, bool eku, string ekuOid = "1.3.6.1.5.5.7.3.2")
     {
         var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={cn}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        if (eku) request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        if (eku) request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ekuOid)], false));
         using var cert = request.Create(issuer, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(12));
         return cert.CopyWithPrivateKey(key);
     }

@@ -93,8 +93,12 @@ public sealed record ServerOptions
 
     public ClientIdentitySource ClientIdentity { get; init; } = ClientIdentitySource.CommonName;
 
-    /// <summary>Refuse client certificates whose Extended Key Usage lacks clientAuth (off by default: vCenter's certificates lack it).</summary>
-    public bool RequireClientAuthEku { get; init; }
+    /// <summary>
+    /// Refuse client certificates whose Extended Key Usage extension is present and lacks clientAuth (RFC 5280
+    /// §4.2.1.12: a present EKU limits the certificate to its purposes). Certificates without the extension, as vCenter
+    /// makes them, are accepted either way. On by default; false only for clients whose certificates say serverAuth alone.
+    /// </summary>
+    public bool RequireClientAuthEku { get; init; } = true;
 
     public CipherSuiteSet CipherSuites { get; init; } = CipherSuiteSet.Compatible;
 
@@ -106,7 +110,32 @@ public sealed record ServerOptions
     /// <summary>How long the rest of a message may take once its header has arrived.</summary>
     public TimeSpan RequestReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Most authenticated connections served at once (connections still in the handshake have their own budget).</summary>
     public int MaxConnections { get; init; } = 1024;
+
+    /// <summary>Most connections of one client identity; past it that identity's new connections are refused.</summary>
+    public int MaxConnectionsPerClient { get; init; } = 256;
+
+    /// <summary>Most connections that have not finished the TLS handshake, over all addresses; the oldest is evicted for a new one.</summary>
+    public int MaxUnauthenticated { get; init; } = 256;
+
+    /// <summary>Most connections from one source address that have not finished the TLS handshake; its oldest is evicted for a new one.</summary>
+    public int MaxUnauthenticatedPerAddress { get; init; } = 32;
+
+    /// <summary>How long a new TCP connection may stay silent before its first byte (the TLS ClientHello) arrives.</summary>
+    public TimeSpan FirstByteTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Idle timeout while three quarters or more of <see cref="MaxConnections"/> are taken.</summary>
+    public TimeSpan IdleTimeoutUnderPressure { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Most requests being worked on at once over all clients; more wait in their client's queue (served round-robin).</summary>
+    public int MaxConcurrentRequests { get; init; } = 256;
+
+    /// <summary>Most requests of one client identity being worked on at once; more wait in that client's queue.</summary>
+    public int MaxRequestsPerClient { get; init; } = 64;
+
+    /// <summary>Client faults (bad handshakes, malformed frames) log one line per client address and kind per this interval (zero: every one).</summary>
+    public TimeSpan FaultLogInterval { get; init; } = TimeSpan.FromSeconds(60);
 
     public int MaxMessageSize { get; init; } = 1 << 20;
 

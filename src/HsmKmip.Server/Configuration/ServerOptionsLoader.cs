@@ -99,7 +99,7 @@ public static class ServerOptionsLoader
         var accessPolicy = FullPathOrNull(One(SettingDefinitions.AccessPolicy));
         if (accessPolicy is not null && !File.Exists(accessPolicy)) throw new ConfigurationException($"Access policy file {accessPolicy} does not exist.");
 
-        return new ServerOptions
+        return CheckAdmission(new ServerOptions
         {
             AccessPolicyPath = accessPolicy,
             Pkcs11Module = module,
@@ -115,7 +115,7 @@ public static class ServerOptionsLoader
             ClientCa = clientCa,
             LogLevel = ParseLogLevel(One(SettingDefinitions.LogLevel) ?? "Information"),
             ClientIdentity = ParseIdentity(One(SettingDefinitions.ClientIdentity) ?? "cn"),
-            RequireClientAuthEku = ParseBool(SettingDefinitions.RequireClientAuthEku, One(SettingDefinitions.RequireClientAuthEku) ?? "false"),
+            RequireClientAuthEku = ParseBool(SettingDefinitions.RequireClientAuthEku, One(SettingDefinitions.RequireClientAuthEku) ?? "true"),
             CipherSuites = One(SettingDefinitions.CipherSuites)?.ToLowerInvariant() switch
             {
                 null or "compatible" => CipherSuiteSet.Compatible,
@@ -128,6 +128,14 @@ public static class ServerOptionsLoader
             HandshakeTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.HandshakeTimeout, 10, 1, 600)),
             IdleTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.IdleTimeout, 300, 1, 86_400)),
             MaxConnections = ParseInt(SettingDefinitions.MaxConnections, 1024, 1, 1_000_000),
+            MaxConnectionsPerClient = ParseInt(SettingDefinitions.MaxConnectionsPerClient, 256, 1, 1_000_000),
+            MaxUnauthenticated = ParseInt(SettingDefinitions.MaxUnauthenticated, 256, 1, 1_000_000),
+            MaxUnauthenticatedPerAddress = ParseInt(SettingDefinitions.MaxUnauthenticatedPerAddress, 32, 1, 1_000_000),
+            FirstByteTimeout = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.FirstByteTimeout, 3, 1, 600)),
+            IdleTimeoutUnderPressure = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.IdleTimeoutUnderPressure, 15, 1, 86_400)),
+            MaxConcurrentRequests = ParseInt(SettingDefinitions.MaxConcurrentRequests, 256, 1, 100_000),
+            MaxRequestsPerClient = ParseInt(SettingDefinitions.MaxRequestsPerClient, 64, 1, 100_000),
+            FaultLogInterval = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.FaultLogInterval, 60, 0, 86_400)),
             MaxMessageSize = ParseInt(SettingDefinitions.MaxMessageSize, 1 << 20, 1024, 64 << 20),
             KeyCacheSize = ParseInt(SettingDefinitions.KeyCacheSize, 1024, 0, 1_000_000),
             KeyCacheTtl = TimeSpan.FromSeconds(ParseInt(SettingDefinitions.KeyCacheTtl, 300, 1, 86_400)),
@@ -150,7 +158,7 @@ public static class ServerOptionsLoader
                 ? (admin.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : ParseEndpoint(admin))
                 : new IPEndPoint(IPAddress.Loopback, 9696),
             AdminListenExplicit = One(SettingDefinitions.AdminListen) is not null,
-        };
+        });
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)
         {
@@ -162,6 +170,24 @@ public static class ServerOptionsLoader
             }
             return v;
         }
+    }
+
+    /// <summary>The admission limits must nest: a per-address or per-client share larger than the whole makes no sense.</summary>
+    public static ServerOptions CheckAdmission(ServerOptions options)
+    {
+        if (options.MaxUnauthenticatedPerAddress > options.MaxUnauthenticated)
+        {
+            throw new ConfigurationException($"{SettingDefinitions.MaxUnauthenticatedPerAddress.Flag} ({options.MaxUnauthenticatedPerAddress}) cannot exceed {SettingDefinitions.MaxUnauthenticated.Flag} ({options.MaxUnauthenticated}).");
+        }
+        if (options.MaxConnectionsPerClient > options.MaxConnections)
+        {
+            throw new ConfigurationException($"{SettingDefinitions.MaxConnectionsPerClient.Flag} ({options.MaxConnectionsPerClient}) cannot exceed {SettingDefinitions.MaxConnections.Flag} ({options.MaxConnections}); lower it or raise {SettingDefinitions.MaxConnections.Flag}.");
+        }
+        if (options.MaxRequestsPerClient > options.MaxConcurrentRequests)
+        {
+            throw new ConfigurationException($"{SettingDefinitions.MaxRequestsPerClient.Flag} ({options.MaxRequestsPerClient}) cannot exceed {SettingDefinitions.MaxConcurrentRequests.Flag} ({options.MaxConcurrentRequests}).");
+        }
+        return options;
     }
 
     /// <summary>Parses HOST:PORT where HOST is an IPv4 address, [IPv6], "localhost" or "*" (all addresses).</summary>

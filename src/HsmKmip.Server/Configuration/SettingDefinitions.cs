@@ -55,7 +55,7 @@ public static class SettingDefinitions
         "Where a client's identity comes from: cn (subject Common Name, default), san-dns, san-email, san-uri or fingerprint (SHA-256).");
 
     public static readonly SettingDefinition RequireClientAuthEku = new("RequireClientAuthEku", "--require-client-auth-eku",
-        "true to refuse client certificates whose Extended Key Usage lacks clientAuth. Default false (vCenter's certificates lack it).");
+        "Refuse client certificates whose Extended Key Usage extension lacks clientAuth (RFC 5280 §4.2.1.12); certificates without the extension (vCenter's) are accepted. Default true; false also accepts serverAuth-only certificates.");
 
     public static readonly SettingDefinition CipherSuites = new("CipherSuites", "--cipher-suites",
         "TLS 1.2 suites: compatible (default: ECDHE with AES-GCM/ChaCha20, then ECDHE AES-CBC-SHA256/384 as KMIP 1.x clients offer; session resumption on), " +
@@ -69,7 +69,31 @@ public static class SettingDefinitions
         "Seconds a connection may wait for its next request. Default 300.");
 
     public static readonly SettingDefinition MaxConnections = new("MaxConnections", "--max-connections",
-        "Most connections served at once; more are refused at accept. Default 1024.");
+        "Most authenticated connections served at once; when all are taken, the longest-idle connection of the client holding the most is closed for a new client. Default 1024.");
+
+    public static readonly SettingDefinition MaxConnectionsPerClient = new("MaxConnectionsPerClient", "--max-connections-per-client",
+        "Most connections of one client identity; more are closed right after the handshake. Default 256.");
+
+    public static readonly SettingDefinition MaxUnauthenticated = new("MaxUnauthenticated", "--max-unauthenticated",
+        "Most connections that have not finished the TLS handshake; a new one evicts the oldest of the address holding the most. Default 256.");
+
+    public static readonly SettingDefinition MaxUnauthenticatedPerAddress = new("MaxUnauthenticatedPerAddress", "--max-unauthenticated-per-address",
+        "Most connections from one source address that have not finished the TLS handshake; a new one evicts that address's oldest. Default 32.");
+
+    public static readonly SettingDefinition FirstByteTimeout = new("FirstByteTimeoutSeconds", "--first-byte-timeout",
+        "Seconds a new connection may stay silent before its TLS ClientHello starts. Default 3.");
+
+    public static readonly SettingDefinition IdleTimeoutUnderPressure = new("IdleTimeoutUnderPressureSeconds", "--idle-timeout-under-pressure",
+        "Seconds a connection may wait for its next request while three quarters of --max-connections are taken. Default 15.");
+
+    public static readonly SettingDefinition MaxConcurrentRequests = new("MaxConcurrentRequests", "--max-concurrent-requests",
+        "Most requests worked on at once over all clients; more wait in a queue per client identity, served round-robin. Default 256.");
+
+    public static readonly SettingDefinition MaxRequestsPerClient = new("MaxRequestsPerClient", "--max-requests-per-client",
+        "Most requests of one client identity worked on at once; more wait in its queue. Default 64.");
+
+    public static readonly SettingDefinition FaultLogInterval = new("FaultLogIntervalSeconds", "--fault-log-interval",
+        "Client faults (failed handshakes, malformed frames, refused connections) log one line per client address and kind per this many seconds, with the count of those suppressed; 0 logs every one. Default 60.");
 
     public static readonly SettingDefinition MaxMessageSize = new("MaxMessageSize", "--max-message-size",
         "Largest request in bytes; larger ones are answered with an error and the connection closed. Default 1048576.");
@@ -119,7 +143,8 @@ public static class SettingDefinitions
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, StorePasswordFile, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
-        HandshakeTimeout, IdleTimeout, MaxConnections, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity, Http,
+        HandshakeTimeout, IdleTimeout, MaxConnections, MaxConnectionsPerClient, MaxUnauthenticated, MaxUnauthenticatedPerAddress, FirstByteTimeout,
+        IdleTimeoutUnderPressure, MaxConcurrentRequests, MaxRequestsPerClient, FaultLogInterval, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity, Http,
         AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient, AllAttributes, Audit, AuditMaxFileMb, AuditRetentionDays, AdminListen,
     ];
 }

@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using HsmKmip.Core;
 using HsmKmip.Server.Configuration;
+using HsmKmip.Server.Listener.Admission;
 using HsmKmip.Server.Listener.Http;
 using HsmKmip.Server.Tls;
 using HsmKmip.Ttlv;
@@ -13,12 +14,16 @@ using Microsoft.Extensions.Logging;
 namespace HsmKmip.Server.Listener;
 
 /// <summary>
-/// One client connection: a bounded TLS handshake, the identity from the certificate once, then
-/// read a frame, answer it, repeat — requests on one connection are answered in order. A connection whose first bytes
-/// are an HTTP method is handed to <see cref="KmipHttpSession"/> instead (KMIP over HTTPS, same TLS and identity).
+/// One client connection: a first-byte deadline, a bounded TLS handshake, the identity from the certificate once and
+/// its admission, then read a frame, answer it, repeat — requests on one connection are answered in order. A connection
+/// whose first bytes are an HTTP method is handed to <see cref="KmipHttpSession"/> instead (KMIP over HTTPS, same TLS
+/// and identity); any other first bytes are answered at once. Every wait also ends when admission control evicts it.
 /// </summary>
 internal sealed class KmipConnection
 {
+    // TLS record content type "handshake" (RFC 8446 §5.1, RFC 5246 §6.2.1): the first byte of every ClientHello.
+    private const byte TlsHandshakeRecord = 0x16;
+    private readonly ConnectionContext _context;
     private readonly Socket _socket;
     private readonly ServerTlsContext _tls;
     private readonly ServerOptions _options;
@@ -27,8 +32,9 @@ internal sealed class KmipConnection
     private readonly string _remote;
     private readonly TtlvLimits _limits;
 
-    public KmipConnection(Socket socket, ServerTlsContext tls, ServerOptions options, IKmipMessageHandler handler, ILogger logger)
+    public KmipConnection(Socket socket, ServerTlsContext tls, ServerOptions options, IKmipMessageHandler handler, ILogger logger, ConnectionContext context)
     {
+        _context = context;
         _socket = socket;
         _tls = tls;
         _options = options;
@@ -38,16 +44,20 @@ internal sealed class KmipConnection
         _limits = new TtlvLimits { MaxMessageSize = options.MaxMessageSize };
     }
 
+    /// <summary>This connection's place in the admission budgets.</summary>
+    public ConnectionTicket Ticket => _context.Ticket;
+
     /// <summary>SHA-256 fingerprint of the client certificate once the handshake succeeded; null before.</summary>
     public string? Fingerprint { get; private set; }
 
     /// <summary>Serves the connection until the client closes it, it idles out, or <paramref name="stopping"/> fires between requests.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        if (!await FirstByteAsync(stopping).ConfigureAwait(false)) return;
         await using var network = new NetworkStream(_socket, ownsSocket: true);
         await using var ssl = new SslStream(network, leaveInnerStreamOpen: false);
         var principal = await HandshakeAsync(ssl, stopping).ConfigureAwait(false);
-        if (principal is null) return;
+        if (principal is null || !Admit(principal)) return;
 
         long requests = 0;
         bool first = true;
@@ -57,12 +67,20 @@ internal sealed class KmipConnection
             while (true)
             {
                 int got;
-                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+                Ticket.MarkIdle();
+                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping, Ticket.Aborted))
                 {
-                    idle.CancelAfter(_options.IdleTimeout);
+                    idle.CancelAfter(_context.Admission.UnderPressure ? _options.IdleTimeoutUnderPressure : _options.IdleTimeout);
                     try
                     {
-                        got = await ssl.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, idle.Token).ConfigureAwait(false);
+                        got = first
+                            ? await ReadFirstAsync(ssl, header, idle.Token).ConfigureAwait(false)
+                            : await ssl.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, idle.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (Ticket.Aborted.IsCancellationRequested)
+                    {
+                        if (ShouldLog("idle_evicted", out long suppressed)) Log.IdleEvicted(_logger, principal.Identity, _remote, suppressed);
+                        return;
                     }
                     catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
                     {
@@ -74,23 +92,40 @@ internal sealed class KmipConnection
                         return;
                     }
                 }
+                Ticket.MarkBusy();
                 if (got == 0) break;
-                if (first && _options.Http && KmipHttpSession.LooksLikeHttp(header.AsSpan(0, got)))
+                if (first)
                 {
-                    // KMIP Profiles 1.4 §5.3: the same port and TLS session may carry HTTP instead of raw TTLV.
-                    requests = await new KmipHttpSession(ssl, _handler, _options, _logger, principal, _remote).RunAsync(header.AsMemory(0, got), stopping).ConfigureAwait(false);
-                    return;
+                    var sniffed = ProtocolSniffer.Classify(header.AsSpan(0, got));
+                    if (sniffed == SniffResult.Http && _options.Http)
+                    {
+                        // KMIP Profiles 1.4 §5.3: the same port and TLS session may carry HTTP instead of raw TTLV.
+                        requests = await new KmipHttpSession(ssl, _handler, _options, _logger, principal, _remote).RunAsync(header.AsMemory(0, got), stopping).ConfigureAwait(false);
+                        return;
+                    }
+                    if (sniffed != SniffResult.Ttlv)
+                    {
+                        _context.Metrics.Rejected("not_kmip");
+                        if (ShouldLog("not_kmip", out long suppressed)) Log.NotKmip(_logger, principal.Identity, _remote, Convert.ToHexString(header, 0, Math.Min(got, 4)), suppressed);
+                        await WriteAsync(ssl, _handler.FramingError(FramingFault.NotAMessage, "The connection carries neither a KMIP TTLV message nor an HTTP request.")).ConfigureAwait(false);
+                        break;
+                    }
+                    if (got < header.Length)
+                    {
+                        using var rest = new CancellationTokenSource(_options.RequestReadTimeout);
+                        got += await ssl.ReadAtLeastAsync(header.AsMemory(got), header.Length - got, throwOnEndOfStream: false, rest.Token).ConfigureAwait(false);
+                    }
                 }
                 first = false;
                 if (got < header.Length)
                 {
-                    Log.FramingLost(_logger, principal.Identity, _remote, $"connection closed inside a message header ({got} of 8 bytes)");
+                    LogFramingLost(principal, $"connection closed inside a message header ({got} of 8 bytes)");
                     break;
                 }
                 if (TtlvFrameScanner.TryGetFrameLength(header, _limits, out int frameLength, out var error) != OperationStatus.Done)
                 {
                     var fault = error!.Error == TtlvError.TooLarge ? FramingFault.TooLarge : FramingFault.NotAMessage;
-                    Log.FramingLost(_logger, principal.Identity, _remote, error.Message);
+                    LogFramingLost(principal, error.Message);
                     await WriteAsync(ssl, _handler.FramingError(fault, error.Message)).ConfigureAwait(false);
                     break;
                 }
@@ -103,7 +138,7 @@ internal sealed class KmipConnection
                         int read = await ssl.ReadAtLeastAsync(frame.AsMemory(8, frameLength - 8), frameLength - 8, throwOnEndOfStream: false, body.Token).ConfigureAwait(false);
                         if (read < frameLength - 8)
                         {
-                            Log.FramingLost(_logger, principal.Identity, _remote, $"connection closed after {read} of {frameLength - 8} message bytes");
+                            LogFramingLost(principal, $"connection closed after {read} of {frameLength - 8} message bytes");
                             break;
                         }
                     }
@@ -121,7 +156,7 @@ internal sealed class KmipConnection
         }
         catch (OperationCanceledException)
         {
-            Log.FramingLost(_logger, principal.Identity, _remote, $"message not complete within {_options.RequestReadTimeout.TotalSeconds}s");
+            LogFramingLost(principal, $"message not complete within {_options.RequestReadTimeout.TotalSeconds}s");
         }
         catch (IOException e)
         {
@@ -136,6 +171,93 @@ internal sealed class KmipConnection
             Log.Closed(_logger, principal.Identity, _remote, requests);
         }
     }
+
+    /// <summary>
+    /// Waits for the first byte without reading it (the TLS stack must see the whole ClientHello): silent connections
+    /// are closed after the short first-byte deadline, anything that is not a TLS handshake record at once.
+    /// </summary>
+    private async Task<bool> FirstByteAsync(CancellationToken stopping)
+    {
+        var first = new byte[1];
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping, Ticket.Aborted);
+        deadline.CancelAfter(_options.FirstByteTimeout);
+        int got;
+        try
+        {
+            got = await _socket.ReceiveAsync(first, SocketFlags.Peek, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Ticket.EvictedBecause is { } because)
+        {
+            Unadmitted($"evicted before its first byte ({because})", because);
+            _socket.Dispose();
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            if (!stopping.IsCancellationRequested) Unadmitted($"no TLS ClientHello within {_options.FirstByteTimeout.TotalSeconds}s", "first_byte_timeout");
+            _socket.Dispose();
+            return false;
+        }
+        catch (SocketException)
+        {
+            _socket.Dispose();
+            return false;
+        }
+        if (got == 1 && first[0] != TlsHandshakeRecord)
+        {
+            // Plain KMIP or HTTP sent to a TLS port: no TLS alert can be framed for it, so the answer is the close.
+            Unadmitted($"first byte 0x{first[0]:X2} does not start a TLS handshake", "not_tls");
+        }
+        if (got == 1 && first[0] == TlsHandshakeRecord) return true;
+        _socket.Dispose();
+        return false;
+    }
+
+    /// <summary>
+    /// Reads the first bytes of the first request, stopping as soon as <see cref="ProtocolSniffer"/> can tell what they
+    /// are, so that garbage is answered at its first byte instead of waiting for a whole header.
+    /// </summary>
+    private static async Task<int> ReadFirstAsync(SslStream ssl, byte[] header, CancellationToken cancellationToken)
+    {
+        int got = 0;
+        while (got < header.Length)
+        {
+            int n = await ssl.ReadAsync(header.AsMemory(got), cancellationToken).ConfigureAwait(false);
+            if (n == 0) return got;
+            got += n;
+            if (ProtocolSniffer.Classify(header.AsSpan(0, got)) != SniffResult.NeedMore) return got;
+        }
+        return got;
+    }
+
+    private bool Admit(ClientPrincipal principal)
+    {
+        var result = _context.Admission.Authenticate(Ticket, principal.Identity);
+        if (result == AdmissionResult.Admitted) return true;
+        if (result == AdmissionResult.ClientLimit)
+        {
+            if (ShouldLog("client_limit", out long suppressed)) Log.ClientConnectionLimit(_logger, principal.Identity, _remote, Math.Min(_options.MaxConnectionsPerClient, _options.MaxConnections), suppressed);
+        }
+        else if (ShouldLog("connection_limit", out long suppressed))
+        {
+            Log.ConnectionLimit(_logger, _options.MaxConnections, principal.Identity, _remote, suppressed);
+        }
+        return false;
+    }
+
+    private void Unadmitted(string reason, string metric)
+    {
+        if (metric is "first_byte_timeout" or "not_tls") _context.Metrics.Rejected(metric); // evictions are counted where they happen
+        if (ShouldLog("unadmitted", out long suppressed)) Log.Unadmitted(_logger, _remote, reason, suppressed);
+    }
+
+    private void LogFramingLost(ClientPrincipal principal, string reason)
+    {
+        if (ShouldLog("framing", out long suppressed)) Log.FramingLost(_logger, principal.Identity, _remote, reason, suppressed);
+    }
+
+    private bool ShouldLog(string kind, out long suppressed) =>
+        _context.FaultLog.ShouldLog(FaultLogLimiter.ClientOf(_remote), kind, out suppressed);
 
     private static async Task WriteAsync(SslStream ssl, byte[] response)
     {
@@ -154,22 +276,34 @@ internal sealed class KmipConnection
     {
         string? refusal = null;
         var options = _tls.CreateAuthenticationOptions(reason => refusal = reason);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping, Ticket.Aborted);
         timeout.CancelAfter(_options.HandshakeTimeout);
         try
         {
             await ssl.AuthenticateAsServerAsync(options, timeout.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (Ticket.EvictedBecause is { } because)
+        {
+            Unadmitted($"evicted during its handshake ({because})", because);
+            return null;
+        }
         catch (OperationCanceledException)
         {
-            Log.HandshakeFailed(_logger, _remote, $"not finished within {_options.HandshakeTimeout.TotalSeconds}s");
+            _context.Metrics.Rejected("handshake_timeout");
+            if (ShouldLog("handshake", out long suppressed)) Log.HandshakeFailed(_logger, _remote, $"not finished within {_options.HandshakeTimeout.TotalSeconds}s", suppressed);
             ListenerMetrics.Handshake("timeout");
             return null;
         }
         catch (AuthenticationException e)
         {
-            if (refusal is not null) Log.CertificateRefused(_logger, _remote, refusal);
-            else Log.HandshakeFailed(_logger, _remote, e.InnerException?.Message ?? e.Message);
+            if (refusal is not null)
+            {
+                if (ShouldLog("certificate", out long suppressed)) Log.CertificateRefused(_logger, _remote, refusal, suppressed);
+            }
+            else if (ShouldLog("handshake", out long suppressed))
+            {
+                Log.HandshakeFailed(_logger, _remote, e.InnerException?.Message ?? e.Message, suppressed);
+            }
             ListenerMetrics.Handshake(refusal is not null ? "refused_certificate" : "failed");
             return null;
         }
@@ -182,14 +316,14 @@ internal sealed class KmipConnection
 
         if (ssl.RemoteCertificate is not X509Certificate2 certificate)
         {
-            Log.CertificateRefused(_logger, _remote, "no client certificate");
+            if (ShouldLog("certificate", out long suppressed)) Log.CertificateRefused(_logger, _remote, "no client certificate", suppressed);
             ListenerMetrics.Handshake("refused_certificate");
             return null;
         }
         var identity = ClientIdentityReader.Read(certificate, _options.ClientIdentity);
         if (identity is null)
         {
-            Log.NoIdentity(_logger, _remote, _options.ClientIdentity.ToString());
+            if (ShouldLog("certificate", out long suppressed)) Log.NoIdentity(_logger, _remote, _options.ClientIdentity.ToString(), suppressed);
             ListenerMetrics.Handshake("no_identity");
             return null;
         }

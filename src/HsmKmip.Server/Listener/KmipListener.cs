@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using HsmKmip.Core;
 using HsmKmip.Server.Configuration;
+using HsmKmip.Server.Listener.Admission;
 using HsmKmip.Server.Tls;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,8 @@ namespace HsmKmip.Server.Listener;
 /// Binds every configured endpoint in <see cref="StartAsync"/> — so systemd's READY=1, sent once all hosted
 /// services have started, means clients can connect — and serves each accepted connection on its own task.
 /// Stopping closes the listeners, lets connections finish their current request, then aborts the rest.
+/// Every connection passes <see cref="ConnectionAdmission"/> (connection budgets) and every request the
+/// <see cref="FairRequestScheduler"/> (a queue per client identity).
 /// </summary>
 public sealed class KmipListener : IHostedService, IAsyncDisposable
 {
@@ -24,7 +27,9 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     private readonly List<Task> _acceptLoops = [];
     private readonly ConcurrentDictionary<long, (Socket Socket, Task Task, KmipConnection Connection)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _slots;
+    private readonly AdmissionMetrics _metrics = new();
+    private readonly ConnectionAdmission _admission;
+    private readonly FaultLogLimiter _faultLog;
     private long _nextId;
     private int _disposed;
 
@@ -32,9 +37,12 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     {
         _options = options;
         _tls = tls;
-        _handler = handler;
         _logger = logger;
-        _slots = new SemaphoreSlim(options.MaxConnections, options.MaxConnections);
+        _admission = new ConnectionAdmission(options.MaxUnauthenticated, options.MaxUnauthenticatedPerAddress, options.MaxConnections, options.MaxConnectionsPerClient, _metrics);
+        var scheduler = new FairRequestScheduler(options.MaxConcurrentRequests, options.MaxRequestsPerClient);
+        _handler = new ScheduledMessageHandler(handler, scheduler);
+        _faultLog = new FaultLogLimiter(options.FaultLogInterval);
+        _metrics.Observe(_admission, scheduler);
     }
 
     /// <summary>The endpoints actually bound (port 0 in the options becomes the port the kernel chose).</summary>
@@ -104,13 +112,17 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
         foreach (var l in _listeners) l.Dispose();
         await _stopping.CancelAsync().ConfigureAwait(false);
         _stopping.Dispose();
-        _slots.Dispose();
+        _metrics.Dispose();
     }
 
     private async Task AcceptLoopAsync(Socket listener)
     {
         while (true)
         {
+            // While connections queue in the backlog, AcceptAsync completes synchronously and this loop would keep its
+            // pool thread, queueing work (new connections, evictions) ahead of everything else under a reopen flood.
+            // Yielding each turn puts the loop behind the work it made (issue 17).
+            await Task.Yield();
             Socket client;
             try
             {
@@ -128,16 +140,21 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
             {
                 continue; // ECONNABORTED and friends: the peer gave up before accept; keep serving.
             }
-            if (!_slots.Wait(0))
+            ConnectionTicket ticket;
+            try
             {
-                Log.ConnectionLimit(_logger, _options.MaxConnections, client.RemoteEndPoint?.ToString() ?? "unknown");
-                client.Dispose();
+                client.NoDelay = true;
+                client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+                // Admission never blocks the accept loop: it always admits, evicting an older unauthenticated connection.
+                ticket = _admission.Admit(((IPEndPoint)client.RemoteEndPoint!).Address);
+            }
+            catch (SocketException)
+            {
+                client.Dispose(); // reset before we could look at it
                 continue;
             }
-            client.NoDelay = true;
-            client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
             long id = Interlocked.Increment(ref _nextId);
-            var connection = new KmipConnection(client, _tls, _options, _handler, _logger);
+            var connection = new KmipConnection(client, _tls, _options, _handler, _logger, new ConnectionContext(ticket, _admission, _metrics, _faultLog));
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var task = ServeAsync(id, connection, gate.Task);
             _connections[id] = (client, task, connection);
@@ -163,7 +180,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
         {
             ListenerMetrics.Connection(-1);
             _connections.TryRemove(id, out _);
-            if (Volatile.Read(ref _disposed) == 0) _slots.Release();
+            _admission.Release(connection.Ticket);
         }
     }
 }

@@ -25,10 +25,6 @@ internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler
     private readonly TtlvLimits _limits = new() { MaxMessageSize = options.MaxMessageSize };
     private long _answered;
 
-    /// <summary>True when the first bytes of a connection are an HTTP method ("POST ..."), not a TTLV tag (0x42 0x00 ...).</summary>
-    public static bool LooksLikeHttp(ReadOnlySpan<byte> first) =>
-        first.Length >= 2 && char.IsAsciiLetterUpper((char)first[0]) && char.IsAsciiLetterUpper((char)first[1]);
-
     /// <summary>Serves requests until the client closes, idles out, is refused, or the server stops. Returns the requests answered.</summary>
     public async Task<long> RunAsync(ReadOnlyMemory<byte> firstBytes, CancellationToken stopping)
     {
@@ -93,7 +89,7 @@ internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler
             }
             catch (EndOfStreamException)
             {
-                Log.FramingLost(logger, principal.Identity, remote, "connection closed inside an HTTP request");
+                Log.FramingLost(logger, principal.Identity, remote, "connection closed inside an HTTP request", 0);
                 return false;
             }
         }
