@@ -64,12 +64,12 @@ internal sealed partial class SystemdWatchdog(ISystemdNotifier notifier, HealthC
         }
     }
 
-    [LoggerMessage(1200, LogLevel.Information, "Watchdog: health check and WATCHDOG=1 every {Seconds:0.###} s")]
+    [LoggerMessage(1220, LogLevel.Information, "Watchdog: health check and WATCHDOG=1 every {Seconds:0.###} s")]
     private static partial void LogStarted(ILogger logger, double seconds);
 
-    [LoggerMessage(1201, LogLevel.Error, "Watchdog pings withheld: {Reason}; systemd restarts the service if this lasts WatchdogSec")]
+    [LoggerMessage(1221, LogLevel.Error, "Watchdog pings withheld: {Reason}; systemd restarts the service if this lasts WatchdogSec")]
     private static partial void LogUnhealthy(ILogger logger, string reason);
 
-    [LoggerMessage(1202, LogLevel.Warning, "Watchdog: HSM and store healthy again, pings resumed")]
+    [LoggerMessage(1222, LogLevel.Warning, "Watchdog: HSM and store healthy again, pings resumed")]
     private static partial void LogHealthy(ILogger logger);
 }

@@ -406,14 +406,14 @@ public sealed class AsymmetricCipherTests(ServerFixture fixture) : IClassFixture
 
         context.Operation = Operation.Decrypt;
         var (view, key) = await objects.LoadKeyForUseAsync(context, privateUid, CryptographicUsageMask.Decrypt, protect: false, default);
-        var wrong = await Assert.ThrowsAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.DecryptAsync(objects, context, view, key,
+        var wrong = await Assert.ThrowsAnyAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.DecryptAsync(objects, context, view, key,
             Protocol.Payloads.CipherRequest.Read(TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, new byte[256])), KmipVersion.V1_4), default));
         Assert.Equal(ResultReason.CryptographicFailure, wrong.Reason);
-        var tooLong = await Assert.ThrowsAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context,
+        var tooLong = await Assert.ThrowsAnyAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context,
             (await objects.LoadKeyForUseAsync(context, publicUid, CryptographicUsageMask.Encrypt, true, default)).View, null,
             Protocol.Payloads.CipherRequest.Read(TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, new byte[300])), KmipVersion.V1_4), default));
         Assert.Equal(ResultReason.InvalidField, tooLong.Reason);
-        var wrongHalf = await Assert.ThrowsAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context, view, key,
+        var wrongHalf = await Assert.ThrowsAnyAsync<Protocol.Messages.KmipException>(async () => await Operations.Handlers.AsymmetricCipher.EncryptAsync(objects, context, view, key,
             Protocol.Payloads.CipherRequest.Read(TtlvElement.Structure(Tag.RequestPayload, TtlvElement.Bytes(Tag.Data, message)), KmipVersion.V1_4), default));
         Assert.Equal(ResultReason.InvalidObjectType, wrongHalf.Reason);
     }

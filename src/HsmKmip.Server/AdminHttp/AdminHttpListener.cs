@@ -56,7 +56,7 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+        catch (IOException e) when (IsAddressInUse(e))
         {
             await app.DisposeAsync().ConfigureAwait(false);
             if (!options.AdminListenExplicit)
@@ -72,6 +72,17 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
         LogListening(logger, Address.ToString());
     }
 
+    /// <summary>Kestrel wraps the bind failure: IOException → AddressInUseException → SocketException (98).</summary>
+    private static bool IsAddressInUse(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Microsoft.AspNetCore.Connections.AddressInUseException) return true;
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }) return true;
+        }
+        return false;
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_app is not null) await _app.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -84,9 +95,9 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
         _gauges?.Dispose();
     }
 
-    [LoggerMessage(1301, LogLevel.Warning, "Admin HTTP listener not started: the default {Endpoint} is in use (another daemon?); give --admin-listen HOST:PORT for metrics and health")]
+    [LoggerMessage(1401, LogLevel.Warning, "Admin HTTP listener not started: the default {Endpoint} is in use (another daemon?); give --admin-listen HOST:PORT for metrics and health")]
     private static partial void LogDefaultPortBusy(ILogger logger, string endpoint);
 
-    [LoggerMessage(1300, LogLevel.Information, "Admin HTTP listener on {Address}: /metrics, /healthz, /readyz")]
+    [LoggerMessage(1400, LogLevel.Information, "Admin HTTP listener on {Address}: /metrics, /healthz, /readyz")]
     private static partial void LogListening(ILogger logger, string address);
 }
