@@ -29,6 +29,14 @@ public sealed partial class PostgresObjectStore
         command.Parameters.AddWithValue("version", version);
         command.Parameters.AddWithValue("listeners", listeners);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (listeners.Length == 0) return;
+        // A node restarted after a crash (kill -9, power loss) is a new row on the same host and endpoints; two live
+        // daemons cannot hold one endpoint on one host (no SO_REUSEPORT), so the older row is its dead predecessor.
+        await using var replaced = _source.CreateCommand("DELETE FROM hsmkmip_nodes WHERE host = @host AND listeners = @listeners AND node <> @node");
+        replaced.Parameters.AddWithValue("host", Environment.MachineName);
+        replaced.Parameters.AddWithValue("listeners", listeners);
+        replaced.Parameters.AddWithValue("node", Node);
+        await replaced.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes this node's row (a clean stop); rows of nodes that died stay, with their last heartbeat.</summary>
