@@ -12,7 +12,7 @@ namespace HsmKmip.Operations.Custody;
 /// The state lives in the store and the token, so running it again after an interruption continues: when blobs under
 /// older KEKs or older KEKs themselves remain, no new KEK is made; blobs already under the current KEK are skipped.
 /// </summary>
-public sealed class KekRotation(IObjectStore store, IKeyBackend backend, ManagedObjects objects)
+public sealed class KekRotation(IObjectStore store, IKeyBackend backend, ManagedObjects objects, IReadOnlyList<IKekDependent>? dependents = null)
 {
     /// <summary>Re-wraps in flight at once: enough to fill the store's write groups, few enough to leave the token to clients.</summary>
     public int Parallelism { get; init; } = 8;
@@ -75,6 +75,9 @@ public sealed class KekRotation(IObjectStore store, IKeyBackend backend, Managed
         // Each re-wrapped object's cached handles were evicted as it was written; drop the rest too (handles unwrapped
         // from old blobs by requests that ran meanwhile).
         backend.EvictAll();
+
+        // Blobs kept outside the store (the audit key) move before any old KEK can go.
+        foreach (var dependent in dependents ?? []) await dependent.RewrapAsync(cancellationToken).ConfigureAwait(false);
 
         // Old KEKs go only when no blob refers to them, checked again after a pause for requests still holding old blobs.
         var destroyed = new List<string>();

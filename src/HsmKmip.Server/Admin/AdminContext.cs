@@ -92,7 +92,8 @@ public sealed class AdminContext : IAsyncDisposable
 
     /// <summary>KEK rotation: the daemon's own (sharing its creations' KEK-switch barrier), or one over the adapters opened here.</summary>
     public KekRotation Rotation() => _daemon?.GetRequiredService<KekRotation>()
-        ?? new KekRotation(Store(), KeyBackend(), new ManagedObjects(Store(), KeyBackend(), TimeProvider.System));
+        ?? new KekRotation(Store(), KeyBackend(), new ManagedObjects(Store(), KeyBackend(), TimeProvider.System),
+            [new Audit.AuditKeyFile(KeyBackend(), Audit.AuditFiles.Folder(Options.StateDir))]);
 
     public async ValueTask DisposeAsync()
     {

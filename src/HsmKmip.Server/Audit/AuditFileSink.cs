@@ -50,6 +50,9 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
     public long LastSequence => Volatile.Read(ref _seq);
 
     /// <summary>Opens the log: continues the chain of the newest file (a new file when its tail is torn) and writes an "open" checkpoint.</summary>
+    /// <summary>The checkpoint key (KEK rotation re-wraps it through the daemon's own instance).</summary>
+    internal IAuditCheckpointKey? CheckpointKey => _key;
+
     public static async Task<AuditFileSink> OpenAsync(AuditOptions options, IAuditCheckpointKey? key, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         AuditFiles.EnsureFolder(options.Folder);

@@ -19,7 +19,7 @@ internal interface IAuditCheckpointKey
 /// (<c>audit/audit-key.json</c>, owner-only), unwrapped as a session object for each MAC (the backend's handle cache
 /// keeps it warm). After a KEK rotation the blob is re-wrapped under the current KEK before the old one can go.
 /// </summary>
-internal sealed class HsmAuditKey : IAuditCheckpointKey
+internal sealed class HsmAuditKey : IAuditCheckpointKey, IKekDependent
 {
     private const string FileName = "audit-key.json";
     private const string ObjectId = "hsmkmip-audit-hmac";
@@ -63,7 +63,9 @@ internal sealed class HsmAuditKey : IAuditCheckpointKey
     public ValueTask<bool> VerifyAsync(byte[] data, byte[] mac, CancellationToken cancellationToken) =>
         _backend.VerifyMacAsync(Reference, MacAlgorithm.HmacSha256, data, mac, cancellationToken);
 
-    /// <summary>Re-wraps the blob under the current KEK when a rotation made a new one (called at open and at each checkpoint).</summary>
+    ValueTask IKekDependent.RewrapAsync(CancellationToken cancellationToken) => RewrapIfStaleAsync(cancellationToken);
+
+    /// <summary>Re-wraps the blob under the current KEK when a rotation made a new one (at open, at each checkpoint, and by KEK rotation).</summary>
     public async ValueTask RewrapIfStaleAsync(CancellationToken cancellationToken)
     {
         if (_wrapped.KekId == _backend.Info.KekId) return;
@@ -86,4 +88,11 @@ internal sealed class HsmAuditKey : IAuditCheckpointKey
         };
         AuditFiles.WriteAtomically(_path, System.Text.Encoding.UTF8.GetBytes(o.ToJsonString()));
     }
+}
+
+/// <summary>The state folder's audit key as a KEK dependent when no daemon holds it (an offline <c>kek rotate</c>).</summary>
+internal sealed class AuditKeyFile(IKeyBackend backend, string auditDir) : IKekDependent
+{
+    public async ValueTask RewrapAsync(CancellationToken cancellationToken) =>
+        await HsmAuditKey.OpenAsync(backend, auditDir, create: false, cancellationToken).ConfigureAwait(false);
 }
