@@ -22,41 +22,7 @@ namespace HsmKmip.Store.LiteDb;
 // reflection, checked at open (StoreEngine).
 public sealed partial class LiteDbObjectStore
 {
-    private enum WriteKind
-    {
-        Insert,
-        Update,
-        /// <summary>Back to <see cref="PendingWrite.Prior"/>, or deleted when it is null (Undo).</summary>
-        Revert,
-
-        /// <summary>Several inserts that succeed or fail together (<see cref="PendingWrite.Companions"/> after the first).</summary>
-        InsertAll,
-    }
-
-    private sealed class PendingWrite(WriteKind kind, StoredObject obj, CancellationToken cancellationToken)
-    {
-        public WriteKind Kind { get; } = kind;
-
-        public StoredObject Object { get; } = obj;
-
-        /// <summary>For <see cref="WriteKind.InsertAll"/>: the objects inserted with <see cref="Object"/>.</summary>
-        public IReadOnlyList<StoredObject> Companions { get; init; } = [];
-
-        public CancellationToken CancellationToken { get; } = cancellationToken;
-
-        public TaskCompletionSource<StoredObject> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public StoredObject? Result { get; set; }
-
-        /// <summary>For <see cref="WriteKind.Revert"/>: the version to put back; null deletes the object.</summary>
-        public StoredObject? Prior { get; init; }
-
-        public ObjectStoreException? Error { get; set; }
-
-        public bool Shredded { get; set; }
-    }
-
-    private ValueTask<StoredObject> Enqueue(PendingWrite write)
+    protected override ValueTask<StoredObject> Enqueue(PendingWrite write)
     {
         if (write.CancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<StoredObject>(write.CancellationToken);
         if (!_queue.TryAdd(write)) throw new ObjectDisposedException(nameof(LiteDbObjectStore), "The store is closed.");

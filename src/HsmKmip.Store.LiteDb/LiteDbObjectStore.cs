@@ -11,7 +11,7 @@ namespace HsmKmip.Store.LiteDb;
 /// pending write, applies them in one transaction and makes them durable with one fdatasync of LiteDB's log before
 /// any waiter is answered (see <c>LiteDbObjectStore.Writer.cs</c>).
 /// </summary>
-public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, IDisposable, IAsyncDisposable
+public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, IStoreSnapshot, IDisposable, IAsyncDisposable
 {
     private readonly string _path;
     private readonly ILogger _logger;
@@ -102,37 +102,6 @@ public sealed partial class LiteDbObjectStore : IObjectStore, IStoreSnapshot, ID
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var doc = Read(() => _objects.FindById(uniqueIdentifier));
         return ValueTask.FromResult(doc is null ? null : DocumentMapper.ToObject(doc));
-    }
-
-    /// <inheritdoc />
-    public ValueTask<StoredObject> InsertAsync(StoredObject obj, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        return Enqueue(new PendingWrite(WriteKind.Insert, obj, cancellationToken));
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<StoredObject>> InsertAllAsync(IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(objects);
-        if (objects.Count == 0) return [];
-        await Enqueue(new PendingWrite(WriteKind.InsertAll, objects[0], cancellationToken) { Companions = objects.Skip(1).ToArray() }).ConfigureAwait(false);
-        return objects.Select(o => o with { Version = 1 }).ToArray();
-    }
-
-    /// <inheritdoc />
-    public ValueTask<StoredObject> UpdateAsync(StoredObject obj, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        return Enqueue(new PendingWrite(WriteKind.Update, obj, cancellationToken));
-    }
-
-    /// <inheritdoc />
-    public async ValueTask RevertAsync(StoredObject current, StoredObject? prior, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(current);
-        if (prior is not null && prior.UniqueIdentifier != current.UniqueIdentifier) throw new ArgumentException("The prior version is of another object.", nameof(prior));
-        await Enqueue(new PendingWrite(WriteKind.Revert, current, cancellationToken) { Prior = prior }).ConfigureAwait(false);
     }
 
     /// <summary>Finishes the pending writes, checkpoints, closes the file and releases the lock.</summary>

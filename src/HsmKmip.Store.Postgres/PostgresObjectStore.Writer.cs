@@ -11,37 +11,6 @@ namespace HsmKmip.Store.Postgres;
 // the group, which is then retried one write at a time so that only that write fails.
 public sealed partial class PostgresObjectStore
 {
-    private enum WriteKind
-    {
-        Insert,
-        Update,
-        /// <summary>Back to <see cref="PendingWrite.Prior"/>, or deleted when it is null (Undo).</summary>
-        Revert,
-        /// <summary>Several inserts that succeed or fail together.</summary>
-        InsertAll,
-    }
-
-    private sealed class PendingWrite(WriteKind kind, StoredObject obj, CancellationToken cancellationToken)
-    {
-        public WriteKind Kind { get; } = kind;
-
-        public StoredObject Object { get; } = obj;
-
-        public IReadOnlyList<StoredObject> Companions { get; init; } = [];
-
-        public StoredObject? Prior { get; init; }
-
-        public CancellationToken CancellationToken { get; } = cancellationToken;
-
-        public TaskCompletionSource<StoredObject> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public StoredObject? Result { get; set; }
-
-        public ObjectStoreException? Error { get; set; }
-
-        public bool Shredded { get; set; }
-    }
-
     private static readonly string InsertSql =
         $"INSERT INTO hsmkmip_objects (uid, {string.Join(", ", RowMapper.WriteColumns)}) " +
         $"VALUES (@uid, {string.Join(", ", RowMapper.WriteColumns.Select(c => "@" + c))}) ON CONFLICT (uid) DO NOTHING";
@@ -54,7 +23,7 @@ public sealed partial class PostgresObjectStore
 
     private long _commits;
 
-    private ValueTask<StoredObject> Enqueue(PendingWrite write)
+    protected override ValueTask<StoredObject> Enqueue(PendingWrite write)
     {
         if (write.CancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<StoredObject>(write.CancellationToken);
         if (Volatile.Read(ref _disposed) != 0 || !_queue.Writer.TryWrite(write)) throw new ObjectDisposedException(nameof(PostgresObjectStore), "The store is closed.");

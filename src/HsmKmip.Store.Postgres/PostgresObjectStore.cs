@@ -14,7 +14,7 @@ namespace HsmKmip.Store.Postgres;
 /// checked against the row's version under a row lock (SELECT … FOR UPDATE), so a concurrent change on another node
 /// is a <see cref="ObjectStoreError.Conflict"/>, never a lost update.
 /// </summary>
-public sealed partial class PostgresObjectStore : IObjectStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresObjectStore : QueuedWriteStore, IObjectStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _source;
     private readonly ILogger _logger;
@@ -108,37 +108,6 @@ public sealed partial class PostgresObjectStore : IObjectStore, IAsyncDisposable
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? RowMapper.Read(reader) : null;
         }).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public ValueTask<StoredObject> InsertAsync(StoredObject obj, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        return Enqueue(new PendingWrite(WriteKind.Insert, obj, cancellationToken));
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<StoredObject>> InsertAllAsync(IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(objects);
-        if (objects.Count == 0) return [];
-        await Enqueue(new PendingWrite(WriteKind.InsertAll, objects[0], cancellationToken) { Companions = objects.Skip(1).ToArray() }).ConfigureAwait(false);
-        return objects.Select(o => o with { Version = 1 }).ToArray();
-    }
-
-    /// <inheritdoc />
-    public ValueTask<StoredObject> UpdateAsync(StoredObject obj, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        return Enqueue(new PendingWrite(WriteKind.Update, obj, cancellationToken));
-    }
-
-    /// <inheritdoc />
-    public async ValueTask RevertAsync(StoredObject current, StoredObject? prior, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(current);
-        if (prior is not null && prior.UniqueIdentifier != current.UniqueIdentifier) throw new ArgumentException("The prior version is of another object.", nameof(prior));
-        await Enqueue(new PendingWrite(WriteKind.Revert, current, cancellationToken) { Prior = prior }).ConfigureAwait(false);
     }
 
     /// <summary>Finishes the pending writes and closes the pool.</summary>
