@@ -17,6 +17,8 @@ namespace HsmKmip.Clients.Tests;
 /// (<see cref="LibMongoCryptTests"/>) it has the <c>delegated</c> KMIP mode: Create AES-256, Activate, and Encrypt/
 /// Decrypt in the KMS with a server-chosen IV — proven here with the real library instead of wire rebuilds.
 /// </summary>
+// Debian's libmongocrypt 1.7 and NuGet's 1.11 in one process: run one at a time (concurrently they crashed the test host in pthread_mutex_lock).
+[Collection("libmongocrypt")]
 public sealed class LibMongoCrypt111Tests : IClassFixture<ServerFixture>
 {
     private readonly ServerFixture _fixture;

@@ -16,6 +16,8 @@ namespace HsmKmip.Clients.Tests;
 /// builds every KMIP request and parses every reply itself; the test carries the bytes over mutual TLS (host name
 /// verified) and plays the key vault. The data key it makes is also opened with .NET's AES and HMAC.
 /// </summary>
+// Debian's libmongocrypt 1.7 and NuGet's 1.11 in one process: run one at a time (concurrently they crashed the test host in pthread_mutex_lock).
+[Collection("libmongocrypt")]
 public sealed class LibMongoCryptTests : IClassFixture<ServerFixture>
 {
     private readonly ServerFixture _fixture;
