@@ -5,7 +5,7 @@ using LiteDB;
 namespace HsmKmip.Store.LiteDb;
 
 /// <summary>
-/// StoredObject ⇄ BsonDocument by hand (no BsonMapper, no reflection), schema v2. Field names are short and
+/// StoredObject ⇄ BsonDocument by hand (no BsonMapper, no reflection), schema v2/v3 (see <see cref="Schema.Current"/>). Field names are short and
 /// persisted: never rename one without a schema upgrade step. Dates are UTC ticks plus the offset in minutes, so a
 /// DateTimeOffset comes back exactly as it went in; unsigned enumerations are stored as Int64. Attributes are one
 /// binary (<see cref="AttributeCodec"/>); the index keys (<see cref="IndexKeys"/>) carry the insertion sequence.

@@ -3,7 +3,7 @@ using LiteDB;
 
 namespace HsmKmip.Store.LiteDb;
 
-// Locate without a scan (schema v2). One filter drives the query: its index range is walked in key order, and
+// Locate without a scan (schema v2 keys; v3 drops the attribute keys of DocumentMapper.SharedValueAttributes). One filter drives the query: its index range is walked in key order, and
 // every key ends with the object's insertion sequence number (IndexKeys), so the candidates come out already in
 // Locate's stable order (seq) with nothing to sort. Each candidate is then checked against every filter here,
 // byte-exact (Matches), because keys can collide (hashes, shared slots) and the other filters are not in the index
