@@ -94,12 +94,22 @@ public sealed class OpencryptokiFixture : IDisposable
         var folder = Directory.CreateTempSubdirectory("hsmkmip-ock-").FullName;
         PinFile = Path.Combine(folder, "pin");
         File.WriteAllText(PinFile, Convert.ToHexString(Guid.NewGuid().ToByteArray())[..8]);
-        var (code, output) = Run("up", Label, PinFile);
-        Assert.True(code == 0, "swtok.sh up failed:\n" + output);
-        ModulePath = output.Trim().Split('\n')[^1];
-        // Loaded once and never unloaded in this process: unloading libopencryptoki and loading it again crashed the
-        // test host (2 of 2 runs here), and unloading it once crashed the host at exit when other test classes had run.
-        _ = Pkcs11Module.Acquire(ModulePath);
+        var (code, stdout, stderr) = Run("up", Label, PinFile);
+        try
+        {
+            Assert.True(code == 0, $"swtok.sh up failed:\n{stdout}{stderr}");
+            // The module path is the last line swtok.sh writes to standard output.
+            ModulePath = stdout.Trim().Split('\n')[^1].Trim();
+            Assert.True(File.Exists(ModulePath), $"swtok.sh up printed no module path:\n{stdout}{stderr}");
+            // Loaded once and never unloaded in this process: unloading libopencryptoki and loading it again crashed the
+            // test host (2 of 2 runs here), and unloading it once crashed the host at exit when other test classes had run.
+            _ = Pkcs11Module.Acquire(ModulePath);
+        }
+        catch
+        {
+            Run("down");
+            throw;
+        }
     }
 
     public string Label { get; } = "ock" + Guid.NewGuid().ToString("N")[..8];
@@ -114,7 +124,7 @@ public sealed class OpencryptokiFixture : IDisposable
         Directory.Delete(Path.GetDirectoryName(PinFile)!, recursive: true);
     }
 
-    private (int Code, string Output) Run(params string[] arguments)
+    private (int Code, string Stdout, string Stderr) Run(params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(_script);
@@ -123,6 +133,6 @@ public sealed class OpencryptokiFixture : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
+        return (process.ExitCode, stdout, stderr.Result);
     }
 }
