@@ -37,8 +37,8 @@ public sealed class OperationTable
             [
                 new(Operation.Create, true, Bind.Untyped(new CreateHandler(objects))),
                 new(Operation.Get, false, Bind.Untyped(new GetHandler(objects))),
-                new(Operation.GetAttributes, false, Bind.Untyped(new GetAttributesHandler(objects))),
-                new(Operation.GetAttributeList, false, Bind.Untyped(new GetAttributeListHandler(objects))),
+                new(Operation.GetAttributes, false, Bind.Typed(new GetAttributesHandler(objects))),
+                new(Operation.GetAttributeList, false, Bind.Typed(new GetAttributeListHandler(objects))),
                 new(Operation.Activate, true, Bind.Typed(new ActivateHandler(objects))),
                 new(Operation.Destroy, true, Bind.Typed(new DestroyHandler(objects))),
                 new(Operation.Register, true, Bind.Untyped(new RegisterHandler(objects))),

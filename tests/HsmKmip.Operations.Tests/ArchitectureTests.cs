@@ -38,7 +38,7 @@ public sealed partial class ArchitectureTests
     private static readonly string[] UntypedHandlers =
     [
         "AttributeChangeHandler", "CertifyHandler", "CreateHandler", "CreateKeyPairHandler",
-        "CreateSplitKeyHandler", "DeriveKeyHandler", "GetAttributeListHandler", "GetAttributesHandler", "GetHandler",
+        "CreateSplitKeyHandler", "DeriveKeyHandler", "GetHandler",
         "JoinSplitKeyHandler", "LocateHandler", "ReCertifyHandler", "ReKeyHandler", "ReKeyKeyPairHandler",
         "RegisterHandler", "SignHandler", "SignatureVerifyHandler", "ValidateHandler",
     ];
