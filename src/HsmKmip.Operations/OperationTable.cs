@@ -43,19 +43,19 @@ public sealed class OperationTable
                 new(Operation.Destroy, true, Bind.Typed(new DestroyHandler(objects))),
                 new(Operation.Register, true, Bind.Untyped(new RegisterHandler(objects))),
                 new(Operation.Revoke, true, Bind.Typed(new RevokeHandler(objects))),
-                new(Operation.Locate, false, Bind.Untyped(new LocateHandler(objects))),
-                new(Operation.AddAttribute, true, Bind.Untyped(AttributeChangeHandler.Add(objects))),
-                new(Operation.ModifyAttribute, true, Bind.Untyped(AttributeChangeHandler.Modify(objects))),
-                new(Operation.DeleteAttribute, true, Bind.Untyped(AttributeChangeHandler.Delete(objects))),
-                new(Operation.SetAttribute, true, Bind.Untyped(AttributeChangeHandler.Set(objects))),
+                new(Operation.Locate, false, Bind.Typed(new LocateHandler(objects))),
+                new(Operation.AddAttribute, true, Bind.Typed(AttributeChangeHandler.Add(objects))),
+                new(Operation.ModifyAttribute, true, Bind.Typed(AttributeChangeHandler.Modify(objects))),
+                new(Operation.DeleteAttribute, true, Bind.Typed(AttributeChangeHandler.Delete(objects))),
+                new(Operation.SetAttribute, true, Bind.Typed(AttributeChangeHandler.Set(objects))),
                 new(Operation.Archive, true, Bind.Typed(new ArchiveHandler(objects, archive: true))),
                 new(Operation.Recover, true, Bind.Typed(new ArchiveHandler(objects, archive: false))),
                 new(Operation.Check, false, Bind.Typed(new CheckHandler(objects))),
                 new(Operation.ObtainLease, false, Bind.Typed(new ObtainLeaseHandler(objects))),
                 new(Operation.GetUsageAllocation, true, Bind.Typed(new GetUsageAllocationHandler(objects))),
-                new(Operation.CreateKeyPair, true, Bind.Untyped(new CreateKeyPairHandler(objects))),
-                new(Operation.Sign, false, Bind.Untyped(new SignHandler(objects))),
-                new(Operation.SignatureVerify, false, Bind.Untyped(new SignatureVerifyHandler(objects))),
+                new(Operation.CreateKeyPair, true, Bind.Typed(new CreateKeyPairHandler(objects))),
+                new(Operation.Sign, false, Bind.Typed(new SignHandler(objects))),
+                new(Operation.SignatureVerify, false, Bind.Typed(new SignatureVerifyHandler(objects))),
             ]);
             var streams = new Crypto.CipherStreams(objects, TimeProvider.System);
             entries.AddRange(
@@ -67,9 +67,9 @@ public sealed class OperationTable
                 new(Operation.RNGRetrieve, false, Bind.Typed(new RngRetrieveHandler(objects))),
                 new(Operation.RNGSeed, false, Bind.Typed(new RngSeedHandler(objects))),
                 new(Operation.Hash, false, Bind.Typed(new HashHandler(objects))),
-                new(Operation.ReKey, true, Bind.Untyped(new ReKeyHandler(objects))),
-                new(Operation.ReKeyKeyPair, true, Bind.Untyped(new ReKeyKeyPairHandler(objects))),
-                new(Operation.DeriveKey, true, Bind.Untyped(new DeriveKeyHandler(objects))),
+                new(Operation.ReKey, true, Bind.Typed(new ReKeyHandler(objects))),
+                new(Operation.ReKeyKeyPair, true, Bind.Typed(new ReKeyKeyPairHandler(objects))),
+                new(Operation.DeriveKey, true, Bind.Typed(new DeriveKeyHandler(objects))),
                 new(Operation.CreateSplitKey, true, Bind.Untyped(new CreateSplitKeyHandler(objects))),
                 new(Operation.JoinSplitKey, true, Bind.Untyped(new JoinSplitKeyHandler(objects))),
             ]);
@@ -78,7 +78,7 @@ public sealed class OperationTable
             [
                 new(Operation.Certify, true, Bind.Untyped(new CertifyHandler(objects, ca))),
                 new(Operation.ReCertify, true, Bind.Untyped(new ReCertifyHandler(objects, ca))),
-                new(Operation.Validate, false, Bind.Untyped(new ValidateHandler(objects, ca))),
+                new(Operation.Validate, false, Bind.Typed(new ValidateHandler(objects, ca))),
             ]);
         }
         if (pending is not null)

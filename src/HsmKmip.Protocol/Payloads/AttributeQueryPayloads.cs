@@ -11,7 +11,7 @@ namespace HsmKmip.Protocol.Payloads;
 /// </summary>
 /// <param name="UniqueIdentifier">The object, or null for the ID Placeholder.</param>
 /// <param name="AttributeNames">The 1.x names of the attributes asked for ("x-..." for vendor attributes); empty: all of them.</param>
-public sealed record GetAttributesRequest(string? UniqueIdentifier, IReadOnlySet<string> AttributeNames) : IKmipRequest<GetAttributesRequest>
+public sealed record GetAttributesRequest(string? UniqueIdentifier, IReadOnlySet<string> AttributeNames) : IKmipRequest<GetAttributesRequest>, IObjectRequest
 {
     public static GetAttributesRequest Read(TtlvElement? payload, KmipVersion version)
     {
