@@ -70,14 +70,14 @@ public sealed class OperationTable
                 new(Operation.ReKey, true, Bind.Typed(new ReKeyHandler(objects))),
                 new(Operation.ReKeyKeyPair, true, Bind.Typed(new ReKeyKeyPairHandler(objects))),
                 new(Operation.DeriveKey, true, Bind.Typed(new DeriveKeyHandler(objects))),
-                new(Operation.CreateSplitKey, true, Bind.Untyped(new CreateSplitKeyHandler(objects))),
-                new(Operation.JoinSplitKey, true, Bind.Untyped(new JoinSplitKeyHandler(objects))),
+                new(Operation.CreateSplitKey, true, Bind.Typed(new CreateSplitKeyHandler(objects))),
+                new(Operation.JoinSplitKey, true, Bind.Typed(new JoinSplitKeyHandler(objects))),
             ]);
             var ca = certificates ?? Certificates.CertificateAuthorityOptions.None;
             entries.AddRange(
             [
-                new(Operation.Certify, true, Bind.Untyped(new CertifyHandler(objects, ca))),
-                new(Operation.ReCertify, true, Bind.Untyped(new ReCertifyHandler(objects, ca))),
+                new(Operation.Certify, true, Bind.Typed(new CertifyHandler(objects, ca))),
+                new(Operation.ReCertify, true, Bind.Typed(new ReCertifyHandler(objects, ca))),
                 new(Operation.Validate, false, Bind.Typed(new ValidateHandler(objects, ca))),
             ]);
         }

@@ -14,11 +14,14 @@ namespace HsmKmip.Protocol.Payloads;
 /// <param name="TemplateNames">Names of Template objects to pull attributes from, in order (1.x only).</param>
 public sealed record RequestedAttributes(IReadOnlyList<KmipAttribute> Attributes, IReadOnlyList<string> TemplateNames)
 {
-    /// <summary>Reads one container pair from the payload; Templates are refused in KMIP 2.x, where they do not exist.</summary>
-    public static RequestedAttributes Read(TtlvElement? payload, TtlvTag v1Container, TtlvTag v2Container, KmipVersion version)
+    /// <summary>
+    /// Reads one container pair from the payload; Templates are refused in KMIP 2.x, where they do not exist, and by an
+    /// operation that takes none (<paramref name="templates"/> false: Feature Not Supported).
+    /// </summary>
+    public static RequestedAttributes Read(TtlvElement? payload, TtlvTag v1Container, TtlvTag v2Container, KmipVersion version, bool templates = true)
     {
         var names = new List<string>();
-        var attributes = AttributeList.FromRequest(payload, v1Container, v2Container, names);
+        var attributes = AttributeList.FromRequest(payload, v1Container, v2Container, templates ? names : null);
         if (names.Count > 0 && version.Major >= 2) throw KmipException.InvalidField("Templates do not exist in KMIP 2.x; send the attributes themselves.");
         return new RequestedAttributes(attributes, names);
     }
