@@ -86,13 +86,16 @@ public sealed class OperationTable
             entries.Add(new(Operation.Poll, false, new Async.PollHandler(pending)));
             entries.Add(new(Operation.Cancel, true, Bind.Typed(new Async.CancelHandler(pending))));
         }
-        var table = new OperationTable(entries) { Objects = objects, Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
+        var table = new OperationTable(entries) { Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, Bind.Typed(new QueryHandler(table, identity)));
         return table;
     }
 
     /// <summary>The managed objects the handlers work on (null without an HSM and store); the batch executor undoes through it.</summary>
     public ManagedObjects? Objects { get; private init; }
+
+    /// <summary>The access policy as the pipeline's step before each typed handler (null without objects).</summary>
+    public Pipeline.AuthorizationStep? Authorization { get; private init; }
 
     /// <summary>Operations running in the background for clients that allowed it (null: every item is answered synchronously).</summary>
     public Async.PendingOperations? Pending { get; private init; }

@@ -17,8 +17,8 @@ namespace HsmKmip.Protocol.Payloads;
 public sealed record DeriveKeyRequest(ObjectType ObjectType, IReadOnlyList<string> UniqueIdentifiers, DerivationMethod Method, DerivationParameters Parameters, RequestedAttributes Attributes)
     : IKmipRequest<DeriveKeyRequest>, IObjectRequest
 {
-    /// <summary>The base object named first (null: the ID Placeholder).</summary>
-    public string? UniqueIdentifier => UniqueIdentifiers.Count > 0 ? UniqueIdentifiers[0] : null;
+    /// <summary>The one base object the request names (null: none, or several, which the operation refuses).</summary>
+    public string? UniqueIdentifier => UniqueIdentifiers.Count == 1 ? UniqueIdentifiers[0] : null;
 
     public static DeriveKeyRequest Read(TtlvElement? payload, KmipVersion version)
     {

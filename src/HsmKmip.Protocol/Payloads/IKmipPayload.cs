@@ -31,3 +31,13 @@ public interface IObjectRequest
     /// <summary>The Unique Identifier the request names, or null when it names none.</summary>
     string? UniqueIdentifier { get; }
 }
+
+/// <summary>
+/// A request that names several objects by Unique Identifier (Join Split Key, Validate, Create Split Key's base key),
+/// so that steps around the handler (authorization) can see them without knowing the operation.
+/// </summary>
+public interface IObjectsRequest
+{
+    /// <summary>Every Unique Identifier the request names, in request order.</summary>
+    IEnumerable<string> NamedIdentifiers { get; }
+}

@@ -10,8 +10,11 @@ namespace HsmKmip.Protocol.Payloads;
 /// not used) and the parts' attributes (no Templates).
 /// </summary>
 public sealed record CreateSplitKeyRequest(ObjectType ObjectType, int Parts, int Threshold, SplitKeyMethod Method, string? UniqueIdentifier, RequestedAttributes Attributes)
-    : IKmipRequest<CreateSplitKeyRequest>
+    : IKmipRequest<CreateSplitKeyRequest>, IObjectsRequest
 {
+    /// <summary>The base key, when the request names one.</summary>
+    public IEnumerable<string> NamedIdentifiers => UniqueIdentifier is null ? [] : [UniqueIdentifier];
+
     public static CreateSplitKeyRequest Read(TtlvElement? payload, KmipVersion version)
     {
         var fields = new PayloadReader(payload);
@@ -29,8 +32,10 @@ public sealed record CreateSplitKeyRequest(ObjectType ObjectType, int Parts, int
 /// the Secret Data Type of a Secret Data result (null: Seed) and the new object's attributes (no Templates).
 /// </summary>
 public sealed record JoinSplitKeyRequest(ObjectType ObjectType, IReadOnlyList<string> UniqueIdentifiers, SecretDataType? SecretDataType, RequestedAttributes Attributes)
-    : IKmipRequest<JoinSplitKeyRequest>
+    : IKmipRequest<JoinSplitKeyRequest>, IObjectsRequest
 {
+    public IEnumerable<string> NamedIdentifiers => UniqueIdentifiers;
+
     public static JoinSplitKeyRequest Read(TtlvElement? payload, KmipVersion version)
     {
         var fields = new PayloadReader(payload);

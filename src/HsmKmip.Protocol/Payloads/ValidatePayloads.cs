@@ -25,8 +25,11 @@ public sealed record ValidateChainItem(string? UniqueIdentifier, CertificateValu
 /// Validate request (KMIP 1.4 §4.24, 2.1 §6.1.58): the chain's Certificate structures and Unique Identifiers in request
 /// order, and the Validity Date (null: now).
 /// </summary>
-public sealed record ValidateRequest(IReadOnlyList<ValidateChainItem> Chain, DateTimeOffset? ValidityDate) : IKmipRequest<ValidateRequest>
+public sealed record ValidateRequest(IReadOnlyList<ValidateChainItem> Chain, DateTimeOffset? ValidityDate) : IKmipRequest<ValidateRequest>, IObjectsRequest
 {
+    /// <summary>The Certificate objects the chain names.</summary>
+    public IEnumerable<string> NamedIdentifiers => Chain.Select(c => c.UniqueIdentifier).OfType<string>();
+
     public static ValidateRequest Read(TtlvElement? payload, KmipVersion version)
     {
         var fields = new PayloadReader(payload);
