@@ -6,7 +6,7 @@ namespace HsmKmip.Server.WebConsole;
 
 /// <summary>
 /// The console's browser-side defences. Headers on every page: a Content-Security-Policy that allows nothing but this
-/// origin's stylesheet (no script at all, no frames, forms post only here), no sniffing, no referrer, no caching of
+/// origin's stylesheet (no script at all, no frames, forms post only here), no sniffing, no referrer to other sites, no caching of
 /// pages that show key metadata. CSRF: the administrator's certificate is an ambient credential the browser sends
 /// with any request, so every change carries a token only a page of this console holds — an HMAC of the certificate
 /// fingerprint under a key made at each daemon start (OWASP's "HMAC-based synchronizer token") — and a cross-site
@@ -28,7 +28,9 @@ public sealed class ConsoleSecurity
         h.ContentSecurityPolicy = Csp;
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
-        h["Referrer-Policy"] = "no-referrer";
+        // same-origin, not no-referrer: under no-referrer Chrome sends "Origin: null" with form posts, and the CSRF check
+        // below needs the real origin; other sites still get no referrer.
+        h["Referrer-Policy"] = "same-origin";
         h.CacheControl = "no-store";
         h.StrictTransportSecurity = "max-age=31536000";
     }
