@@ -26,7 +26,7 @@ public sealed class AdminHttpTests
     public async Task Metrics_pass_promtool_and_count_operations_tls_hsm_store_and_audit_under_load()
     {
         await using var server = await StartAsync();
-        using var http = new HttpClient();
+        using var http = AdminHttpsClient.Create(server);
         Assert.Equal("ok\n", await http.GetStringAsync(Admin(server, "/healthz")));
         var before = Samples(await http.GetStringAsync(Admin(server, "/metrics")));
         await using (var tls = await server.ConnectAsync(server.ClientCertificate()))
@@ -63,7 +63,7 @@ public sealed class AdminHttpTests
             calls = new FaultInjectingCalls(DirectPkcs11Calls.Instance);
             return Pkcs11KeyBackend.Open(pkcs11, null, calls);
         }));
-        using var http = new HttpClient();
+        using var http = AdminHttpsClient.Create(server);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(Admin(server, "/readyz"))).StatusCode);
 
         calls!.Start(CKR.CKR_DEVICE_REMOVED, 1.0);

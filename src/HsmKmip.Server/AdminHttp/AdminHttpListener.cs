@@ -1,11 +1,14 @@
 using System.Net;
+using System.Security.Authentication;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Server.Listener;
+using HsmKmip.Server.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,10 +17,11 @@ using Prometheus;
 namespace HsmKmip.Server.AdminHttp;
 
 /// <summary>
-/// The admin HTTP listener (--admin-listen, loopback by default): /metrics in Prometheus text, /healthz (the process
-/// answers) and /readyz (HSM logged in with its KEK, store answering, KMIP listener bound). Plain HTTP without
-/// authentication, as Prometheus and load balancers expect on loopback; exposing it elsewhere needs a firewall or a
-/// TLS-terminating proxy (not built in yet). A separate Kestrel instance, so the KMIP port never speaks HTTP/1 admin.
+/// The admin listener (--admin-listen, loopback by default), HTTPS with the KMIP server's own certificate: /metrics in
+/// Prometheus text, /healthz (the process answers) and /readyz (HSM logged in with its KEK, store answering, KMIP
+/// listener bound) need no client certificate, as Prometheus and load balancers expect; the web console needs an
+/// administrator certificate (<see cref="WebConsole.AdminAuthenticator"/>), so the TLS layer asks for a client
+/// certificate but does not require one. A separate Kestrel instance, so the KMIP port never speaks HTTP/1 admin.
 /// </summary>
 internal sealed partial class AdminHttpListener(ServerOptions options, IServiceProvider services, ILogger<AdminHttpListener> logger) : IHostedService, IAsyncDisposable
 {
@@ -37,10 +41,20 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
         _gauges = new DaemonGauges(services.GetRequiredService<Core.Keys.IKeyBackend>(), services.GetRequiredService<KmipListener>(), TimeProvider.System);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        var listener = services.GetRequiredService<KmipListener>();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint, l => l.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            // The current certificate at every handshake: a reload (SIGHUP, renewed certificate) applies here as on the KMIP port.
+            ServerCertificateSelector = (_, _) => listener.Tls.ServerCertificate,
+            SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+            // Checked per request against the admin CA (AdminAuthenticator); here any certificate may finish the
+            // handshake, so that a wrong one gets the sign-in page explaining why instead of a browser error.
+            ClientCertificateValidation = (_, _, _) => true,
+            CheckCertificateRevocation = false,
+        })));
         var app = builder.Build();
         var health = services.GetRequiredService<HealthCheck>();
-        var listener = services.GetRequiredService<KmipListener>();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", async (CancellationToken ct) =>
         {
@@ -52,6 +66,8 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
             return reasons.Count == 0 ? Results.Text("ready\n") : Results.Text("not ready: " + string.Join("; ", reasons) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         app.MapMetrics("/metrics", registry);
+        new ConsoleEndpoints(services, new AdminAuthenticator(new AdminPki(options.StateDir)), new ConsoleSecurity(),
+            new ConsoleKmip(services.GetRequiredService<Core.IKmipMessageHandler>()), new ConsoleAudit(services.GetRequiredService<Core.Audit.IAuditSink>())).Map(app);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -68,7 +84,7 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
         }
         _app = app;
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Address = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        Address = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
         LogListening(logger, Address.ToString());
     }
 
@@ -98,6 +114,6 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
     [LoggerMessage(1401, LogLevel.Warning, "Admin HTTP listener not started: the default {Endpoint} is in use (another daemon?); give --admin-listen HOST:PORT for metrics and health")]
     private static partial void LogDefaultPortBusy(ILogger logger, string endpoint);
 
-    [LoggerMessage(1400, LogLevel.Information, "Admin HTTP listener on {Address}: /metrics, /healthz, /readyz")]
+    [LoggerMessage(1400, LogLevel.Information, "Admin listener on {Address}: the web console, /metrics, /healthz, /readyz")]
     private static partial void LogListening(ILogger logger, string address);
 }

@@ -137,7 +137,7 @@ public static class SettingDefinitions
         "Delete audit files last written more than this many days ago (checked at each rotation); 0 keeps every file. Default 0.");
 
     public static readonly SettingDefinition AdminListen = new("AdminListen", "--admin-listen",
-        "HOST:PORT of the admin HTTP listener serving /metrics (Prometheus text), /healthz and /readyz, plain HTTP without authentication: keep it on loopback " +
+        "HOST:PORT of the admin listener (HTTPS with the server certificate): the web console (administrator certificates, `hsmkmip admin add`), and /metrics (Prometheus text), /healthz and /readyz without a client certificate: keep it on loopback " +
         "or behind a firewall. Port 0 picks a free port. 'off' disables it. Default 127.0.0.1:9696.");
 
     public static IReadOnlyList<SettingDefinition> All { get; } =

@@ -20,7 +20,7 @@ namespace HsmKmip.Server.Listener;
 /// whose first bytes are an HTTP method is handed to <see cref="KmipHttpSession"/> instead (KMIP over HTTPS, same TLS
 /// and identity); any other first bytes are answered at once. Every wait also ends when admission control evicts it.
 /// </summary>
-internal sealed class KmipConnection
+internal sealed partial class KmipConnection
 {
     // TLS record content type "handshake" (RFC 8446 §5.1, RFC 5246 §6.2.1): the first byte of every ClientHello.
     private const byte TlsHandshakeRecord = 0x16;
@@ -58,7 +58,13 @@ internal sealed class KmipConnection
         await using var network = new NetworkStream(_socket, ownsSocket: true);
         await using var ssl = new SslStream(network, leaveInnerStreamOpen: false);
         var principal = await HandshakeAsync(ssl, stopping).ConfigureAwait(false);
-        if (principal is null || !Admit(principal)) return;
+        if (principal is null) return;
+        if (_revokedAtHandshake)
+        {
+            await RefuseRevokedAsync(ssl, principal).ConfigureAwait(false);
+            return;
+        }
+        if (!Admit(principal)) return;
 
         long requests = 0;
         bool first = true;
@@ -69,7 +75,12 @@ internal sealed class KmipConnection
             {
                 int got;
                 Ticket.MarkIdle();
-                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping, Ticket.Aborted))
+                if (_revoked.IsCancellationRequested)
+                {
+                    await CloseRevokedAsync(ssl, principal).ConfigureAwait(false);
+                    return;
+                }
+                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping, Ticket.Aborted, _revoked.Token))
                 {
                     idle.CancelAfter(_context.Admission.UnderPressure ? _options.IdleTimeoutUnderPressure : _options.IdleTimeout);
                     try
@@ -77,6 +88,11 @@ internal sealed class KmipConnection
                         got = first
                             ? await ReadFirstAsync(ssl, header, idle.Token).ConfigureAwait(false)
                             : await ssl.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, idle.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (_revoked.IsCancellationRequested)
+                    {
+                        await CloseRevokedAsync(ssl, principal).ConfigureAwait(false);
+                        return;
                     }
                     catch (OperationCanceledException) when (Ticket.Aborted.IsCancellationRequested)
                     {
@@ -276,7 +292,8 @@ internal sealed class KmipConnection
     private async Task<ClientPrincipal?> HandshakeAsync(SslStream ssl, CancellationToken stopping)
     {
         string? refusal = null;
-        var options = _tls.CreateAuthenticationOptions(reason => refusal = reason);
+        bool revoked = false;
+        var options = _tls.CreateAuthenticationOptions(reason => refusal = reason, () => revoked = true);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping, Ticket.Aborted);
         timeout.CancelAfter(_options.HandshakeTimeout);
         try
@@ -329,7 +346,8 @@ internal sealed class KmipConnection
             return null;
         }
         Log.Connected(_logger, identity, _remote, ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString());
-        ListenerMetrics.Handshake("ok");
+        _revokedAtHandshake = revoked;
+        ListenerMetrics.Handshake(revoked ? "revoked" : "ok");
         Fingerprint = ClientIdentityReader.Fingerprint(certificate);
         return new ClientPrincipal(identity, Fingerprint, _remote);
     }

@@ -58,6 +58,8 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
     /// <summary>The TLS settings new connections get now (metrics read certificate expiry from it).</summary>
     public ServerTlsContext Tls => _tls;
 
+    private static readonly TimeSpan RevokeGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>Connections being served now.</summary>
     public int ConnectionCount => _connections.Count;
 
@@ -71,8 +73,10 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
         foreach (var (socket, _, connection) in _connections.Values)
         {
             if (!string.Equals(connection.Fingerprint, fingerprint, StringComparison.OrdinalIgnoreCase)) continue;
-            try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
-            socket.Dispose();
+            // The connection ends itself with close_notify (an idle one at once, a busy one after its answer); a
+            // connection that does not within the grace time is cut.
+            connection.Revoke();
+            _ = Task.Delay(RevokeGrace).ContinueWith(_ => socket.Dispose(), TaskScheduler.Default);
             closed++;
         }
         return closed;

@@ -19,6 +19,11 @@ public sealed class ClientRevocationList
 
     public ClientRevocationList(string stateDir) => FilePath = Path.Combine(stateDir, "tls", "revoked-clients");
 
+    private ClientRevocationList(string filePath, bool _) => FilePath = filePath;
+
+    /// <summary>A list kept in another file (the console's revoked administrators).</summary>
+    public static ClientRevocationList AtPath(string filePath) => new(filePath, true);
+
     /// <summary>The list's file.</summary>
     public string FilePath { get; }
 
@@ -38,7 +43,7 @@ public sealed class ClientRevocationList
         lock (_gate)
         {
             if (IsRevoked(fingerprint)) return false;
-            var lines = File.Exists(FilePath) ? File.ReadAllText(FilePath) : "# Client certificates refused by hsmkmip: SHA-256 fingerprint, name, revoked at (UTC).\n";
+            var lines = File.Exists(FilePath) ? File.ReadAllText(FilePath) : "# Certificates refused by hsmkmip: SHA-256 fingerprint, name, revoked at (UTC).\n";
             lines += string.Create(CultureInfo.InvariantCulture, $"{fingerprint.ToUpperInvariant()} {name} {when.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\n");
             PrivateFiles.EnsureDirectory(Path.GetDirectoryName(FilePath)!);
             PrivateFiles.WritePublic(FilePath, Encoding.UTF8.GetBytes(lines));

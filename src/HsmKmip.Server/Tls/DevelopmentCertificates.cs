@@ -117,7 +117,7 @@ public static class DevelopmentCertificates
 
     private static readonly TimeSpan DefaultClientLifetime = TimeSpan.FromDays(825);
 
-    private static void AddClientExtensions(CertificateRequest request)
+    internal static void AddClientExtensions(CertificateRequest request)
     {
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
@@ -207,7 +207,7 @@ public static class DevelopmentCertificates
         return request;
     }
 
-    private static X509Certificate2 Sign(CertificateRequest request, X509Certificate2 ca, TimeSpan lifetime)
+    internal static X509Certificate2 Sign(CertificateRequest request, X509Certificate2 ca, TimeSpan lifetime)
     {
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         var now = DateTimeOffset.UtcNow;

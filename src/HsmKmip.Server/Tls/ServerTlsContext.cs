@@ -48,6 +48,9 @@ public sealed class ServerTlsContext : IDisposable
 
     public DateTime ServerNotAfter => _serverCertificate.NotAfter;
 
+    /// <summary>The server certificate with its key: the admin listener serves HTTPS with it too.</summary>
+    public X509Certificate2 ServerCertificate => _serverCertificate;
+
     /// <summary>When the first client CA certificate expires (metrics: clients cannot connect after it).</summary>
     public DateTime ClientCaNotAfter => _clientCas.Count == 0 ? DateTime.MaxValue : _clientCas.Min(c => c.NotAfter);
 
@@ -97,7 +100,14 @@ public sealed class ServerTlsContext : IDisposable
     }
 
     /// <summary>Options for one handshake. TLS 1.2 and 1.3 only; a client certificate is required.</summary>
-    public SslServerAuthenticationOptions CreateAuthenticationOptions(Action<string>? onRejected = null)
+    /// <param name="onRejected">Told why a client certificate was refused.</param>
+    /// <param name="onRevoked">
+    /// When given, a certificate the operator revoked (and valid otherwise) finishes the handshake and this is called,
+    /// so that the connection can answer the client's first request with Permission Denied and close with close_notify
+    /// — a reason the client can log — instead of failing the handshake (under TLS 1.3 a client sees that only as a
+    /// reset on its first read). When null, revoked certificates fail the handshake.
+    /// </param>
+    public SslServerAuthenticationOptions CreateAuthenticationOptions(Action<string>? onRejected = null, Action? onRevoked = null)
     {
         var policy = CreateChainPolicy();
         return new SslServerAuthenticationOptions
@@ -113,7 +123,8 @@ public sealed class ServerTlsContext : IDisposable
             EncryptionPolicy = EncryptionPolicy.RequireEncryption,
             RemoteCertificateValidationCallback = (_, certificate, presentedChain, _) =>
             {
-                var reason = Validate(certificate as X509Certificate2, presentedChain);
+                var reason = Validate(certificate as X509Certificate2, presentedChain, checkRevoked: onRevoked is null);
+                if (reason is null && onRevoked is not null && _revocations?.IsRevoked((X509Certificate2)certificate!) == true) onRevoked();
                 if (reason is null) return true;
                 onRejected?.Invoke(reason);
                 return false;
@@ -122,7 +133,10 @@ public sealed class ServerTlsContext : IDisposable
     }
 
     /// <summary>Checks a client certificate against the configured CAs only; returns why it is refused, or null.</summary>
-    public string? Validate(X509Certificate2? certificate, X509Chain? presentedChain)
+    /// <param name="certificate">The client's certificate.</param>
+    /// <param name="presentedChain">The chain it sent.</param>
+    /// <param name="checkRevoked">Refuse certificates revoked by the operator (false: the caller handles them).</param>
+    public string? Validate(X509Certificate2? certificate, X509Chain? presentedChain, bool checkRevoked = true)
     {
         if (certificate is null) return "no client certificate";
         using var chain = new X509Chain { ChainPolicy = CreateChainPolicy() };
@@ -142,7 +156,7 @@ public sealed class ServerTlsContext : IDisposable
         {
             return $"certificate '{certificate.Subject}' {why} ({SuiteB.Name(level)})";
         }
-        if (_revocations?.IsRevoked(certificate) == true)
+        if (checkRevoked && _revocations?.IsRevoked(certificate) == true)
         {
             return $"certificate '{certificate.Subject}' was revoked by the operator (hsmkmip client revoke)";
         }
