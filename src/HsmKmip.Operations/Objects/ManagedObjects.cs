@@ -21,10 +21,20 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
 
     public ObjectType ObjectType => (ObjectType)Stored.ObjectType;
 
-    /// <summary>Every attribute of the object with the server-computed ones (State) current.</summary>
+    /// <summary>Every attribute of the object with the server-computed ones (State, Short Unique Identifier) current.</summary>
+    /// <remarks>
+    /// Short Unique Identifier (KMIP 2.0 §4) is the SHA-256 of the Unique Identifier, so it is derived here rather
+    /// than stored: every object has it, including those stored before it existed, and the version rule leaves it out
+    /// of 1.x answers (its tag is 2.0's).
+    /// </remarks>
     public IEnumerable<KmipAttribute> AllAttributes() =>
-        Attributes.Where(a => a.Name != "State")
-            .Append(new KmipAttribute("State", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)State)));
+        Attributes.Where(a => a.Name is not ("State" or "Short Unique Identifier"))
+            .Append(new KmipAttribute("State", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)State)))
+            .Append(ShortUniqueIdentifier(Stored.UniqueIdentifier));
+
+    /// <summary>The Short Unique Identifier attribute of <paramref name="uniqueIdentifier"/>: its UTF-8 bytes' SHA-256 (KMIP 2.0 §4).</summary>
+    public static KmipAttribute ShortUniqueIdentifier(string uniqueIdentifier) => new("Short Unique Identifier", 0,
+        TtlvElement.BytesOwned(Tag.AttributeValue, System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(uniqueIdentifier))));
 }
 
 /// <summary>
@@ -210,6 +220,7 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         for (int i = 0; i < objects.Count; i++)
         {
             var o = objects[i];
+            QuantumSafety.Check(o.Type, o.Attributes);
             StartUsageCount(o.Attributes);
             o.Attributes.AddRange(AttributeRules.ServerAttributes(o.UniqueIdentifier, o.Type, now, o.Attributes).ToArray());
             var template = new StoredObject
