@@ -16,6 +16,7 @@ internal static class KeyTemplates
     {
         SecretKeyKind.Aes => CKK.CKK_AES,
         SecretKeyKind.TripleDes => CKK.CKK_DES3,
+        SecretKeyKind.TwoKeyTripleDes => CKK.CKK_DES2,
         SecretKeyKind.HmacSha1 or SecretKeyKind.HmacSha256 or SecretKeyKind.HmacSha384 or SecretKeyKind.HmacSha512
             or SecretKeyKind.GenericSecret => CKK.CKK_GENERIC_SECRET,
         SecretKeyKind.RsaPrivate => CKK.CKK_RSA,
@@ -28,14 +29,18 @@ internal static class KeyTemplates
     {
         SecretKeyKind.Aes => CKM.CKM_AES_KEY_GEN,
         SecretKeyKind.TripleDes => CKM.CKM_DES3_KEY_GEN,
+        SecretKeyKind.TwoKeyTripleDes => CKM.CKM_DES2_KEY_GEN,
         _ => CKM.CKM_GENERIC_SECRET_KEY_GEN,
     };
 
     /// <summary>Whether generation takes CKA_VALUE_LEN: CKM_DES3_KEY_GEN has a fixed length and refuses it (PKCS#11 2.40 §2.21.1).</summary>
-    public static bool GenerationTakesLength(SecretKeyKind kind) => kind != SecretKeyKind.TripleDes;
+    public static bool GenerationTakesLength(SecretKeyKind kind) => !kind.IsTripleDes();
 
     /// <summary>3DES: 24 bytes carry 168 key bits (one parity bit per byte), so KMIP's Cryptographic Length is 168.</summary>
     public const int TripleDesBytes = 24;
+
+    /// <summary>Two-key 3DES: 16 bytes carry 112 key bits.</summary>
+    public const int TwoKeyTripleDesBytes = 16;
 
     /// <summary>Whether the kind is a private key (CKO_PRIVATE_KEY), wrapped by the token as PKCS#8.</summary>
     public static bool IsPrivate(SecretKeyKind kind) => kind is SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate;
@@ -61,6 +66,13 @@ internal static class KeyTemplates
                 throw new KeyBackendException(KeyBackendError.InvalidInput, $"An AES key is 128, 192 or 256 bits, not {lengthBytes * 8L}.");
             }
         }
+        else if (kind == SecretKeyKind.TwoKeyTripleDes)
+        {
+            if (lengthBytes != TwoKeyTripleDesBytes)
+            {
+                throw new KeyBackendException(KeyBackendError.InvalidInput, $"A two-key 3DES key is 112 bits in {TwoKeyTripleDesBytes} bytes, not {lengthBytes} bytes.");
+            }
+        }
         else if (kind == SecretKeyKind.TripleDes)
         {
             if (lengthBytes != TripleDesBytes)
@@ -77,6 +89,11 @@ internal static class KeyTemplates
     /// <summary>Validates a requested length in bits and returns bytes (3DES: 168 bits, or 192 counting the parity bits, are 24 bytes).</summary>
     public static int BytesFromBits(SecretKeyKind kind, int lengthBits)
     {
+        if (kind == SecretKeyKind.TwoKeyTripleDes)
+        {
+            return lengthBits is 112 or 128 ? TwoKeyTripleDesBytes
+                : throw new KeyBackendException(KeyBackendError.InvalidInput, $"A two-key 3DES key is 112 bits long, not {lengthBits}.");
+        }
         if (kind == SecretKeyKind.TripleDes)
         {
             return lengthBits is 168 or 192 ? TripleDesBytes
@@ -136,7 +153,7 @@ internal static class KeyTemplates
     private static CKA[] UsageFlags(SecretKeyKind kind) => kind switch
     {
         SecretKeyKind.Aes => [CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_WRAP, CKA.CKA_UNWRAP, CKA.CKA_DERIVE],
-        SecretKeyKind.TripleDes => [CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY],
+        SecretKeyKind.TripleDes or SecretKeyKind.TwoKeyTripleDes => [CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY],
         SecretKeyKind.HmacSha1 or SecretKeyKind.HmacSha256 or SecretKeyKind.HmacSha384 or SecretKeyKind.HmacSha512
             or SecretKeyKind.GenericSecret => [CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_DERIVE],
         SecretKeyKind.RsaPrivate => [CKA.CKA_SIGN, CKA.CKA_DECRYPT, CKA.CKA_UNWRAP],

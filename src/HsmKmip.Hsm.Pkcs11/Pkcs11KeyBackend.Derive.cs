@@ -24,6 +24,13 @@ public sealed partial class Pkcs11KeyBackend
     public bool OffersDerivation(DerivationKind method) => DerivationMechanism(method) is { } m && _mechanisms.Contains(m);
 
     /// <inheritdoc />
+    public bool OffersStreamCipher(StreamCipher cipher) => _mechanisms.Contains(cipher == StreamCipher.ChaCha20 ? CkmChaCha20 : CkmChaCha20Poly1305);
+
+    // PKCS#11 3.0 pkcs11t.h values; Pkcs11Interop 5.3 stops at 2.40, which has neither.
+    private const ulong CkmChaCha20 = 0x00001226;
+    private const ulong CkmChaCha20Poly1305 = 0x00004021;
+
+    /// <inheritdoc />
     public ValueTask<WrappedKey> DeriveSecretAsync(KeyReference baseKey, KeyDerivation derivation, SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken)
     {
         var lengthBytes = CheckDerivation(baseKey, derivation, kind, lengthBits);

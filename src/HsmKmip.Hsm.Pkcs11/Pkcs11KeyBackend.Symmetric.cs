@@ -62,8 +62,8 @@ public sealed partial class Pkcs11KeyBackend
     private static int RequireBlockCipher(KeyReference key, CipherSpec cipher, string operation) => key.Wrapped.Kind switch
     {
         SecretKeyKind.Aes => 16,
-        SecretKeyKind.TripleDes when cipher.Mode is SymmetricMode.Cbc or SymmetricMode.Ecb => 8,
-        SecretKeyKind.TripleDes => throw new KeyBackendException(KeyBackendError.InvalidInput, $"{operation} with a 3DES key runs in CBC or ECB, not {cipher.Mode}."),
+        SecretKeyKind.TripleDes or SecretKeyKind.TwoKeyTripleDes when cipher.Mode is SymmetricMode.Cbc or SymmetricMode.Ecb => 8,
+        SecretKeyKind.TripleDes or SecretKeyKind.TwoKeyTripleDes => throw new KeyBackendException(KeyBackendError.InvalidInput, $"{operation} with a 3DES key runs in CBC or ECB, not {cipher.Mode}."),
         _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"{operation} with a block cipher needs an AES or 3DES key, not a {key.Wrapped.Kind} key."),
     };
 
@@ -71,7 +71,7 @@ public sealed partial class Pkcs11KeyBackend
     {
         try
         {
-            using var mechanism = kind == SecretKeyKind.TripleDes ? TripleDesMechanism(cipher) : CipherMechanism(cipher, encrypt ? input.Length : 0);
+            using var mechanism = kind.IsTripleDes() ? TripleDesMechanism(cipher) : CipherMechanism(cipher, encrypt ? input.Length : 0);
             return encrypt ? _calls.Encrypt(session, mechanism, handle, input) : _calls.Decrypt(session, mechanism, handle, input);
         }
         catch (Pkcs11Exception ex) when (!encrypt && ex.RV is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE or CKR.CKR_DATA_LEN_RANGE

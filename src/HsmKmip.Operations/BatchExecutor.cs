@@ -25,6 +25,7 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
     {
         var results = new List<ResponseBatchItem>(request.Items.Count);
         var continuation = request.Header.ErrorContinuation;
+        context.ServerCorrelationValue = table.InteropCases.NextCorrelation(context.Client.Identity);
         if (continuation == BatchErrorContinuationOption.Undo && table.Objects is not null) context.Undo = new BatchUndoLog();
         try
         {

@@ -87,7 +87,7 @@ public sealed partial class KmipMessageHandler : IKmipMessageHandler
                 "The server failed to process the request; the fault is in its log.")).ToArray();
         }
         items = InRequestVersion(items, message, client);
-        var response = new ResponseMessage(requested, _time.GetUtcNow(), items).Encode();
+        var response = new ResponseMessage(requested, _time.GetUtcNow(), items) { ServerCorrelationValue = context.ServerCorrelationValue }.Encode();
         context.ClearSensitive();
         if (message.Header.MaximumResponseSize is { } max && max > 0 && response.Length > max)
         {

@@ -53,6 +53,12 @@ public sealed class OperationContext
     /// <summary>Forgets what the step allowed (at the end of the batch item it was for).</summary>
     internal void ClearAuthorized() => _authorized?.Clear();
 
+    /// <summary>
+    /// The Server Correlation Value of the response header (a response header field since KMIP 1.4), or null for none: set while the client has
+    /// an interop test case open (<see cref="Interop.InteropCases"/>).
+    /// </summary>
+    public string? ServerCorrelationValue { get; set; }
+
     /// <summary>The server's identifier of this request message, in every audit record of its items.</summary>
     public string RequestId { get; } = Guid.NewGuid().ToString("N");
 

@@ -1,5 +1,6 @@
 using HsmKmip.Operations.Binding;
 using HsmKmip.Operations.Handlers;
+using HsmKmip.Operations.Interop;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Vocabulary;
 
@@ -25,11 +26,14 @@ public sealed class OperationTable
     /// The server's table: every implemented operation with its handler. Without <paramref name="objects"/> (no HSM
     /// and store wired) only the protocol operations exist, and Query says so.
     /// </summary>
-    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null, Certificates.CertificateAuthorityOptions? certificates = null, Async.PendingOperations? pending = null)
+    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null, Certificates.CertificateAuthorityOptions? certificates = null, Async.PendingOperations? pending = null, Microsoft.Extensions.Logging.ILogger? clientLog = null)
     {
+        var interop = new InteropCases();
         var entries = new List<OperationEntry>
         {
             new(Operation.DiscoverVersions, false, Bind.Typed(new DiscoverVersionsHandler())),
+            new(Operation.Interop, false, Bind.Typed(new InteropHandler(interop))),
+            new(Operation.Log, false, Bind.Typed(new LogHandler(clientLog ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))),
         };
         if (objects is not null)
         {
@@ -56,6 +60,7 @@ public sealed class OperationTable
                 new(Operation.CreateKeyPair, true, Bind.Typed(new CreateKeyPairHandler(objects))),
                 new(Operation.Sign, false, Bind.Typed(new SignHandler(objects))),
                 new(Operation.SignatureVerify, false, Bind.Typed(new SignatureVerifyHandler(objects))),
+                new(Operation.PKCS_11, false, Bind.Typed(new Pkcs11Handler(objects))),
             ]);
             var streams = new Crypto.CipherStreams(objects, TimeProvider.System);
             entries.AddRange(
@@ -86,10 +91,13 @@ public sealed class OperationTable
             entries.Add(new(Operation.Poll, false, new Async.PollHandler(pending)));
             entries.Add(new(Operation.Cancel, true, Bind.Typed(new Async.CancelHandler(pending))));
         }
-        var table = new OperationTable(entries) { Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
+        var table = new OperationTable(entries) { InteropCases = interop, Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, Bind.Typed(new QueryHandler(table, identity)));
         return table;
     }
+
+    /// <summary>The interop test cases clients have open (KMIP 2.1 §6.1.25); the batch executor reads them for each response header.</summary>
+    public InteropCases InteropCases { get; private init; } = new();
 
     /// <summary>The managed objects the handlers work on (null without an HSM and store); the batch executor undoes through it.</summary>
     public ManagedObjects? Objects { get; private init; }

@@ -20,7 +20,8 @@ public static class Composition
             ? new Operations.Async.PendingOperations(new Operations.Async.AsyncOptions(options.AsyncWait, options.AsyncMaxPending, options.AsyncMaxPendingPerClient, TimeSpan.FromMinutes(10)), TimeProvider.System)
             : null;
         var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>(),
-            new CertificateAuthorityOptions { CaKey = options.CaKey, DefaultValidity = options.CertificateValidity }, pending);
+            new CertificateAuthorityOptions { CaKey = options.CaKey, DefaultValidity = options.CertificateValidity }, pending,
+            loggers.CreateLogger("HsmKmip.Operations.ClientLog"));
         var pipeline = new Operations.Pipeline.OperationPipeline(services.GetRequiredService<Core.Audit.IAuditSink>(), TimeProvider.System,
             loggers.CreateLogger<Operations.Pipeline.OperationPipeline>());
         var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>(), pipeline);

@@ -15,7 +15,18 @@ public sealed class ConformanceReport : IAsyncLifetime
     public HsmKmip.Server.Tests.TestServer Server { get; private set; } = null!;
 
     // The OASIS files print every attribute in unnamed Get Attributes answers: the complete form (README, "Attributes at each version").
-    public async Task InitializeAsync() => Server = await HsmKmip.Server.Tests.TestServer.StartAsync(o => o with { AllAttributes = HsmKmip.Protocol.Versioning.AllAttributesMode.Complete });
+    // The PKCS#11 operation is off unless the access policy grants it: granted here to the PKCS11-M files' identities only.
+    public async Task InitializeAsync()
+    {
+        _policy = Path.Combine(Path.GetTempPath(), $"hsmkmip-conformance-policy-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(_policy, """
+            { "groups": { "pkcs11": ["oasis-pkcs11-m-20", "oasis-pkcs11-m-21"] },
+              "grants": [ { "group": "pkcs11", "owners": [], "operations": ["PKCS_11"] } ] }
+            """);
+        Server = await HsmKmip.Server.Tests.TestServer.StartAsync(o => o with { AllAttributes = HsmKmip.Protocol.Versioning.AllAttributesMode.Complete, AccessPolicyPath = _policy });
+    }
+
+    private string _policy = "";
 
     private readonly ConcurrentDictionary<string, bool> _results = new(StringComparer.Ordinal);
 
@@ -67,6 +78,7 @@ public sealed class ConformanceReport : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Server.DisposeAsync();
+        File.Delete(_policy);
         if (_results.IsEmpty) return;
         var text = Table() + string.Concat(ConformanceFiles.Editions.Select(e => $"\nKMIP {e} profiles with every file passing: {string.Join(", ", PassingProfiles(e))}\n"));
         var path = Environment.GetEnvironmentVariable("HSMKMIP_CONFORMANCE_REPORT") is { Length: > 0 } p ? p

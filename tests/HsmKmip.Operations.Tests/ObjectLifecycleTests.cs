@@ -73,7 +73,8 @@ public sealed class ObjectLifecycleTests
 
     [Theory]
     [InlineData(1, 4, ResultReason.PermissionDenied)]
-    [InlineData(2, 0, ResultReason.WrongKeyLifecycleState)]
+    [InlineData(2, 0, ResultReason.PermissionDenied)]
+    [InlineData(2, 1, ResultReason.WrongKeyLifecycleState)]
     public async Task Lifecycle_rules_activate_twice_and_destroy_active_are_refused(int major, int minor, ResultReason reason)
     {
         var version = new KmipVersion(major, minor);

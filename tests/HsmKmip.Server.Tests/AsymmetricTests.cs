@@ -321,7 +321,7 @@ public sealed class AsymmetricTests(ServerFixture fixture) : IClassFixture<Serve
         Assert.Equal(ResultStatus.OperationFailed, publicSigns.Status());
 
         var (preActive, _) = await CreatePairAsync(tls, KmipVersion.V1_4, CreateRsaPair(2048), activate: false);
-        var wrongState = (await RoundTripAsync(tls, Request(KmipVersion.V2_0, Item(Operation.Sign, Payload(Id(preActive), TtlvElement.Bytes(Tag.Data, Message)))))).Items()[0];
+        var wrongState = (await RoundTripAsync(tls, Request(KmipVersion.V2_1, Item(Operation.Sign, Payload(Id(preActive), TtlvElement.Bytes(Tag.Data, Message)))))).Items()[0];
         Assert.Equal(ResultReason.WrongKeyLifecycleState, wrongState.Reason());
 
         var ecdsaOnRsa = (await RoundTripAsync(tls, Request(KmipVersion.V1_4, Item(Operation.Sign, Payload(Id(lockedPrivate),

@@ -202,7 +202,7 @@ public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal(ResultReason.PermissionDenied, (await CallAsync(tls, KmipVersion.V1_2, Operation.Encrypt, data)).Reason());
 
         var preActive = await CreateAsync(tls, activate: false);
-        var pre = await CallAsync(tls, KmipVersion.V2_0, Operation.Encrypt, Payload(Uid(preActive), Data(new byte[16])));
+        var pre = await CallAsync(tls, KmipVersion.V2_1, Operation.Encrypt, Payload(Uid(preActive), Data(new byte[16])));
         Assert.Equal(ResultReason.WrongKeyLifecycleState, pre.Reason());
         Assert.Contains("PreActive", pre.Message(), StringComparison.Ordinal);
 
@@ -212,7 +212,7 @@ public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<S
         var revoked = await CallAsync(tls, KmipVersion.V1_2, Operation.Revoke, Payload(Uid(uid),
             TtlvElement.Structure(Tag.RevocationReason, TtlvElement.Enumeration(Tag.RevocationReasonCode, (uint)RevocationReasonCode.CessationOfOperation))));
         Assert.Equal(ResultStatus.Success, revoked.Status());
-        Assert.Equal(ResultReason.WrongKeyLifecycleState, (await CallAsync(tls, KmipVersion.V2_0, Operation.Encrypt, Payload(Uid(uid), Data(new byte[30])))).Reason());
+        Assert.Equal(ResultReason.WrongKeyLifecycleState, (await CallAsync(tls, KmipVersion.V2_1, Operation.Encrypt, Payload(Uid(uid), Data(new byte[30])))).Reason());
         var decrypted = await CallAsync(tls, KmipVersion.V1_2, Operation.Decrypt, Payload(Uid(uid), Data(encrypted.Bytes(Tag.Data)), Iv(encrypted.Bytes(Tag.IVCounterNonce))));
         Assert.True(decrypted.Status() == ResultStatus.Success, decrypted.Message());
         Assert.Equal(new byte[30], decrypted.Bytes(Tag.Data));

@@ -97,7 +97,7 @@ public sealed class ReKeyKeyPairTests(ServerFixture fixture) : IClassFixture<Ser
         var missing = await CallAsync(tls, KmipVersion.V1_4, Operation.ReKeyKeyPair, Payload(TtlvElement.Text(Tag.PrivateKeyUniqueIdentifier, Guid.NewGuid().ToString())));
         Assert.Equal(ResultReason.ItemNotFound, missing.Reason());
         Assert.Equal(ResultStatus.Success, (await CallAsync(tls, KmipVersion.V1_4, Operation.Destroy, Payload(TtlvElement.Text(Tag.UniqueIdentifier, privateUid)))).Status());
-        var destroyed = await CallAsync(tls, KmipVersion.V2_0, Operation.ReKeyKeyPair, Payload(TtlvElement.Text(Tag.PrivateKeyUniqueIdentifier, privateUid)));
+        var destroyed = await CallAsync(tls, KmipVersion.V2_1, Operation.ReKeyKeyPair, Payload(TtlvElement.Text(Tag.PrivateKeyUniqueIdentifier, privateUid)));
         Assert.Equal(ResultStatus.OperationFailed, destroyed.Status());
         Assert.Equal(ResultReason.WrongKeyLifecycleState, destroyed.Reason());
         Assert.Contains("no key to replace", destroyed.Message(), StringComparison.Ordinal);

@@ -80,11 +80,34 @@ public sealed class TripleDesAndHmacTests(ServerFixture fixture) : IClassFixture
         var create = await CallAsync(tls, KmipVersion.V1_4, Operation.Create, Payload(TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
             TtlvElement.Structure(Tag.TemplateAttribute,
                 Attr("Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)CryptographicAlgorithm.DES3)),
-                Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 112)))));
+                Attr("Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 128)))));
         Assert.Equal(ResultReason.InvalidField, create.Reason());
-        var register = await CallAsync(tls, KmipVersion.V1_4, Operation.Register, Payload(TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
-            TtlvElement.Structure(Tag.TemplateAttribute), SymmetricKey(key[..16])));
-        Assert.Equal(ResultStatus.OperationFailed, register.Status());
+    }
+
+    [Fact]
+    public async Task A_two_key_3des_key_is_created_with_CKM_DES2_KEY_GEN_and_registered_and_both_encrypt_as_dotnet_does()
+    {
+        await using var tls = await Server.ConnectAsync(Server.ClientCertificate());
+        var created = await CreateAsync(tls, CryptographicAlgorithm.DES3, 112);
+        var key = await MaterialAsync(tls, created);
+        Assert.Equal(16, key.Length);
+        var registered = await AsymmetricTests.RegisterAsync(tls, ObjectType.SymmetricKey,
+            TtlvElement.Structure(Tag.SymmetricKey, TtlvElement.Structure(Tag.KeyBlock,
+                TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Raw),
+                TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210"))),
+                TtlvElement.Enumeration(Tag.CryptographicAlgorithm, (uint)CryptographicAlgorithm.DES3),
+                TtlvElement.Integer(Tag.CryptographicLength, 112))),
+            CryptographicUsageMask.Encrypt | CryptographicUsageMask.Decrypt);
+        var data = RandomNumberGenerator.GetBytes(16);
+        foreach (var (uid, material) in new[] { (created, key), (registered, Convert.FromHexString("0123456789ABCDEFFEDCBA9876543210")) })
+        {
+            using var des = TripleDES.Create();
+            // Two-key 3DES is three-key 3DES with K3 = K1 (SP 800-67 keying option 2); OpenSSL takes it in that form.
+            des.Key = [.. material, .. material[..8]];
+            var ecb = await CallAsync(tls, KmipVersion.V1_4, Operation.Encrypt, Payload(Uid(uid), Parameters(BlockCipherMode.ECB), TtlvElement.Bytes(Tag.Data, data)));
+            Assert.True(ecb.Status() == ResultStatus.Success, ecb.Message());
+            Assert.Equal(des.EncryptEcb(data, PaddingMode.None), ecb.Bytes(Tag.Data));
+        }
     }
 
     private static TtlvElement SymmetricKey(byte[] key) =>

@@ -67,6 +67,12 @@ public sealed class AccessPolicy
     public IEnumerable<(string Owner, IReadOnlySet<ObjectType> ObjectTypes)> LocatableOwners(string client) =>
         GrantsFor(client).Where(g => g.Operations.Contains(Operation.Locate)).SelectMany(g => g.Owners.Select(o => (o, g.ObjectTypes)));
 
+    /// <summary>
+    /// Whether <paramref name="client"/> may run <paramref name="operation"/>, an operation on no object (the PKCS#11
+    /// operation): only when a grant to one of its groups names it. Owners and object types of that grant do not matter.
+    /// </summary>
+    public bool MayRun(string client, Operation operation) => GrantsFor(client).Any(g => g.Operations.Contains(operation));
+
     private IEnumerable<Grant> GrantsFor(string client) =>
         _groupsOf.TryGetValue(client, out var groups) ? _grants.Where(g => groups.Contains(g.Group)) : [];
 

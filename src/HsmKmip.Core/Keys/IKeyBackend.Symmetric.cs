@@ -54,12 +54,24 @@ public partial interface IKeyBackend
     /// <summary>Whether the token offers the derivation <paramref name="method"/>.</summary>
     bool OffersDerivation(DerivationKind method) => false;
 
+    /// <summary>Whether the token's mechanism list has <paramref name="cipher"/> (probed once at start).</summary>
+    bool OffersStreamCipher(StreamCipher cipher) => false;
+
     /// <summary>Drops every cached unwrapped handle (KEK rotation, recovery). Never throws.</summary>
     void EvictAll()
     {
     }
 
     private static KeyBackendException NotOffered(string what) => new(KeyBackendError.NotSupported, $"{what} is not offered by this key backend.");
+}
+
+/// <summary>The stream ciphers KMIP names (KMIP 2.x Cryptographic Algorithm: ChaCha20, ChaCha20-Poly1305), by the PKCS#11 3.0 mechanism each needs.</summary>
+public enum StreamCipher
+{
+    /// <summary>ChaCha20 (RFC 8439 §2.4): CKM_CHACHA20.</summary>
+    ChaCha20 = 1,
+    /// <summary>ChaCha20-Poly1305 (RFC 8439 §2.8): CKM_CHACHA20_POLY1305.</summary>
+    ChaCha20Poly1305,
 }
 
 /// <summary>Block cipher modes the backend computes (KMIP Block Cipher Mode values it can honour).</summary>

@@ -15,6 +15,13 @@ public partial interface IKeyBackend
     /// <summary>What the backend is (module, token, KEK), for status and logs. Never holds a PIN.</summary>
     KeyBackendInfo Info { get; }
 
+    /// <summary>
+    /// The module's general information (PKCS#11 3.0 §5.4 C_GetInfo: Cryptoki version, manufacturer, flags, library
+    /// description and version), for the KMIP PKCS#11 operation. Nothing about tokens, sessions, logins or objects.
+    /// </summary>
+    ValueTask<ModuleInfo> ModuleInfoAsync(CancellationToken cancellationToken) =>
+        throw new KeyBackendException(KeyBackendError.NotSupported, "C_GetInfo is not offered by this key backend.");
+
     /// <summary>Generates a secret key inside the token (a session object) and returns it wrapped under the current KEK; the object is destroyed.</summary>
     ValueTask<WrappedKey> GenerateSecretAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken);
 
@@ -55,6 +62,9 @@ public partial interface IKeyBackend
 /// <param name="KekId">The current KEK's label.</param>
 /// <param name="WrapAlgorithm">The wrap algorithm in use ("AES-KWP").</param>
 public sealed record KeyBackendInfo(string Module, string TokenLabel, string KekId, string WrapAlgorithm);
+
+/// <summary>A PKCS#11 module's CK_INFO (PKCS#11 3.0 §3.1): versions as major.minor bytes, texts blank-padded to 32 there.</summary>
+public sealed record ModuleInfo(byte CryptokiMajor, byte CryptokiMinor, string Manufacturer, ulong Flags, string Description, byte LibraryMajor, byte LibraryMinor);
 
 /// <summary>How a backend failed, so that one mapping turns it into a KMIP Result Reason.</summary>
 public enum KeyBackendError

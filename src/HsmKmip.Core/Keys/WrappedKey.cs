@@ -12,6 +12,8 @@ public enum SecretKeyKind
     GenericSecret = 6,
     /// <summary>A Triple DES key (KMIP DES3, 168 bits in 24 bytes with their parity bits): CKK_DES3.</summary>
     TripleDes = 7,
+    /// <summary>A two-key Triple DES key (KMIP DES3 of 112 bits in 16 bytes, keying option 2 of NIST SP 800-67): CKK_DES2.</summary>
+    TwoKeyTripleDes = 8,
 
     /// <summary>An RSA private key (CKO_PRIVATE_KEY, CKK_RSA), wrapped by the KEK as the token encodes it (PKCS#8 inside RFC 5649).</summary>
     RsaPrivate = 10,
@@ -47,3 +49,10 @@ public sealed record WrappedKey(byte[] Blob, string KekId, string WrapAlgorithm,
 /// <param name="Wrapped">The wrapped key.</param>
 /// <param name="Sha256">SHA-256 over the key's value (Raw / Opaque format), 32 bytes.</param>
 public sealed record GeneratedSecret(WrappedKey Wrapped, byte[] Sha256);
+
+/// <summary>Helpers over <see cref="SecretKeyKind"/>.</summary>
+public static class SecretKeyKinds
+{
+    /// <summary>Whether the kind is Triple DES with three keys or two (both run through the token's CKM_DES3_* mechanisms).</summary>
+    public static bool IsTripleDes(this SecretKeyKind kind) => kind is SecretKeyKind.TripleDes or SecretKeyKind.TwoKeyTripleDes;
+}

@@ -20,7 +20,7 @@ internal static class BlockCipherSetup
     public const int TripleDesBlock = 8;
 
     /// <summary>The block size of a key's cipher: 8 bytes for 3DES, 16 for AES.</summary>
-    public static int BlockOf(SecretKeyKind kind) => kind == SecretKeyKind.TripleDes ? TripleDesBlock : Block;
+    public static int BlockOf(SecretKeyKind kind) => kind.IsTripleDes() ? TripleDesBlock : Block;
 
     /// <summary>The GCM IV length used for a random IV when IV Length is absent (NIST SP 800-38D §8.2: 96 bits).</summary>
     public const int DefaultGcmIvBytes = 12;
@@ -28,13 +28,13 @@ internal static class BlockCipherSetup
     /// <summary>The mode and padding for a key of <paramref name="kind"/> (AES: every mode; 3DES: CBC and ECB).</summary>
     public static (SymmetricMode Mode, bool Pad) ModeOf(CryptographicParameters p, SecretKeyKind kind = SecretKeyKind.Aes)
     {
-        var keyAlgorithm = kind == SecretKeyKind.TripleDes ? CryptographicAlgorithm.DES3 : CryptographicAlgorithm.AES;
+        var keyAlgorithm = kind.IsTripleDes() ? CryptographicAlgorithm.DES3 : CryptographicAlgorithm.AES;
         if (p.CryptographicAlgorithm is { } algorithm && algorithm != keyAlgorithm)
         {
             throw KmipException.InvalidField($"Cryptographic Algorithm {algorithm} does not match the key, which is {keyAlgorithm}.");
         }
         var mode = p.BlockCipherMode ?? BlockCipherMode.CBC;
-        if (kind == SecretKeyKind.TripleDes && mode is not (BlockCipherMode.CBC or BlockCipherMode.ECB))
+        if (kind.IsTripleDes() && mode is not (BlockCipherMode.CBC or BlockCipherMode.ECB))
         {
             throw KmipException.InvalidField($"Block Cipher Mode {mode} is not offered for 3DES keys; CBC and ECB are.");
         }

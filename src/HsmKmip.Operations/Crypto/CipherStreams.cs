@@ -56,6 +56,7 @@ internal sealed class CipherStreams(ManagedObjects objects, TimeProvider time, i
                 throw new KmipException(ResultReason.GeneralFailure, $"Too many open Encrypt/Decrypt streams ({maxStreams}); finish one or retry later.");
             }
             var parameters = KeyCryptographicParameters.Over(payload.Parameters, view);
+            StreamCipherRefusal.Check(objects, view, parameters);
             var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
             var setup = await SymmetricCipherCalls.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, ReadOnlyMemory<byte>.Empty, streaming: true,
                 BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);

@@ -43,6 +43,7 @@ internal sealed class CipherHandler(ManagedObjects objects, CipherStreams stream
             return await streams.RunAsync(context, view, key, payload, stream, encrypt, cancellationToken).ConfigureAwait(false);
         }
         var parameters = KeyCryptographicParameters.Over(payload.Parameters, view);
+        StreamCipherRefusal.Check(objects, view, parameters);
         var (mode, pad) = BlockCipherSetup.ModeOf(parameters, key.Wrapped.Kind);
         ReadOnlyMemory<byte> data = payload.Data ?? [];
         var setup = await SymmetricCipherCalls.SetUpAsync(objects, context, payload, parameters, mode, pad, encrypt, data, streaming: false, BlockCipherSetup.BlockOf(key.Wrapped.Kind), cancellationToken).ConfigureAwait(false);

@@ -42,6 +42,8 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IUntyped
                     return await RegisterWrappedAsync(context, objectType, block, KeyFormatType.Raw, kind, attributes, null, cancellationToken).ConfigureAwait(false);
                 }
                 material = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
+                // 16 bytes of DES3 are a two-key Triple DES key (CKK_DES2).
+                if (kind == SecretKeyKind.TripleDes && material.AsBytes().Length == 16) kind = SecretKeyKind.TwoKeyTripleDes;
                 SetIfAbsent(attributes, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, AttributeRules.LengthBits(kind, material.AsBytes().Length)));
                 break;
             }

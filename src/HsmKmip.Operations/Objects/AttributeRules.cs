@@ -33,6 +33,7 @@ public static class AttributeRules
         "Unique Identifier", "State", "Initial Date", "Last Change Date", "Digest", "Destroy Date", "Compromise Date",
         "Compromise Occurrence Date", "Revocation Reason", "Archive Date", "Fresh", "Key Value Present", "Key Value Location",
         "Always Sensitive", "Never Extractable", "Original Creation Date", "Random Number Generator", "Lease Time",
+        "Short Unique Identifier",
     };
 
     /// <summary>The Lease Time the server gives every object, in seconds.</summary>
@@ -95,7 +96,7 @@ public static class AttributeRules
 
     /// <summary>KMIP's Cryptographic Length of key bytes: their bits, except 3DES, whose 24 bytes carry 168 key bits.</summary>
     public static int LengthBits(Core.Keys.SecretKeyKind kind, int bytes) =>
-        kind == Core.Keys.SecretKeyKind.TripleDes && bytes == 24 ? 168 : bytes * 8;
+        kind == Core.Keys.SecretKeyKind.TripleDes && bytes == 24 ? 168 : kind == Core.Keys.SecretKeyKind.TwoKeyTripleDes && bytes == 16 ? 112 : bytes * 8;
 
     public static bool IsMultiInstance(string name) => MultiInstance.Contains(name) || name.StartsWith("x-", StringComparison.Ordinal) || name.StartsWith("y-", StringComparison.Ordinal);
 

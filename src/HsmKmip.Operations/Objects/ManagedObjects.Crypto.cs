@@ -42,6 +42,12 @@ public sealed partial class ManagedObjects
     /// <summary>Whether the HSM offers a derivation.</summary>
     public bool OffersDerivation(DerivationKind kind) => Backend.OffersDerivation(kind);
 
+    /// <summary>Whether the token has the mechanism of <paramref name="cipher"/>.</summary>
+    public bool OffersStreamCipher(StreamCipher cipher) => Backend.OffersStreamCipher(cipher);
+
+    /// <summary>The PKCS#11 module's general information (C_GetInfo), for the PKCS#11 operation.</summary>
+    public ValueTask<ModuleInfo> ModuleInfoAsync(CancellationToken cancellationToken) => Hsm(() => Backend.ModuleInfoAsync(cancellationToken));
+
     /// <summary>Seeds the HSM's generator; a token that refuses seeds is Feature Not Supported with that reason.</summary>
     public async ValueTask SeedRandomAsync(ReadOnlyMemory<byte> seed, CancellationToken cancellationToken)
     {

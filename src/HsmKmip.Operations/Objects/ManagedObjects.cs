@@ -21,10 +21,27 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
 
     public ObjectType ObjectType => (ObjectType)Stored.ObjectType;
 
-    /// <summary>Every attribute of the object with the server-computed ones (State) current.</summary>
-    public IEnumerable<KmipAttribute> AllAttributes() =>
-        Attributes.Where(a => a.Name != "State")
-            .Append(new KmipAttribute("State", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)State)));
+    /// <summary>Every attribute of the object with the server-computed ones (State, Short Unique Identifier, Key Format Type) current.</summary>
+    /// <remarks>
+    /// Short Unique Identifier (KMIP 2.0 §4) is the SHA-256 of the Unique Identifier, so it is derived here rather
+    /// than stored: every object has it, including those stored before it existed, and the version rule leaves it out
+    /// of 1.x answers (its tag is 2.0's). Key Format Type, an attribute from 2.0, is the format the object's value is
+    /// kept and returned in by default: the one its Digest was taken over (KMIP 1.4 §3.17), so objects without a
+    /// Digest (opaque objects, templates) have none.
+    /// </remarks>
+    public IEnumerable<KmipAttribute> AllAttributes()
+    {
+        var all = Attributes.Where(a => a.Name is not ("State" or "Short Unique Identifier" or "Key Format Type"))
+            .Append(new KmipAttribute("State", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)State)))
+            .Append(ShortUniqueIdentifier(Stored.UniqueIdentifier));
+        return Attributes.FirstOrDefault(a => a.Name == "Digest")?.Value.Find(Tag.KeyFormatType) is { Type: TtlvType.Enumeration } format
+            ? all.Append(new KmipAttribute("Key Format Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, format.AsEnum())))
+            : all;
+    }
+
+    /// <summary>The Short Unique Identifier attribute of <paramref name="uniqueIdentifier"/>: its UTF-8 bytes' SHA-256 (KMIP 2.0 §4).</summary>
+    public static KmipAttribute ShortUniqueIdentifier(string uniqueIdentifier) => new("Short Unique Identifier", 0,
+        TtlvElement.BytesOwned(Tag.AttributeValue, System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(uniqueIdentifier))));
 }
 
 /// <summary>
@@ -216,6 +233,7 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         for (int i = 0; i < objects.Count; i++)
         {
             var o = objects[i];
+            QuantumSafety.Check(o.Type, o.Attributes);
             StartUsageCount(o.Attributes);
             o.Attributes.AddRange(AttributeRules.ServerAttributes(o.UniqueIdentifier, o.Type, now, o.Attributes).ToArray());
             var template = new StoredObject

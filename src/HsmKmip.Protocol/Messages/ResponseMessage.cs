@@ -29,14 +29,19 @@ public sealed record ResponseBatchItem
 
 /// <summary>
 /// A response message. The header carries exactly Protocol Version, Time Stamp and Batch Count — libkmip and
-/// PyKMIP decode it by position (KMIP-NOTES rule 2).
+/// PyKMIP decode it by position (KMIP-NOTES rule 2) — except for a client that opened an interop test case, whose
+/// responses also carry a Server Correlation Value (after the Time Stamp, as the response header orders it).
 /// </summary>
 public sealed record ResponseMessage(KmipVersion Version, DateTimeOffset TimeStamp, IReadOnlyList<ResponseBatchItem> Items)
 {
+    /// <summary>The header's Server Correlation Value (KMIP 1.4 and 2.x response header), or null to leave it out.</summary>
+    public string? ServerCorrelationValue { get; init; }
+
     public TtlvElement ToTtlv() => TtlvElement.Structure(Tag.ResponseMessage,
         Items.Select(i => ItemToTtlv(i, Version)).Prepend(TtlvElement.Structure(Tag.ResponseHeader,
             ProtocolVersions.ToTtlv(Version),
             TtlvElement.DateTime(Tag.TimeStamp, TimeStamp),
+            ServerCorrelationValue is { } correlation && KmipTags.IsDefinedIn(Tag.ServerCorrelationValue, Version) ? TtlvElement.Text(Tag.ServerCorrelationValue, correlation) : null,
             TtlvElement.Integer(Tag.BatchCount, Items.Count))));
 
     public byte[] Encode() => TtlvWriter.Encode(ToTtlv());
@@ -54,8 +59,17 @@ public sealed record ResponseMessage(KmipVersion Version, DateTimeOffset TimeSta
     /// A Result Reason the response's version has: 2.0 added finer reasons that 1.x clients cannot decode (PyKMIP's
     /// strict decoder rejects an unknown enumeration), so they fall back to the 1.x reason servers used for them.
     /// </summary>
+    /// <remarks>
+    /// Where the OASIS profiles of a version print another reason than the finest one the version defines, the
+    /// profiles win, so that a client written against them sees what they promised: an exhausted Usage Limits is
+    /// Permission Denied in the 2.0 and 2.1 files (CS-BC-M-7-20/21), and a key in the wrong lifecycle state (past its
+    /// Protect Stop Date, destroyed, not yet active) is Permission Denied in every 2.0 file (AKLC-M-2/3-20, CS-AC-M-8-20,
+    /// CS-BC-M-14-20), where the 2.1 files print Wrong Key Lifecycle State. The message keeps the precise cause.
+    /// </remarks>
     public static ResultReason ReasonFor(ResultReason reason, KmipVersion version)
     {
+        if (reason == ResultReason.UsageLimitExceeded) return ResultReason.PermissionDenied;
+        if (reason == ResultReason.WrongKeyLifecycleState && version < KmipVersion.V2_1) return ResultReason.PermissionDenied;
         if (KmipEnumerations.IsDefinedIn(Tag.ResultReason, (uint)reason, version)) return reason;
         return reason switch
         {

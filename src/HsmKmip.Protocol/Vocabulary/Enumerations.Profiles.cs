@@ -29,13 +29,22 @@ public enum ValidationType : uint
 /// <summary>KMIP enumeration carried by: PKCS#11 Function.</summary>
 public enum PKCS11Function : uint
 {
-    // The values are those of PKCS#11 v3.0 (CK_FUNCTION_LIST_3_0 offsets / CK_RV); KMIP lists no names.
+    // 2.0: the 1-based position of the function in PKCS#11 3.0's CK_FUNCTION_LIST_3_0 (KMIP lists no names; the
+    // OASIS PKCS11-M-1 files spell them as the C function names). Only the general-purpose functions are named here.
+    C_Initialize = 0x00000001,
+    C_Finalize = 0x00000002,
+    C_GetInfo = 0x00000003,
 }
 
 /// <summary>KMIP enumeration carried by: PKCS#11 Return Code.</summary>
 public enum PKCS11ReturnCode : uint
 {
-    // The values are those of PKCS#11 v3.0 (CK_FUNCTION_LIST_3_0 offsets / CK_RV); KMIP lists no names.
+    // 2.0: PKCS#11 3.0 CK_RV values (CKR_OK is "OK" in the OASIS files).
+    OK = 0x00000000,
+    GeneralError = 0x00000005,
+    ArgumentsBad = 0x00000007,
+    FunctionNotSupported = 0x00000054,
+    CryptokiNotInitialized = 0x00000190,
 }
 
 /// <summary>KMIP enumeration carried by: Profile Name.</summary>

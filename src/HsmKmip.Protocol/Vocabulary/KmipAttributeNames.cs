@@ -74,6 +74,8 @@ public static class KmipAttributeNames
 
         // KMIP 2.0 / 2.1 attributes that have no 1.x form (KMIP 2.1 §4); 2.x clients address them by tag.
         new("Short Unique Identifier", Tag.ShortUniqueIdentifier, V2_0),
+        // A key block field in 1.x; an attribute of the object from 2.0 (AKLC-M-1-20/21 ask for it by reference).
+        new("Key Format Type", Tag.KeyFormatType, V2_0),
         new("NIST Key Type", Tag.NISTKeyType, V2_0),
         new("Protection Level", Tag.ProtectionLevel, V2_0),
         new("Protection Period", Tag.ProtectionPeriod, V2_0),

@@ -25,10 +25,20 @@ internal static class ProfileEnumerationTable
     ]);
 
     internal static readonly KmipEnumerationInfo PKCS11FunctionInfo = new(typeof(PKCS11Function), nameof(PKCS11Function), isMask: false,
-    []);
+    [
+        new((uint)PKCS11Function.C_Initialize, nameof(PKCS11Function.C_Initialize), V2_0),
+        new((uint)PKCS11Function.C_Finalize, nameof(PKCS11Function.C_Finalize), V2_0),
+        new((uint)PKCS11Function.C_GetInfo, nameof(PKCS11Function.C_GetInfo), V2_0),
+    ]);
 
     internal static readonly KmipEnumerationInfo PKCS11ReturnCodeInfo = new(typeof(PKCS11ReturnCode), nameof(PKCS11ReturnCode), isMask: false,
-    []);
+    [
+        new((uint)PKCS11ReturnCode.OK, nameof(PKCS11ReturnCode.OK), V2_0),
+        new((uint)PKCS11ReturnCode.GeneralError, nameof(PKCS11ReturnCode.GeneralError), V2_0),
+        new((uint)PKCS11ReturnCode.ArgumentsBad, nameof(PKCS11ReturnCode.ArgumentsBad), V2_0),
+        new((uint)PKCS11ReturnCode.FunctionNotSupported, nameof(PKCS11ReturnCode.FunctionNotSupported), V2_0),
+        new((uint)PKCS11ReturnCode.CryptokiNotInitialized, nameof(PKCS11ReturnCode.CryptokiNotInitialized), V2_0),
+    ]);
 
     internal static readonly KmipEnumerationInfo ProfileNameInfo = new(typeof(ProfileName), nameof(ProfileName), isMask: false,
     [
