@@ -50,6 +50,32 @@ public sealed partial class Pkcs11KeyBackend
     }
 
     /// <inheritdoc />
+    public ValueTask<string?> AdoptNewestKekAsync(CancellationToken cancellationToken)
+    {
+        var prefix = _options.KekLabelPrefix + "-";
+        // A cheap look first (a shared-lock search), so the heartbeat that calls this does not stall every request.
+        var keks = Execute("list KEKs", idempotent: true, session => FindKeks(session, prefix).Select(k => (k.Label, k.Version)).ToArray(), cancellationToken);
+        var current = keks.FirstOrDefault(k => k.Label == _kekLabel).Version;
+        if (keks.Length == 0 || keks.Max(k => k.Version) <= current) return ValueTask.FromResult<string?>(null);
+        var adopted = ExecuteExclusive("adopt KEK", session =>
+        {
+            var found = FindKeks(session, prefix);
+            var (label, handle, version) = found.MaxBy(k => k.Version);
+            var mine = found.FirstOrDefault(k => k.Label == _kekLabel).Version;
+            if (version <= mine) return null;
+            _oldKeks[_kekLabel] = _kek;
+            DropKekCopy();
+            _kek = handle;
+            _kekLabel = label;
+            _wrapWithTrusted = IsTrusted(handle);
+            UseKekForWrapping(handle, label);
+            Pkcs11Log.KekAdopted(_logger, label, _tokenLabel);
+            return label;
+        }, cancellationToken);
+        return ValueTask.FromResult(adopted);
+    }
+
+    /// <inheritdoc />
     public ValueTask<WrappedKey> RewrapAsync(WrappedKey key, CancellationToken cancellationToken)
     {
         CheckBlob(key);

@@ -38,6 +38,9 @@ internal static partial class Pkcs11Log
     [LoggerMessage(3010, LogLevel.Warning, "Created KEK {Kek} on token '{Token}' and made it current: new wraps use it")]
     public static partial void KekRotated(ILogger logger, string kek, string token);
 
+    [LoggerMessage(5500, LogLevel.Warning, "Another node created KEK {Kek} on token '{Token}': made it current here too, new wraps use it")]
+    public static partial void KekAdopted(ILogger logger, string kek, string token);
+
     [LoggerMessage(3011, LogLevel.Warning, "Destroyed the old KEK {Kek} on token '{Token}'")]
     public static partial void KekDestroyed(ILogger logger, string kek, string token);
 

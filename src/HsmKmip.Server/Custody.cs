@@ -21,7 +21,7 @@ internal static class Custody
         services.AddSingleton<IKeyBackend>(sp => OpenKeyBackend(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IObjectStore>(sp => OpenAnyStore(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new KekRotation(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<ManagedObjects>(),
-            sp.GetRequiredService<IAuditSink>() is Audit.AuditFileSink { CheckpointKey: IKekDependent key } ? [key] : []));
+            sp.GetRequiredService<IAuditSink>() is Audit.AuditFileSink { CheckpointKey: IKekDependent key } ? [key] : [], sp.GetService<IKekFollowers>()));
         services.AddSingleton(_ =>
         {
             try

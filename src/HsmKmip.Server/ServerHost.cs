@@ -47,7 +47,11 @@ public static partial class ServerHost
         builder.Services.AddSingleton<IKmipMessageHandler>(handlerFactory);
         builder.Services.AddSingleton<KmipListener>();
         // Before the listener: a node whose token lacks a KEK the shared store names must not accept a request.
-        if (options.StoreUrl is not null) builder.Services.AddHostedService<Cluster.ClusterMembership>();
+        if (options.StoreUrl is not null)
+        {
+            builder.Services.AddHostedService<Cluster.ClusterMembership>();
+            builder.Services.AddSingleton<Core.Keys.IKekFollowers>(sp => new Cluster.KekFollowers((Store.Postgres.PostgresObjectStore)sp.GetRequiredService<Core.Store.IObjectStore>()));
+        }
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
         builder.Services.AddSingleton<AdminHttp.AdminHttpListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminHttp.AdminHttpListener>());

@@ -42,10 +42,35 @@ public sealed partial class PostgresObjectStore
     /// <summary>Removes this node's row (a clean stop); rows of nodes that died stay, with their last heartbeat.</summary>
     public async Task LeaveAsync(CancellationToken cancellationToken)
     {
-        await using var command = _source.CreateCommand("DELETE FROM hsmkmip_nodes WHERE node = @node");
+        await using var command = _source.CreateCommand("DELETE FROM hsmkmip_nodes WHERE node = @node; DELETE FROM hsmkmip_meta WHERE key = @kek");
         command.Parameters.AddWithValue("node", Node);
+        command.Parameters.AddWithValue("kek", KekKeyPrefix + Node);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    // Each node's current KEK, kept in hsmkmip_meta (no schema change): "kek-of-node:" + node → label.
+    private const string KekKeyPrefix = "kek-of-node:";
+
+    /// <summary>Records the KEK this node wraps new keys under (a KEK rotation on another node waits for it).</summary>
+    public async Task ReportKekAsync(string label, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand("INSERT INTO hsmkmip_meta (key, value) VALUES (@key, @label) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        command.Parameters.AddWithValue("key", KekKeyPrefix + Node);
+        command.Parameters.AddWithValue("label", label);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The KEK each node last reported, by node.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> NodeKeksAsync(CancellationToken cancellationToken) =>
+        await ReadAsync(async () =>
+        {
+            await using var command = _source.CreateCommand("SELECT key, value FROM hsmkmip_meta WHERE starts_with(key, @prefix)");
+            command.Parameters.AddWithValue("prefix", KekKeyPrefix);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var keks = new Dictionary<string, string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) keks[reader.GetString(0)[KekKeyPrefix.Length..]] = reader.GetString(1);
+            return (IReadOnlyDictionary<string, string>)keks;
+        }).ConfigureAwait(false);
 
     /// <summary>Every node row, most recent heartbeat first.</summary>
     public async Task<IReadOnlyList<ClusterNode>> NodesAsync(CancellationToken cancellationToken) =>

@@ -32,6 +32,27 @@ public partial interface IKeyBackend
     /// makes sure no stored blob refers to <paramref name="label"/> any more. A label already gone is not an error.
     /// </summary>
     ValueTask DestroyKekAsync(string label, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the newest KEK version on the token current when another process sharing the token or HSM partition (another
+    /// node) created it since this one looked: every wrap that starts after this returns uses it. Returns its label, or
+    /// null when the current KEK is already the newest.
+    /// </summary>
+    ValueTask<string?> AdoptNewestKekAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+}
+
+/// <summary>
+/// The other processes that wrap keys for the same store (the nodes sharing one PostgreSQL): a KEK rotation waits until
+/// every live one wraps under the new KEK before it re-wraps the last blobs and destroys an older KEK, so that no node
+/// can store a blob under a KEK that is about to go.
+/// </summary>
+public interface IKekFollowers
+{
+    /// <summary>
+    /// Returns once every live node reports <paramref name="kekLabel"/> as its current KEK; throws
+    /// <see cref="KeyBackendException"/> (Unavailable) naming the nodes that did not follow within the wait.
+    /// </summary>
+    Task WaitUntilAllUseAsync(string kekLabel, CancellationToken cancellationToken);
 }
 
 /// <summary>One KEK on the token.</summary>

@@ -11,8 +11,10 @@ namespace HsmKmip.Operations.Custody;
 /// object wins and the re-wrap is retried on top of it), and each older KEK is destroyed once no blob refers to it.
 /// The state lives in the store and the token, so running it again after an interruption continues: when blobs under
 /// older KEKs or older KEKs themselves remain, no new KEK is made; blobs already under the current KEK are skipped.
+/// With several nodes on one store, <c>followers</c> makes it wait until every live node wraps under the new KEK before
+/// the last re-wraps and any destruction.
 /// </summary>
-public sealed class KekRotation(IObjectStore store, IKeyBackend backend, ManagedObjects objects, IReadOnlyList<IKekDependent>? dependents = null)
+public sealed class KekRotation(IObjectStore store, IKeyBackend backend, ManagedObjects objects, IReadOnlyList<IKekDependent>? dependents = null, IKekFollowers? followers = null)
 {
     /// <summary>Re-wraps in flight at once: enough to fill the store's write groups, few enough to leave the token to clients.</summary>
     public int Parallelism { get; init; } = 8;
@@ -51,6 +53,12 @@ public sealed class KekRotation(IObjectStore store, IKeyBackend backend, Managed
         {
             current = await backend.CreateNextKekAsync(cancellationToken).ConfigureAwait(false);
             progress?.Report(new RotationProgress(RotationStep.KekCreated, 0, plan.ToRewrap, current));
+        }
+        // Other nodes switch at their next heartbeat; until each has, it may still wrap new keys under the older KEK.
+        if (followers is not null)
+        {
+            progress?.Report(new RotationProgress(RotationStep.WaitingForNodes, 0, plan.ToRewrap, current));
+            await followers.WaitUntilAllUseAsync(current, cancellationToken).ConfigureAwait(false);
         }
         // Creations that began before the switch may still insert blobs under the older KEK: wait for them.
         await objects.KekSwitch.DrainAsync(cancellationToken).ConfigureAwait(false);
@@ -156,6 +164,8 @@ public sealed record RotationPlan(bool Resume, string CurrentKek, string? NewKek
 public enum RotationStep
 {
     KekCreated,
+    /// <summary>Waiting until every other live node wraps under the new KEK.</summary>
+    WaitingForNodes,
     Rewrapping,
     Settling,
     KekDestroyed,

@@ -93,7 +93,9 @@ public sealed class AdminContext : IAsyncDisposable
     /// <summary>KEK rotation: the daemon's own (sharing its creations' KEK-switch barrier), or one over the adapters opened here.</summary>
     public KekRotation Rotation() => _daemon?.GetRequiredService<KekRotation>()
         ?? new KekRotation(Store(), KeyBackend(), new ManagedObjects(Store(), KeyBackend(), TimeProvider.System),
-            [new Audit.AuditKeyFile(KeyBackend(), Audit.AuditFiles.Folder(Options.StateDir))]);
+            [new Audit.AuditKeyFile(KeyBackend(), Audit.AuditFiles.Folder(Options.StateDir))],
+            // Offline, next to running nodes of a shared PostgreSQL store: they must follow before an old KEK goes.
+            Store() is Store.Postgres.PostgresObjectStore postgres ? new Cluster.KekFollowers(postgres) : null);
 
     public async ValueTask DisposeAsync()
     {

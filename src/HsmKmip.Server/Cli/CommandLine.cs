@@ -24,6 +24,7 @@ public static class CommandLine
         root.Subcommands.Add(KekCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(StoreCommand.Create());
         var parse = root.Parse(args);
         var invocation = new InvocationConfiguration
         {

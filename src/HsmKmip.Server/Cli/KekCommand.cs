@@ -65,6 +65,9 @@ internal static class KekCommand
             case "KekCreated":
                 output.WriteLine($"Created {e["kek"]}; new keys are wrapped under it from now on.");
                 break;
+            case "WaitingForNodes":
+                output.WriteLine($"Waiting until every other node sharing the store wraps under {e["kek"]} (each switches at its next heartbeat)...");
+                break;
             case "Rewrapping":
                 bar.Report(e["done"]!.GetValue<long>(), e["total"]!.GetValue<long>());
                 break;

@@ -96,17 +96,43 @@ internal sealed partial class ClusterMembership(IObjectStore store, IKeyBackend 
         }
     }
 
-    private Task BeatAsync(CancellationToken cancellationToken)
+    private async Task BeatAsync(CancellationToken cancellationToken)
     {
+        await FollowKekAsync(cancellationToken).ConfigureAwait(false);
         var listener = services.GetService<KmipListener>();
         var options = services.GetRequiredService<ServerOptions>();
         var endpoints = listener?.BoundEndpoints is { Count: > 0 } bound ? bound.Select(e => e.ToString()) : options.Listen.Select(e => e.ToString());
         var version = typeof(ClusterMembership).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        return Store.HeartbeatAsync(version, string.Join(' ', endpoints), cancellationToken);
+        await Store.HeartbeatAsync(version, string.Join(' ', endpoints), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes a KEK another node created (a rotation there) and reports this node's current KEK: the rotating node waits
+    /// for every live node's report before it destroys the older KEK. The report comes only after the creations that
+    /// began under the older KEK finished (their blobs are then in the store, where the rotation re-wraps them).
+    /// </summary>
+    private async Task FollowKekAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await backend.AdoptNewestKekAsync(cancellationToken).ConfigureAwait(false) is not null && services.GetService<HsmKmip.Operations.Objects.ManagedObjects>() is { } objects)
+            {
+                await objects.KekSwitch.DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (KeyBackendException e)
+        {
+            // The token is away: keep the current KEK and report it as it is; the next beat tries again.
+            AdoptFailed(logger, e.Message);
+        }
+        await Store.ReportKekAsync(backend.Info.KekId, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(1300, LogLevel.Information, "Joined the nodes sharing the PostgreSQL store as {Node}")]
     private static partial void Joined(ILogger logger, string node);
+
+    [LoggerMessage(5501, LogLevel.Warning, "Could not look for a newer KEK on the token: {Reason}")]
+    private static partial void AdoptFailed(ILogger logger, string reason);
 
     [LoggerMessage(1301, LogLevel.Warning, "Heartbeat of node {Node} into PostgreSQL failed: {Reason}")]
     private static partial void HeartbeatFailed(ILogger logger, string node, string reason);
