@@ -35,7 +35,7 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
                 var parseError = itemErrors.GetValueOrDefault(i);
                 var result = await _pipeline.RunAsync(item, i, Mutates(item.Operation), context, () => parseError is not null
                     ? ValueTask.FromResult(ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message))
-                    : ExecuteItemAsync(item, context, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    : ExecuteItemAsync(item, context, cancellationToken), cancellationToken, table.Authorization).ConfigureAwait(false);
                 results.Add(result);
                 // Debug only: the names are not formatted for every item when the level is off (docs/performance.md).
                 if (logger.IsEnabled(LogLevel.Debug)) LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");

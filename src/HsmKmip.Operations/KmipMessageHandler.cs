@@ -1,4 +1,5 @@
 using HsmKmip.Core;
+using HsmKmip.Core.Logging;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Versioning;
 using HsmKmip.Protocol.Vocabulary;
@@ -10,7 +11,9 @@ namespace HsmKmip.Operations;
 /// <summary>
 /// Bytes in, bytes out: decodes a request, runs its batch, and encodes the response in the request's version.
 /// Every fault the client can cause becomes a KMIP error response (KMIP-NOTES rule 10); only a bug in this
-/// server becomes General Failure, logged with its stack but never sent to the client.
+/// server becomes General Failure, logged with its stack but never sent to the client. Lines about client faults go
+/// through a <see cref="FaultLogLimiter"/> (one per client identity and kind per interval, with a count): a client
+/// sending bad requests must not be able to fill the disk with the log (issue 17 item 6: 121,000 bad requests, 20 MB).
 /// </summary>
 public sealed partial class KmipMessageHandler : IKmipMessageHandler
 {
@@ -19,9 +22,13 @@ public sealed partial class KmipMessageHandler : IKmipMessageHandler
     private readonly TtlvLimits _limits;
     private readonly TimeProvider _time;
     private readonly ResponseVersionOptions _versionRule;
+    private readonly FaultLogLimiter _faultLog;
 
-    public KmipMessageHandler(BatchExecutor executor, ILogger<KmipMessageHandler> logger, TtlvLimits limits, TimeProvider time, ResponseVersionOptions? versionRule = null)
+    // faultLog: the rate limit for client-fault lines; one line a minute per client and kind when null.
+    public KmipMessageHandler(BatchExecutor executor, ILogger<KmipMessageHandler> logger, TtlvLimits limits, TimeProvider time, ResponseVersionOptions? versionRule = null,
+        FaultLogLimiter? faultLog = null)
     {
+        _faultLog = faultLog ?? new FaultLogLimiter(TimeSpan.FromMinutes(1));
         _executor = executor;
         _logger = logger;
         _limits = limits;
@@ -39,7 +46,7 @@ public sealed partial class KmipMessageHandler : IKmipMessageHandler
         catch (TtlvFormatException e)
         {
             var version = RequestMessageParser.SalvageVersion(request.Span);
-            LogMalformed(_logger, client.Identity, e.Message);
+            if (_faultLog.ShouldLog(client.Identity, "malformed", out long suppressed)) LogMalformed(_logger, client.Identity, e.Message, suppressed);
             return MessageError(version is { } v ? ProtocolVersions.NearestFor(v) : KmipVersion.V1_0, null, ResultReason.InvalidMessage, $"Malformed TTLV: {e.Message}");
         }
 
@@ -135,8 +142,8 @@ public sealed partial class KmipMessageHandler : IKmipMessageHandler
         return op is { Type: TtlvType.Enumeration or TtlvType.Integer } ? (uint)op.RawScalar : null;
     }
 
-    [LoggerMessage(2000, LogLevel.Information, "Malformed request from {Identity}: {Reason}")]
-    private static partial void LogMalformed(ILogger logger, string identity, string reason);
+    [LoggerMessage(2000, LogLevel.Information, "Malformed request from {Identity}: {Reason} ({Suppressed} more from this client since the last such line)")]
+    private static partial void LogMalformed(ILogger logger, string identity, string reason, long suppressed);
 
     [LoggerMessage(2005, LogLevel.Error, "{Identity} {Operation}: the response held what KMIP {Version} lacks, left out: {Leaks}")]
     private static partial void LogVersionLeak(ILogger logger, string identity, string operation, string version, string leaks);

@@ -35,6 +35,24 @@ public sealed class OperationContext
     /// </summary>
     public Core.Audit.AuditTouches? Touched { get; set; }
 
+    /// <summary>
+    /// The authorization step the pipeline installed for the current batch item (null: none, every load is checked where it
+    /// happens). The typed binding runs it on the decoded request before the handler.
+    /// </summary>
+    public Pipeline.AuthorizationStep? Authorization { get; set; }
+
+    private Dictionary<string, Core.Store.StoredObject>? _authorized;
+
+    /// <summary>Records an object the authorization step read and allowed, for the handler's first load of it.</summary>
+    internal void Authorized(Core.Store.StoredObject stored) => (_authorized ??= new(StringComparer.Ordinal))[stored.UniqueIdentifier] = stored;
+
+    /// <summary>The record the step read and allowed for <paramref name="uniqueIdentifier"/>, once (a later load reads and checks anew).</summary>
+    internal Core.Store.StoredObject? TakeAuthorized(string uniqueIdentifier) =>
+        _authorized is not null && _authorized.Remove(uniqueIdentifier, out var stored) ? stored : null;
+
+    /// <summary>Forgets what the step allowed (at the end of the batch item it was for).</summary>
+    internal void ClearAuthorized() => _authorized?.Clear();
+
     /// <summary>The server's identifier of this request message, in every audit record of its items.</summary>
     public string RequestId { get; } = Guid.NewGuid().ToString("N");
 
@@ -55,7 +73,7 @@ public sealed class OperationContext
     private readonly List<Memory<byte>> _tracked = [];
 
     /// <summary>A context for running one batch item of this request in the background (asynchronous operations).</summary>
-    public OperationContext ForBackground() => new(Client, Header) { Operation = Operation, IdPlaceholder = IdPlaceholder, Touched = Touched };
+    public OperationContext ForBackground() => new(Client, Header) { Operation = Operation, IdPlaceholder = IdPlaceholder, Touched = Touched, Authorization = Authorization };
 
     /// <summary>Takes over the key material another context handed out, so that it is zeroed after this response is encoded.</summary>
     public void AdoptSensitive(OperationContext other)

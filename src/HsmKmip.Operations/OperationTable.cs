@@ -37,25 +37,25 @@ public sealed class OperationTable
             [
                 new(Operation.Create, true, Bind.Untyped(new CreateHandler(objects))),
                 new(Operation.Get, false, Bind.Untyped(new GetHandler(objects))),
-                new(Operation.GetAttributes, false, Bind.Untyped(new GetAttributesHandler(objects))),
-                new(Operation.GetAttributeList, false, Bind.Untyped(new GetAttributeListHandler(objects))),
+                new(Operation.GetAttributes, false, Bind.Typed(new GetAttributesHandler(objects))),
+                new(Operation.GetAttributeList, false, Bind.Typed(new GetAttributeListHandler(objects))),
                 new(Operation.Activate, true, Bind.Typed(new ActivateHandler(objects))),
                 new(Operation.Destroy, true, Bind.Typed(new DestroyHandler(objects))),
                 new(Operation.Register, true, Bind.Untyped(new RegisterHandler(objects))),
                 new(Operation.Revoke, true, Bind.Typed(new RevokeHandler(objects))),
-                new(Operation.Locate, false, Bind.Untyped(new LocateHandler(objects))),
-                new(Operation.AddAttribute, true, Bind.Untyped(AttributeChangeHandler.Add(objects))),
-                new(Operation.ModifyAttribute, true, Bind.Untyped(AttributeChangeHandler.Modify(objects))),
-                new(Operation.DeleteAttribute, true, Bind.Untyped(AttributeChangeHandler.Delete(objects))),
-                new(Operation.SetAttribute, true, Bind.Untyped(AttributeChangeHandler.Set(objects))),
+                new(Operation.Locate, false, Bind.Typed(new LocateHandler(objects))),
+                new(Operation.AddAttribute, true, Bind.Typed(AttributeChangeHandler.Add(objects))),
+                new(Operation.ModifyAttribute, true, Bind.Typed(AttributeChangeHandler.Modify(objects))),
+                new(Operation.DeleteAttribute, true, Bind.Typed(AttributeChangeHandler.Delete(objects))),
+                new(Operation.SetAttribute, true, Bind.Typed(AttributeChangeHandler.Set(objects))),
                 new(Operation.Archive, true, Bind.Typed(new ArchiveHandler(objects, archive: true))),
                 new(Operation.Recover, true, Bind.Typed(new ArchiveHandler(objects, archive: false))),
                 new(Operation.Check, false, Bind.Typed(new CheckHandler(objects))),
                 new(Operation.ObtainLease, false, Bind.Typed(new ObtainLeaseHandler(objects))),
                 new(Operation.GetUsageAllocation, true, Bind.Typed(new GetUsageAllocationHandler(objects))),
-                new(Operation.CreateKeyPair, true, Bind.Untyped(new CreateKeyPairHandler(objects))),
-                new(Operation.Sign, false, Bind.Untyped(new SignHandler(objects))),
-                new(Operation.SignatureVerify, false, Bind.Untyped(new SignatureVerifyHandler(objects))),
+                new(Operation.CreateKeyPair, true, Bind.Typed(new CreateKeyPairHandler(objects))),
+                new(Operation.Sign, false, Bind.Typed(new SignHandler(objects))),
+                new(Operation.SignatureVerify, false, Bind.Typed(new SignatureVerifyHandler(objects))),
             ]);
             var streams = new Crypto.CipherStreams(objects, TimeProvider.System);
             entries.AddRange(
@@ -67,18 +67,18 @@ public sealed class OperationTable
                 new(Operation.RNGRetrieve, false, Bind.Typed(new RngRetrieveHandler(objects))),
                 new(Operation.RNGSeed, false, Bind.Typed(new RngSeedHandler(objects))),
                 new(Operation.Hash, false, Bind.Typed(new HashHandler(objects))),
-                new(Operation.ReKey, true, Bind.Untyped(new ReKeyHandler(objects))),
-                new(Operation.ReKeyKeyPair, true, Bind.Untyped(new ReKeyKeyPairHandler(objects))),
-                new(Operation.DeriveKey, true, Bind.Untyped(new DeriveKeyHandler(objects))),
-                new(Operation.CreateSplitKey, true, Bind.Untyped(new CreateSplitKeyHandler(objects))),
-                new(Operation.JoinSplitKey, true, Bind.Untyped(new JoinSplitKeyHandler(objects))),
+                new(Operation.ReKey, true, Bind.Typed(new ReKeyHandler(objects))),
+                new(Operation.ReKeyKeyPair, true, Bind.Typed(new ReKeyKeyPairHandler(objects))),
+                new(Operation.DeriveKey, true, Bind.Typed(new DeriveKeyHandler(objects))),
+                new(Operation.CreateSplitKey, true, Bind.Typed(new CreateSplitKeyHandler(objects))),
+                new(Operation.JoinSplitKey, true, Bind.Typed(new JoinSplitKeyHandler(objects))),
             ]);
             var ca = certificates ?? Certificates.CertificateAuthorityOptions.None;
             entries.AddRange(
             [
-                new(Operation.Certify, true, Bind.Untyped(new CertifyHandler(objects, ca))),
-                new(Operation.ReCertify, true, Bind.Untyped(new ReCertifyHandler(objects, ca))),
-                new(Operation.Validate, false, Bind.Untyped(new ValidateHandler(objects, ca))),
+                new(Operation.Certify, true, Bind.Typed(new CertifyHandler(objects, ca))),
+                new(Operation.ReCertify, true, Bind.Typed(new ReCertifyHandler(objects, ca))),
+                new(Operation.Validate, false, Bind.Typed(new ValidateHandler(objects, ca))),
             ]);
         }
         if (pending is not null)
@@ -86,13 +86,16 @@ public sealed class OperationTable
             entries.Add(new(Operation.Poll, false, new Async.PollHandler(pending)));
             entries.Add(new(Operation.Cancel, true, Bind.Typed(new Async.CancelHandler(pending))));
         }
-        var table = new OperationTable(entries) { Objects = objects, Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
+        var table = new OperationTable(entries) { Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, Bind.Typed(new QueryHandler(table, identity)));
         return table;
     }
 
     /// <summary>The managed objects the handlers work on (null without an HSM and store); the batch executor undoes through it.</summary>
     public ManagedObjects? Objects { get; private init; }
+
+    /// <summary>The access policy as the pipeline's step before each typed handler (null without objects).</summary>
+    public Pipeline.AuthorizationStep? Authorization { get; private init; }
 
     /// <summary>Operations running in the background for clients that allowed it (null: every item is answered synchronously).</summary>
     public Async.PendingOperations? Pending { get; private init; }

@@ -25,6 +25,6 @@ public static class Composition
             loggers.CreateLogger<Operations.Pipeline.OperationPipeline>());
         var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>(), pipeline);
         return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System,
-            new Protocol.Versioning.ResponseVersionOptions(options.AllAttributes, options.RefuseVersionLeaks));
+            new Protocol.Versioning.ResponseVersionOptions(options.AllAttributes, options.RefuseVersionLeaks), new Core.Logging.FaultLogLimiter(options.FaultLogInterval));
     }
 }

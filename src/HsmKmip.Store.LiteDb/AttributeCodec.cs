@@ -8,6 +8,12 @@ namespace HsmKmip.Store.LiteDb;
 /// of field names and headers per attribute). Per attribute: a name code (1 byte: an index into
 /// <see cref="KnownNames"/>, or 0 followed by a varint length and the UTF-8 name), the Attribute Index as a varint,
 /// the value's length as a varint and the encoded value. <see cref="KnownNames"/> is persisted: only append to it.
+/// <para>
+/// Schema v3: the Unique Identifier attribute whose value is the record's own identifier as a TTLV Text String
+/// Attribute Value (KMIP 1.4 §9.1: tag 42000B, type 07, big-endian length, value padded to 8 bytes), as the
+/// protocol layer stores it, is written as the code <see cref="OwnIdentifier"/> and its Attribute Index alone (3
+/// bytes instead of ~51: the record's key already holds the identifier). Any other value is stored as it is.
+/// </para>
 /// </summary>
 internal static class AttributeCodec
 {
@@ -33,11 +39,23 @@ internal static class AttributeCodec
         .GroupBy(p => p.name, StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => (byte)g.First().code, StringComparer.Ordinal);
 
-    public static byte[] Encode(IReadOnlyList<StoredAttribute> attributes)
+    /// <summary>Name code of "Unique Identifier, value rebuilt from the record's identifier" (never a <see cref="KnownNames"/> index: that list stays far below 255).</summary>
+    private const byte OwnIdentifier = 0xFF;
+
+    private const string UniqueIdentifier = "Unique Identifier";
+
+    public static byte[] Encode(IReadOnlyList<StoredAttribute> attributes, string identifier)
     {
         using var buffer = new MemoryStream();
+        byte[]? own = null;
         foreach (var a in attributes)
         {
+            if (string.Equals(a.Name, UniqueIdentifier, StringComparison.Ordinal) && a.Value.AsSpan().SequenceEqual(own ??= TextValue(identifier)))
+            {
+                buffer.WriteByte(OwnIdentifier);
+                WriteVarint(buffer, (uint)a.Index);
+                continue;
+            }
             if (Codes.TryGetValue(a.Name, out var code))
             {
                 buffer.WriteByte(code);
@@ -56,13 +74,18 @@ internal static class AttributeCodec
         return buffer.ToArray();
     }
 
-    public static StoredAttribute[] Decode(byte[] encoded)
+    public static StoredAttribute[] Decode(byte[] encoded, string identifier)
     {
         var result = new List<StoredAttribute>();
         var at = 0;
         while (at < encoded.Length)
         {
             var code = encoded[at++];
+            if (code == OwnIdentifier)
+            {
+                result.Add(new StoredAttribute(UniqueIdentifier, (int)ReadVarint(encoded, ref at), TextValue(identifier)));
+                continue;
+            }
             string name;
             if (code == 0)
             {
@@ -81,6 +104,19 @@ internal static class AttributeCodec
             at += valueLength;
         }
         return [.. result];
+    }
+
+    /// <summary>TTLV Text String with tag Attribute Value (42000B): 8-byte header, UTF-8 value padded with zeros to a multiple of 8.</summary>
+    private static byte[] TextValue(string text)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        var item = new byte[8 + (utf8.Length + 7) / 8 * 8];
+        item[0] = 0x42;
+        item[2] = 0x0B;
+        item[3] = 0x07;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(item.AsSpan(4), utf8.Length);
+        utf8.CopyTo(item, 8);
+        return item;
     }
 
     private static void WriteVarint(MemoryStream buffer, uint value)

@@ -5,7 +5,7 @@ using LiteDB;
 namespace HsmKmip.Store.LiteDb;
 
 /// <summary>
-/// StoredObject ⇄ BsonDocument by hand (no BsonMapper, no reflection), schema v2. Field names are short and
+/// StoredObject ⇄ BsonDocument by hand (no BsonMapper, no reflection), schema v2/v3 (see <see cref="Schema.Current"/>). Field names are short and
 /// persisted: never rename one without a schema upgrade step. Dates are UTC ticks plus the offset in minutes, so a
 /// DateTimeOffset comes back exactly as it went in; unsigned enumerations are stored as Int64. Attributes are one
 /// binary (<see cref="AttributeCodec"/>); the index keys (<see cref="IndexKeys"/>) carry the insertion sequence.
@@ -53,6 +53,25 @@ internal static class DocumentMapper
         "Name", "Object Type", "State", "Object Group", "Initial Date", "Activation Date",
     };
 
+    /// <summary>
+    /// Schema v3: attributes whose value nearly every object shares (flags, the algorithm and length a server's keys
+    /// all have, their formats, Unique Identifier that repeats the record's own key, change and creation timestamps
+    /// nobody Locates by exact value) get no attribute-index key. An index range for such a value holds about as many
+    /// objects as the store, so walking it is no better than walking the Object Type or insertion-order index and
+    /// re-checking, which is what Locate does for them: it still answers exactly, and with Maximum Items it stops at
+    /// the first matches. They were 13 of the 15 attribute-index keys of a Created AES key (~40 B each with its node).
+    /// Operation Policy Name stays indexed: every Locate also asks for "public" objects by it.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SharedValueAttributes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Unique Identifier", "Cryptographic Algorithm", "Cryptographic Length", "Cryptographic Usage Mask",
+        "Key Format Type", "Sensitive", "Always Sensitive", "Extractable", "Never Extractable", "Fresh",
+        "Key Value Present", "Last Change Date", "Original Creation Date", "Lease Time",
+    };
+
+    /// <summary>Whether an attribute has keys in the attribute index (and can drive Locate through it).</summary>
+    public static bool InAttributeIndex(string name) => !NotInAttributeIndex.Contains(name) && !SharedValueAttributes.Contains(name);
+
     public static BsonDocument ToDocument(StoredObject obj, long sequence)
     {
         var doc = new BsonDocument
@@ -74,11 +93,11 @@ internal static class DocumentMapper
         PutDate(doc, DestroyDate, obj.DestroyDate);
         PutDate(doc, ArchiveDate, obj.ArchiveDate);
 
-        doc[Attributes] = AttributeCodec.Encode(obj.Attributes);
+        doc[Attributes] = AttributeCodec.Encode(obj.Attributes, obj.UniqueIdentifier);
         var attributeKeys = new BsonArray();
         foreach (var a in obj.Attributes)
         {
-            if (!NotInAttributeIndex.Contains(a.Name)) attributeKeys.Add(IndexKeys.Attribute(a.Name, a.Value, sequence));
+            if (InAttributeIndex(a.Name)) attributeKeys.Add(IndexKeys.Attribute(a.Name, a.Value, sequence));
         }
         if (attributeKeys.Count > 0) doc[AttributeKeys] = attributeKeys;
         doc[Names] = new BsonArray(obj.Names.Select(n => new BsonValue(n)));
@@ -106,7 +125,7 @@ internal static class DocumentMapper
 
     public static StoredObject ToObject(BsonDocument doc) => Common(doc) with
     {
-        Attributes = AttributeCodec.Decode(doc[Attributes].AsBinary),
+        Attributes = AttributeCodec.Decode(doc[Attributes].AsBinary, doc[Id].AsString),
     };
 
     /// <summary>A schema v1 document (attributes as { n, i, v } documents), read only by the v1→v2 upgrade.</summary>

@@ -32,6 +32,15 @@ internal static class IndexKeys
     /// <summary>Longest value (in UTF-16 chars) kept verbatim; at most 3 bytes per char keeps it under LiteDB's limit.</summary>
     private const int MaxVerbatim = 300;
 
+    /// <summary>Enumeration values below this have a key slot of their own (no re-check needed to tell them apart).</summary>
+    public const uint MaxExactNumber = (uint)MaxSlot;
+
+    /// <summary>Whether <see cref="Of"/> keeps <paramref name="value"/> verbatim (so its key matches it alone).</summary>
+    public static bool IsVerbatim(string value) => value.Length <= MaxVerbatim;
+
+    /// <summary>The seq at the end of a <see cref="Text"/> key.</summary>
+    public static long SeqOfText(string key) => long.Parse(key.AsSpan(key.LastIndexOf('\u0000') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
     public static string Of(string value)
     {
         if (value.Length <= MaxVerbatim) return "=" + value;

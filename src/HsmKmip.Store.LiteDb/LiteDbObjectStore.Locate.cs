@@ -3,7 +3,7 @@ using LiteDB;
 
 namespace HsmKmip.Store.LiteDb;
 
-// Locate without a scan (schema v2). One filter drives the query: its index range is walked in key order, and
+// Locate without a scan (schema v2 keys; v3 drops the attribute keys of DocumentMapper.SharedValueAttributes). One filter drives the query: its index range is walked in key order, and
 // every key ends with the object's insertion sequence number (IndexKeys), so the candidates come out already in
 // Locate's stable order (seq) with nothing to sort. Each candidate is then checked against every filter here,
 // byte-exact (Matches), because keys can collide (hashes, shared slots) and the other filters are not in the index
@@ -26,16 +26,79 @@ public sealed partial class LiteDbObjectStore
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (query.MaxItems == 0) return ValueTask.FromResult<IReadOnlyList<string>>([]);
 
-        var result = Read(() => Page(Candidates(query), query, cancellationToken));
+        var result = Read(() => KeyOnlyPage(query) ?? Page(Candidates(query), query, cancellationToken));
         return ValueTask.FromResult<IReadOnlyList<string>>(result);
     }
 
-    private static List<string> Page(IEnumerable<BsonDocument> candidates, ObjectQuery query, CancellationToken cancellationToken)
+    /// <summary>Records Locate loaded to re-check or answer since the store opened (the paging test's witness).</summary>
+    internal long LocateDocumentsRead => Interlocked.Read(ref _locateDocumentsRead);
+
+    private long _locateDocumentsRead;
+
+    /// <summary>
+    /// Offset paging without loading what it skips, when one index answers the query exactly: a lone Object Type,
+    /// State or Owner filter (nothing else to re-check, the value has its own key slot, a short owner is kept
+    /// verbatim). LiteDB then walks the index keys alone (its "index key only" plan: the query reads and selects only
+    /// the indexed field), skips Offset keys, and only the page's records are loaded, by their seq, for their
+    /// identifiers. LiteDB plans key-only walks for single-value indexes only, so Name, Object Group and attribute
+    /// filters (multi-key indexes) and queries with more than one filter take <see cref="Page"/>, which loads each
+    /// candidate it passes. Null when the query is not such a query.
+    /// </summary>
+    private List<string>? KeyOnlyPage(ObjectQuery query)
+    {
+        if (query.Names.Count > 0 || query.ObjectGroups.Count > 0 || query.Attributes.Count > 0 || query.NotStates.Count > 0
+            || query.Archived is not null || query.WrappedNotBy is not null
+            || query.InitialDateFrom is not null || query.InitialDateTo is not null || query.ActivationDateFrom is not null || query.ActivationDateTo is not null)
+        {
+            return null;
+        }
+        string field;
+        BsonValue from, to;
+        if (query is { ObjectType: { } type, State: null, Owner: null } && type < IndexKeys.MaxExactNumber)
+        {
+            field = DocumentMapper.TypeKey;
+            (from, to) = IndexKeys.NumberRange(type);
+        }
+        else if (query is { State: { } state, ObjectType: null, Owner: null } && state < IndexKeys.MaxExactNumber)
+        {
+            field = DocumentMapper.StateKey;
+            (from, to) = IndexKeys.NumberRange(state);
+        }
+        else if (query is { Owner: { } owner, ObjectType: null, State: null } && IndexKeys.IsVerbatim(owner))
+        {
+            field = DocumentMapper.OwnerKey;
+            (from, to) = IndexKeys.TextRange(owner);
+        }
+        else
+        {
+            return null;
+        }
+        var keys = _objects.Query()
+            .Where(BsonExpression.Create($"$.{field} BETWEEN @0 AND @1", from, to))
+            .Select(BsonExpression.Create("$." + field))
+            .Offset(query.Offset)
+            .Limit(query.MaxItems ?? int.MaxValue)
+            .ToList();
+        var found = new List<string>(keys.Count);
+        foreach (var key in keys)
+        {
+            var value = key.TryGetValue(field, out var v) ? v : key.Values.First();
+            var seq = value.IsInt64 ? value.AsInt64 & IndexKeys.SeqMask : IndexKeys.SeqOfText(value.AsString);
+            var id = _objects.Query().Where(BsonExpression.Create("$." + DocumentMapper.Sequence + " = @0", seq)).Select(BsonExpression.Create("$." + DocumentMapper.Id)).FirstOrDefault();
+            Interlocked.Increment(ref _locateDocumentsRead);
+            // A record deleted between the two reads cannot happen: both run under the same read lock.
+            if (id is not null) found.Add(id[DocumentMapper.Id].AsString);
+        }
+        return found;
+    }
+
+    private List<string> Page(IEnumerable<BsonDocument> candidates, ObjectQuery query, CancellationToken cancellationToken)
     {
         var found = new List<string>();
         var skip = query.Offset;
         foreach (var doc in candidates)
         {
+            Interlocked.Increment(ref _locateDocumentsRead);
             if (!Matches(doc, query)) continue;
             if (skip > 0)
             {
@@ -54,7 +117,9 @@ public sealed partial class LiteDbObjectStore
     {
         if (query.Names.Count > 0) return Range($"$.{DocumentMapper.NameKeys}[*] ANY", IndexKeys.TextRange(query.Names[0]));
         if (query.ObjectGroups.Count > 0) return Range($"$.{DocumentMapper.GroupKeys}[*] ANY", IndexKeys.TextRange(query.ObjectGroups[0]));
-        if (query.Attributes.FirstOrDefault(a => !DocumentMapper.NotInAttributeIndex.Contains(a.Name)) is { } attribute)
+        // v3: shared-value attributes have no keys (DocumentMapper.SharedValueAttributes); v2 records still carry theirs,
+        // but a range over them would miss v3 records, so those filters are re-checked along another walk.
+        if (query.Attributes.FirstOrDefault(a => DocumentMapper.InAttributeIndex(a.Name)) is { } attribute)
         {
             return Range($"$.{DocumentMapper.AttributeKeys}[*] ANY", IndexKeys.AttributeRange(attribute.Name, attribute.Value));
         }
@@ -106,7 +171,7 @@ public sealed partial class LiteDbObjectStore
         if (!ContainsAll(doc, DocumentMapper.Groups, query.ObjectGroups)) return false;
         if (query.Attributes.Count > 0)
         {
-            var stored = AttributeCodec.Decode(doc[DocumentMapper.Attributes].AsBinary);
+            var stored = AttributeCodec.Decode(doc[DocumentMapper.Attributes].AsBinary, doc[DocumentMapper.Id].AsString);
             foreach (var w in query.Attributes)
             {
                 if (!stored.Any(a => string.Equals(a.Name, w.Name, StringComparison.Ordinal) && a.Value.AsSpan().SequenceEqual(w.Value))) return false;

@@ -4,19 +4,25 @@ using LiteDB;
 
 namespace HsmKmip.Store.LiteDb;
 
-// Durability: one fdatasync per write group. LiteDB 5.0.20's Commit() hands the transaction's pages to a background
-// queue (DiskWriterQueue) and returns before they are written; the queue fsynced the log every time it drained
-// (~35 fsyncs per Create), and the old way to wait for it was a Checkpoint per group (copy to the data file, fsync
-// it, truncate the log). LiteDB is now opened over streams of our own (PageFile, StoreEngine), so a group is:
-//   one transaction → Commit → wait until the queue has written the group's pages to the log (PageFile.WaitWritten,
-//   up to the log end LiteDB reports) → ONE fdatasync of the log → answer every waiter.
+// Durability: at most two fdatasyncs per write group. LiteDB 5.0.20's Commit() hands the transaction's pages to a
+// background queue (DiskWriterQueue) and returns before they are written; the queue fsynced the log every time it
+// drained (~35 fsyncs per Create), and the old way to wait for it was a Checkpoint per group (copy to the data file,
+// fsync it, truncate the log). LiteDB is now opened over streams of our own (PageFile, StoreEngine), so a group is:
+//   one transaction → Commit → the queue writes the group's pages to the log; just before the transaction's
+//   confirming page (the last one, flagged "confirmed") it fdatasyncs the pages before it (fsync 1, in
+//   PageFile.BeforeConfirmingPage, skipped when the confirming page is the group's only page) → the writer waits
+//   until the queue has written up to the log end LiteDB reports (PageFile.WaitWritten) → fdatasync of the log
+//   (fsync 2: the confirming page) → answer every waiter.
+// Fsync 1 closes the power-cut window: without it the disk could hold the confirming page but not an earlier page
+// of the same transaction, and LiteDB's replay at open would apply a torn transaction as confirmed.
 // On open LiteDB replays the confirmed transactions of the log, so an acknowledged group survives kill -9 and a power
 // cut. The log is folded into the data file by a checkpoint once it passes CheckpointBytes, after the group that
 // crossed it was answered: the checkpoint fdatasyncs the data file, truncates the log and fdatasyncs the truncation
 // (LiteDB restarts transaction ids at 1 after a checkpoint: a stale log surviving a power cut could be replayed over
 // newer pages). Writers that arrive meanwhile form the next group.
 // Destroy (crypto-shredding): the blob is zeroed where it lies, and the group checkpoints before it answers, so the
-// blob is in neither file when the Destroy is acknowledged: such a group costs 3 fdatasyncs (log, data, log).
+// blob is in neither file when the Destroy is acknowledged: such a group costs 4 fdatasyncs (the log's two, so that
+// the checkpoint copies a whole confirmed transaction; the data file; the emptied log).
 // We chose this over a journal of our own in front of LiteDB: one file format and one replay (LiteDB's), no second
 // copy of every blob to shred, and the same page writes as before; the price is one internal member read by
 // reflection, checked at open (StoreEngine).

@@ -14,6 +14,12 @@ namespace HsmKmip.Store.LiteDb;
 /// <item>log file: LiteDB's background queue flushes it every time it drains, ~35 fsyncs per write before this
 /// class. Here that flush does nothing; the store's writer thread waits until the queue has written its group's
 /// pages (<see cref="WaitWritten"/>) and makes them durable with one <see cref="Sync"/> per group.</item>
+/// <item>log file, the power-cut window: a transaction's last log page carries LiteDB's "confirmed" flag, and on open
+/// LiteDB replays every transaction whose confirming page it finds. The kernel may write dirty pages back in any
+/// order, so after a power cut the confirming page could be on the disk while an earlier page of its transaction is
+/// not, and LiteDB would replay a torn transaction as whole. Before the confirming page is written, the pages before
+/// it are made durable with one fdatasync (<see cref="BeforeConfirmingPage"/>); the group's own fdatasync then
+/// orders the confirming page. A group whose only new page is the confirming one needs no first sync.</item>
 /// </list>
 /// Reads and writes arrive serialized: LiteDB wraps every stream of a StreamFactory in a ConcurrentStream that
 /// locks on this object around Position + Read/Write.
@@ -23,6 +29,7 @@ internal sealed partial class PageFile : Stream
     private readonly FileStream _file;
     private readonly object _gate = new();
     private long _writtenEnd;
+    private long _syncedEnd;
     private Exception? _failure;
     private long _syncs;
     private int _disposed;
@@ -39,8 +46,13 @@ internal sealed partial class PageFile : Stream
             Options = FileOptions.RandomAccess,
         });
         SyncOnFlush = syncOnFlush;
-        _writtenEnd = _file.Length;
+        _writtenEnd = _syncedEnd = _file.Length;
     }
+
+    /// <summary>LiteDB's page size and where a page header keeps its "confirmed" byte (BasePage.P_IS_CONFIRMED, 5.0.20).</summary>
+    internal const int PageSize = 8192;
+
+    internal const int ConfirmedOffset = 18;
 
     /// <summary>True for the data file: <see cref="Flush"/> is a durable step.</summary>
     public bool SyncOnFlush { get; }
@@ -69,6 +81,7 @@ internal sealed partial class PageFile : Stream
         var start = _file.Position;
         try
         {
+            if (!SyncOnFlush) BeforeConfirmingPage(buffer, offset, count, start);
             _file.Write(buffer, offset, count);
         }
         catch (Exception e)
@@ -88,6 +101,19 @@ internal sealed partial class PageFile : Stream
         }
     }
 
+    /// <summary>
+    /// The log's first durable step of a group: LiteDB's queue is about to write a transaction's confirming page,
+    /// and pages written since the last sync lie before it. One fdatasync makes them durable first, so that a power
+    /// cut can leave the confirming page missing (the transaction is then discarded on open) but never present over
+    /// missing pages. Runs on LiteDB's queue thread, which writes the log's pages in order.
+    /// </summary>
+    private void BeforeConfirmingPage(byte[] buffer, int offset, int count, long start)
+    {
+        if (count != PageSize || buffer[offset + ConfirmedOffset] == 0) return;
+        if (start <= Interlocked.Read(ref _syncedEnd)) return;
+        Sync();
+    }
+
     public override void Flush()
     {
         if (SyncOnFlush) Sync();
@@ -97,6 +123,8 @@ internal sealed partial class PageFile : Stream
     {
         _file.SetLength(value);
         lock (_gate) _writtenEnd = value;
+        // Shrinking the log is made durable by the store's next Sync; nothing below the new end awaits a sync.
+        if (Interlocked.Read(ref _syncedEnd) > value) Interlocked.Exchange(ref _syncedEnd, value);
     }
 
     public override long Seek(long offset, SeekOrigin origin) => _file.Seek(offset, origin);
@@ -124,6 +152,8 @@ internal sealed partial class PageFile : Stream
     /// <summary>One fdatasync(2): the written pages (and the file's length) are on the disk.</summary>
     public void Sync()
     {
+        long end;
+        lock (_gate) end = _writtenEnd;
         if (OperatingSystem.IsWindows())
         {
             _file.Flush(flushToDisk: true);
@@ -133,6 +163,7 @@ internal sealed partial class PageFile : Stream
             throw new IOException($"fdatasync of {_file.Name} failed (errno {Marshal.GetLastPInvokeError()}).");
         }
         Interlocked.Increment(ref _syncs);
+        Interlocked.Exchange(ref _syncedEnd, end);
     }
 
     protected override void Dispose(bool disposing)

@@ -105,6 +105,38 @@ public sealed class AccessPolicyTests : IDisposable
     }
 
     [Fact]
+    public async Task The_authorization_step_answers_before_the_handler_for_the_objects_a_request_names()
+    {
+        var uid = await Create("owner");
+        // Sign with Init Indicator false asks for streaming, which the Sign handler refuses before it loads anything.
+        var streaming = Item(Operation.Sign, Uid(uid), TtlvElement.Bytes(Tag.Data, new byte[16]), TtlvElement.Boolean(Tag.InitIndicator, false));
+        Assert.Equal(ResultReason.FeatureNotSupported, Reason(await Send("owner", streaming)));
+        // Another identity never reaches the handler: the step answers as for a missing object, and a missing object
+        // gets the same answer (no oracle for existence in the order of checks).
+        Assert.Equal(ResultReason.ItemNotFound, Reason(await Send("stranger", streaming)));
+        var missing = Item(Operation.Sign, Uid(Guid.NewGuid().ToString()), TtlvElement.Bytes(Tag.Data, new byte[16]), TtlvElement.Boolean(Tag.InitIndicator, false));
+        Assert.Equal(ResultReason.ItemNotFound, Reason(await Send("owner", missing)));
+        // Visible but not permitted: Permission Denied from the step, before the handler's own checks.
+        var modify = Item(Operation.ModifyAttribute, Uid(uid), Attr("x-never", TtlvElement.Text(Tag.AttributeValue, "1")));
+        Assert.Null(Reason(await Send("veeam", Item(Operation.GetAttributes, Uid(uid)))));
+        Assert.Equal(ResultReason.PermissionDenied, Reason(await Send("veeam", modify)));
+    }
+
+    [Fact]
+    public async Task Objects_reached_through_the_id_placeholder_are_still_filtered()
+    {
+        var uid = await Create("vc-1");
+        // vc-2 may Get the object (cluster grant) but not Activate it: the second item names no identifier, so the
+        // placeholder set by the first reaches it, and the check where it is loaded refuses it.
+        var batch = TtlvElement.Structure(Tag.RequestMessage,
+            TtlvElement.Structure(Tag.RequestHeader, ProtocolVersions.ToTtlv(KmipVersion.V1_4), TtlvElement.Integer(Tag.BatchCount, 2)),
+            Item(Operation.GetAttributes, Uid(uid)), Item(Operation.Activate));
+        var items = TtlvDecoder.Decode(await _handler.HandleAsync(TtlvWriter.Encode(batch), ClientPrincipal.Local("vc-2"), CancellationToken.None)).FindAll(Tag.BatchItem).ToArray();
+        Assert.Null(Reason(items[0]));
+        Assert.Equal(ResultReason.PermissionDenied, Reason(items[1]));
+    }
+
+    [Fact]
     public void A_policy_with_an_unknown_operation_is_refused_with_the_place_named()
     {
         var e = Assert.Throws<FormatException>(() => AccessPolicy.Parse("""{ "grants": [ { "group": "g", "owners": ["*"], "operations": ["Teleport"] } ] }""", "policy.json"));

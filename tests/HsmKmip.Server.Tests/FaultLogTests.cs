@@ -1,5 +1,8 @@
-using HsmKmip.Server.Listener;
+using HsmKmip.Core.Logging;
+using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
 using Xunit;
+using static HsmKmip.Server.Tests.KmipHttpTestClient;
 using static HsmKmip.Server.Tests.KmipTestClient;
 
 namespace HsmKmip.Server.Tests;
@@ -13,6 +16,56 @@ public sealed class FaultLogTests
         await using var server = await TestServer.StartAsync(o => o with { FaultLogInterval = TimeSpan.FromSeconds(60) });
         for (int i = 0; i < 20; i++) await SendGarbageAsync(server);
         Assert.Single(server.LogLines, l => l.Contains("speaks neither TTLV nor HTTP", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ten_thousand_malformed_requests_on_one_connection_log_one_line()
+    {
+        await using var server = await TestServer.StartAsync(o => o with { FaultLogInterval = TimeSpan.FromSeconds(60) });
+        var bad = TtlvWriter.Encode(Request(KmipVersion.V1_4, Item(Operation.DiscoverVersions)));
+        bad[36] = 0xFF; // non-zero padding after Protocol Version Major: the frame is whole, its TTLV is not (KmipMessageHandler's path)
+        const int Chunk = 250;
+        var chunk = new byte[bad.Length * Chunk];
+        for (int i = 0; i < Chunk; i++) bad.CopyTo(chunk, i * bad.Length);
+        int before = server.LogLines.Count;
+        await using var tls = await server.ConnectAsync(server.ClientCertificate());
+        for (int sent = 0; sent < 10_000; sent += Chunk)
+        {
+            await SendAsync(tls, chunk);
+            for (int i = 0; i < Chunk; i++)
+            {
+                var answer = await ReceiveAsync(tls);
+                Assert.NotNull(answer);
+                Assert.Equal(ResultReason.InvalidMessage, answer.Items()[0].Reason());
+            }
+        }
+        var added = server.LogLines.Skip(before).ToArray();
+        Assert.Single(added, l => l.Contains("Malformed request", StringComparison.Ordinal));
+        // Connect/close lines at Debug and the one fault line: nowhere near one line per request.
+        Assert.True(added.Length < 10, string.Join("\n", added));
+        Assert.True(added.Sum(l => l.Length) < 4_000, $"{added.Sum(l => l.Length)} characters of log for 10,000 bad requests");
+    }
+
+    [Fact]
+    public async Task A_thousand_malformed_http_bodies_and_refusals_log_one_line_each_kind()
+    {
+        await using var server = await TestServer.StartAsync(o => o with { FaultLogInterval = TimeSpan.FromSeconds(60) });
+        using (var http = Create(server, server.ClientCertificate()))
+        {
+            for (int i = 0; i < 1_000; i++)
+            {
+                var (status, _, _) = await PostRawAsync(http, "{\"tag\":"u8.ToArray(), MediaType("json"));
+                Assert.Equal(System.Net.HttpStatusCode.OK, status);
+            }
+        }
+        for (int i = 0; i < 30; i++)
+        {
+            await using var tls = await server.ConnectAsync(server.ClientCertificate());
+            await KmipHttpTestClient.WriteAsync(tls, "GET /kmip HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Assert.Equal(405, (await ReadResponseAsync(tls))?.Status);
+        }
+        Assert.Single(server.LogLines, l => l.Contains("is not a KMIP message", StringComparison.Ordinal));
+        Assert.Single(server.LogLines, l => l.Contains("refused with 405", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -99,6 +99,8 @@ static async Task Locate(long objects, string? folder)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"loaded {objects} objects in {load:F1} s ({objects / load:F0}/s); store files {files / 1048576.0:F1} MB, {files / (double)objects:F0} bytes per object"));
 
+    foreach (var line in PageBreakdown.Describe(path, objects, Schema.IndexNames)) Console.WriteLine(line);
+
     clock.Restart();
     var rssBefore = Environment.WorkingSet;
     await using var reopened = new LiteDbObjectStore(new LiteDbStoreOptions { Path = path });

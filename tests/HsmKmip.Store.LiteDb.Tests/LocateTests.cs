@@ -32,6 +32,36 @@ public sealed class LocateTests : IAsyncLifetime
         _folder.Dispose();
     }
 
+    /// <summary>
+    /// Offset paging by a lone Object Type, State or Owner walks index keys only: the records it skips are not
+    /// loaded (the store's count of records Locate read grows by the page's size, not by Offset), and the page is
+    /// the same as the one the re-checking walk gives. With a second filter every candidate passed is loaded.
+    /// </summary>
+    [Fact]
+    public async Task Paging_a_lone_type_state_or_owner_filter_loads_only_the_page()
+    {
+        foreach (var (query, predicate) in new (ObjectQuery, Func<int, StoredObject, bool>)[]
+        {
+            (new ObjectQuery { ObjectType = 2, Offset = 10, MaxItems = 3 }, (_, o) => o.ObjectType == 2),
+            (new ObjectQuery { State = 3, Offset = 4, MaxItems = 2 }, (_, o) => o.State == 3),
+            (new ObjectQuery { Owner = "bob", Offset = 20, MaxItems = 4 }, (_, o) => o.Owner == "bob"),
+        })
+        {
+            var before = _store.LocateDocumentsRead;
+            var page = await _store.LocateAsync(query, default);
+            var read = _store.LocateDocumentsRead - before;
+            Assert.Equal(_all.Where((o, i) => predicate(i, o)).Skip(query.Offset).Take(query.MaxItems!.Value).Select(o => o.UniqueIdentifier), page);
+            Assert.Equal((long)query.MaxItems!.Value, read);
+        }
+
+        var mixed = new ObjectQuery { ObjectType = 2, Owner = "bob", Offset = 5, MaxItems = 2 };
+        var start = _store.LocateDocumentsRead;
+        Assert.Equal(
+            _all.Where(o => o.ObjectType == 2 && o.Owner == "bob").Skip(5).Take(2).Select(o => o.UniqueIdentifier),
+            await _store.LocateAsync(mixed, default));
+        Assert.True(_store.LocateDocumentsRead - start > mixed.Offset, "a query with two filters re-checks the records it skips");
+    }
+
     private async Task Expect(ObjectQuery query, Func<int, StoredObject, bool> predicate)
     {
         var expected = _all.Where((o, i) => predicate(i, o)).Select(o => o.UniqueIdentifier).ToList();

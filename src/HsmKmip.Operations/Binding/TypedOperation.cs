@@ -20,8 +20,17 @@ internal sealed class TypedOperation<TRequest, TResponse>(IOperationHandler<TReq
     public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
     {
         var request = Decode(payload, context);
-        var response = await handler.ExecuteAsync(context, request, cancellationToken).ConfigureAwait(false);
-        return response.Write(context.Version);
+        try
+        {
+            // The pipeline's authorization step sees the typed request: the objects it names are checked before the handler runs.
+            if (context.Authorization is { } authorization) await authorization.AuthorizeAsync(context, request, cancellationToken).ConfigureAwait(false);
+            var response = await handler.ExecuteAsync(context, request, cancellationToken).ConfigureAwait(false);
+            return response.Write(context.Version);
+        }
+        finally
+        {
+            context.ClearAuthorized();
+        }
     }
 
     private static TRequest Decode(TtlvElement? payload, OperationContext context)

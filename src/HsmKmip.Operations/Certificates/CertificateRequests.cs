@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 
@@ -17,23 +18,14 @@ internal sealed record RequestedCertificate(byte[] Subject, byte[] SubjectPublic
 /// </summary>
 internal static class CertificateRequests
 {
-    /// <summary>The request in the payload, or null when there is none.</summary>
-    public static RequestedCertificate? Read(TtlvElement? payload)
+    /// <summary>The request a payload carried (null: none), checked: a PKCS#10 request (DER or PEM) whose self-signature verifies.</summary>
+    public static RequestedCertificate? Read(CertificateRequestValue? value) => value is null ? null : value.Type switch
     {
-        var value = payload?.Find(Tag.CertificateRequest) ?? payload?.Find(Tag.CertificateRequestValue);
-        if (value is null) return null;
-        if (value.Type != TtlvType.ByteString) throw KmipException.InvalidField("Certificate Request must be a Byte String.");
-        var typeElement = payload!.Find(Tag.CertificateRequestType) ?? throw KmipException.MissingData("A Certificate Request needs its Certificate Request Type.");
-        var type = (CertificateRequestType)Lenient.Enumeration(typeElement, "Certificate Request Type");
-        var bytes = value.AsBytes().ToArray();
-        return type switch
-        {
-            CertificateRequestType.PKCS_10 => Pkcs10(bytes),
-            CertificateRequestType.PEM => Pkcs10(FromPem(bytes)),
-            CertificateRequestType.CRMF => throw new KmipException(ResultReason.FeatureNotSupported, "CRMF certificate requests are not supported; send a PKCS#10 request (Certificate Request Type PKCS#10 or PEM)."),
-            _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Certificate Request Type {type} is not supported; PKCS#10 and PEM are."),
-        };
-    }
+        CertificateRequestType.PKCS_10 => Pkcs10(value.Value),
+        CertificateRequestType.PEM => Pkcs10(FromPem(value.Value)),
+        CertificateRequestType.CRMF => throw new KmipException(ResultReason.FeatureNotSupported, "CRMF certificate requests are not supported; send a PKCS#10 request (Certificate Request Type PKCS#10 or PEM)."),
+        _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Certificate Request Type {value.Type} is not supported; PKCS#10 and PEM are."),
+    };
 
     private static RequestedCertificate Pkcs10(byte[] der)
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 
@@ -27,17 +28,20 @@ internal static class StoredCertificates
     }
 
     /// <summary>The X.509 certificate in a Certificate structure (a stored one or a request's).</summary>
-    public static X509Certificate2 Parse(TtlvElement certificate, string what)
+    public static X509Certificate2 Parse(TtlvElement certificate, string what) => Parse(CertificateValue.Read(certificate), what);
+
+    /// <summary>The X.509 certificate of a decoded Certificate structure: only X.509 is supported, the value must be DER.</summary>
+    public static X509Certificate2 Parse(CertificateValue certificate, string what)
     {
-        if (certificate.Find(Tag.CertificateType) is { } type && Lenient.Enumeration(type, "Certificate Type") != (uint)CertificateType.X_509)
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (certificate.Type is { } type && type != CertificateType.X_509)
         {
             throw new KmipException(ResultReason.FeatureNotSupported, $"{what} is not an X.509 certificate; only X.509 is supported.");
         }
-        var value = certificate.Find(Tag.CertificateValue) is { Type: TtlvType.ByteString } v ? v.AsBytes()
-            : throw KmipException.MissingData($"{what} lacks its Certificate Value (a Byte String).");
+        var value = certificate.Value ?? throw KmipException.MissingData($"{what} lacks its Certificate Value (a Byte String).");
         try
         {
-            return X509CertificateLoader.LoadCertificate(value.Span);
+            return X509CertificateLoader.LoadCertificate(value);
         }
         catch (CryptographicException)
         {

@@ -1,8 +1,8 @@
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -10,29 +10,31 @@ namespace HsmKmip.Operations.Handlers;
 internal delegate KmipAttribute? AttributeChange(List<KmipAttribute> attributes, ObjectView view, OperationContext context);
 
 /// <summary>
-/// Add, Modify, Delete and Set Attribute (KMIP 1.4 §4.14–4.16, 2.1 §6.1.2, §6.1.32, §6.1.49): read the attribute in the
-/// request's form, apply the change under the attribute rules, save, and echo the changed attribute in 1.x
-/// (Synology waits for Modify's echo; KMIP-NOTES rule 17). 2.x responses carry the identifier only.
+/// Add, Modify, Delete and Set Attribute (KMIP 1.4 §4.14–4.16, 2.1 §6.1.2, §6.1.32, §6.1.49): apply the change the
+/// request describes under the attribute rules, save, and answer the changed attribute (the response echoes it in 1.x only).
 /// </summary>
-internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvElement?, OperationContext, AttributeChange> parse) : IUntypedOperationHandler
+internal sealed class AttributeChangeHandler<TRequest>(ManagedObjects objects, Func<TRequest, AttributeChange> parse) : IOperationHandler<TRequest, AttributeChangeResponse>
+    where TRequest : IObjectRequest
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<AttributeChangeResponse> ExecuteAsync(OperationContext context, TRequest request, CancellationToken cancellationToken)
     {
-        var uid = ManagedObjects.ResolveIdentifier(context, payload);
-        var change = parse(payload, context);
+        var uid = ManagedObjects.ResolveIdentifier(context, request.UniqueIdentifier);
+        var change = parse(request);
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         var attributes = view.Attributes.ToList();
         var echo = change(attributes, view, context);
         await objects.SaveAsync(view, attributes, view.State, null, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            context.Version.Major < 2 && echo is not null ? echo.ToV1() : null);
+        return new AttributeChangeResponse(uid, echo);
     }
+}
 
-    public static AttributeChangeHandler Add(ManagedObjects objects) => new(objects, (payload, context) =>
+/// <summary>The four attribute-change operations as handlers of their typed requests.</summary>
+internal static class AttributeChangeHandler
+{
+    public static AttributeChangeHandler<AttributeEditRequest> Add(ManagedObjects objects) => new(objects, request =>
     {
-        var added = Single(payload, context.Version, Tag.Attribute, Tag.NewAttribute);
+        var added = request.Attribute;
         return (attributes, view, ctx) =>
         {
             AttributeRules.EnsureClientMayChange(added, view.State, ctx.Version);
@@ -44,10 +46,10 @@ internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvEl
         };
     });
 
-    public static AttributeChangeHandler Modify(ManagedObjects objects) => new(objects, (payload, context) =>
+    public static AttributeChangeHandler<ModifyAttributeRequest> Modify(ManagedObjects objects) => new(objects, request =>
     {
-        var modified = Single(payload, context.Version, Tag.Attribute, Tag.NewAttribute);
-        var current = context.Version.Major >= 2 && payload?.Find(Tag.CurrentAttribute) is { } c ? FromV2Container(c) : null;
+        var modified = request.Attribute;
+        var current = request.CurrentAttribute;
         return (attributes, view, ctx) =>
         {
             AttributeRules.EnsureClientMayChange(modified, view.State, ctx.Version);
@@ -62,38 +64,13 @@ internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvEl
         };
     });
 
-    public static AttributeChangeHandler Delete(ManagedObjects objects) => new(objects, (payload, context) =>
+    public static AttributeChangeHandler<DeleteAttributeRequest> Delete(ManagedObjects objects) => new(objects, request =>
     {
-        string name;
-        int index = 0;
-        TtlvElement? value = null;
-        if (payload?.Find(Tag.AttributeName) is { Type: TtlvType.TextString } n)
-        {
-            name = n.AsText();
-            index = payload.Find(Tag.AttributeIndex) is { } i ? (int)Lenient.Number(i, "Attribute Index") : 0;
-        }
-        else if (payload?.Find(Tag.CurrentAttribute) is { } c)
-        {
-            var current = FromV2Container(c);
-            (name, value) = (current.Name, current.Value);
-        }
-        else if (payload?.Find(Tag.AttributeReference) is { Type: TtlvType.Enumeration } r && KmipAttributeNames.TryGetName(new TtlvTag(r.AsEnum()), out var referenced))
-        {
-            name = referenced;
-        }
-        else if (payload?.Find(Tag.AttributeReference) is { Type: TtlvType.Structure } vr
-            && vr.Find(Tag.VendorIdentification) is { Type: TtlvType.TextString } vendor && vr.Find(Tag.AttributeName) is { Type: TtlvType.TextString } vendorName)
-        {
-            name = KmipAttribute.CustomName(vendor.AsText(), vendorName.AsText());
-        }
-        else
-        {
-            throw KmipException.MissingData("Delete Attribute needs the Attribute Name (1.x) or a Current Attribute / Attribute Reference (2.x).");
-        }
+        var (name, index, current) = (request.Name, request.Index, request.CurrentAttribute);
         return (attributes, view, ctx) =>
         {
-            int at = value is not null
-                ? attributes.FindIndex(a => a.Name == name && a.Value.DeepEquals(value))
+            int at = current is not null
+                ? attributes.FindIndex(a => a.Name == name && a.Value.DeepEquals(current.Value))
                 : attributes.FindIndex(a => a.Name == name && a.Index == index);
             if (at < 0) throw AttributeRules.NotFound(ctx.Version, name, index);
             var removed = attributes[at];
@@ -104,9 +81,9 @@ internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvEl
     });
 
     /// <summary>Set Attribute (2.x): one value for a single-valued attribute, added or replaced.</summary>
-    public static AttributeChangeHandler Set(ManagedObjects objects) => new(objects, (payload, context) =>
+    public static AttributeChangeHandler<AttributeEditRequest> Set(ManagedObjects objects) => new(objects, request =>
     {
-        var set = Single(payload, context.Version, Tag.Attribute, Tag.NewAttribute);
+        var set = request.Attribute;
         return (attributes, view, ctx) =>
         {
             AttributeRules.EnsureClientMayChange(set, view.State, ctx.Version);
@@ -118,18 +95,4 @@ internal sealed class AttributeChangeHandler(ManagedObjects objects, Func<TtlvEl
             return result;
         };
     });
-
-    /// <summary>The one attribute of a 1.x request (an Attribute structure) or a 2.x request (a New Attribute holding a tagged value).</summary>
-    private static KmipAttribute Single(TtlvElement? payload, KmipVersion version, TtlvTag v1, TtlvTag v2)
-    {
-        if (payload?.Find(v1) is { } attribute) return KmipAttribute.FromV1(attribute);
-        if (payload?.Find(v2) is { } container) return FromV2Container(container);
-        throw KmipException.MissingData(version.Major >= 2 ? "The request lacks its New Attribute." : "The request lacks its Attribute.");
-    }
-
-    private static KmipAttribute FromV2Container(TtlvElement container)
-    {
-        if (container.Type != TtlvType.Structure || container.Children.Count != 1) throw KmipException.InvalidField("A New/Current Attribute holds exactly one attribute.");
-        return KmipAttribute.FromV2(container.Children[0]);
-    }
 }

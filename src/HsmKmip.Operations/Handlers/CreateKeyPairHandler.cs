@@ -1,9 +1,6 @@
-using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
-using HsmKmip.Protocol.Messages;
-using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
+using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -14,13 +11,13 @@ namespace HsmKmip.Operations.Handlers;
 /// (1.x Common/Private/Public Key Template-Attribute, 2.x Common/Private/Public Key Attributes), the half's own winning.
 /// The ID placeholder becomes the private key's identifier.
 /// </summary>
-internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IUntypedOperationHandler
+internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IOperationHandler<CreateKeyPairRequest, KeyPairResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<KeyPairResponse> ExecuteAsync(OperationContext context, CreateKeyPairRequest request, CancellationToken cancellationToken)
     {
-        var common = await objects.RequestAttributesAsync(context, payload, Tag.CommonTemplateAttribute, Tag.CommonAttributes, cancellationToken).ConfigureAwait(false);
-        var privateAttributes = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, payload, Tag.PrivateKeyTemplateAttribute, Tag.PrivateKeyAttributes, cancellationToken).ConfigureAwait(false));
-        var publicAttributes = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, payload, Tag.PublicKeyTemplateAttribute, Tag.PublicKeyAttributes, cancellationToken).ConfigureAwait(false));
+        var common = await objects.RequestAttributesAsync(context, request.Common, cancellationToken).ConfigureAwait(false);
+        var privateAttributes = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, request.Private, cancellationToken).ConfigureAwait(false));
+        var publicAttributes = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, request.Public, cancellationToken).ConfigureAwait(false));
         foreach (var list in new[] { privateAttributes, publicAttributes })
         {
             AttributeRules.RejectServerOnly(list);
@@ -30,8 +27,6 @@ internal sealed class CreateKeyPairHandler(ManagedObjects objects) : IUntypedOpe
         var pair = await objects.GenerateKeyPairAsync(spec, cancellationToken).ConfigureAwait(false);
         var (privateUid, publicUid) = await KeyPairs.StorePairAsync(objects, context, spec, pair, privateAttributes, publicAttributes, null, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = privateUid;
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.PrivateKeyUniqueIdentifier, privateUid),
-            TtlvElement.Text(Tag.PublicKeyUniqueIdentifier, publicUid));
+        return new KeyPairResponse(privateUid, publicUid);
     }
 }

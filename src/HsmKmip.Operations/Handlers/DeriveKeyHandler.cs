@@ -4,7 +4,6 @@ using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Handlers;
@@ -15,25 +14,24 @@ namespace HsmKmip.Operations.Handlers;
 /// the Derivation Data encrypted and the first Cryptographic Length bits kept. The derived key is wrapped under the
 /// KEK and stored like a created one, linked to its base (Derivation Base Object / Derived Key links).
 /// </summary>
-internal sealed class DeriveKeyHandler(ManagedObjects objects) : IUntypedOperationHandler
+internal sealed class DeriveKeyHandler(ManagedObjects objects) : IOperationHandler<DeriveKeyRequest, IdentifierResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<IdentifierResponse> ExecuteAsync(OperationContext context, DeriveKeyRequest request, CancellationToken cancellationToken)
     {
-        payload ??= TtlvElement.Structure(Tag.RequestPayload);
-        var objectType = (ObjectType)Lenient.Enumeration(payload.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Derive Key needs an Object Type."), "Object Type");
+        var objectType = request.ObjectType;
         if (objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData))
         {
             throw KmipException.InvalidField($"Derive Key makes Symmetric Key or Secret Data objects, not {objectType}.");
         }
-        if (payload.FindAll(Tag.UniqueIdentifier).Skip(1).Any())
+        if (request.UniqueIdentifiers.Count > 1)
         {
             throw KmipException.InvalidField("Encryption-based derivation takes exactly one base key.");
         }
-        var method = (DerivationMethod)Lenient.Enumeration(payload.Find(Tag.DerivationMethod) ?? throw KmipException.MissingData("Derive Key needs a Derivation Method."), "Derivation Method");
-        var parameters = payload.Find(Tag.DerivationParameters) ?? throw KmipException.MissingData("Derive Key needs Derivation Parameters.");
+        var method = request.Method;
+        var parameters = request.Parameters;
         var kind = method switch
         {
-            DerivationMethod.ENCRYPT => CryptographicParameters.Parse(parameters.Find(Tag.CryptographicParameters)).BlockCipherMode switch
+            DerivationMethod.ENCRYPT => parameters.CryptographicParameters.BlockCipherMode switch
             {
                 null or BlockCipherMode.ECB => DerivationKind.AesEcbEncrypt,
                 BlockCipherMode.CBC => DerivationKind.AesCbcEncrypt,
@@ -43,31 +41,31 @@ internal sealed class DeriveKeyHandler(ManagedObjects objects) : IUntypedOperati
         };
         if (!objects.OffersDerivation(kind)) throw KmipException.InvalidField($"Derivation Method {method} ({kind}) is not offered by this HSM.");
 
-        var attributes = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
+        var attributes = await objects.RequestAttributesAsync(context, request.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == "Object Type");
-        var algorithm = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value is { } alg ? (CryptographicAlgorithm)Lenient.Enumeration(alg, "Cryptographic Algorithm") : (CryptographicAlgorithm?)null;
-        var bits = attributes.FirstOrDefault(a => a.Name == "Cryptographic Length")?.Value is { } len ? (int)Lenient.Number(len, "Cryptographic Length")
-            : throw KmipException.MissingData("Derive Key needs the Cryptographic Length of the new key.");
+        var algorithm = (CryptographicAlgorithm?)attributes.Get(KmipAttributeKeys.CryptographicAlgorithm);
+        var bits = attributes.Get(KmipAttributeKeys.CryptographicLength)
+            ?? throw KmipException.MissingData("Derive Key needs the Cryptographic Length of the new key.");
         if (objectType == ObjectType.SymmetricKey && algorithm is null) throw KmipException.MissingData("Derive Key of a Symmetric Key needs its Cryptographic Algorithm.");
         var keyKind = objectType == ObjectType.SecretData ? SecretKeyKind.GenericSecret : AttributeRules.KindOf(algorithm!.Value);
 
-        var baseId = ManagedObjects.ResolveIdentifier(context, payload);
+        var baseId = ManagedObjects.ResolveIdentifier(context, request.UniqueIdentifier);
         var (baseView, baseKey) = await objects.LoadKeyForUseAsync(context, baseId, CryptographicUsageMask.DeriveKey, protect: true, cancellationToken).ConfigureAwait(false);
         if (baseKey is null || baseView.ObjectType != ObjectType.SymmetricKey)
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{baseId}' is a {baseView.ObjectType}; encryption-based derivation needs an AES Symmetric Key.");
         }
         var derivation = new KeyDerivation(kind,
-            parameters.Find(Tag.DerivationData)?.AsBytes().ToArray() ?? throw KmipException.MissingData("Encryption-based derivation needs Derivation Data."),
-            parameters.Find(Tag.InitializationVector)?.AsBytes().ToArray());
+            parameters.DerivationData ?? throw KmipException.MissingData("Encryption-based derivation needs Derivation Data."),
+            parameters.InitializationVector);
         var (wrapped, sha256) = await objects.DeriveSecretWithDigestAsync(baseKey, derivation, keyKind, bits, cancellationToken).ConfigureAwait(false);
         attributes.Add(DigestAttribute.OfSha256(sha256, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
         attributes.Add(ObjectLinks.Link(LinkType.DerivationBaseObjectLink, baseId));
-        var body = objectType == ObjectType.SecretData ? TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Seed)) : null;
+        var body = objectType == ObjectType.SecretData ? SecretDataBody.Seed() : null;
         if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))
         {
-            attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, bits)));
+            attributes.Add(KmipAttributeKeys.CryptographicLength.Create(bits));
         }
         var uid = await objects.CreateObjectAsync(context, objectType, attributes, wrapped, body, cancellationToken).ConfigureAwait(false);
 
@@ -76,6 +74,6 @@ internal sealed class DeriveKeyHandler(ManagedObjects objects) : IUntypedOperati
         baseAttributes.Add(ObjectLinks.Link(LinkType.DerivedKeyLink, uid) with { Index = index });
         await objects.SaveAsync(baseView, baseAttributes, baseView.State, null, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
+        return new IdentifierResponse(uid);
     }
 }

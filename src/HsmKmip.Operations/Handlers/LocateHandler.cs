@@ -2,8 +2,8 @@ using HsmKmip.Core.Store;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -13,17 +13,16 @@ namespace HsmKmip.Operations.Handlers;
 /// paged by Maximum Items and Offset Items. Located Items (the total before paging) is answered from 1.3 on, and
 /// in any version whose request used Offset Items: Percona's keyring pages 16 at a time inside 1.0 messages.
 /// </summary>
-internal sealed class LocateHandler(ManagedObjects objects) : IUntypedOperationHandler
+internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler<LocateRequest, LocateResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<LocateResponse> ExecuteAsync(OperationContext context, LocateRequest request, CancellationToken cancellationToken)
     {
-        int? max = payload?.Find(Tag.MaximumItems) is { } m ? (int)Math.Clamp(Lenient.Number(m, "Maximum Items"), 0, int.MaxValue) : null;
-        var offsetElement = payload?.Find(Tag.OffsetItems);
-        int offset = offsetElement is null ? 0 : (int)Math.Clamp(Lenient.Number(offsetElement, "Offset Items"), 0, int.MaxValue);
-        var query = BuildQuery(context.Client.Identity, payload) with { Archived = ArchivedFilter(payload) };
+        int? max = request.MaximumItems;
+        int offset = request.OffsetItems ?? 0;
+        var query = BuildQuery(context.Client.Identity, request.Filter) with { Archived = ArchivedFilter(request.StorageStatusMask) };
         // Destroyed is a stored state (no date leads to it), so the store itself leaves destroyed objects out unless the
         // Storage Status Mask or the State filter asks for them.
-        if (!DestroyedWanted(payload) && query.State is not ((uint)State.Destroyed or (uint)State.DestroyedCompromised))
+        if (!DestroyedWanted(request.StorageStatusMask) && query.State is not ((uint)State.Destroyed or (uint)State.DestroyedCompromised))
         {
             query = query with { NotStates = [(uint)State.Destroyed, (uint)State.DestroyedCompromised] };
         }
@@ -48,13 +47,11 @@ internal sealed class LocateHandler(ManagedObjects objects) : IUntypedOperationH
         // Located Items (1.3+) is sent when the client pages: with Offset Items in any version (Percona's 1.0 client loops
         // without it), with Maximum Items from 1.3 on (a 1.2 client such as FortiGate must not see the 1.3 tag). KMIP 1.4
         // §4.9 lets a server omit it otherwise, and the OASIS 1.4 reference answers never carry it without paging.
-        bool located = offsetElement is not null || (max is not null && context.Version >= KmipVersion.V1_3);
+        bool located = request.OffsetItems is not null || (max is not null && context.Version >= KmipVersion.V1_3);
         // The ID Placeholder becomes the first located object, so that a later batch item can use it (OASIS TL-M-3-14:
         // Locate then Get without an identifier).
         if (page.Length > 0) context.IdPlaceholder = page[0];
-        var items = page.Select(uid => TtlvElement.Text(Tag.UniqueIdentifier, uid));
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            located ? items.Prepend(TtlvElement.Integer(Tag.LocatedItems, all.Count)) : items);
+        return new LocateResponse(located ? all.Count : null, page);
     }
 
     /// <summary>
@@ -89,7 +86,7 @@ internal sealed class LocateHandler(ManagedObjects objects) : IUntypedOperationH
         var publicQuery = query with
         {
             Owner = null,
-            Attributes = [.. query.Attributes, new StoredAttribute("Operation Policy Name", 0, TtlvWriter.Encode(TtlvElement.Text(Tag.AttributeValue, "public")))],
+            Attributes = [.. query.Attributes, new StoredAttribute(KmipAttributeKeys.OperationPolicyName.Name, 0, KmipAttributeKeys.OperationPolicyName.Create("public").EncodeValue())],
         };
         AddAll(await objects.LocateAsync(publicQuery, cancellationToken).ConfigureAwait(false));
         return result;
@@ -100,58 +97,28 @@ internal sealed class LocateHandler(ManagedObjects objects) : IUntypedOperationH
     /// Storage, or a State filter naming a destroyed state); the OASIS 1.4 reference server does not find them either
     /// (SKFF-M-5-14: Locate by identifier after Destroy answers nothing).
     /// </summary>
-    private static bool DestroyedWanted(TtlvElement? payload) =>
-        payload?.Find(Tag.StorageStatusMask) is { } m && ((StorageStatusMask)Lenient.Number(m, "Storage Status Mask")).HasFlag(StorageStatusMask.DestroyedStorage);
+    private static bool DestroyedWanted(StorageStatusMask? mask) => mask is { } m && m.HasFlag(StorageStatusMask.DestroyedStorage);
 
     /// <summary>Storage Status Mask (KMIP 1.4 §9.1.3.3.24): On-line 1, Archival 2; absent means on-line only.</summary>
-    private static bool? ArchivedFilter(TtlvElement? payload)
+    private static bool? ArchivedFilter(StorageStatusMask? storageStatusMask)
     {
-        if (payload?.Find(Tag.StorageStatusMask) is not { } m) return false;
-        var mask = (StorageStatusMask)Lenient.Number(m, "Storage Status Mask");
+        if (storageStatusMask is not { } mask) return false;
         bool online = mask.HasFlag(StorageStatusMask.OnLineStorage) || mask.HasFlag(StorageStatusMask.DestroyedStorage), archival = mask.HasFlag(StorageStatusMask.ArchivalStorage);
         return online && archival ? null : archival ? true : online ? false : throw KmipException.InvalidField("Storage Status Mask selects neither on-line nor archival objects.");
     }
 
-    private static ObjectQuery BuildQuery(string owner, TtlvElement? payload)
+    private static ObjectQuery BuildQuery(string owner, LocateFilter filter) => new()
     {
-        var attributes = new List<KmipAttribute>();
-        foreach (var child in payload?.Children ?? [])
-        {
-            if (child.Tag == Tag.Attribute) attributes.Add(KmipAttribute.FromV1(child));
-            else if (child.Tag == Tag.Attributes) attributes.AddRange(child.Children.Select(c => KmipAttribute.FromV2(c)));
-        }
-        uint? objectType = null, state = null;
-        var names = new List<string>();
-        var groups = new List<string>();
-        var others = new List<StoredAttribute>();
-        var initial = new List<DateTimeOffset>();
-        var activation = new List<DateTimeOffset>();
-        foreach (var a in attributes)
-        {
-            switch (a.Name)
-            {
-                case "Object Type": objectType = a.Value.AsEnum(); break;
-                case "State": state = a.Value.AsEnum(); break;
-                case "Name": names.Add(a.Value.Find(Tag.NameValue)?.AsText() ?? throw KmipException.InvalidField("Name lacks its Name Value.")); break;
-                case "Object Group": groups.Add(a.Value.AsText()); break;
-                case "Initial Date": initial.Add(a.Value.AsDateTime()); break;
-                case "Activation Date": activation.Add(a.Value.AsDateTime()); break;
-                default: others.Add(new StoredAttribute(a.Name, 0, a.EncodeValue())); break;
-            }
-        }
-        return new ObjectQuery
-        {
-            Owner = owner,
-            ObjectType = objectType,
-            State = state,
-            Names = names,
-            ObjectGroups = groups,
-            Attributes = others,
-            // One date: objects of exactly that date; two: the range between them (KMIP 1.4 §4.9).
-            InitialDateFrom = initial.Count > 0 ? initial.Min() : null,
-            InitialDateTo = initial.Count > 0 ? initial.Max() : null,
-            ActivationDateFrom = activation.Count > 0 ? activation.Min() : null,
-            ActivationDateTo = activation.Count > 0 ? activation.Max() : null,
-        };
-    }
+        Owner = owner,
+        ObjectType = filter.ObjectType,
+        State = filter.State,
+        Names = [.. filter.Names],
+        ObjectGroups = [.. filter.ObjectGroups],
+        Attributes = filter.Others.Select(a => new StoredAttribute(a.Name, 0, a.EncodeValue())).ToArray(),
+        // One date: objects of exactly that date; two: the range between them (KMIP 1.4 §4.9).
+        InitialDateFrom = filter.InitialDates.Count > 0 ? filter.InitialDates.Min() : null,
+        InitialDateTo = filter.InitialDates.Count > 0 ? filter.InitialDates.Max() : null,
+        ActivationDateFrom = filter.ActivationDates.Count > 0 ? filter.ActivationDates.Min() : null,
+        ActivationDateTo = filter.ActivationDates.Count > 0 ? filter.ActivationDates.Max() : null,
+    };
 }

@@ -3,8 +3,8 @@ using HsmKmip.Operations.Certificates;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -18,27 +18,27 @@ namespace HsmKmip.Operations.Handlers;
 /// Activation Date is now + Offset and the other dates shift with it. The X.509 validity starts at the new
 /// Activation Date (or now) and lasts as long as the old certificate's. The old certificate keeps its state.
 /// </summary>
-internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IUntypedOperationHandler
+internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IOperationHandler<ReCertifyRequest, IdentifierResponse>
 {
     private readonly IssuerResolver _issuers = new(objects, options);
     private readonly CertificateIssuance _issuance = new(objects, options);
 
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<IdentifierResponse> ExecuteAsync(OperationContext context, ReCertifyRequest payload, CancellationToken cancellationToken)
     {
-        var uid = ManagedObjects.ResolveIdentifier(context, payload);
+        var uid = ManagedObjects.ResolveIdentifier(context, payload.UniqueIdentifier);
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         if (view.ObjectType != ObjectType.Certificate) throw new KmipException(ResultReason.InvalidObjectType, $"Re-certify renews Certificates; '{uid}' is a {view.ObjectType}.");
         if (KeyLifecycle.IsDestroyed(view.State)) throw FailureMapping.WrongState(context.Version, $"'{uid}' is {view.State}: there is no certificate to renew.");
         if (ObjectStates.IsArchived(view)) throw new KmipException(ResultReason.ObjectArchived, $"Object '{uid}' is archived; Recover it first.");
         var old = StoredCertificates.Parse(view);
         var spki = old.PublicKey.ExportSubjectPublicKeyInfo();
-        var request = CertificateRequests.Read(payload);
+        var request = CertificateRequests.Read(payload.CertificateRequest);
         if (request is not null && !X509Encoding.SameKey(request.SubjectPublicKeyInfo, spki))
         {
             throw KmipException.InvalidField($"The Certificate Request is for another key than certificate '{uid}'; Re-certify renews a certificate for the same key pair (use Certify for a new key).");
         }
-        uint? offset = payload?.Find(Tag.Offset) is { } o ? (uint)Lenient.Number(o, "Offset") : null;
-        var requested = CertifyAttributes.Requested(payload);
+        uint? offset = payload.Offset;
+        var requested = CertifyAttributes.Requested(payload.Attributes);
         var publicKeyUid = IssuerResolver.LinkOf(view.Attributes, LinkType.PublicKeyLink);
         var usage = old.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509KeyUsageExtension>().FirstOrDefault();
         var subject = new CertificateSubject(request?.Subject ?? old.SubjectName.RawData, spki,
@@ -69,7 +69,7 @@ internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthor
         await objects.SaveAsync(view, kept, view.State, null, cancellationToken).ConfigureAwait(false);
         if (publicKeyUid is not null) await MoveCertificateLinkAsync(context, publicKeyUid, uid, newUid, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = newUid;
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, newUid));
+        return new IdentifierResponse(newUid);
     }
 
     /// <summary>§4.8: the public key's Certificate Link to the old certificate now names the new one.</summary>
@@ -84,7 +84,7 @@ internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthor
         {
             return; // a key the caller cannot change keeps its links
         }
-        var attributes = publicKey.Attributes.Where(a => !(a.Name == "Link" && ObjectLinks.IsLink(a, LinkType.CertificateLink) && a.Value.Find(Tag.LinkedObjectIdentifier)?.AsText() == oldUid)).ToList();
+        var attributes = CertifyAttributes.WithoutCertificateLinkTo(publicKey.Attributes, oldUid);
         attributes.Add(ObjectLinks.Link(LinkType.CertificateLink, newUid) with { Index = CertifyAttributes.NextIndex(attributes, "Link") });
         await objects.SaveAsync(publicKey, attributes, publicKey.State, null, cancellationToken).ConfigureAwait(false);
     }

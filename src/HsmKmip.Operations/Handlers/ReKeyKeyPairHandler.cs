@@ -1,8 +1,8 @@
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -13,24 +13,19 @@ namespace HsmKmip.Operations.Handlers;
 /// each existing half gets a Replacement Object Link to its successor and keeps its state. The new halves link to each
 /// other. The new private key's identifier becomes the ID placeholder.
 /// </summary>
-internal sealed class ReKeyKeyPairHandler(ManagedObjects objects) : IUntypedOperationHandler
+internal sealed class ReKeyKeyPairHandler(ManagedObjects objects) : IOperationHandler<ReKeyKeyPairRequest, KeyPairResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<KeyPairResponse> ExecuteAsync(OperationContext context, ReKeyKeyPairRequest request, CancellationToken cancellationToken)
     {
-        var uid = payload?.Find(Tag.PrivateKeyUniqueIdentifier) switch
-        {
-            null => context.IdPlaceholder ?? throw KmipException.MissingData("The request names no Private Key Unique Identifier and no earlier batch item produced one."),
-            { Type: TtlvType.TextString } id => id.AsText(),
-            _ => throw KmipException.InvalidField("Private Key Unique Identifier must be a Text String."),
-        };
+        var uid = request.PrivateKeyUniqueIdentifier ?? context.IdPlaceholder
+            ?? throw KmipException.MissingData("The request names no Private Key Unique Identifier and no earlier batch item produced one.");
         var privateView = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         if (privateView.ObjectType != ObjectType.PrivateKey)
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"Re-key Key Pair replaces a pair named by its Private Key; '{uid}' is a {privateView.ObjectType}.");
         }
         ObjectReplacement.CheckReplaceable(context, privateView);
-        var publicUid = privateView.Attributes.Where(a => a.Name == "Link" && a.Value.Find(Tag.LinkType)?.AsEnum() == (uint)LinkType.PublicKeyLink)
-            .Select(a => a.Value.Find(Tag.LinkedObjectIdentifier)?.AsText()).FirstOrDefault()
+        var publicUid = ObjectLinks.Target(privateView.Attributes, LinkType.PublicKeyLink)
             ?? throw KmipException.InvalidField($"Private key '{uid}' has no Public Key Link, so there is no pair to replace.");
         var publicView = await objects.LoadAsync(context, publicUid, cancellationToken).ConfigureAwait(false);
         if (ObjectStates.IsArchived(publicView))
@@ -38,10 +33,10 @@ internal sealed class ReKeyKeyPairHandler(ManagedObjects objects) : IUntypedOper
             throw new KmipException(ResultReason.ObjectArchived, $"Public key '{publicUid}' is archived; Recover it first.");
         }
 
-        uint? offset = ObjectReplacement.OffsetOf(payload);
-        var common = await objects.RequestAttributesAsync(context, payload, Tag.CommonTemplateAttribute, Tag.CommonAttributes, cancellationToken).ConfigureAwait(false);
-        var requestedPrivate = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, payload, Tag.PrivateKeyTemplateAttribute, Tag.PrivateKeyAttributes, cancellationToken).ConfigureAwait(false));
-        var requestedPublic = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, payload, Tag.PublicKeyTemplateAttribute, Tag.PublicKeyAttributes, cancellationToken).ConfigureAwait(false));
+        uint? offset = request.Offset;
+        var common = await objects.RequestAttributesAsync(context, request.Common, cancellationToken).ConfigureAwait(false);
+        var requestedPrivate = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, request.Private, cancellationToken).ConfigureAwait(false));
+        var requestedPublic = AttributeRules.Overlay(common, await objects.RequestAttributesAsync(context, request.Public, cancellationToken).ConfigureAwait(false));
         foreach (var list in new[] { requestedPrivate, requestedPublic })
         {
             AttributeRules.RejectServerOnly(list);
@@ -59,8 +54,6 @@ internal sealed class ReKeyKeyPairHandler(ManagedObjects objects) : IUntypedOper
         await ObjectReplacement.MarkReplacedAsync(objects, privateView, newPrivate, cancellationToken).ConfigureAwait(false);
         await ObjectReplacement.MarkReplacedAsync(objects, publicView, newPublic, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = newPrivate;
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.PrivateKeyUniqueIdentifier, newPrivate),
-            TtlvElement.Text(Tag.PublicKeyUniqueIdentifier, newPublic));
+        return new KeyPairResponse(newPrivate, newPublic);
     }
 }

@@ -2,8 +2,8 @@ using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Crypto;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -11,24 +11,21 @@ namespace HsmKmip.Operations.Handlers;
 /// Sign (KMIP 1.4 §4.31, 2.1 §6.1.51): the private key signs inside the HSM, over Data or a pre-computed Digested Data.
 /// ECDSA signatures are DER (X9.62 ECDSA-Sig-Value). One-shot only: streaming (Init/Final Indicator) is refused.
 /// </summary>
-internal sealed class SignHandler(ManagedObjects objects) : IUntypedOperationHandler
+internal sealed class SignHandler(ManagedObjects objects) : IOperationHandler<SignatureRequest, SignResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<SignResponse> ExecuteAsync(OperationContext context, SignatureRequest request, CancellationToken cancellationToken)
     {
-        var uid = ManagedObjects.ResolveIdentifier(context, payload);
-        SignatureInput.RefuseStreaming(payload);
-        var (input, digested) = SignatureInput.Read(payload);
+        var uid = ManagedObjects.ResolveIdentifier(context, request.UniqueIdentifier);
+        SignatureChecks.RefuseStreaming(request);
         var (view, key) = await objects.LoadKeyForUseAsync(context, uid, CryptographicUsageMask.Sign, protect: true, cancellationToken).ConfigureAwait(false);
         if (view.ObjectType != ObjectType.PrivateKey || key is null)
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Sign needs a Private Key (MAC signs with symmetric keys).");
         }
-        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Resolve(payload, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
-        await objects.ConsumeUsageAsync(context, view, input.Length, cancellationToken).ConfigureAwait(false);
-        var signature = await objects.SignAsync(key, scheme, input, digested, cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            TtlvElement.BytesOwned(Tag.SignatureData, signature));
+        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Over(request.Parameters, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
+        await objects.ConsumeUsageAsync(context, view, request.Input.Length, cancellationToken).ConfigureAwait(false);
+        var signature = await objects.SignAsync(key, scheme, request.Input, request.Digested, cancellationToken).ConfigureAwait(false);
+        return new SignResponse(uid, signature);
     }
 }
 
@@ -37,52 +34,32 @@ internal sealed class SignHandler(ManagedObjects objects) : IUntypedOperationHan
 /// Signature Data over Data or Digested Data; the answer is a Validity Indicator (Valid or Invalid), never an error for a
 /// signature that merely does not match.
 /// </summary>
-internal sealed class SignatureVerifyHandler(ManagedObjects objects) : IUntypedOperationHandler
+internal sealed class SignatureVerifyHandler(ManagedObjects objects) : IOperationHandler<SignatureRequest, SignatureVerifyResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<SignatureVerifyResponse> ExecuteAsync(OperationContext context, SignatureRequest request, CancellationToken cancellationToken)
     {
-        var uid = ManagedObjects.ResolveIdentifier(context, payload);
-        SignatureInput.RefuseStreaming(payload);
-        var (input, digested) = SignatureInput.Read(payload);
-        var signature = payload?.Find(Tag.SignatureData) is { Type: TtlvType.ByteString } s ? s.AsBytes()
-            : throw KmipException.MissingData("Signature Verify needs the Signature Data (a Byte String).");
+        var uid = ManagedObjects.ResolveIdentifier(context, request.UniqueIdentifier);
+        SignatureChecks.RefuseStreaming(request);
+        var signature = request.SignatureData ?? throw KmipException.MissingData("Signature Verify needs the Signature Data (a Byte String).");
         var (view, _) = await objects.LoadKeyForUseAsync(context, uid, CryptographicUsageMask.Verify, protect: false, cancellationToken).ConfigureAwait(false);
         if (view.ObjectType != ObjectType.PublicKey)
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Signature Verify needs a Public Key.");
         }
         var spki = AsymmetricParameters.SubjectPublicKeyInfo(view);
-        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Resolve(payload, view), AsymmetricKeyEncoding.ReadSubjectPublicKeyInfo(spki).Type);
-        bool valid = await objects.VerifyAsync(spki, scheme, input, digested, signature, cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Text(Tag.UniqueIdentifier, uid),
-            TtlvElement.Enumeration(Tag.ValidityIndicator, (uint)(valid ? ValidityIndicator.Valid : ValidityIndicator.Invalid)));
+        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Over(request.Parameters, view), AsymmetricKeyEncoding.ReadSubjectPublicKeyInfo(spki).Type);
+        bool valid = await objects.VerifyAsync(spki, scheme, request.Input, request.Digested, signature, cancellationToken).ConfigureAwait(false);
+        return new SignatureVerifyResponse(uid, valid ? ValidityIndicator.Valid : ValidityIndicator.Invalid);
     }
 }
 
-/// <summary>The input of Sign and Signature Verify.</summary>
-internal static class SignatureInput
+/// <summary>The checks Sign and Signature Verify share.</summary>
+internal static class SignatureChecks
 {
-    /// <summary>Data, or Digested Data (KMIP 1.4): the message or its digest under the scheme's hash.</summary>
-    public static (ReadOnlyMemory<byte> Input, bool Digested) Read(TtlvElement? payload)
+    /// <summary>Streaming (KMIP 1.3 Init/Final Indicator, Correlation Value) is not offered for signatures.</summary>
+    public static void RefuseStreaming(SignatureRequest request)
     {
-        if (payload?.Find(Tag.Data) is { } data)
-        {
-            return data.Type == TtlvType.ByteString ? (data.AsBytes(), false) : throw KmipException.InvalidField("Data must be a Byte String.");
-        }
-        if (payload?.Find(Tag.DigestedData) is { } digest)
-        {
-            return digest.Type == TtlvType.ByteString ? (digest.AsBytes(), true) : throw KmipException.InvalidField("Digested Data must be a Byte String.");
-        }
-        throw KmipException.MissingData("The request needs Data or Digested Data.");
-    }
-
-    /// <summary>A one-shot request may carry both indicators true; anything else is streaming, which is not supported.</summary>
-    public static void RefuseStreaming(TtlvElement? payload)
-    {
-        bool init = payload?.Find(Tag.InitIndicator) is not { } i || (i.Type == TtlvType.Boolean && i.AsBoolean());
-        bool final = payload?.Find(Tag.FinalIndicator) is not { } f || (f.Type == TtlvType.Boolean && f.AsBoolean());
-        if (!init || !final || payload?.Find(Tag.CorrelationValue) is not null)
+        if (request.Streaming)
         {
             throw new KmipException(ResultReason.FeatureNotSupported, "Streaming (Init/Final Indicator, Correlation Value) is not supported; send the whole input in one request.");
         }

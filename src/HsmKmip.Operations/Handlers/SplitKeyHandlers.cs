@@ -4,8 +4,8 @@ using HsmKmip.Core.Lifecycle;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -16,20 +16,18 @@ namespace HsmKmip.Operations.Handlers;
 /// stored, so it exists only as its parts. Parts link to their neighbours (Previous/Next Link) and to an existing base
 /// key (Parent Link). The answer lists the parts' identifiers in Key Part Identifier order.
 /// </summary>
-internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IUntypedOperationHandler
+internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IOperationHandler<CreateSplitKeyRequest, IdentifiersResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<IdentifiersResponse> ExecuteAsync(OperationContext context, CreateSplitKeyRequest request, CancellationToken cancellationToken)
     {
-        var objectType = payload?.Find(Tag.ObjectType) is { } t ? (ObjectType)Lenient.Enumeration(t, "Object Type") : throw KmipException.MissingData("Create Split Key needs an Object Type.");
+        var objectType = request.ObjectType;
         if (objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData))
         {
             throw KmipException.InvalidField($"Create Split Key splits Symmetric Key or Secret Data objects, not {objectType}.");
         }
-        var parts = Integer(payload, Tag.SplitKeyParts, "Split Key Parts");
-        var threshold = Integer(payload, Tag.SplitKeyThreshold, "Split Key Threshold");
-        var method = payload.Find(Tag.SplitKeyMethod) is { } m ? (SplitKeyMethod)Lenient.Enumeration(m, "Split Key Method") : throw KmipException.MissingData("Create Split Key needs a Split Key Method.");
+        var (parts, threshold, method) = (request.Parts, request.Threshold, request.Method);
         SecretSharing.Validate(method, parts, threshold);
-        var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        var attributes = request.Attributes.Attributes.ToList();
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name is "Object Type" or "Name");
 
@@ -37,27 +35,26 @@ internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IUntypedOp
         CryptographicAlgorithm? algorithm;
         int bits;
         SensitiveBuffer secret;
-        if (payload.Find(Tag.UniqueIdentifier) is { } idElement)
+        if (request.UniqueIdentifier is { } named)
         {
-            baseId = idElement.Type == TtlvType.TextString ? idElement.AsText() : throw KmipException.InvalidField("Unique Identifier must be a Text String.");
+            baseId = named;
             var view = await objects.LoadAsync(context, baseId, cancellationToken).ConfigureAwait(false);
             if (view.ObjectType != objectType) throw KmipException.InvalidField($"Object '{baseId}' is a {view.ObjectType}, not the {objectType} the request names.");
             if (KeyLifecycle.IsDestroyed(view.State) || view.Stored.WrappedSecret is null) throw FailureMapping.WrongState(context.Version, $"Object '{baseId}' is destroyed: there is nothing to split.");
             // Parts can be read in the clear, so splitting is a way out of the HSM: only for keys that may leave it.
-            if (view.Attributes.FirstOrDefault(a => a.Name == "Extractable") is { } e && !e.Value.AsBoolean()
-                || view.Attributes.FirstOrDefault(a => a.Name == "Sensitive") is { } s && s.Value.AsBoolean())
+            if (view.Attributes.Get(KmipAttributeKeys.Extractable) == false || view.Attributes.Get(KmipAttributeKeys.Sensitive) == true)
             {
                 throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.NotExtractable : ResultReason.PermissionDenied,
                     $"Object '{baseId}' is sensitive or not extractable: its parts would reveal it, so it is not split.");
             }
-            algorithm = view.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } alg ? (CryptographicAlgorithm)alg : null;
+            algorithm = (CryptographicAlgorithm?)view.Attributes.Get(KmipAttributeKeys.CryptographicAlgorithm);
             secret = await objects.UnwrapSecretAsync(view.Stored.WrappedSecret, cancellationToken).ConfigureAwait(false);
             bits = secret.Span.Length * 8;
         }
         else
         {
             (var kind, bits) = objectType == ObjectType.SymmetricKey ? SymmetricKinds.SymmetricKind(attributes) : (SecretKeyKind.GenericSecret, SymmetricKinds.LengthOf(attributes) ?? 256);
-            algorithm = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } alg ? (CryptographicAlgorithm)alg : null;
+            algorithm = (CryptographicAlgorithm?)attributes.Get(KmipAttributeKeys.CryptographicAlgorithm);
             var generated = await objects.GenerateSecretAsync(kind, bits, cancellationToken).ConfigureAwait(false);
             secret = await objects.UnwrapSecretAsync(generated, cancellationToken).ConfigureAwait(false);
         }
@@ -75,21 +72,16 @@ internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IUntypedOp
             for (var k = 0; k < parts; k++)
             {
                 var partAttributes = new List<KmipAttribute>(attributes);
-                if (algorithm is { } a) partAttributes.Add(new KmipAttribute("Cryptographic Algorithm", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)a)));
-                partAttributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, bits)));
+                if (algorithm is { } a) partAttributes.Add(KmipAttributeKeys.CryptographicAlgorithm.Create((uint)a));
+                partAttributes.Add(KmipAttributeKeys.CryptographicLength.Create(bits));
                 partAttributes.Add(DigestAttribute.Of(shares[k], KeyFormatType.Raw));
                 var links = new List<(LinkType, string)>();
                 if (baseId is not null) links.Add((LinkType.ParentLink, baseId));
                 if (k > 0) links.Add((LinkType.PreviousLink, ids[k - 1]));
                 if (k < parts - 1) links.Add((LinkType.NextLink, ids[k + 1]));
                 partAttributes.AddRange(links.Select((l, index) => ObjectLinks.Link(l.Item1, l.Item2) with { Index = index }));
-                var skeleton = TtlvElement.Structure(Tag.SplitKey,
-                    TtlvElement.Integer(Tag.SplitKeyParts, parts),
-                    TtlvElement.Integer(Tag.KeyPartIdentifier, k + 1),
-                    TtlvElement.Integer(Tag.SplitKeyThreshold, threshold),
-                    TtlvElement.Enumeration(Tag.SplitKeyMethod, (uint)method),
-                    SplitKeyBlock(algorithm, bits, TtlvElement.Structure(Tag.KeyValue)));
-                var encoded = TtlvWriter.Encode(TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, shares[k])));
+                var skeleton = SplitKeyParts.Skeleton(parts, k + 1, threshold, method, algorithm, bits);
+                var encoded = SplitKeyParts.EncodeShare(shares[k]);
                 WrappedKey wrapped;
                 try
                 {
@@ -99,28 +91,16 @@ internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IUntypedOp
                 {
                     CryptographicOperations.ZeroMemory(encoded);
                 }
-                await objects.CreateObjectAsync(context, ObjectType.SplitKey, partAttributes, wrapped, TtlvWriter.Encode(skeleton), cancellationToken, ids[k]).ConfigureAwait(false);
+                await objects.CreateObjectAsync(context, ObjectType.SplitKey, partAttributes, wrapped, skeleton, cancellationToken, ids[k]).ConfigureAwait(false);
             }
             context.IdPlaceholder = ids[0];
-            return TtlvElement.Structure(Tag.ResponsePayload, ids.Select(id => TtlvElement.Text(Tag.UniqueIdentifier, id)).ToArray());
+            return new IdentifiersResponse(ids);
         }
         finally
         {
             foreach (var share in shares) CryptographicOperations.ZeroMemory(share);
         }
     }
-
-    /// <summary>A Split Key's Key Block: Raw, with the base key's algorithm (when known) and length.</summary>
-    internal static TtlvElement SplitKeyBlock(CryptographicAlgorithm? algorithm, int bits, TtlvElement keyValue)
-    {
-        var children = new List<TtlvElement> { TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Raw), keyValue };
-        if (algorithm is { } a) children.Add(TtlvElement.Enumeration(Tag.CryptographicAlgorithm, (uint)a));
-        children.Add(TtlvElement.Integer(Tag.CryptographicLength, bits));
-        return TtlvElement.Structure(Tag.KeyBlock, children.ToArray());
-    }
-
-    internal static int Integer(TtlvElement? payload, TtlvTag tag, string name) =>
-        payload?.Find(tag) is { } e ? checked((int)Lenient.Number(e, name)) : throw KmipException.MissingData($"The request needs {name}.");
 }
 
 /// <summary>
@@ -128,32 +108,32 @@ internal sealed class CreateSplitKeyHandler(ManagedObjects objects) : IUntypedOp
 /// of a GF(2^8) one, from the same split) into a new Symmetric Key or Secret Data that enters the HSM and is stored
 /// wrapped like a registered one. The joined bytes live only in a buffer zeroed after the import.
 /// </summary>
-internal sealed class JoinSplitKeyHandler(ManagedObjects objects) : IUntypedOperationHandler
+internal sealed class JoinSplitKeyHandler(ManagedObjects objects) : IOperationHandler<JoinSplitKeyRequest, IdentifierResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<IdentifierResponse> ExecuteAsync(OperationContext context, JoinSplitKeyRequest request, CancellationToken cancellationToken)
     {
-        var objectType = payload?.Find(Tag.ObjectType) is { } t ? (ObjectType)Lenient.Enumeration(t, "Object Type") : throw KmipException.MissingData("Join Split Key needs an Object Type.");
+        var objectType = request.ObjectType;
         if (objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData))
         {
             throw KmipException.InvalidField($"Join Split Key makes Symmetric Key or Secret Data objects, not {objectType}.");
         }
-        var ids = payload.Children.Where(c => c.Tag == Tag.UniqueIdentifier).Select(c => c.Type == TtlvType.TextString ? c.AsText() : throw KmipException.InvalidField("Unique Identifier must be a Text String.")).ToList();
+        var ids = request.UniqueIdentifiers;
         if (ids.Count == 0) throw KmipException.MissingData("Join Split Key needs the Unique Identifiers of the Split Keys to join.");
         if (ids.Distinct(StringComparer.Ordinal).Count() != ids.Count) throw KmipException.InvalidField("Join Split Key names the same Split Key twice.");
-        var attributes = AttributeList.FromRequest(payload, Tag.TemplateAttribute, Tag.Attributes).ToList();
+        var attributes = request.Attributes.Attributes.ToList();
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == "Object Type");
 
         var shares = new List<(int Id, byte[] Share)>();
         try
         {
-            Part? first = null;
+            SplitKeyPart? first = null;
             foreach (var id in ids)
             {
                 var view = await objects.LoadAsync(context, id, cancellationToken).ConfigureAwait(false);
                 if (view.ObjectType != ObjectType.SplitKey) throw KmipException.InvalidField($"Object '{id}' is a {view.ObjectType}, not a Split Key.");
                 if (KeyLifecycle.IsDestroyed(view.State) || view.Stored.WrappedSecret is null) throw FailureMapping.WrongState(context.Version, $"Split Key '{id}' is destroyed.");
-                var part = Part.Read(id, TtlvDecoder.Decode(view.Stored.PublicMaterial!));
+                var part = SplitKeyParts.Read(id, view.Stored.PublicMaterial!);
                 first ??= part;
                 if (part.Method != first.Method || part.Parts != first.Parts || part.Threshold != first.Threshold)
                 {
@@ -161,7 +141,7 @@ internal sealed class JoinSplitKeyHandler(ManagedObjects objects) : IUntypedOper
                 }
                 if (shares.Any(s => s.Id == part.KeyPartIdentifier)) throw KmipException.InvalidField($"Split Key '{id}' repeats Key Part Identifier {part.KeyPartIdentifier}.");
                 using var keyValue = await objects.UnwrapSecretAsync(view.Stored.WrappedSecret, cancellationToken).ConfigureAwait(false);
-                var material = TtlvDecoder.Decode(keyValue.Span).Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } km ? km.AsBytes().ToArray() : throw KmipException.InvalidField($"Split Key '{id}' holds no Raw Key Material.");
+                var material = SplitKeyParts.ShareOf(id, keyValue);
                 shares.Add((part.KeyPartIdentifier, material));
                 if (material.Length != shares[0].Share.Length) throw KmipException.InvalidField($"Split Key '{id}' is {material.Length} bytes long, not {shares[0].Share.Length} like the others.");
             }
@@ -176,27 +156,26 @@ internal sealed class JoinSplitKeyHandler(ManagedObjects objects) : IUntypedOper
             var secret = SecretSharing.Join(split.Method, shares, split.Threshold);
             try
             {
-                var algorithm = attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value.AsEnum() is { } given ? (CryptographicAlgorithm)given : split.Algorithm;
+                var algorithm = (CryptographicAlgorithm?)attributes.Get(KmipAttributeKeys.CryptographicAlgorithm) ?? split.Algorithm;
                 SecretKeyKind kind;
                 byte[]? body = null;
                 if (objectType == ObjectType.SymmetricKey)
                 {
                     if (algorithm is not { } a) throw KmipException.MissingData("The Split Keys carry no Cryptographic Algorithm: give one in the request's attributes.");
                     kind = AttributeRules.KindOf(a);
-                    if (!attributes.Any(x => x.Name == "Cryptographic Algorithm")) attributes.Add(new KmipAttribute("Cryptographic Algorithm", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)a)));
+                    if (!attributes.Any(x => x.Name == "Cryptographic Algorithm")) attributes.Add(KmipAttributeKeys.CryptographicAlgorithm.Create((uint)a));
                 }
                 else
                 {
                     kind = SecretKeyKind.GenericSecret;
-                    var dataType = payload.Find(Tag.SecretDataType) is { } sdt ? Lenient.Enumeration(sdt, "Secret Data Type") : (uint)SecretDataType.Seed;
-                    body = TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, dataType));
+                    body = SecretDataBody.Of(request.SecretDataType ?? SecretDataType.Seed);
                 }
                 attributes.RemoveAll(x => x.Name == "Cryptographic Length");
-                attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, secret.Length * 8)));
+                attributes.Add(KmipAttributeKeys.CryptographicLength.Create(secret.Length * 8));
                 attributes.Add(DigestAttribute.Of(secret, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
                 var wrapped = await objects.WrapSecretAsync(kind, secret, cancellationToken).ConfigureAwait(false);
                 var uid = await objects.CreateObjectAsync(context, objectType, attributes, wrapped, body, cancellationToken).ConfigureAwait(false);
-                return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Text(Tag.UniqueIdentifier, uid));
+                return new IdentifierResponse(uid);
             }
             finally
             {
@@ -206,18 +185,6 @@ internal sealed class JoinSplitKeyHandler(ManagedObjects objects) : IUntypedOper
         finally
         {
             foreach (var (_, share) in shares) CryptographicOperations.ZeroMemory(share);
-        }
-    }
-
-    /// <summary>The public fields of one stored Split Key.</summary>
-    private sealed record Part(string Id, int Parts, int KeyPartIdentifier, int Threshold, SplitKeyMethod Method, CryptographicAlgorithm? Algorithm)
-    {
-        public static Part Read(string id, TtlvElement body)
-        {
-            int Field(TtlvTag tag, string name) => body.Find(tag) is { } e ? checked((int)Lenient.Number(e, name)) : throw KmipException.InvalidField($"Split Key '{id}' lacks its {name}.");
-            var method = body.Find(Tag.SplitKeyMethod) is { } m ? (SplitKeyMethod)Lenient.Enumeration(m, "Split Key Method") : throw KmipException.InvalidField($"Split Key '{id}' lacks its Split Key Method.");
-            var algorithm = body.Find(Tag.KeyBlock)?.Find(Tag.CryptographicAlgorithm) is { } a ? (CryptographicAlgorithm)a.AsEnum() : (CryptographicAlgorithm?)null;
-            return new Part(id, Field(Tag.SplitKeyParts, "Split Key Parts"), Field(Tag.KeyPartIdentifier, "Key Part Identifier"), Field(Tag.SplitKeyThreshold, "Split Key Threshold"), method, algorithm);
         }
     }
 }

@@ -3,8 +3,8 @@ using HsmKmip.Core.Lifecycle;
 using HsmKmip.Operations.Certificates;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -20,23 +20,22 @@ namespace HsmKmip.Operations.Handlers;
 /// or an issuer whose signature fails) or an issuer that may not sign certificates; Unknown when the chain is incomplete or ends at a root that
 /// is not trusted here.
 /// </summary>
-internal sealed class ValidateHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IUntypedOperationHandler
+internal sealed class ValidateHandler(ManagedObjects objects, CertificateAuthorityOptions options) : IOperationHandler<ValidateRequest, ValidateResponse>
 {
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<ValidateResponse> ExecuteAsync(OperationContext context, ValidateRequest request, CancellationToken cancellationToken)
     {
         var chain = new List<X509Certificate2>();
         var anchors = new List<X509Certificate2>();
-        foreach (var element in payload?.Children ?? [])
+        foreach (var item in request.Chain)
         {
-            if (element.Tag == Tag.Certificate)
+            if (item.Certificate is { } sent)
             {
-                chain.Add(StoredCertificates.Parse(element, $"Certificate {chain.Count + 1} of the request"));
+                chain.Add(StoredCertificates.Parse(sent, $"Certificate {chain.Count + 1} of the request"));
                 continue;
             }
-            if (element.Tag != Tag.UniqueIdentifier) continue;
-            if (element.Type != TtlvType.TextString) throw KmipException.InvalidField("Unique Identifier must be a Text String.");
-            var view = await objects.LoadAsync(context, element.AsText(), cancellationToken).ConfigureAwait(false);
-            if (view.ObjectType != ObjectType.Certificate) throw new KmipException(ResultReason.InvalidObjectType, $"Validate checks Certificates; '{element.AsText()}' is a {view.ObjectType}.");
+            var uid = item.UniqueIdentifier!;
+            var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
+            if (view.ObjectType != ObjectType.Certificate) throw new KmipException(ResultReason.InvalidObjectType, $"Validate checks Certificates; '{uid}' is a {view.ObjectType}.");
             var certificate = StoredCertificates.Parse(view);
             chain.Add(certificate);
             if (IsSelfIssued(certificate) && view.State is not (State.Compromised or State.Destroyed or State.DestroyedCompromised) && !ObjectStates.IsArchived(view))
@@ -45,10 +44,10 @@ internal sealed class ValidateHandler(ManagedObjects objects, CertificateAuthori
             }
         }
         if (chain.Count == 0) throw KmipException.MissingData("Validate needs a certificate chain: Certificate structures and/or Unique Identifiers of Certificate objects.");
-        var at = payload?.Find(Tag.ValidityDate) is { } d ? (d.Type == TtlvType.DateTime ? d.AsDateTime() : throw KmipException.InvalidField("Validity Date must be a Date-Time.")) : objects.Now;
+        var at = request.ValidityDate ?? objects.Now;
         if (await ServerCaCertificateAsync(cancellationToken).ConfigureAwait(false) is { } ca) anchors.Add(ca);
         var indicator = Check(chain, anchors, at);
-        return TtlvElement.Structure(Tag.ResponsePayload, TtlvElement.Enumeration(Tag.ValidityIndicator, (uint)indicator));
+        return new ValidateResponse(indicator);
     }
 
     internal static ValidityIndicator Check(IReadOnlyList<X509Certificate2> chain, IReadOnlyList<X509Certificate2> anchors, DateTimeOffset at)

@@ -1,6 +1,7 @@
 using HsmKmip.Core.Store;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 
@@ -15,18 +16,26 @@ public sealed partial class ManagedObjects
     /// The attributes a request gives a new object: those of the Templates its Template-Attribute names (in order, a
     /// later template over an earlier one), with the request's own attributes over them.
     /// </summary>
-    public async ValueTask<List<KmipAttribute>> RequestAttributesAsync(OperationContext context, TtlvElement? payload, TtlvTag v1Container, TtlvTag v2Container, CancellationToken cancellationToken)
+    public ValueTask<List<KmipAttribute>> RequestAttributesAsync(OperationContext context, TtlvElement? payload, TtlvTag v1Container, TtlvTag v2Container, CancellationToken cancellationToken)
     {
-        var names = new List<string>();
-        var own = AttributeList.FromRequest(payload, v1Container, v2Container, names);
-        if (names.Count == 0) return own.ToList();
-        if (context.Version.Major >= 2) throw KmipException.InvalidField("Templates do not exist in KMIP 2.x; send the attributes themselves.");
+        ArgumentNullException.ThrowIfNull(context);
+        return RequestAttributesAsync(context, RequestedAttributes.Read(payload, v1Container, v2Container, context.Version), cancellationToken);
+    }
+
+    /// <summary>
+    /// The attributes a typed request gives a new object: those of the Templates it names (in order, a later template over
+    /// an earlier one), with the request's own attributes over them.
+    /// </summary>
+    public async ValueTask<List<KmipAttribute>> RequestAttributesAsync(OperationContext context, RequestedAttributes requested, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        if (requested.TemplateNames.Count == 0) return requested.Attributes.ToList();
         IReadOnlyList<KmipAttribute> merged = [];
-        foreach (var name in names)
+        foreach (var name in requested.TemplateNames)
         {
             merged = AttributeRules.Overlay(merged, await TemplateAttributesAsync(context, name, cancellationToken).ConfigureAwait(false));
         }
-        return AttributeRules.Overlay(merged, own);
+        return AttributeRules.Overlay(merged, requested.Attributes);
     }
 
     /// <summary>The attributes of the caller's (or a visible) Template named <paramref name="name"/>; Item Not Found when there is none.</summary>

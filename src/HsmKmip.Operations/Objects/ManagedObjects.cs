@@ -106,31 +106,37 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         return context.IdPlaceholder ?? throw KmipException.MissingData("The request names no Unique Identifier and no earlier batch item produced one.");
     }
 
+    /// <summary>
+    /// The object as <paramref name="context"/>'s caller may see it. An object the request named was read and allowed by the
+    /// pipeline's <see cref="Pipeline.AuthorizationStep"/>; any other (the ID Placeholder, a link followed, a Template) is
+    /// read here and checked by the same rule, so that a client sees only what its identity may see, however it got there.
+    /// </summary>
     public async ValueTask<ObjectView> LoadAsync(OperationContext context, string uniqueIdentifier, CancellationToken cancellationToken)
     {
-        StoredObject? stored;
+        ArgumentNullException.ThrowIfNull(context);
+        var stored = context.TakeAuthorized(uniqueIdentifier);
+        if (stored is null)
+        {
+            stored = await GetStoredAsync(uniqueIdentifier, cancellationToken).ConfigureAwait(false) ?? throw Pipeline.AuthorizationStep.NotFound(uniqueIdentifier);
+            Pipeline.AuthorizationStep.Check(Policy, context, stored);
+        }
+        var attributes = stored.Attributes.Select(a => new KmipAttribute(a.Name, a.Index, KmipAttribute.DecodeValue(a.Value))).ToArray();
+        var state = KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now);
+        context.Touched?.Read(stored.UniqueIdentifier);
+        return new ObjectView(stored, attributes, state) { Undo = context.Undo, Touched = context.Touched };
+    }
+
+    /// <summary>The stored record, or null when there is none; no access check (callers check, see <see cref="LoadAsync"/>).</summary>
+    internal async ValueTask<StoredObject?> GetStoredAsync(string uniqueIdentifier, CancellationToken cancellationToken)
+    {
         try
         {
-            stored = await store.GetAsync(uniqueIdentifier, cancellationToken).ConfigureAwait(false);
+            return await store.GetAsync(uniqueIdentifier, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e)
         {
             throw FailureMapping.ToKmip(e);
         }
-        var notFound = new KmipException(ResultReason.ItemNotFound, $"No object with Unique Identifier '{uniqueIdentifier}'.");
-        if (stored is null) throw notFound;
-        var attributes = stored.Attributes.Select(a => new KmipAttribute(a.Name, a.Index, KmipAttribute.DecodeValue(a.Value))).ToArray();
-        var policyName = attributes.FirstOrDefault(a => a.Name == "Operation Policy Name")?.Value is { Type: TtlvType.TextString } p ? p.AsText() : null;
-        switch (Policy.Decide(context.Client.Identity, stored.Owner, (ObjectType)stored.ObjectType, policyName, context.Operation))
-        {
-            case AccessDecision.Invisible:
-                throw notFound; // the same answer as for a missing object: existence does not leak
-            case AccessDecision.Denied:
-                throw new KmipException(ResultReason.PermissionDenied, $"{context.Operation} on '{uniqueIdentifier}' is not permitted for '{context.Client.Identity}'.");
-        }
-        var state = KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now);
-        context.Touched?.Read(stored.UniqueIdentifier);
-        return new ObjectView(stored, attributes, state) { Undo = context.Undo, Touched = context.Touched };
     }
 
     /// <summary>

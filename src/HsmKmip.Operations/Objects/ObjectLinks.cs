@@ -13,4 +13,9 @@ internal static class ObjectLinks
         TtlvElement.Enumeration(Tag.LinkType, (uint)type), TtlvElement.Text(Tag.LinkedObjectIdentifier, target)));
 
     internal static bool IsLink(KmipAttribute a, LinkType type) => a.Value.Find(Tag.LinkType) is { } t && t.AsEnum() == (uint)type;
+
+    /// <summary>The Linked Object Identifier of the first link of <paramref name="type"/>, or null when the object has none.</summary>
+    internal static string? Target(IEnumerable<KmipAttribute> attributes, LinkType type) =>
+        attributes.Where(a => a.Name == "Link" && a.Value.Find(Tag.LinkType)?.AsEnum() == (uint)type)
+            .Select(a => a.Value.Find(Tag.LinkedObjectIdentifier)?.AsText()).FirstOrDefault();
 }

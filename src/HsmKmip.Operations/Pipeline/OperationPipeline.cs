@@ -10,7 +10,8 @@ namespace HsmKmip.Operations.Pipeline;
 /// The one place every batch item passes (DESIGN.md "The request path": caller → handler → audit → metrics): it takes the
 /// caller from the connection's principal, runs the item, writes its audit record and counts it. A mutating item's
 /// record is durable before the executor hands the result on, so no acknowledged change is missing from the log.
-/// Authorization still happens inside <see cref="Objects.ManagedObjects.LoadAsync"/> until handlers see typed requests.
+/// Authorization is its own step (<see cref="AuthorizationStep"/>): the pipeline installs it for the item, and it runs on
+/// the typed request once decoded, before the handler.
 /// </summary>
 public sealed partial class OperationPipeline(IAuditSink audit, TimeProvider time, ILogger<OperationPipeline> logger)
 {
@@ -27,14 +28,16 @@ public sealed partial class OperationPipeline(IAuditSink audit, TimeProvider tim
     /// <param name="context">The request's context; its touches are reset for this item.</param>
     /// <param name="run">The item's execution.</param>
     /// <param name="cancellationToken">The request's token.</param>
+    /// <param name="authorization">The access-policy step for the item (null: loads check where they happen).</param>
     public async ValueTask<ResponseBatchItem> RunAsync(RequestBatchItem item, int index, bool mutates, OperationContext context, Func<ValueTask<ResponseBatchItem>> run,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, AuthorizationStep? authorization = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(run);
         var touched = new AuditTouches();
         context.Touched = touched;
+        context.Authorization = authorization;
         var started = Stopwatch.GetTimestamp();
         ResponseBatchItem result;
         try
@@ -50,6 +53,7 @@ public sealed partial class OperationPipeline(IAuditSink audit, TimeProvider tim
         finally
         {
             context.Touched = null;
+            context.Authorization = null;
         }
         bool keeps = result.Status is ResultStatus.Success or ResultStatus.OperationPending;
         // Not the request's token: a client hanging up after its change was written must not leave the change unaudited.

@@ -32,6 +32,7 @@ public static class KmipAttributeKeys
     public static readonly KmipAttributeKey<bool> Extractable = Boolean("Extractable");
     public static readonly KmipAttributeKey<string> UniqueIdentifier = Text("Unique Identifier");
     public static readonly KmipAttributeKey<string> ObjectGroup = Text("Object Group");
+    public static readonly KmipAttributeKey<string> OperationPolicyName = Text("Operation Policy Name");
 
     /// <summary>Revocation Reason (KMIP 1.4 §3.31): a structure of the code and an optional message.</summary>
     public static readonly KmipAttributeKey<RevocationReason> RevocationReason = new("Revocation Reason",
@@ -43,7 +44,7 @@ public static class KmipAttributeKeys
         InitialDate.Name, ActivationDate.Name, ProcessStartDate.Name, ProtectStopDate.Name, DeactivationDate.Name, DestroyDate.Name,
         CompromiseOccurrenceDate.Name, CompromiseDate.Name, ArchiveDate.Name, LastChangeDate.Name, CryptographicUsageMask.Name,
         CryptographicLength.Name, CryptographicAlgorithm.Name, ObjectType.Name, State.Name, LeaseTime.Name, KeyValuePresent.Name, Sensitive.Name, Extractable.Name,
-        UniqueIdentifier.Name, ObjectGroup.Name, RevocationReason.Name,
+        UniqueIdentifier.Name, ObjectGroup.Name, OperationPolicyName.Name, RevocationReason.Name,
     ];
 
     private static KmipAttributeKey<DateTimeOffset> Date(string name) => new(name,

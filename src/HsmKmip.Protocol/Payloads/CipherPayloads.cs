@@ -8,7 +8,7 @@ namespace HsmKmip.Protocol.Payloads;
 /// so they share one type. Every field is optional here; what each mode needs is checked by the operation. The streaming
 /// fields (KMIP 1.3) are kept as sent: <see cref="InitIndicator"/> and <see cref="FinalIndicator"/> are null when absent.
 /// </summary>
-public sealed record CipherRequest : IKmipRequest<CipherRequest>
+public sealed record CipherRequest : IKmipRequest<CipherRequest>, IObjectRequest
 {
     public string? UniqueIdentifier { get; init; }
 

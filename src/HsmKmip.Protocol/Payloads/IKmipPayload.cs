@@ -21,3 +21,23 @@ public interface IKmipResponse
     /// <summary>The Response Payload structure, or null for an operation that answers without one.</summary>
     TtlvElement? Write(KmipVersion version);
 }
+
+/// <summary>
+/// A request that names the one object it acts on (null: the ID Placeholder stands for it, KMIP 1.4 §3.1.4), so that
+/// steps around the handler (authorization) can see which object it is without knowing the operation.
+/// </summary>
+public interface IObjectRequest
+{
+    /// <summary>The Unique Identifier the request names, or null when it names none.</summary>
+    string? UniqueIdentifier { get; }
+}
+
+/// <summary>
+/// A request that names several objects by Unique Identifier (Join Split Key, Validate, Create Split Key's base key),
+/// so that steps around the handler (authorization) can see them without knowing the operation.
+/// </summary>
+public interface IObjectsRequest
+{
+    /// <summary>Every Unique Identifier the request names, in request order.</summary>
+    IEnumerable<string> NamedIdentifiers { get; }
+}

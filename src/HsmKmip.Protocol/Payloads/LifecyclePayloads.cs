@@ -6,7 +6,7 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Protocol.Payloads;
 
 /// <summary>Revoke request (KMIP 1.4 §4.20): the reason is required; the compromise date only matters for a compromise.</summary>
-public sealed record RevokeRequest(string? UniqueIdentifier, RevocationReason Reason, DateTimeOffset? CompromiseOccurrenceDate) : IKmipRequest<RevokeRequest>
+public sealed record RevokeRequest(string? UniqueIdentifier, RevocationReason Reason, DateTimeOffset? CompromiseOccurrenceDate) : IKmipRequest<RevokeRequest>, IObjectRequest
 {
     public static RevokeRequest Read(TtlvElement? payload, KmipVersion version)
     {
@@ -20,7 +20,7 @@ public sealed record RevokeRequest(string? UniqueIdentifier, RevocationReason Re
 }
 
 /// <summary>Check request (KMIP 1.4 §4.10): the usage the client intends, as a Cryptographic Usage Mask (other fields are not checked here).</summary>
-public sealed record CheckRequest(string? UniqueIdentifier, long? CryptographicUsageMask) : IKmipRequest<CheckRequest>
+public sealed record CheckRequest(string? UniqueIdentifier, long? CryptographicUsageMask) : IKmipRequest<CheckRequest>, IObjectRequest
 {
     public static CheckRequest Read(TtlvElement? payload, KmipVersion version)
     {
@@ -39,7 +39,7 @@ public sealed record ObtainLeaseResponse(string UniqueIdentifier, uint LeaseTime
 }
 
 /// <summary>Get Usage Allocation request (KMIP 1.4 §4.8): how many units the client reserves.</summary>
-public sealed record GetUsageAllocationRequest(string? UniqueIdentifier, long UsageLimitsCount) : IKmipRequest<GetUsageAllocationRequest>
+public sealed record GetUsageAllocationRequest(string? UniqueIdentifier, long UsageLimitsCount) : IKmipRequest<GetUsageAllocationRequest>, IObjectRequest
 {
     public static GetUsageAllocationRequest Read(TtlvElement? payload, KmipVersion version)
     {

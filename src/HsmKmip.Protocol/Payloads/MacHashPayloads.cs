@@ -19,7 +19,7 @@ public static class StreamingFields
 }
 
 /// <summary>MAC request (KMIP 1.4 §4.33).</summary>
-public sealed record MacRequest(string? UniqueIdentifier, CryptographicParameters? Parameters, byte[] Data, bool Streaming) : IKmipRequest<MacRequest>
+public sealed record MacRequest(string? UniqueIdentifier, CryptographicParameters? Parameters, byte[] Data, bool Streaming) : IKmipRequest<MacRequest>, IObjectRequest
 {
     public static MacRequest Read(TtlvElement? payload, KmipVersion version)
     {
@@ -39,7 +39,7 @@ public sealed record MacResponse(string UniqueIdentifier, byte[] MacData) : IKmi
 }
 
 /// <summary>MAC Verify request (KMIP 1.4 §4.34); the MAC Data is required, checked after the key (as before typed payloads).</summary>
-public sealed record MacVerifyRequest(string? UniqueIdentifier, CryptographicParameters? Parameters, byte[] Data, byte[]? MacData, bool Streaming) : IKmipRequest<MacVerifyRequest>
+public sealed record MacVerifyRequest(string? UniqueIdentifier, CryptographicParameters? Parameters, byte[] Data, byte[]? MacData, bool Streaming) : IKmipRequest<MacVerifyRequest>, IObjectRequest
 {
     public static MacVerifyRequest Read(TtlvElement? payload, KmipVersion version)
     {

@@ -1,3 +1,4 @@
+using HsmKmip.Core.Logging;
 using HsmKmip.Server.Listener.Admission;
 
 namespace HsmKmip.Server.Listener;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using HsmKmip.Core;
+using HsmKmip.Core.Logging;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Server.Listener.Admission;
 using HsmKmip.Server.Listener.Http;
@@ -100,7 +101,7 @@ internal sealed class KmipConnection
                     if (sniffed == SniffResult.Http && _options.Http)
                     {
                         // KMIP Profiles 1.4 §5.3: the same port and TLS session may carry HTTP instead of raw TTLV.
-                        requests = await new KmipHttpSession(ssl, _handler, _options, _logger, principal, _remote).RunAsync(header.AsMemory(0, got), stopping).ConfigureAwait(false);
+                        requests = await new KmipHttpSession(ssl, _handler, _options, _logger, principal, _remote, _context.FaultLog).RunAsync(header.AsMemory(0, got), stopping).ConfigureAwait(false);
                         return;
                     }
                     if (sniffed != SniffResult.Ttlv)

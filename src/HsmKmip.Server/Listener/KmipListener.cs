@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using HsmKmip.Core;
+using HsmKmip.Core.Logging;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Server.Listener.Admission;
 using HsmKmip.Server.Tls;

@@ -50,11 +50,11 @@ internal static partial class Log
     [LoggerMessage(1014, LogLevel.Debug, "Connection of {Identity} at {Remote} speaks KMIP over HTTPS")]
     public static partial void HttpSession(ILogger logger, string identity, string remote);
 
-    [LoggerMessage(1015, LogLevel.Information, "HTTP request of {Identity} at {Remote} refused with {Status}: {Reason}")]
-    public static partial void HttpRefused(ILogger logger, string identity, string remote, int status, string reason);
+    [LoggerMessage(1015, LogLevel.Information, "HTTP request of {Identity} at {Remote} refused with {Status}: {Reason} ({Suppressed} more from this address since the last such line)")]
+    public static partial void HttpRefused(ILogger logger, string identity, string remote, int status, string reason, long suppressed);
 
-    [LoggerMessage(1016, LogLevel.Information, "{Format} body from {Identity} at {Remote} is not a KMIP message ({Error}); answered with Invalid Message")]
-    public static partial void HttpBodyMalformed(ILogger logger, string format, string identity, string remote, string error);
+    [LoggerMessage(1016, LogLevel.Information, "{Format} body from {Identity} at {Remote} is not a KMIP message ({Error}); answered with Invalid Message ({Suppressed} more from this address since the last such line)")]
+    public static partial void HttpBodyMalformed(ILogger logger, string format, string identity, string remote, string error, long suppressed);
 
     [LoggerMessage(1017, LogLevel.Warning, "Client {Identity} at {Remote} already holds {Limit} connections (--max-connections-per-client); refused ({Suppressed} more from this address since the last such line)")]
     public static partial void ClientConnectionLimit(ILogger logger, string identity, string remote, int limit, long suppressed);

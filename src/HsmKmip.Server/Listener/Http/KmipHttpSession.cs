@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Security;
 using System.Text;
 using HsmKmip.Core;
+using HsmKmip.Core.Logging;
 using HsmKmip.Server.Configuration;
 using HsmKmip.Ttlv;
 using Microsoft.Extensions.Logging;
@@ -15,9 +16,10 @@ namespace HsmKmip.Server.Listener.Http;
 /// HTTP-level refusals (method, path, type, size, malformed head) get their status and a one-sentence text body, and
 /// the connection closes. Requests on one connection are answered in order (keep-alive). The same limits, timeouts,
 /// client identity and handler as the TTLV path apply; the head and body of a request must arrive within the
-/// request-read timeout (slow clients cannot hold a connection open by dribbling header bytes).
+/// request-read timeout (slow clients cannot hold a connection open by dribbling header bytes). Refusals are logged
+/// through <paramref name="faultLog"/>: one line per address and kind per interval (issue 17 item 6).
 /// </summary>
-internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler, ServerOptions options, ILogger logger, ClientPrincipal principal, string remote)
+internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler, ServerOptions options, ILogger logger, ClientPrincipal principal, string remote, FaultLogLimiter faultLog)
 {
     /// <summary>The request target KMIP Profiles 1.4 §5.3 gives.</summary>
     public const string Path = "/kmip";
@@ -76,20 +78,20 @@ internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler
             }
             catch (HttpRefusal refusal)
             {
-                Log.HttpRefused(logger, principal.Identity, remote, refusal.Status, refusal.Message);
+                if (ShouldLog("http_refused", out long suppressed)) Log.HttpRefused(logger, principal.Identity, remote, refusal.Status, refusal.Message, suppressed);
                 await RefuseAsync(refusal.Status, refusal.Message, refusal.Allow).ConfigureAwait(false);
                 return false;
             }
             catch (OperationCanceledException)
             {
                 string text = $"The request was not complete within {options.RequestReadTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s.";
-                Log.HttpRefused(logger, principal.Identity, remote, 408, text);
+                if (ShouldLog("http_timeout", out long suppressed)) Log.HttpRefused(logger, principal.Identity, remote, 408, text, suppressed);
                 await RefuseAsync(408, text, null).ConfigureAwait(false);
                 return false;
             }
             catch (EndOfStreamException)
             {
-                Log.FramingLost(logger, principal.Identity, remote, "connection closed inside an HTTP request", 0);
+                if (ShouldLog("framing", out long suppressed)) Log.FramingLost(logger, principal.Identity, remote, "connection closed inside an HTTP request", suppressed);
                 return false;
             }
         }
@@ -110,6 +112,8 @@ internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler
         _answered++;
         return keepAlive;
     }
+
+    private bool ShouldLog(string kind, out long suppressed) => faultLog.ShouldLog(FaultLogLimiter.ClientOf(remote), kind, out suppressed);
 
     // KMIP Profiles 1.4 §5.3: POST to /kmip; the Content-Type names the encoding. Everything else is an HTTP refusal.
     private (BodyFormat Format, string MediaType, long Framing) Accept(HttpRequestHead head)
@@ -144,7 +148,7 @@ internal sealed class KmipHttpSession(SslStream ssl, IKmipMessageHandler handler
             }
             catch (TtlvFormatException e)
             {
-                Log.HttpBodyMalformed(logger, format.ToString(), principal.Identity, remote, e.Error.ToString());
+                if (ShouldLog("http_body", out long suppressed)) Log.HttpBodyMalformed(logger, format.ToString(), principal.Identity, remote, e.Error.ToString(), suppressed);
                 problem = $"The {format.ToString().ToUpperInvariant()} body is not a KMIP message: {e.Message.TrimEnd('.')}.";
             }
             if (request is null)

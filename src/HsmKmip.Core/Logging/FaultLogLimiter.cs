@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace HsmKmip.Server.Listener;
+namespace HsmKmip.Core.Logging;
 
 /// <summary>
 /// Rate limit for log lines about client faults (issue 17: 121,000 malformed requests wrote 20 MB of log). One line per
@@ -8,9 +8,9 @@ namespace HsmKmip.Server.Listener;
 /// bounded: past <see cref="MaxEntries"/> keys, expired entries are swept and, if that is not enough, all are dropped
 /// (a flood from many addresses then logs one line per address again, which is still bounded per interval).
 /// </summary>
-internal sealed class FaultLogLimiter(TimeSpan interval)
+public sealed class FaultLogLimiter(TimeSpan interval)
 {
-    internal const int MaxEntries = 10_000;
+    public const int MaxEntries = 10_000;
     private readonly long _intervalMs = (long)interval.TotalMilliseconds;
     private readonly ConcurrentDictionary<(string Client, string Kind), Window> _windows = new();
 
