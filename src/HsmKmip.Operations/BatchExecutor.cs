@@ -38,7 +38,8 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
                     ? ValueTask.FromResult(ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message))
                     : ExecuteItemAsync(item, context, cancellationToken), cancellationToken, table.Authorization).ConfigureAwait(false);
                 results.Add(result);
-                LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");
+                // Debug only: the names are not formatted for every item when the level is off (docs/performance.md).
+                if (logger.IsEnabled(LogLevel.Debug)) LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");
                 if (result.Status == ResultStatus.Success || continuation == BatchErrorContinuationOption.Continue) continue;
                 if (context.Undo is not null) await UndoAsync(results, context).ConfigureAwait(false);
                 break;

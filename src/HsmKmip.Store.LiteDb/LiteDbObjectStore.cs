@@ -100,7 +100,7 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
         ArgumentNullException.ThrowIfNull(uniqueIdentifier);
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var doc = Read(() => _objects.FindById(uniqueIdentifier));
+        var doc = Read(() => IdLookup.Find(_objects, uniqueIdentifier));
         return ValueTask.FromResult(doc is null ? null : DocumentMapper.ToObject(doc));
     }
 

@@ -20,11 +20,12 @@ internal static class AuditLine
 
     /// <summary>Writes an item record's line (with its newline) and returns its hash.</summary>
     public static string WriteItem(ArrayBufferWriter<byte> output, long seq, string node, AuditRecord r, string prev) =>
-        Write(output, prev, w =>
+        Write(output, prev, (seq, node, r), static (w, s) =>
         {
+            var (seq, node, r) = s;
             w.WriteNumber("seq", seq);
             w.WriteString("type", "item");
-            w.WriteString("time", r.Time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            WriteTime(w, r.Time);
             w.WriteString("node", node);
             w.WriteString("client", r.Client);
             w.WriteString("fingerprint", r.Fingerprint);
@@ -44,40 +45,65 @@ internal static class AuditLine
 
     /// <summary>Writes a checkpoint line: the MAC (under the HSM-held audit key) of the hash of the line before it.</summary>
     public static string WriteCheckpoint(ArrayBufferWriter<byte> output, long seq, string node, DateTimeOffset time, string reason, string keyId, string mac, string prev) =>
-        Write(output, prev, w =>
+        Write(output, prev, (seq, node, time, reason, keyId, mac), static (w, s) =>
         {
-            w.WriteNumber("seq", seq);
+            w.WriteNumber("seq", s.seq);
             w.WriteString("type", "checkpoint");
-            w.WriteString("time", time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteString("node", node);
-            w.WriteString("reason", reason);
-            w.WriteString("key", keyId);
-            w.WriteString("mac", mac);
+            WriteTime(w, s.time);
+            w.WriteString("node", s.node);
+            w.WriteString("reason", s.reason);
+            w.WriteString("key", s.keyId);
+            w.WriteString("mac", s.mac);
         });
+
+    /// <summary>The "time" field: the round-trip ("O") form of the UTC time, formatted without a string.</summary>
+    private static void WriteTime(Utf8JsonWriter w, DateTimeOffset time)
+    {
+        Span<char> text = stackalloc char[40];
+        if (!time.UtcDateTime.TryFormat(text, out int length, "O", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("A round-trip date did not fit its buffer.");
+        }
+        w.WriteString("time", text[..length]);
+    }
 
     /// <summary>The bytes a checkpoint MAC covers: a domain label and the chain head it vouches for.</summary>
     public static byte[] CheckpointInput(long seq, string prev) => Encoding.ASCII.GetBytes($"hsmkmip-audit-checkpoint-v1:{seq}:{prev}");
 
-    // One writer thread builds every line: a scratch buffer per thread avoids an allocation per record.
+    // One writer at a time builds every line (the sink's loop): a scratch buffer and a JSON writer per thread avoid
+    // allocations per record; the output bytes are the same as with a new writer per line.
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
 
-    private static string Write(ArrayBufferWriter<byte> output, string prev, Action<Utf8JsonWriter> fields)
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    private static ReadOnlySpan<byte> HashField => ",\"hash\":\""u8;
+
+    private static string Write<TState>(ArrayBufferWriter<byte> output, string prev, TState state, Action<Utf8JsonWriter, TState> fields)
     {
         var scratch = t_scratch ??= new ArrayBufferWriter<byte>(1024);
         scratch.ResetWrittenCount();
-        using (var w = new Utf8JsonWriter(scratch, WriterOptions))
-        {
-            w.WriteStartObject();
-            fields(w);
-            w.WriteString("prev", prev);
-            w.WriteEndObject();
-        }
+        var w = t_writer ??= new Utf8JsonWriter(scratch, WriterOptions);
+        w.Reset(scratch);
+        w.WriteStartObject();
+        fields(w, state);
+        w.WriteString("prev", prev);
+        w.WriteEndObject();
+        w.Flush();
         // The body without its closing brace is what the hash covers; the hash and the brace follow it.
         var body = scratch.WrittenSpan[..^1];
-        var hash = Convert.ToHexStringLower(SHA256.HashData(body));
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, digest);
+        var hash = Convert.ToHexStringLower(digest);
         output.Write(body);
-        output.Write(Encoding.ASCII.GetBytes($",\"hash\":\"{hash}\"}}\n"));
+        output.Write(HashField);
+        var hex = output.GetSpan(hash.Length + 3);
+        int n = Encoding.ASCII.GetBytes(hash, hex);
+        hex[n++] = (byte)'"';
+        hex[n++] = (byte)'}';
+        hex[n++] = (byte)'\n';
+        output.Advance(n);
         return hash;
     }
 
