@@ -90,6 +90,31 @@ internal sealed class AdminOptions
         }
     }
 
+    /// <summary>
+    /// Runs a verb that works on the stopped state folder itself rather than through the daemon (restore, store migrate),
+    /// reporting its failures as every admin verb does: exit 2 for a usage or configuration mistake, 1 when the state, the
+    /// HSM or the store refuses, each with one sentence on standard error (<paramref name="afterFailure"/> adds a second).
+    /// </summary>
+    public async Task<int> RunOfflineAsync(ParseResult parse, Func<ServerOptions, TextWriter, TextWriter, Task<int>> body, string? afterFailure = null)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        try
+        {
+            return await body(Load(parse), parse.InvocationConfiguration.Output, error).ConfigureAwait(false);
+        }
+        catch (ConfigurationException e)
+        {
+            await error.WriteLineAsync($"hsmkmip: {e.Message}").ConfigureAwait(false);
+            return AdminException.UsageExitCode;
+        }
+        catch (Exception e) when (e is Core.Store.ObjectStoreException or Core.Keys.KeyBackendException or AdminException)
+        {
+            await error.WriteLineAsync($"hsmkmip: {AdminClient.Translate(e).Message}").ConfigureAwait(false);
+            if (afterFailure is not null) await error.WriteLineAsync($"hsmkmip: {afterFailure}").ConfigureAwait(false);
+            return AdminException.FailureExitCode;
+        }
+    }
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static async ValueTask Progress(TextWriter error, JsonObject e)

@@ -43,26 +43,8 @@ internal static class BackupCommands
         command.Arguments.Add(file);
         var shared = new AdminOptions();
         shared.AddTo(command, json: false);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            try
-            {
-                var options = shared.Load(parse);
-                return await RestoreAsync(options, parse.GetValue(file)!, output, error, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConfigurationException e)
-            {
-                await error.WriteLineAsync($"hsmkmip: {e.Message}").ConfigureAwait(false);
-                return AdminException.UsageExitCode;
-            }
-            catch (Exception e) when (e is ObjectStoreException or KeyBackendException or AdminException)
-            {
-                await error.WriteLineAsync($"hsmkmip: {AdminClient.Translate(e).Message}").ConfigureAwait(false);
-                return AdminException.FailureExitCode;
-            }
-        });
+        command.SetAction((parse, cancellationToken) =>
+            shared.RunOfflineAsync(parse, (options, output, error) => RestoreAsync(options, parse.GetValue(file)!, output, error, cancellationToken)));
         return command;
     }
 

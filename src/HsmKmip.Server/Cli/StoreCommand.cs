@@ -35,37 +35,22 @@ internal static class StoreCommand
         command.Options.Add(batch);
         var shared = new AdminOptions();
         shared.AddTo(command, json: false);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => shared.RunOfflineAsync(parse, (options, output, _) =>
         {
-            var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
+            var url = parse.GetValue(to)!;
+            if (!PostgresUrl.IsPostgresUrl(url)) throw new ConfigurationException($"--to must be a postgresql:// URL, not '{url}'.");
             try
             {
-                var options = shared.Load(parse);
-                var url = parse.GetValue(to)!;
-                var password = PasswordFile(parse.GetValue(passwordFile));
-                if (!PostgresUrl.IsPostgresUrl(url)) throw new ConfigurationException($"--to must be a postgresql:// URL, not '{url}'.");
-                if (options.StoreUrl is not null) throw new ConfigurationException("The configured store is already PostgreSQL; migrate copies a state folder's LiteDB store into one.");
-                if (parse.GetValue(batch) < 1) throw new ConfigurationException("--batch must be at least 1.");
-                return await RunAsync(options, url, password, parse.GetValue(batch), output, cancellationToken).ConfigureAwait(false);
+                PostgresUrl.Parse(url);
             }
             catch (FormatException e)
             {
-                await error.WriteLineAsync($"hsmkmip: --to: {e.Message}").ConfigureAwait(false);
-                return AdminException.UsageExitCode;
+                throw new ConfigurationException($"--to: {e.Message}", e);
             }
-            catch (ConfigurationException e)
-            {
-                await error.WriteLineAsync($"hsmkmip: {e.Message}").ConfigureAwait(false);
-                return AdminException.UsageExitCode;
-            }
-            catch (Exception e) when (e is ObjectStoreException or AdminException)
-            {
-                await error.WriteLineAsync($"hsmkmip: {AdminClient.Translate(e).Message}").ConfigureAwait(false);
-                await error.WriteLineAsync("hsmkmip: nothing copied so far is lost; run the same command again to finish the migration.").ConfigureAwait(false);
-                return AdminException.FailureExitCode;
-            }
-        });
+            if (options.StoreUrl is not null) throw new ConfigurationException("The configured store is already PostgreSQL; migrate copies a state folder's LiteDB store into one.");
+            if (parse.GetValue(batch) < 1) throw new ConfigurationException("--batch must be at least 1.");
+            return RunAsync(options, url, PasswordFile(parse.GetValue(passwordFile)), parse.GetValue(batch), output, cancellationToken);
+        }, afterFailure: "nothing copied so far is lost; run the same command again to finish the migration."));
         return command;
     }
 

@@ -52,16 +52,7 @@ internal sealed partial class ConsoleEndpoints
     {
         var id = (string)ctx.Request.RouteValues["id"]!;
         var admin = Admin(ctx);
-        JsonObject key;
-        try
-        {
-            key = await RunAsync("keys-show", new JsonObject { ["id"] = id }, ctx.RequestAborted).ConfigureAwait(false);
-        }
-        catch (AdminException e)
-        {
-            await WriteAsync(ctx, Html.Page("Key", admin, $"<p class=\"error\">{Html.E(e.Message)}</p>"), StatusCodes.Status404NotFound).ConfigureAwait(false);
-            return;
-        }
+        if (await KeyOrNotFoundAsync(ctx, id, admin) is not { } key) return;
         var records = (await RunAsync("audit-show", new JsonObject { ["key"] = id, ["limit"] = 100 }, ctx.RequestAborted).ConfigureAwait(false))["records"]!.AsArray();
         var created = records.FirstOrDefault(r => r?["created"] is JsonArray c && c.Any(x => x?.ToString() == id));
         var last = records.LastOrDefault();
@@ -85,6 +76,20 @@ internal sealed partial class ConsoleEndpoints
         await WriteAsync(ctx, Html.Page("Key " + id, admin, body.ToString())).ConfigureAwait(false);
     }
 
+    /// <summary>The key's metadata as `hsmkmip keys show` gives it, or null after answering 404 with the reason.</summary>
+    private async Task<JsonObject?> KeyOrNotFoundAsync(HttpContext ctx, string id, AdminIdentity admin)
+    {
+        try
+        {
+            return await RunAsync("keys-show", new JsonObject { ["id"] = id }, ctx.RequestAborted).ConfigureAwait(false);
+        }
+        catch (AdminException e)
+        {
+            await WriteAsync(ctx, Html.Page("Key", admin, $"<p class=\"error\">{Html.E(e.Message)}</p>"), StatusCodes.Status404NotFound).ConfigureAwait(false);
+            return null;
+        }
+    }
+
     private async Task KeyActionAsync(HttpContext ctx)
     {
         var id = (string)ctx.Request.RouteValues["id"]!;
@@ -96,16 +101,7 @@ internal sealed partial class ConsoleEndpoints
         }
         if (await ChangeAllowedAsync(ctx, AdminRole.Operator, action + " keys") is not { } form) return;
         var admin = Admin(ctx);
-        JsonObject key;
-        try
-        {
-            key = await RunAsync("keys-show", new JsonObject { ["id"] = id }, ctx.RequestAborted).ConfigureAwait(false);
-        }
-        catch (AdminException e)
-        {
-            await WriteAsync(ctx, Html.Page("Key", admin, $"<p class=\"error\">{Html.E(e.Message)}</p>"), StatusCodes.Status404NotFound).ConfigureAwait(false);
-            return;
-        }
+        if (await KeyOrNotFoundAsync(ctx, id, admin) is not { } key) return;
         var names = key["names"] is JsonArray n && n.Count > 0 ? string.Join(", ", n.Select(x => x?.ToString())) : "(no name)";
         var question = $"{char.ToUpperInvariant(action[0])}{action[1..]} the {key["type"]} named {names}, Unique Identifier {id}, owned by {key["owner"]}?"
             + (action == "destroy" ? " Its key material is deleted for good; only its metadata stays." : "");
