@@ -135,7 +135,7 @@ public sealed partial class LiteDbObjectStore
         {
             // Every identifier is checked before anything is inserted, so a refusal leaves the transaction untouched.
             var all = write.Companions.Prepend(obj).ToArray();
-            var used = all.FirstOrDefault(o => _objects.FindById(o.UniqueIdentifier) is not null)
+            var used = all.FirstOrDefault(o => IdLookup.Find(_objects, o.UniqueIdentifier) is not null)
                 ?? all.GroupBy(o => o.UniqueIdentifier).FirstOrDefault(g => g.Count() > 1)?.First();
             if (used is not null)
             {
@@ -146,7 +146,7 @@ public sealed partial class LiteDbObjectStore
             write.Result = obj with { Version = 1 };
             return;
         }
-        var existing = _objects.FindById(obj.UniqueIdentifier);
+        var existing = IdLookup.Find(_objects, obj.UniqueIdentifier);
         if (write.Kind == WriteKind.Insert)
         {
             if (existing is not null)
