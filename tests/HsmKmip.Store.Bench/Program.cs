@@ -7,6 +7,7 @@ using HsmKmip.Store.LiteDb.Tests.Fixtures;
 
 // store-bench writes [--seconds S]            durable inserts/s with 1 and 8 concurrent writers, p50/p99 per insert
 // store-bench locate --objects N [--folder F]  load N AES-256 keys, then file size per object, open time, Locate p50/p99, RSS
+// store-bench read [--objects N] [--lookups N] [--rounds N]  CPU per look-up by primary key: FindById against IdLookup
 // store-bench fixture <path>                   write the schema fixture objects (tests/HsmKmip.Store.LiteDb.Tests/Fixtures)
 var command = args.FirstOrDefault() ?? "";
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -20,11 +21,14 @@ switch (command)
     case "locate":
         await Locate(long.Parse(Option("--objects") ?? "100000", invariant), Option("--folder"));
         return 0;
+    case "read":
+        ReadPath.Run(int.Parse(Option("--objects") ?? "2000", invariant), int.Parse(Option("--lookups") ?? "20000", invariant), int.Parse(Option("--rounds") ?? "5", invariant));
+        return 0;
     case "fixture" when args.Length > 1:
         await Fixture(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: store-bench writes [--seconds S] | locate --objects N [--folder F] | fixture <path>");
+        Console.Error.WriteLine("usage: store-bench writes [--seconds S] | locate --objects N [--folder F] | read [--objects N] [--lookups N] [--rounds N] | fixture <path>");
         return 2;
 }
 

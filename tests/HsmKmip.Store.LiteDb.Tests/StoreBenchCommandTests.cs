@@ -31,6 +31,14 @@ public sealed class StoreBenchCommandTests(ITestOutputHelper output) : IDisposab
         }
     }
 
+    [Fact]
+    public async Task Read_prints_cpu_per_lookup_for_FindById_and_IdLookup()
+    {
+        var text = await Run("read", "--objects", "200", "--lookups", "500", "--rounds", "2");
+        Assert.Contains("round 2: FindById ", text);
+        Assert.Contains("200 records, 500 look-ups per round, 2 rounds: median FindById ", text);
+    }
+
     private async Task<string> Run(params string[] arguments)
     {
         // tests/HsmKmip.Store.LiteDb.Tests/bin/<configuration>/<tfm>/ → tests/HsmKmip.Store.Bench/bin/<configuration>/<tfm>/

@@ -32,7 +32,7 @@ internal sealed class AdminAddCommand : IAdminCommand
             ["role"] = AdminRoles.Name(role),
             ["subject"] = cert.Subject,
             ["fingerprint"] = ClientIdentityReader.Fingerprint(cert),
-            ["notAfter"] = Utc(cert.NotAfter),
+            ["notAfter"] = KeyMetadata.Date(cert.NotAfter),
             ["files"] = new JsonObject
             {
                 ["pkcs12"] = Path.Combine(dir, "admin.p12"),
@@ -43,8 +43,6 @@ internal sealed class AdminAddCommand : IAdminCommand
             ["console"] = ConsoleAddress(context),
         });
     }
-
-    internal static string Utc(DateTime t) => t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static string? ConsoleAddress(AdminContext context) =>
         context.Options.AdminListen is { } e ? $"https://{(System.Net.IPAddress.IsLoopback(e.Address) ? "localhost" : e.Address.ToString())}:{e.Port}/" : null;
@@ -69,7 +67,7 @@ internal sealed class AdminListCommand : IAdminCommand
                 ["name"] = name,
                 ["role"] = AdminPki.RoleOf(cert) is { } r ? AdminRoles.Name(r) : null,
                 ["fingerprint"] = fingerprint,
-                ["notAfter"] = AdminAddCommand.Utc(cert.NotAfter),
+                ["notAfter"] = KeyMetadata.Date(cert.NotAfter),
                 ["revoked"] = revoked.IsRevoked(fingerprint),
             });
         }

@@ -131,7 +131,7 @@ internal sealed class StatusCommand : IAdminCommand
                 using var cert = X509Certificate2.CreateFromPem(File.ReadAllText(path));
                 var days = (cert.NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalDays;
                 entry["subject"] = cert.Subject;
-                entry["notAfter"] = cert.NotAfter.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+                entry["notAfter"] = KeyMetadata.Date(cert.NotAfter);
                 entry["daysLeft"] = (int)Math.Floor(days);
                 entry["expiringSoon"] = days < ExpiryWarningDays;
                 entry["revoked"] = role == "client" && context.Revocations.IsRevoked(cert);

@@ -37,11 +37,14 @@ internal sealed class AdminOptions
         if (json) command.Options.Add(Json);
     }
 
+    /// <summary>The process environment as the settings loader takes it.</summary>
+    public static Dictionary<string, string?> EnvironmentVariables() =>
+        Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+
     /// <summary>The daemon's settings as `serve` would load them with the same config file and environment.</summary>
     public ServerOptions Load(ParseResult parse)
     {
-        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        var environment = EnvironmentVariables();
         var stateDir = parse.GetValue(StateDir);
         var configFile = parse.GetValue(Config) ?? environment.GetValueOrDefault("HSMKMIP_CONFIG");
         if (configFile is null && stateDir is null && File.Exists(PackagedConfig)) configFile = PackagedConfig;

@@ -38,8 +38,7 @@ internal static class ServeCommand
                 };
                 if (values is { Length: > 0 }) given[setting.Key] = values;
             }
-            var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-                .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+            var environment = AdminOptions.EnvironmentVariables();
             var configFile = parse.GetValue(config) ?? environment.GetValueOrDefault("HSMKMIP_CONFIG");
             ServerOptions? serverOptions = null;
             try

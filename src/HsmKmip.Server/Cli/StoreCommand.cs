@@ -49,17 +49,12 @@ internal static class StoreCommand
             }
             if (options.StoreUrl is not null) throw new ConfigurationException("The configured store is already PostgreSQL; migrate copies a state folder's LiteDB store into one.");
             if (parse.GetValue(batch) < 1) throw new ConfigurationException("--batch must be at least 1.");
-            return RunAsync(options, url, PasswordFile(parse.GetValue(passwordFile)), parse.GetValue(batch), output, cancellationToken);
+            return RunAsync(options, url, ServerOptionsLoader.StorePasswordFile(FullPathOrNull(parse.GetValue(passwordFile)), AdminOptions.EnvironmentVariables()), parse.GetValue(batch), output, cancellationToken);
         }, afterFailure: "nothing copied so far is lost; run the same command again to finish the migration."));
         return command;
     }
 
-    private static string? PasswordFile(string? given)
-    {
-        if (given is not null) return File.Exists(given) ? Path.GetFullPath(given) : throw new ConfigurationException($"Store password file {given} does not exist.");
-        var credential = Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } dir ? Path.Combine(dir, "store-password") : null;
-        return credential is not null && File.Exists(credential) ? credential : null;
-    }
+    private static string? FullPathOrNull(string? path) => path is null ? null : Path.GetFullPath(path);
 
     private static async Task<int> RunAsync(ServerOptions options, string url, string? passwordFile, int batch, TextWriter output, CancellationToken cancellationToken)
     {

@@ -253,11 +253,20 @@ public static class ServerOptionsLoader
         {
             throw new ConfigurationException($"--store: {e.Message}", e);
         }
-        if (passwordFile is not null)
+        return (store, StorePasswordFile(passwordFile, environment));
+    }
+
+    /// <summary>
+    /// The PostgreSQL password file: the one given (which must exist), else the systemd credential store-password when
+    /// the unit passes it, else null (peer or certificate authentication).
+    /// </summary>
+    internal static string? StorePasswordFile(string? given, IReadOnlyDictionary<string, string?> environment)
+    {
+        if (given is not null)
         {
-            return File.Exists(passwordFile) ? (store, passwordFile) : throw new ConfigurationException($"Store password file {passwordFile} does not exist.");
+            return File.Exists(given) ? given : throw new ConfigurationException($"Store password file {given} does not exist.");
         }
         var credential = environment.GetValueOrDefault("CREDENTIALS_DIRECTORY") is { Length: > 0 } dir ? Path.Combine(dir, "store-password") : null;
-        return (store, credential is not null && File.Exists(credential) ? credential : null);
+        return credential is not null && File.Exists(credential) ? credential : null;
     }
 }

@@ -125,22 +125,29 @@ public static class DevelopmentCertificates
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
     }
 
-    private static X509Certificate2 LoadOrCreateCa(DevelopmentPki pki)
+    private static X509Certificate2 LoadOrCreateCa(DevelopmentPki pki) =>
+        LoadOrCreateCa(pki.CaCertificate, pki.CaKey, $"HsmKmip development CA ({Environment.MachineName})");
+
+    /// <summary>
+    /// A CA certificate with its key from <paramref name="certificatePath"/> and <paramref name="keyPath"/>, or, when either
+    /// is missing, a new one (RSA-3072, ten years, CN = <paramref name="commonName"/>) written there (the key 0600).
+    /// </summary>
+    internal static X509Certificate2 LoadOrCreateCa(string certificatePath, string keyPath, string commonName)
     {
-        if (File.Exists(pki.CaCertificate) && File.Exists(pki.CaKey))
+        if (File.Exists(certificatePath) && File.Exists(keyPath))
         {
-            return X509Certificate2.CreateFromPemFile(pki.CaCertificate, pki.CaKey);
+            return X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
         }
         using var key = RSA.Create(3072);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN=HsmKmip development CA ({Environment.MachineName}), O=HsmKmip"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={commonName}, O=HsmKmip"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
         using var cert = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
-        PrivateFiles.WriteSecret(pki.CaKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
-        PrivateFiles.WritePublic(pki.CaCertificate, Encoding.ASCII.GetBytes(cert.ExportCertificatePem() + "\n"));
-        return X509Certificate2.CreateFromPemFile(pki.CaCertificate, pki.CaKey);
+        PrivateFiles.WriteSecret(keyPath, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
+        PrivateFiles.WritePublic(certificatePath, Encoding.ASCII.GetBytes(cert.ExportCertificatePem() + "\n"));
+        return X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
     }
 
     /// <summary>Issues (or re-issues) the server certificate from the appliance CA, with <paramref name="extraNames"/> as further DNS/IP names.</summary>

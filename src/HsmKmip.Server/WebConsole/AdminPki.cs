@@ -89,18 +89,6 @@ public sealed class AdminPki(string stateDir)
         return null;
     }
 
-    private X509Certificate2 LoadOrCreateCa()
-    {
-        if (File.Exists(CaCertificate) && File.Exists(CaKey)) return X509Certificate2.CreateFromPemFile(CaCertificate, CaKey);
-        using var key = RSA.Create(3072);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN=HsmKmip administrators CA ({Environment.MachineName}), O=HsmKmip"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = DateTimeOffset.UtcNow;
-        using var cert = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
-        PrivateFiles.WriteSecret(CaKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
-        PrivateFiles.WritePublic(CaCertificate, Encoding.ASCII.GetBytes(cert.ExportCertificatePem() + "\n"));
-        return X509Certificate2.CreateFromPemFile(CaCertificate, CaKey);
-    }
+    private X509Certificate2 LoadOrCreateCa() =>
+        DevelopmentCertificates.LoadOrCreateCa(CaCertificate, CaKey, $"HsmKmip administrators CA ({Environment.MachineName})");
 }
