@@ -32,19 +32,19 @@ internal sealed class IssuerResolver(ManagedObjects objects, CertificateAuthorit
     /// <summary>The issuer for a certificate over <paramref name="subjectKeyInfo"/>; <paramref name="previous"/> is Re-certify's old certificate.</summary>
     public async ValueTask<Issuer> ResolveAsync(OperationContext context, IReadOnlyList<KmipAttribute> requested, byte[] subjectKeyInfo, ObjectView? previous, CancellationToken cancellationToken)
     {
-        if (LinkOf(requested, LinkType.CertificateLink) is { } certificateUid)
+        if (ObjectLinks.Target(requested, LinkType.CertificateLink) is { } certificateUid)
         {
             return await FromCertificateAsync(context, certificateUid, cancellationToken).ConfigureAwait(false);
         }
-        if (LinkOf(requested, LinkType.PrivateKeyLink) is { } keyUid)
+        if (ObjectLinks.Target(requested, LinkType.PrivateKeyLink) is { } keyUid)
         {
             return await FromKeyAsync(await objects.LoadAsync(context, keyUid, cancellationToken).ConfigureAwait(false), subjectKeyInfo, context.Operation, cancellationToken).ConfigureAwait(false);
         }
-        if (previous is not null && LinkOf(previous.Attributes, LinkType.PublicKeyLink) is { } previousKey && IsSelfSigned(previous))
+        if (previous is not null && ObjectLinks.Target(previous.Attributes, LinkType.PublicKeyLink) is { } previousKey && IsSelfSigned(previous))
         {
             // A self-signed certificate is renewed by its own key.
             var publicKey = await objects.LoadAsync(context, previousKey, cancellationToken).ConfigureAwait(false);
-            var privateUid = LinkOf(publicKey.Attributes, LinkType.PrivateKeyLink) ?? throw MissingIssuer();
+            var privateUid = ObjectLinks.Target(publicKey.Attributes, LinkType.PrivateKeyLink) ?? throw MissingIssuer();
             return await FromKeyAsync(await objects.LoadAsync(context, privateUid, cancellationToken).ConfigureAwait(false), subjectKeyInfo, context.Operation, cancellationToken).ConfigureAwait(false);
         }
         if (options.CaKey is { } caKey)
@@ -53,7 +53,7 @@ internal sealed class IssuerResolver(ManagedObjects objects, CertificateAuthorit
                 ?? throw new KmipException(ResultReason.GeneralFailure, $"The server's CA key '{caKey}' (setting --ca-key) does not exist; the administrator must create it or change the setting.");
             return await FromKeyAsync(view, subjectKeyInfo, context.Operation, cancellationToken).ConfigureAwait(false);
         }
-        if (previous is not null && LinkOf(previous.Attributes, LinkType.CertificateLink) is { } previousIssuer)
+        if (previous is not null && ObjectLinks.Target(previous.Attributes, LinkType.CertificateLink) is { } previousIssuer)
         {
             return await FromCertificateAsync(context, previousIssuer, cancellationToken).ConfigureAwait(false);
         }
@@ -69,10 +69,10 @@ internal sealed class IssuerResolver(ManagedObjects objects, CertificateAuthorit
         if (view.ObjectType != ObjectType.Certificate) throw KmipException.InvalidField($"The Certificate Link names '{certificateUid}', a {view.ObjectType}; it must name the issuing CA's Certificate.");
         var certificate = StoredCertificates.Parse(view);
         EnsureCa(certificate, certificateUid);
-        var publicUid = LinkOf(view.Attributes, LinkType.PublicKeyLink)
+        var publicUid = ObjectLinks.Target(view.Attributes, LinkType.PublicKeyLink)
             ?? throw KmipException.InvalidField($"The issuer certificate '{certificateUid}' has no Public Key Link, so its private key cannot be found; add the link.");
         var publicKey = await objects.LoadAsync(context, publicUid, cancellationToken).ConfigureAwait(false);
-        var privateUid = LinkOf(publicKey.Attributes, LinkType.PrivateKeyLink)
+        var privateUid = ObjectLinks.Target(publicKey.Attributes, LinkType.PrivateKeyLink)
             ?? throw KmipException.InvalidField($"The issuer's public key '{publicUid}' has no Private Key Link: its private key is not held here.");
         var privateKey = await objects.LoadAsync(context, privateUid, cancellationToken).ConfigureAwait(false);
         var key = UsableKey(privateKey, context.Operation);
@@ -84,7 +84,7 @@ internal sealed class IssuerResolver(ManagedObjects objects, CertificateAuthorit
     {
         var key = UsableKey(privateKey, operation);
         var uid = privateKey.Stored.UniqueIdentifier;
-        var publicUid = LinkOf(privateKey.Attributes, LinkType.PublicKeyLink)
+        var publicUid = ObjectLinks.Target(privateKey.Attributes, LinkType.PublicKeyLink)
             ?? throw KmipException.InvalidField($"The issuing key '{uid}' has no Public Key Link, so its certificate cannot be found.");
         var publicKey = await objects.LoadForServerAsync(publicUid, ObjectType.PublicKey, cancellationToken).ConfigureAwait(false)
             ?? throw KmipException.InvalidField($"The issuing key's public key '{publicUid}' does not exist.");
@@ -95,7 +95,7 @@ internal sealed class IssuerResolver(ManagedObjects objects, CertificateAuthorit
             return new Issuer(key, spki, parts, null, null);
         }
         // The issuer's newest certificate: Re-certify points the public key's link at the replacement.
-        foreach (var certificateUid in LinksOf(publicKey.Attributes, LinkType.CertificateLink).Reverse())
+        foreach (var certificateUid in ObjectLinks.Targets(publicKey.Attributes, LinkType.CertificateLink).Reverse())
         {
             var view = await objects.LoadForServerAsync(certificateUid, ObjectType.Certificate, cancellationToken).ConfigureAwait(false);
             if (view is null || view.ObjectType != ObjectType.Certificate || Core.Lifecycle.KeyLifecycle.IsDestroyed(view.State)) continue;
@@ -128,14 +128,6 @@ internal sealed class IssuerResolver(ManagedObjects objects, CertificateAuthorit
     private static bool IsSelfSigned(ObjectView certificate)
     {
         var parsed = StoredCertificates.Parse(certificate);
-        return parsed.SubjectName.RawData.AsSpan().SequenceEqual(parsed.IssuerName.RawData) && LinkOf(certificate.Attributes, LinkType.CertificateLink) is null;
+        return parsed.SubjectName.RawData.AsSpan().SequenceEqual(parsed.IssuerName.RawData) && ObjectLinks.Target(certificate.Attributes, LinkType.CertificateLink) is null;
     }
-
-    public static string? LinkOf(IEnumerable<KmipAttribute> attributes, LinkType type) => LinksOf(attributes, type).FirstOrDefault();
-
-    public static IEnumerable<string> LinksOf(IEnumerable<KmipAttribute> attributes, LinkType type) =>
-        attributes.Where(a => a.Name == "Link" && a.Value.Find(Tag.LinkType) is { } t && t.AsEnum() == (uint)type)
-            .Select(a => a.Value.Find(Tag.LinkedObjectIdentifier))
-            .Where(v => v is { Type: TtlvType.TextString })
-            .Select(v => v!.AsText());
 }

@@ -11,10 +11,6 @@ namespace HsmKmip.Operations.Crypto;
 /// </summary>
 internal static class KeyCryptographicParameters
 {
-    /// <summary>The request's parameters over the key's own Cryptographic Parameters attribute (the first instance).</summary>
-    public static CryptographicParameters Resolve(TtlvElement? payload, ObjectView view) =>
-        Over(payload?.Find(Tag.CryptographicParameters), view);
-
     /// <summary>A Cryptographic Parameters structure (wherever the request carries it) over the key's own attribute.</summary>
     public static CryptographicParameters Over(TtlvElement? requested, ObjectView view) =>
         Over(CryptographicParameters.Parse(requested), view);

@@ -61,7 +61,7 @@ internal sealed class CertifyHandler(ManagedObjects objects, CertificateAuthorit
     private async ValueTask<ObjectView> PublicKeyAsync(OperationContext context, string uid, CancellationToken cancellationToken)
     {
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
-        if (view.ObjectType == ObjectType.PrivateKey && IssuerResolver.LinkOf(view.Attributes, LinkType.PublicKeyLink) is { } publicUid)
+        if (view.ObjectType == ObjectType.PrivateKey && ObjectLinks.Target(view.Attributes, LinkType.PublicKeyLink) is { } publicUid)
         {
             view = await objects.LoadAsync(context, publicUid, cancellationToken).ConfigureAwait(false);
         }

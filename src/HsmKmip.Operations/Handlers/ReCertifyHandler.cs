@@ -39,7 +39,7 @@ internal sealed class ReCertifyHandler(ManagedObjects objects, CertificateAuthor
         }
         uint? offset = payload.Offset;
         var requested = CertifyAttributes.Requested(payload.Attributes);
-        var publicKeyUid = IssuerResolver.LinkOf(view.Attributes, LinkType.PublicKeyLink);
+        var publicKeyUid = ObjectLinks.Target(view.Attributes, LinkType.PublicKeyLink);
         var usage = old.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509KeyUsageExtension>().FirstOrDefault();
         var subject = new CertificateSubject(request?.Subject ?? old.SubjectName.RawData, spki,
             request is not null ? request.SubjectAlternativeName : old.Extensions.FirstOrDefault(e => e.Oid?.Value == "2.5.29.17"), null);

@@ -88,9 +88,9 @@ internal sealed class ValidateHandler(ManagedObjects objects, CertificateAuthori
     {
         if (options.CaKey is not { } caKey) return null;
         var key = await objects.LoadForServerAsync(caKey, ObjectType.PrivateKey, cancellationToken).ConfigureAwait(false);
-        if (key is null || IssuerResolver.LinkOf(key.Attributes, LinkType.PublicKeyLink) is not { } publicUid) return null;
+        if (key is null || ObjectLinks.Target(key.Attributes, LinkType.PublicKeyLink) is not { } publicUid) return null;
         var publicKey = await objects.LoadForServerAsync(publicUid, ObjectType.PublicKey, cancellationToken).ConfigureAwait(false);
-        foreach (var uid in IssuerResolver.LinksOf(publicKey?.Attributes ?? [], LinkType.CertificateLink).Reverse())
+        foreach (var uid in ObjectLinks.Targets(publicKey?.Attributes ?? [], LinkType.CertificateLink).Reverse())
         {
             var view = await objects.LoadForServerAsync(uid, ObjectType.Certificate, cancellationToken).ConfigureAwait(false);
             if (view is { ObjectType: ObjectType.Certificate } && view.State is not (State.Compromised or State.Destroyed or State.DestroyedCompromised))

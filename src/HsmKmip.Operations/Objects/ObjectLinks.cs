@@ -15,7 +15,12 @@ internal static class ObjectLinks
     internal static bool IsLink(KmipAttribute a, LinkType type) => a.Value.Find(Tag.LinkType) is { } t && t.AsEnum() == (uint)type;
 
     /// <summary>The Linked Object Identifier of the first link of <paramref name="type"/>, or null when the object has none.</summary>
-    internal static string? Target(IEnumerable<KmipAttribute> attributes, LinkType type) =>
-        attributes.Where(a => a.Name == "Link" && a.Value.Find(Tag.LinkType)?.AsEnum() == (uint)type)
-            .Select(a => a.Value.Find(Tag.LinkedObjectIdentifier)?.AsText()).FirstOrDefault();
+    internal static string? Target(IEnumerable<KmipAttribute> attributes, LinkType type) => Targets(attributes, type).FirstOrDefault();
+
+    /// <summary>The Linked Object Identifiers of every link of <paramref name="type"/>, in attribute order.</summary>
+    internal static IEnumerable<string> Targets(IEnumerable<KmipAttribute> attributes, LinkType type) =>
+        attributes.Where(a => a.Name == "Link" && IsLink(a, type))
+            .Select(a => a.Value.Find(Tag.LinkedObjectIdentifier))
+            .Where(v => v is { Type: TtlvType.TextString })
+            .Select(v => v!.AsText());
 }

@@ -37,8 +37,6 @@ internal static class ObjectReplacement
         return old;
     }
 
-    internal static uint? OffsetOf(TtlvElement? payload) => payload?.Find(Tag.Offset) is { } o ? (uint)Lenient.Number(o, "Offset") : null;
-
     /// <summary>
     /// The replacement's attributes: the existing object's (less those the server sets), its Names, its dates copied or
     /// moved by the Offset, the request's attributes over them, and a Replaced Object Link to the existing object.
