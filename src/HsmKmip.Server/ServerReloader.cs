@@ -77,6 +77,8 @@ public sealed partial class ServerReloader(Func<ServerOptions> source, KmipListe
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
+            // A daemon started with SIGHUP ignored (nohup, some test runners) must still reload on it.
+            Admin.NativeUnix.UnignoreSighup();
             _registration = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;

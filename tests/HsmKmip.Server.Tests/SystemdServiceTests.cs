@@ -41,7 +41,7 @@ public sealed class SystemdServiceTests
         Assert.InRange(started.Elapsed.TotalSeconds, 0.4, 2.5);
     }
 
-    [Fact(Skip = "Quarantined 2026-12-06: in four fresh-clone .ci/run runs the daemon never notified RELOADING=1 after SIGHUP (twice sent) while every test project ran at once; passes alone (dotnet test --filter SystemdServiceTests). Cause under investigation (session note).")]
+    [Fact]
     public async Task Sighup_reloads_the_client_ca_bundle_and_log_level_without_dropping_a_connection()
     {
         using var ca1 = MakeCa("Reload CA 1");
@@ -66,17 +66,8 @@ public sealed class SystemdServiceTests
         File.WriteAllText(Path.Combine(daemon.Dir, "client-cas.pem"), ca2.ExportCertificatePem());
         WriteConfig(daemon.Dir, "Information");
         daemon.Signal("HUP");
-        // In fresh-clone CI runs (every test project starting at once) this daemon twice never answered its first SIGHUP
-        // with RELOADING=1 within 30 s, while it passes alone and under busy loops; not yet explained (see the session
-        // note). A second SIGHUP, as an operator would send, keeps the test about what a reload does.
-        var reloading = await DaemonProcessTests.ReceiveUntilAsync(daemon.Notify, "RELOADING=1", TimeSpan.FromSeconds(10));
-        if (!reloading)
-        {
-            daemon.Signal("HUP");
-            reloading = await DaemonProcessTests.ReceiveUntilAsync(daemon.Notify, "RELOADING=1", Patience);
-        }
-        Assert.True(reloading,
-            $"no RELOADING=1 after two SIGHUPs; the daemon {(daemon.HasExited ? "has exited" : "still runs")}; it said: {daemon.Output}");
+        Assert.True(await DaemonProcessTests.ReceiveUntilAsync(daemon.Notify, "RELOADING=1", Patience),
+            $"no RELOADING=1 within {Patience.TotalSeconds} s; the daemon {(daemon.HasExited ? "has exited" : "still runs")}; it said: {daemon.Output}");
         Assert.True(await DaemonProcessTests.ReceiveUntilAsync(daemon.Notify, "READY=1", Patience), daemon.Output);
         await WaitForAsync(() => daemon.Output.Contains("Reloaded: log level Information, 1 client CA certificates", StringComparison.Ordinal), daemon);
 
@@ -104,8 +95,6 @@ public sealed class SystemdServiceTests
           "TlsCert": "{{dir}}/server.crt",
           "TlsKey": "{{dir}}/server.key",
           "ClientCa": "{{dir}}/client-cas.pem",
-          // This test is about reloading: a loaded CI host must not turn a slow client TLS start into a refusal.
-          "FirstByteTimeoutSeconds": 30,
           "LogLevel": "{{level}}"
         }
         """);
@@ -200,10 +189,11 @@ public sealed class SystemdServiceTests
             notify.Bind(new UnixDomainSocketEndPoint(Path.Combine(dir, "notify.sock")));
             int port = DaemonProcessTests.FreePort();
             var args = string.Join(' ', arguments.Select(a => $"'{a.Replace("{dir}", dir, StringComparison.Ordinal)}'"));
-            // systemd sets SYSTEMD_EXEC_PID to the service's PID; `exec` keeps bash's PID for the daemon.
+            // systemd sets SYSTEMD_EXEC_PID to the service's PID; `exec` keeps bash's PID for the daemon. SIGHUP starts
+            // out ignored, as under nohup (and as some test runners leave it): the daemon must still reload on it.
             var start = new ProcessStartInfo("/bin/bash")
             {
-                ArgumentList = { "-c", $"export SYSTEMD_EXEC_PID=$$; exec '{Program}' serve {args} --listen 127.0.0.1:{port}" },
+                ArgumentList = { "-c", $"export SYSTEMD_EXEC_PID=$$; trap '' HUP; exec '{Program}' serve {args} --listen 127.0.0.1:{port}" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 Environment = { ["NOTIFY_SOCKET"] = Path.Combine(dir, "notify.sock") },

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace HsmKmip.Server.Admin;
 
-/// <summary>The few Linux calls .NET does not expose: the effective uid, a file's owner and a Unix socket peer's uid.</summary>
+/// <summary>The few Linux calls .NET does not expose: the effective uid, a file's owner, a Unix socket peer's uid and an inherited ignored SIGHUP.</summary>
 internal static partial class NativeUnix
 {
     private const int SolSocket = 1;
@@ -85,8 +85,22 @@ internal static partial class NativeUnix
         }
     }
 
+    /// <summary>
+    /// Gives SIGHUP back its default disposition when the process inherited it ignored (started under nohup, or by a
+    /// parent that ignores it): .NET keeps an inherited SIG_IGN, so a PosixSignalRegistration for SIGHUP would never run.
+    /// </summary>
+    public static void UnignoreSighup()
+    {
+        const int SigHup = 1;
+        nint previous = NativeMethods.Signal(SigHup, 0); // SIG_DFL; the runtime's registration installs its handler over it
+        if (previous != 1) NativeMethods.Signal(SigHup, previous); // it was not SIG_IGN: put back what was there
+    }
+
     private static partial class NativeMethods
     {
+        [LibraryImport("libc.so.6", EntryPoint = "signal")]
+        internal static partial nint Signal(int signal, nint handler);
+
         [LibraryImport("libc.so.6", EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int Lchown(string path, uint owner, uint group);
 
