@@ -40,7 +40,7 @@ public sealed class OperationTable
             entries.AddRange(
             [
                 new(Operation.Create, true, Bind.Untyped(new CreateHandler(objects))),
-                new(Operation.Get, false, Bind.Untyped(new GetHandler(objects))),
+                new(Operation.Get, false, Bind.Typed(new GetHandler(objects))),
                 new(Operation.GetAttributes, false, Bind.Typed(new GetAttributesHandler(objects))),
                 new(Operation.GetAttributeList, false, Bind.Typed(new GetAttributeListHandler(objects))),
                 new(Operation.Activate, true, Bind.Typed(new ActivateHandler(objects))),

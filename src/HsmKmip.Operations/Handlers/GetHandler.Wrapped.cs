@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Objects;
-using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -16,13 +15,13 @@ namespace HsmKmip.Operations.Handlers;
 /// </summary>
 internal sealed partial class GetHandler
 {
-    private async ValueTask<TtlvElement> WrappedAsync(OperationContext context, ObjectView view, string uid, KeyFormatType? requested, KeyWrapRequest request, bool sensitive, CancellationToken cancellationToken)
+    private async ValueTask<GetResponse> WrappedAsync(OperationContext context, ObjectView view, string uid, KeyFormatType? requested, KeyWrapSpecification request, bool sensitive, CancellationToken cancellationToken)
     {
         if (view.ObjectType is not (ObjectType.SymmetricKey or ObjectType.SecretData) || view.Stored.WrappedSecret is null)
         {
             throw new KmipException(ResultReason.FeatureNotSupported, $"Get with key wrapping of {view.ObjectType} objects is not supported yet; symmetric keys and secret data can be wrapped.");
         }
-        if (view.ObjectType == ObjectType.SecretData) CheckSecretDataFormat(requested);
+        if (view.ObjectType == ObjectType.SecretData) ObjectBodies.CheckSecretDataFormat(requested);
         var format = view.ObjectType == ObjectType.SymmetricKey ? requested ?? KeyFormatType.Raw : KeyFormatType.Opaque;
         var wrapper = await KeyWrapKeys.LoadAsync(objects, context, request, wrap: true, cancellationToken).ConfigureAwait(false);
         var target = new KeyReference(view.Stored.UniqueIdentifier, view.Stored.Version, view.Stored.WrappedSecret);
@@ -43,40 +42,28 @@ internal sealed partial class GetHandler
             }
             wrapped = await WrapKeyValueAsync(context, view, format, request, wrapper, cancellationToken).ConfigureAwait(false);
         }
-        // KMIP 1.4 §2.1.5: with No Encoding the Key Value stays a structure whose Key Material is the wrapped bytes (no
-        // attributes); otherwise the whole Key Value was wrapped and is sent as a Byte String (§2.1.3).
-        var keyValue = request.Encoding == EncodingOption.NoEncoding
-            ? TtlvElement.Structure(Tag.KeyValue, TtlvElement.BytesOwned(Tag.KeyMaterial, wrapped))
-            : TtlvElement.BytesOwned(Tag.KeyValue, wrapped);
-        var body = view.ObjectType == ObjectType.SymmetricKey
-            ? SymmetricKeyBlock(view, format, keyValue, target.Wrapped.LengthBytes, request.Data())
-            : SecretDataBlock(view, keyValue, request.Data());
+        var body = ObjectBodies.Wrapped(view, format, request, wrapped, target.Wrapped.LengthBytes);
         await ServedAsync(view, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
-        return Response(view, uid, body);
+        return new GetResponse(view.ObjectType, uid, body);
     }
 
     /// <summary>TTLV Encoding: the Key Value structure (with the attributes asked for) encoded and wrapped; every plaintext copy is zeroed.</summary>
-    private async ValueTask<byte[]> WrapKeyValueAsync(OperationContext context, ObjectView view, KeyFormatType format, KeyWrapRequest request,
+    private async ValueTask<byte[]> WrapKeyValueAsync(OperationContext context, ObjectView view, KeyFormatType format, KeyWrapSpecification request,
         KeyWrapper wrapper, CancellationToken cancellationToken)
     {
-        var attributes = AttributeList.ToResponse(view.AllAttributes().Where(a => request.AttributeNames.Contains(a.Name)), context.Version).ToArray();
-        IEnumerable<TtlvElement> inKeyValue = context.Version.Major >= 2 && attributes.Length > 0 ? [TtlvElement.Structure(Tag.Attributes, attributes)] : attributes;
-        using var material = await objects.UnwrapSecretAsync(view.Stored.WrappedSecret!, cancellationToken).ConfigureAwait(false);
-        var copy = material.Span.ToArray();
-        byte[]? encoded = null;
+        byte[] encoded;
+        using (var material = await objects.UnwrapSecretAsync(view.Stored.WrappedSecret!, cancellationToken).ConfigureAwait(false))
+        {
+            encoded = ObjectBodies.EncodedKeyValue(context, view, format, request, material.Span);
+        }
         try
         {
-            var keyValue = view.ObjectType == ObjectType.SymmetricKey
-                ? SymmetricKeyValue(format, copy, inKeyValue)
-                : TtlvElement.Structure(Tag.KeyValue, inKeyValue.Prepend(TtlvElement.BytesOwned(Tag.KeyMaterial, copy)));
-            encoded = TtlvWriter.Encode(keyValue);
             return await objects.WrapEncodedAsync(encoded, wrapper, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(copy);
-            if (encoded is not null) CryptographicOperations.ZeroMemory(encoded);
+            CryptographicOperations.ZeroMemory(encoded);
         }
     }
 }

@@ -2,6 +2,7 @@ using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 
@@ -36,7 +37,7 @@ internal sealed partial class RegisterHandler
     internal static async ValueTask<WrappedKey> UnwrapKeyBlockAsync(ManagedObjects objects, OperationContext context, TtlvElement block,
         KeyFormatType expectedFormat, SecretKeyKind kind, int? lengthBytes, CancellationToken cancellationToken)
     {
-        var request = KeyWrapRequest.Parse(block.Find(Tag.KeyWrappingData)!);
+        var request = KeyWrapSpecification.Read(block.Find(Tag.KeyWrappingData)!);
         if (request.Encoding != EncodingOption.NoEncoding)
         {
             throw new KmipException(ResultReason.FeatureNotSupported, "A wrapped Key Block is registered only with Encoding Option No Encoding (the key bytes wrapped); TTLV-encoded wrapped Key Values are not supported.");

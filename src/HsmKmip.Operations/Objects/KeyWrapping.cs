@@ -6,52 +6,23 @@ using HsmKmip.Protocol.Payloads;
 
 namespace HsmKmip.Operations.Objects;
 
-/// <summary>
-/// What a Key Wrapping Specification (Get) or Key Wrapping Data (Register) asks for (KMIP 1.4 §2.1.5, §2.1.6): the
-/// key that wraps, the Encryption Key Information exactly as sent (it is echoed in the response's Key Wrapping
-/// Data), the Encoding Option (absent means TTLV encoding) and, for Get, the attributes to put in the wrapped Key Value.
-/// </summary>
-internal sealed record KeyWrapRequest(string KeyId, TtlvElement EncryptionKeyInformation, TtlvElement? CryptographicParameters, EncodingOption? EncodingOption, IReadOnlyList<string> AttributeNames)
+/// <summary>How a Key Wrapping Specification's wrapping key and algorithm meet the stored objects.</summary>
+internal static class KeyWrapAlgorithms
 {
-    /// <summary>The encoding in force: No Encoding wraps the Key Material bytes; TTLV Encoding (the default) the whole Key Value.</summary>
-    public EncodingOption Encoding => EncodingOption ?? Protocol.Vocabulary.EncodingOption.TTLVEncoding;
-
-    /// <summary>Reads a Key Wrapping Specification or Key Wrapping Data; only Wrapping Method Encrypt is served.</summary>
-    public static KeyWrapRequest Parse(TtlvElement element)
-    {
-        var method = element.Find(Tag.WrappingMethod) is { } m ? (WrappingMethod)Lenient.Enumeration(m, "Wrapping Method")
-            : throw KmipException.MissingData("Key wrapping needs a Wrapping Method.");
-        if (method != WrappingMethod.Encrypt || element.Find(Tag.MACSignatureKeyInformation) is not null)
-        {
-            throw new KmipException(ResultReason.FeatureNotSupported, $"Key wrapping with Wrapping Method {method} or a MAC/Signature key is not supported; use Encrypt.");
-        }
-        var info = element.Find(Tag.EncryptionKeyInformation) ?? throw KmipException.MissingData("Key wrapping with Encrypt needs Encryption Key Information.");
-        var keyId = info.Find(Tag.UniqueIdentifier) is { Type: TtlvType.TextString } id ? id.AsText()
-            : throw KmipException.MissingData("Encryption Key Information needs the Unique Identifier (a Text String) of the wrapping key.");
-        var encoding = element.Find(Tag.EncodingOption) is { } e ? (EncodingOption)Lenient.Enumeration(e, "Encoding Option") : (EncodingOption?)null;
-        if (encoding is { } known && !Enum.IsDefined(known)) throw KmipException.InvalidField($"Encoding Option {(uint)known} is not defined.");
-        var names = element.FindAll(Tag.AttributeName).Select(n => n.Type == TtlvType.TextString ? n.AsText() : throw KmipException.InvalidField("Attribute Name must be a Text String.")).ToArray();
-        if (encoding == Protocol.Vocabulary.EncodingOption.NoEncoding && names.Length > 0)
-        {
-            throw KmipException.InvalidField("Attribute Names cannot be wrapped with Encoding Option No Encoding: only the Key Material is wrapped.");
-        }
-        return new KeyWrapRequest(keyId, info, info.Find(Tag.CryptographicParameters), encoding, names);
-    }
-
     /// <summary>
     /// The algorithm for <paramref name="wrappingKey"/>: the request's Cryptographic Parameters, else the key's own
     /// Cryptographic Parameters attribute, else RFC 3394 for an AES key and RSA-OAEP with SHA-1 for an RSA key. NIST Key
     /// Wrap with a Padding Method other than None means RFC 5649 (SP 800-38F KWP), as does AES Key Wrap Padding (the
     /// 2.x name). For an RSA key the padding comes back and the AES algorithm is meaningless.
     /// </summary>
-    public (KeyWrapAlgorithm Algorithm, RsaPadding? Rsa) AlgorithmFor(ObjectView wrappingKey)
+    public static (KeyWrapAlgorithm Algorithm, RsaPadding? Rsa) AlgorithmFor(this KeyWrapSpecification request, ObjectView wrappingKey)
     {
-        var parameters = Crypto.KeyCryptographicParameters.Over(CryptographicParameters, wrappingKey);
+        var parameters = Crypto.KeyCryptographicParameters.Over(request.CryptographicParameters, wrappingKey);
         var keyAlgorithm = wrappingKey.Attributes.FirstOrDefault(a => a.Name == "Cryptographic Algorithm")?.Value is { Type: TtlvType.Enumeration } a
             ? (CryptographicAlgorithm)a.AsEnum() : (CryptographicAlgorithm?)null;
         if (parameters.CryptographicAlgorithm is { } asked && keyAlgorithm is { } actual && asked != actual)
         {
-            throw KmipException.InvalidField($"The Cryptographic Parameters name {asked}, but wrapping key '{KeyId}' is {actual}.");
+            throw KmipException.InvalidField($"The Cryptographic Parameters name {asked}, but wrapping key '{request.KeyId}' is {actual}.");
         }
         var mode = parameters.BlockCipherMode;
         var padding = parameters.PaddingMethod;
@@ -59,13 +30,13 @@ internal sealed record KeyWrapRequest(string KeyId, TtlvElement EncryptionKeyInf
         {
             if (keyAlgorithm is not (null or CryptographicAlgorithm.RSA))
             {
-                throw new KmipException(ResultReason.InvalidObjectType, $"Wrapping key '{KeyId}' is a {keyAlgorithm} key; keys wrap under AES or RSA keys.");
+                throw new KmipException(ResultReason.InvalidObjectType, $"Wrapping key '{request.KeyId}' is a {keyAlgorithm} key; keys wrap under AES or RSA keys.");
             }
             return (default, AsymmetricParameters.Encryption(parameters));
         }
         if (wrappingKey.ObjectType != ObjectType.SymmetricKey || keyAlgorithm is not (null or CryptographicAlgorithm.AES))
         {
-            throw new KmipException(ResultReason.InvalidObjectType, $"Wrapping key '{KeyId}' must be an AES Symmetric Key or an RSA Public Key, not a {wrappingKey.ObjectType}{(keyAlgorithm is { } k ? $" ({k})" : "")}.");
+            throw new KmipException(ResultReason.InvalidObjectType, $"Wrapping key '{request.KeyId}' must be an AES Symmetric Key or an RSA Public Key, not a {wrappingKey.ObjectType}{(keyAlgorithm is { } k ? $" ({k})" : "")}.");
         }
         return (mode switch
         {
@@ -74,12 +45,6 @@ internal sealed record KeyWrapRequest(string KeyId, TtlvElement EncryptionKeyInf
             _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Block Cipher Mode {mode} cannot wrap keys here; use NIST Key Wrap (RFC 3394) or AES Key Wrap Padding (RFC 5649)."),
         }, null);
     }
-
-    /// <summary>The Key Wrapping Data of a wrapped Key Block (KMIP 1.4 §2.1.5): the method, the key information as asked, the encoding if named.</summary>
-    public TtlvElement Data() => TtlvElement.Structure(Tag.KeyWrappingData,
-        TtlvElement.Enumeration(Tag.WrappingMethod, (uint)WrappingMethod.Encrypt),
-        EncryptionKeyInformation,
-        EncodingOption is { } e ? TtlvElement.Enumeration(Tag.EncodingOption, (uint)e) : null);
 }
 
 /// <summary>
@@ -95,7 +60,7 @@ internal static class KeyWrapKeys
     /// The wrapping key for Get (<paramref name="wrap"/>: Wrap Key usage, Active) or the unwrapping key for Register
     /// (Unwrap Key usage; Deactivated and Compromised keys still unwrap), and the algorithm to use with it.
     /// </summary>
-    public static async ValueTask<KeyWrapper> LoadAsync(ManagedObjects objects, OperationContext context, KeyWrapRequest request, bool wrap, CancellationToken cancellationToken)
+    public static async ValueTask<KeyWrapper> LoadAsync(ManagedObjects objects, OperationContext context, KeyWrapSpecification request, bool wrap, CancellationToken cancellationToken)
     {
         var (view, key) = await objects.LoadKeyForUseAsync(context, request.KeyId,
             wrap ? CryptographicUsageMask.WrapKey : CryptographicUsageMask.UnwrapKey, protect: wrap, cancellationToken).ConfigureAwait(false);

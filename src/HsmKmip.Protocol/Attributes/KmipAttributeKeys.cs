@@ -30,6 +30,7 @@ public static class KmipAttributeKeys
     public static readonly KmipAttributeKey<bool> KeyValuePresent = Boolean("Key Value Present");
     public static readonly KmipAttributeKey<bool> Sensitive = Boolean("Sensitive");
     public static readonly KmipAttributeKey<bool> Extractable = Boolean("Extractable");
+    public static readonly KmipAttributeKey<bool> Fresh = Boolean("Fresh");
     public static readonly KmipAttributeKey<string> UniqueIdentifier = Text("Unique Identifier");
     public static readonly KmipAttributeKey<string> ObjectGroup = Text("Object Group");
     public static readonly KmipAttributeKey<string> OperationPolicyName = Text("Operation Policy Name");
@@ -43,7 +44,7 @@ public static class KmipAttributeKeys
     [
         InitialDate.Name, ActivationDate.Name, ProcessStartDate.Name, ProtectStopDate.Name, DeactivationDate.Name, DestroyDate.Name,
         CompromiseOccurrenceDate.Name, CompromiseDate.Name, ArchiveDate.Name, LastChangeDate.Name, CryptographicUsageMask.Name,
-        CryptographicLength.Name, CryptographicAlgorithm.Name, ObjectType.Name, State.Name, LeaseTime.Name, KeyValuePresent.Name, Sensitive.Name, Extractable.Name,
+        CryptographicLength.Name, CryptographicAlgorithm.Name, ObjectType.Name, State.Name, LeaseTime.Name, KeyValuePresent.Name, Sensitive.Name, Extractable.Name, Fresh.Name,
         UniqueIdentifier.Name, ObjectGroup.Name, OperationPolicyName.Name, RevocationReason.Name,
     ];
 
