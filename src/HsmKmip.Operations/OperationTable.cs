@@ -39,13 +39,13 @@ public sealed class OperationTable
         {
             entries.AddRange(
             [
-                new(Operation.Create, true, Bind.Untyped(new CreateHandler(objects))),
+                new(Operation.Create, true, Bind.Typed(new CreateHandler(objects))),
                 new(Operation.Get, false, Bind.Typed(new GetHandler(objects))),
                 new(Operation.GetAttributes, false, Bind.Typed(new GetAttributesHandler(objects))),
                 new(Operation.GetAttributeList, false, Bind.Typed(new GetAttributeListHandler(objects))),
                 new(Operation.Activate, true, Bind.Typed(new ActivateHandler(objects))),
                 new(Operation.Destroy, true, Bind.Typed(new DestroyHandler(objects))),
-                new(Operation.Register, true, Bind.Untyped(new RegisterHandler(objects))),
+                new(Operation.Register, true, Bind.Typed(new RegisterHandler(objects))),
                 new(Operation.Revoke, true, Bind.Typed(new RevokeHandler(objects))),
                 new(Operation.Locate, false, Bind.Typed(new LocateHandler(objects))),
                 new(Operation.AddAttribute, true, Bind.Typed(AttributeChangeHandler.Add(objects))),
@@ -88,7 +88,7 @@ public sealed class OperationTable
         }
         if (pending is not null)
         {
-            entries.Add(new(Operation.Poll, false, new Async.PollHandler(pending)));
+            entries.Add(new(Operation.Poll, false, new Binding.PolledOperation(new Async.PollHandler(pending))));
             entries.Add(new(Operation.Cancel, true, Bind.Typed(new Async.CancelHandler(pending))));
         }
         var table = new OperationTable(entries) { InteropCases = interop, Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };

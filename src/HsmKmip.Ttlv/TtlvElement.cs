@@ -4,7 +4,8 @@ using System.Text;
 namespace HsmKmip.Ttlv;
 
 /// <summary>
-/// One decoded TTLV item: a structure with children or a primitive value. Immutable; the protocol
+/// One decoded TTLV item: a structure with children or a primitive value. Immutable, except that the Byte Strings of
+/// a tree that carried secret material can be zeroed once it is used (<see cref="ClearByteStrings"/>); the protocol
 /// layer maps trees of these to typed messages and back.
 /// </summary>
 public sealed class TtlvElement
@@ -81,6 +82,20 @@ public sealed class TtlvElement
     public bool AsBoolean() => Type == TtlvType.Boolean ? _scalar != 0 : throw Mismatch("Boolean");
 
     public string AsText() => Type == TtlvType.TextString ? (string)_ref! : throw Mismatch("Text String");
+
+    /// <summary>
+    /// Zeroes the bytes of every Byte String in this tree, in place: the one sanctioned change to an item, for a request
+    /// whose key material has been handed to the HSM (Register), so that no copy of it waits in memory for the GC.
+    /// </summary>
+    public void ClearByteStrings()
+    {
+        if (Type == TtlvType.ByteString)
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory((byte[])_ref!);
+            return;
+        }
+        foreach (var child in Children) child.ClearByteStrings();
+    }
 
     /// <summary>The Byte String's bytes (not copied: do not change them).</summary>
     public ReadOnlyMemory<byte> AsBytes() => Type == TtlvType.ByteString ? (byte[])_ref! : throw Mismatch("Byte String");

@@ -11,8 +11,8 @@ namespace HsmKmip.Operations.Tests;
 
 /// <summary>
 /// The shape DESIGN.md promises, checked: project references point down (Ttlv ← Protocol ← Core ← Operations ←
-/// adapters ← Server), typed handlers never see TTLV, no handler calls another handler, and the handlers still on the
-/// untyped adapter are exactly the known list (it may only shrink). Each check is also run on a bad example, so that it
+/// adapters ← Server), typed handlers never see TTLV, no handler calls another handler, and only the two bindings take raw
+/// payloads (every operation is typed). Each check is also run on a bad example, so that it
 /// is known to be able to fail.
 /// </summary>
 public sealed partial class ArchitectureTests
@@ -33,12 +33,6 @@ public sealed partial class ArchitectureTests
 
     /// <summary>Packages only adapters may use (DESIGN.md: Operations never references Pkcs11Interop or LiteDB).</summary>
     private static readonly string[] AdapterPackages = ["Pkcs11Interop", "LiteDB", "Npgsql"];
-
-    /// <summary>Handlers not converted to typed payloads yet (issue 14): remove a name when its handler is converted; never add one.</summary>
-    private static readonly string[] UntypedHandlers =
-    [
-        "CreateHandler", "RegisterHandler",
-    ];
 
     [Fact]
     public void Project_references_point_down_and_adapters_own_their_packages()
@@ -104,11 +98,16 @@ public sealed partial class ArchitectureTests
     }
 
     [Fact]
-    public void The_untyped_adapter_serves_only_the_known_unconverted_handlers()
+    public void Only_the_bindings_take_raw_payloads_and_the_untyped_adapter_is_gone()
     {
-        var untyped = typeof(OperationTable).Assembly.GetType("HsmKmip.Operations.Handlers.IUntypedOperationHandler", throwOnError: true)!;
-        var actual = HandlerTypes(untyped).Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(UntypedHandlers.Order(StringComparer.Ordinal), actual);
+        // Every operation is a typed handler (issue 14): the only classes that see a raw Request Payload are the two
+        // bindings, TypedOperation (payload in, payload out) and PolledOperation (Poll answers the polled item whole).
+        var assembly = typeof(OperationTable).Assembly;
+        var raw = assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IOperationHandler).IsAssignableFrom(t))
+            .Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["PolledOperation", "TypedOperation`2"], raw);
+        Assert.Null(assembly.GetType("HsmKmip.Operations.Handlers.IUntypedOperationHandler"));
+        Assert.Null(assembly.GetType("HsmKmip.Operations.Binding.UntypedHandlerAdapter"));
     }
 
     [Fact]

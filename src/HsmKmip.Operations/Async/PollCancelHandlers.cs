@@ -1,7 +1,6 @@
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Async;
 
@@ -13,30 +12,19 @@ public interface IBatchItemHandler
 
 /// <summary>
 /// Poll (KMIP 1.4 §4.20): the finished operation's own result (status, reason, payload) under the Poll item, or
-/// Operation Pending again while it runs. A delivered result is forgotten.
+/// Operation Pending again while it runs (<see cref="PollResponse"/>). A delivered result is forgotten, and its key
+/// material is zeroed once this response is encoded.
 /// </summary>
-internal sealed class PollHandler(PendingOperations pending) : IOperationHandler, IBatchItemHandler
+internal sealed class PollHandler(PendingOperations pending) : Handlers.IOperationHandler<PollRequest, PollResponse>
 {
-    public async ValueTask<ResponseBatchItem> ExecuteItemAsync(RequestBatchItem item, OperationContext context, CancellationToken cancellationToken)
+    public async ValueTask<PollResponse> ExecuteAsync(OperationContext context, PollRequest request, CancellationToken cancellationToken)
     {
-        var operation = pending.Find(context, PollRequest.Read(item.Payload, context.Version).AsynchronousCorrelationValue);
-        if (!operation.Result.IsCompleted)
-        {
-            return new ResponseBatchItem
-            {
-                Operation = item.Operation, UniqueBatchItemId = item.UniqueBatchItemId, Status = ResultStatus.OperationPending, AsynchronousCorrelationValue = operation.Correlation,
-            };
-        }
+        var operation = pending.Find(context, request.AsynchronousCorrelationValue);
+        if (!operation.Result.IsCompleted) return new PollResponse(null, operation.Correlation);
         var result = await operation.Result.ConfigureAwait(false);
         context.AdoptSensitive(operation.Context);
         pending.Remove(operation);
-        return result with { Operation = item.Operation, UniqueBatchItemId = item.UniqueBatchItemId };
-    }
-
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
-    {
-        var item = await ExecuteItemAsync(new RequestBatchItem((uint)Operation.Poll, null, payload), context, cancellationToken).ConfigureAwait(false);
-        return item.Status == ResultStatus.Success ? item.Payload : throw new KmipException(item.Reason ?? ResultReason.GeneralFailure, item.Message ?? "The operation is still pending; Poll it in a request of its own.");
+        return new PollResponse(result, operation.Correlation);
     }
 }
 

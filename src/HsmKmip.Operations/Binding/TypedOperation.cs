@@ -27,6 +27,12 @@ internal sealed class TypedOperation<TRequest, TResponse>(IOperationHandler<TReq
             var response = await handler.ExecuteAsync(context, request, cancellationToken).ConfigureAwait(false);
             return response.Write(context.Version);
         }
+        catch (TtlvTypeMismatchException e)
+        {
+            // An attribute value of the wrong item type, read where the operation uses it (request attributes are kept as
+            // sent): the client's fault, Invalid Field naming the field, as it was when the untyped adapter served these.
+            throw WrongType(e);
+        }
         finally
         {
             context.ClearAuthorized();
@@ -42,9 +48,12 @@ internal sealed class TypedOperation<TRequest, TResponse>(IOperationHandler<TReq
         catch (TtlvTypeMismatchException e)
         {
             // A payload type that read an item without checking its type first: still the request's fault, as decoding is.
-            throw new KmipDecodeException(Protocol.Vocabulary.ResultReason.InvalidField, $"{PayloadReader.FieldName(e.Tag)} has the wrong item type ({e.Actual}).");
+            throw WrongType(e);
         }
     }
+
+    private static KmipDecodeException WrongType(TtlvTypeMismatchException e) =>
+        new(Protocol.Vocabulary.ResultReason.InvalidField, $"{PayloadReader.FieldName(e.Tag)} has the wrong item type ({e.Actual}).");
 
 }
 
@@ -56,7 +65,4 @@ internal static class Bind
         where TRequest : IKmipRequest<TRequest>
         where TResponse : IKmipResponse =>
         new TypedOperation<TRequest, TResponse>(handler);
-
-    /// <summary>A handler not yet converted to typed payloads (see <see cref="UntypedHandlerAdapter"/>).</summary>
-    public static IOperationHandler Untyped(IUntypedOperationHandler handler) => new UntypedHandlerAdapter(handler);
 }

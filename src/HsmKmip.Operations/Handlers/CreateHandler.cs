@@ -2,8 +2,8 @@ using HsmKmip.Core.Keys;
 using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Attributes;
 using HsmKmip.Protocol.Messages;
+using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
-using HsmKmip.Ttlv;
 
 namespace HsmKmip.Operations.Handlers;
 
@@ -11,16 +11,14 @@ namespace HsmKmip.Operations.Handlers;
 /// Create (KMIP 1.4 §4.1, 2.1 §6.1.4): a symmetric key (AES, 3DES, HMAC) or secret data generated inside the HSM, wrapped under
 /// the KEK and stored; Pre-Active unless an Activation Date already passed. The key never exists outside the token.
 /// </summary>
-internal sealed class CreateHandler(ManagedObjects objects) : IUntypedOperationHandler
+internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler<CreateRequest, CreateResponse>
 {
-
-    public async ValueTask<TtlvElement?> ExecuteAsync(OperationContext context, TtlvElement? payload, CancellationToken cancellationToken)
+    public async ValueTask<CreateResponse> ExecuteAsync(OperationContext context, CreateRequest request, CancellationToken cancellationToken)
     {
-        var typeElement = payload?.Find(Tag.ObjectType) ?? throw KmipException.MissingData("Create needs an Object Type.");
-        var objectType = (ObjectType)Lenient.Enumeration(typeElement, "Object Type");
-        var attributes = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
+        var objectType = request.ObjectType;
+        var attributes = await objects.RequestAttributesAsync(context, request.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(attributes);
-        attributes.RemoveAll(a => a.Name == "Object Type");
+        attributes.RemoveAll(a => a.Name == KmipAttributeKeys.ObjectType.Name);
 
         var (kind, bits) = objectType switch
         {
@@ -33,15 +31,13 @@ internal sealed class CreateHandler(ManagedObjects objects) : IUntypedOperationH
         var (wrapped, sha256) = await objects.GenerateSecretWithDigestAsync(kind, bits, cancellationToken).ConfigureAwait(false);
         attributes.Add(DigestAttribute.OfSha256(sha256, objectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque));
         attributes.Add(AttributeRules.TokenRandomNumberGenerator());
-        if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == "Cryptographic Length"))
+        if (objectType == ObjectType.SecretData && !attributes.Any(a => a.Name == KmipAttributeKeys.CryptographicLength.Name))
         {
-            attributes.Add(new KmipAttribute("Cryptographic Length", 0, TtlvElement.Integer(Tag.AttributeValue, bits)));
+            attributes.Add(KmipAttributeKeys.CryptographicLength.Create(bits));
         }
         // Non-secret parts of the object body: for Secret Data its Secret Data Type (Create makes seeds).
-        var body = objectType == ObjectType.SecretData ? TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, (uint)SecretDataType.Seed)) : null;
+        var body = objectType == ObjectType.SecretData ? SecretDataBody.Seed() : null;
         var uid = await objects.CreateObjectAsync(context, objectType, attributes, wrapped, body, cancellationToken).ConfigureAwait(false);
-        return TtlvElement.Structure(Tag.ResponsePayload,
-            TtlvElement.Enumeration(Tag.ObjectType, (uint)objectType),
-            TtlvElement.Text(Tag.UniqueIdentifier, uid));
+        return new CreateResponse(objectType, uid);
     }
 }

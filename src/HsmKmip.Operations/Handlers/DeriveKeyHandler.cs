@@ -18,6 +18,19 @@ internal sealed class DeriveKeyHandler(ManagedObjects objects) : IOperationHandl
 {
     public async ValueTask<IdentifierResponse> ExecuteAsync(OperationContext context, DeriveKeyRequest request, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await DeriveAsync(context, request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The Derivation Data (and IV) are the input of the derived key: zeroed once used, whatever the outcome.
+            request.Parameters.ZeroSecrets();
+        }
+    }
+
+    private async ValueTask<IdentifierResponse> DeriveAsync(OperationContext context, DeriveKeyRequest request, CancellationToken cancellationToken)
+    {
         var objectType = request.ObjectType;
         if (objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData))
         {

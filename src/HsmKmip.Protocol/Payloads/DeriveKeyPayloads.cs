@@ -34,15 +34,27 @@ public sealed record DeriveKeyRequest(ObjectType ObjectType, IReadOnlyList<strin
 }
 
 /// <summary>
-/// Derivation Parameters (KMIP 1.4 §2.1.14): Cryptographic Parameters, Initialization Vector and Derivation Data (the
-/// latter two in arrays the operation may zero once used).
+/// Derivation Parameters (KMIP 1.4 §2.1.14): Cryptographic Parameters, Initialization Vector and Derivation Data, the
+/// latter two in arrays of their own that <see cref="ZeroSecrets"/> clears once the derivation is done — with the
+/// request's own copy of them, so that the input of a derived key does not wait in memory for the GC.
 /// </summary>
 public sealed record DerivationParameters(CryptographicParameters CryptographicParameters, byte[]? InitializationVector, byte[]? DerivationData)
 {
+    /// <summary>The Derivation Parameters structure as decoded (its byte strings are zeroed with the copies).</summary>
+    private TtlvElement? Source { get; init; }
+
     public static DerivationParameters Read(TtlvElement parameters)
     {
         var fields = new PayloadReader(parameters);
         return new DerivationParameters(CryptographicParameters.Parse(fields.Find(Tag.CryptographicParameters)),
-            fields.Bytes(Tag.InitializationVector), fields.Bytes(Tag.DerivationData));
+            fields.Bytes(Tag.InitializationVector), fields.Bytes(Tag.DerivationData)) { Source = parameters };
+    }
+
+    /// <summary>Zeroes the Derivation Data and IV, here and in the decoded request.</summary>
+    public void ZeroSecrets()
+    {
+        if (DerivationData is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(DerivationData);
+        if (InitializationVector is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(InitializationVector);
+        Source?.ClearByteStrings();
     }
 }
