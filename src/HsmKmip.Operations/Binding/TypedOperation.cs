@@ -36,6 +36,7 @@ internal sealed class TypedOperation<TRequest, TResponse>(IOperationHandler<TReq
         finally
         {
             context.ClearAuthorized();
+            if (request is ISecretRequest secret) secret.ZeroSecrets();
         }
     }
 

@@ -16,20 +16,8 @@ namespace HsmKmip.Operations.Handlers;
 /// </summary>
 internal sealed class DeriveKeyHandler(ManagedObjects objects) : IOperationHandler<DeriveKeyRequest, IdentifierResponse>
 {
+    // The Derivation Data and IV are zeroed by the binding once the operation is over (DeriveKeyRequest is an ISecretRequest).
     public async ValueTask<IdentifierResponse> ExecuteAsync(OperationContext context, DeriveKeyRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await DeriveAsync(context, request, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // The Derivation Data (and IV) are the input of the derived key: zeroed once used, whatever the outcome.
-            request.Parameters.ZeroSecrets();
-        }
-    }
-
-    private async ValueTask<IdentifierResponse> DeriveAsync(OperationContext context, DeriveKeyRequest request, CancellationToken cancellationToken)
     {
         var objectType = request.ObjectType;
         if (objectType is not (ObjectType.SymmetricKey or ObjectType.SecretData))

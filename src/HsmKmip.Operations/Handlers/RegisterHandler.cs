@@ -20,61 +20,54 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
     public async ValueTask<IdentifierResponse> ExecuteAsync(OperationContext context, RegisterRequest request, CancellationToken cancellationToken)
     {
         var objectType = request.ObjectType;
-        try
+        // The request's copy of the key material is zeroed by the binding once this is over (RegisterRequest is an ISecretRequest).
+        var attributes = await objects.RequestAttributesAsync(context, request.Attributes, cancellationToken).ConfigureAwait(false);
+        AttributeRules.RejectServerOnly(attributes);
+        attributes.RemoveAll(a => a.Name == KmipAttributeKeys.ObjectType.Name);
+        switch (SubmittedObjects.Read(context, request, attributes))
         {
-            var attributes = await objects.RequestAttributesAsync(context, request.Attributes, cancellationToken).ConfigureAwait(false);
-            AttributeRules.RejectServerOnly(attributes);
-            attributes.RemoveAll(a => a.Name == KmipAttributeKeys.ObjectType.Name);
-            switch (SubmittedObjects.Read(context, request, attributes))
+            case ClearSecret clear:
             {
-                case ClearSecret clear:
-                {
-                    if (clear.Material.Length == 0) throw KmipException.InvalidField("The key material is empty.");
-                    attributes.Add(DigestAttribute.Of(clear.Material.Span, clear.DigestFormat));
-                    var wrapped = await objects.WrapSecretAsync(clear.Kind, clear.Material, cancellationToken).ConfigureAwait(false);
-                    return await StoreAsync(context, objectType, attributes, wrapped, clear.Body, cancellationToken).ConfigureAwait(false);
-                }
-                case WrappedBlock block:
-                {
-                    var wrapped = await SubmittedObjects.UnwrapAsync(objects, context, block, cancellationToken).ConfigureAwait(false);
-                    SubmittedObjects.SetIfAbsent(attributes, KmipAttributeKeys.CryptographicLength, wrapped.LengthBytes * 8);
-                    return await StoreAsync(context, objectType, attributes, wrapped, block.Body, cancellationToken).ConfigureAwait(false);
-                }
-                case KeptWhole whole:
-                    return await StoreAsync(context, objectType, attributes, null, whole.Body, cancellationToken).ConfigureAwait(false);
-                case PrivateKeyBlock privateKey:
-                {
-                    // A private key becomes a real token key: its components go into the HSM (C_CreateObject) and come out
-                    // wrapped under the KEK, so that Sign and Decrypt work on it. The registered Key Format Type is kept
-                    // (in the skeleton) as the key's default for Get.
-                    WrappedKey wrapped;
-                    using (var pkcs8 = SubmittedObjects.PrivateKeyPkcs8(privateKey, attributes))
-                    {
-                        wrapped = await objects.ImportPrivateKeyAsync(pkcs8.Memory, cancellationToken).ConfigureAwait(false);
-                    }
-                    return await StoreAsync(context, ObjectType.PrivateKey, attributes, wrapped, privateKey.Skeleton, cancellationToken).ConfigureAwait(false);
-                }
-                case SecretKeyValue keyValue:
-                {
-                    WrappedKey secret;
-                    try
-                    {
-                        secret = await objects.WrapSecretAsync(SecretKeyKind.GenericSecret, keyValue.EncodedKeyValue, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        CryptographicOperations.ZeroMemory(keyValue.EncodedKeyValue);
-                    }
-                    return await StoreAsync(context, objectType, attributes, secret, keyValue.Skeleton, cancellationToken).ConfigureAwait(false);
-                }
-                default:
-                    throw new KmipException(ResultReason.FeatureNotSupported, $"Register of {objectType} objects is not supported.");
+                if (clear.Material.Length == 0) throw KmipException.InvalidField("The key material is empty.");
+                attributes.Add(DigestAttribute.Of(clear.Material.Span, clear.DigestFormat));
+                var wrapped = await objects.WrapSecretAsync(clear.Kind, clear.Material, cancellationToken).ConfigureAwait(false);
+                return await StoreAsync(context, objectType, attributes, wrapped, clear.Body, cancellationToken).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            // The request's only copy of the key material (public objects are already stored or refused by now).
-            if (objectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template)) request.Object?.ZeroSecrets();
+            case WrappedBlock block:
+            {
+                var wrapped = await SubmittedObjects.UnwrapAsync(objects, context, block, cancellationToken).ConfigureAwait(false);
+                SubmittedObjects.SetIfAbsent(attributes, KmipAttributeKeys.CryptographicLength, wrapped.LengthBytes * 8);
+                return await StoreAsync(context, objectType, attributes, wrapped, block.Body, cancellationToken).ConfigureAwait(false);
+            }
+            case KeptWhole whole:
+                return await StoreAsync(context, objectType, attributes, null, whole.Body, cancellationToken).ConfigureAwait(false);
+            case PrivateKeyBlock privateKey:
+            {
+                // A private key becomes a real token key: its components go into the HSM (C_CreateObject) and come out
+                // wrapped under the KEK, so that Sign and Decrypt work on it. The registered Key Format Type is kept
+                // (in the skeleton) as the key's default for Get.
+                WrappedKey wrapped;
+                using (var pkcs8 = SubmittedObjects.PrivateKeyPkcs8(privateKey, attributes))
+                {
+                    wrapped = await objects.ImportPrivateKeyAsync(pkcs8.Memory, cancellationToken).ConfigureAwait(false);
+                }
+                return await StoreAsync(context, ObjectType.PrivateKey, attributes, wrapped, privateKey.Skeleton, cancellationToken).ConfigureAwait(false);
+            }
+            case SecretKeyValue keyValue:
+            {
+                WrappedKey secret;
+                try
+                {
+                    secret = await objects.WrapSecretAsync(SecretKeyKind.GenericSecret, keyValue.EncodedKeyValue, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(keyValue.EncodedKeyValue);
+                }
+                return await StoreAsync(context, objectType, attributes, secret, keyValue.Skeleton, cancellationToken).ConfigureAwait(false);
+            }
+            default:
+                throw new KmipException(ResultReason.FeatureNotSupported, $"Register of {objectType} objects is not supported.");
         }
     }
 

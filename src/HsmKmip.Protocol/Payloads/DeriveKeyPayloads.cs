@@ -15,8 +15,11 @@ namespace HsmKmip.Protocol.Payloads;
 /// <param name="Parameters">The Derivation Parameters.</param>
 /// <param name="Attributes">The new object's attributes.</param>
 public sealed record DeriveKeyRequest(ObjectType ObjectType, IReadOnlyList<string> UniqueIdentifiers, DerivationMethod Method, DerivationParameters Parameters, RequestedAttributes Attributes)
-    : IKmipRequest<DeriveKeyRequest>, IObjectRequest
+    : IKmipRequest<DeriveKeyRequest>, IObjectRequest, ISecretRequest
 {
+    /// <summary>Zeroes the Derivation Data and IV (<see cref="DerivationParameters.ZeroSecrets"/>).</summary>
+    public void ZeroSecrets() => Parameters.ZeroSecrets();
+
     /// <summary>The one base object the request names (null: none, or several, which the operation refuses).</summary>
     public string? UniqueIdentifier => UniqueIdentifiers.Count == 1 ? UniqueIdentifiers[0] : null;
 

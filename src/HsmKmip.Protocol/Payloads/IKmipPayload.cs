@@ -41,3 +41,14 @@ public interface IObjectsRequest
     /// <summary>Every Unique Identifier the request names, in request order.</summary>
     IEnumerable<string> NamedIdentifiers { get; }
 }
+
+/// <summary>
+/// A request that carries secret input (Register's key material, Derive Key's Derivation Data): the typed binding zeroes
+/// it once the operation is over — answered, refused by the authorization step, or failed — so that no copy waits in
+/// memory for the GC.
+/// </summary>
+public interface ISecretRequest
+{
+    /// <summary>Zeroes the request's secret bytes in place (its own arrays and the decoded items they came from).</summary>
+    void ZeroSecrets();
+}

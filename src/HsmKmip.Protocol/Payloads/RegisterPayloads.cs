@@ -9,8 +9,14 @@ namespace HsmKmip.Protocol.Payloads;
 /// (null when the payload lacks the structure the Object Type needs: the operation says which one is missing, after
 /// refusing an Object Type it does not register).
 /// </summary>
-public sealed record RegisterRequest(ObjectType ObjectType, RequestedAttributes Attributes, SubmittedObject? Object) : IKmipRequest<RegisterRequest>
+public sealed record RegisterRequest(ObjectType ObjectType, RequestedAttributes Attributes, SubmittedObject? Object) : IKmipRequest<RegisterRequest>, ISecretRequest
 {
+    /// <summary>Zeroes the submitted object's byte strings, unless it is a public one (Certificate, Public Key, Template).</summary>
+    public void ZeroSecrets()
+    {
+        if (ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template)) Object?.ZeroSecrets();
+    }
+
     public static RegisterRequest Read(TtlvElement? payload, KmipVersion version)
     {
         var fields = new PayloadReader(payload);
@@ -23,8 +29,8 @@ public sealed record RegisterRequest(ObjectType ObjectType, RequestedAttributes 
 
 /// <summary>
 /// A Managed Object as a client sent it (KMIP 1.4 §2.2): the structure as decoded, whose secret byte strings are the
-/// request's only copy of the key material. The operation zeroes them (<see cref="ZeroSecrets"/>) once the material is
-/// in the HSM's hands, whether the registration succeeded or not.
+/// request's only copy of the key material. They are zeroed (<see cref="ZeroSecrets"/>) once the operation is over,
+/// whether the registration succeeded or not (<see cref="ISecretRequest"/>).
 /// </summary>
 public sealed class SubmittedObject
 {
