@@ -50,9 +50,11 @@ internal sealed class RecordCache(int capacity)
         if (_young.TryGetValue(uniqueIdentifier, out var found) || _old.TryGetValue(uniqueIdentifier, out found))
         {
             Interlocked.Increment(ref _hits);
+            StoreMetrics.CacheLookup(hit: true);
             return found;
         }
         Interlocked.Increment(ref _misses);
+        StoreMetrics.CacheLookup(hit: false);
         return null;
     }
 
