@@ -130,12 +130,9 @@ public sealed partial class Pkcs11KeyBackend
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, "The key is not a private key.");
         }
-        if (key.WrapAlgorithm != WrapAlgorithmName)
-        {
-            throw new KeyBackendException(KeyBackendError.NotSupported, $"Wrap algorithm '{key.WrapAlgorithm}' is not supported (only {WrapAlgorithmName}).");
-        }
+        CheckAlgorithmName(key);
         KeyTemplates.ValidateLength(key.Kind, key.LengthBytes);
-        if (key.Blob is null || key.Blob.Length != key.LengthBytes + 8)
+        if (!PlausibleLength(key, isPrivate: true))
         {
             throw new KeyBackendException(KeyBackendError.CorruptBlob, "The wrapped private key has an impossible length.");
         }
