@@ -22,6 +22,7 @@ public sealed partial class Pkcs11KeyBackend
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, $"An RSA key is 1024, 2048, 3072, 4096 or 8192 bits long, not {spec.ModulusBits}.");
         }
+        RequireMechanism(AsymmetricTemplates.PairMechanism(spec.Type), $"Create Key Pair ({spec.Type})");
         var pair = Execute("generate key pair", idempotent: false, session =>
         {
             var f = _module.Factories.ObjectAttributeFactory;
