@@ -1,31 +1,32 @@
-using System.Diagnostics;
-using Xunit;
+using HsmKmip.Tests.Opencryptoki;
 
 namespace HsmKmip.Hsm.Pkcs11.Tests;
 
 /// <summary>
-/// opencryptoki's swtok for the whole collection, brought up (opencryptoki/swtok.sh up) by the first test that asks for
-/// it and taken down after the collection: the token and pkcsslotd are system-wide, so one per test process, and
-/// libopencryptoki is loaded once and never unloaded (unloading it and loading it again crashed the test host in 2 of
-/// 2 runs here, and unloading it once crashed the host at exit when other test classes had run).
+/// opencryptoki's swtok for the whole collection (<see cref="Swtok"/>), brought up by the first test that asks for it
+/// and taken down after the collection: one per test process, and libopencryptoki is loaded once and never unloaded
+/// (unloading it and loading it again crashed the test host in 2 of 2 runs here, and unloading it once crashed the
+/// host at exit when other test classes had run).
 /// </summary>
 public sealed class OpencryptokiFixture : IDisposable
 {
-    private readonly string _script = Path.Combine(AppContext.BaseDirectory, "opencryptoki", "swtok.sh");
-    private readonly Lazy<(string ModulePath, string PinFile)> _up;
+    private readonly Lazy<Swtok> _token = new(() =>
+    {
+        // CI runs the client tests' opencryptoki daemon at the same time: a generous wait for its lock.
+        var token = Swtok.Up(TimeSpan.FromMinutes(5));
+        _ = Pkcs11Module.Acquire(token.ModulePath);
+        return token;
+    });
+
     private readonly Lazy<Pkcs11KeyBackend> _backend;
 
-    public OpencryptokiFixture()
-    {
-        _up = new Lazy<(string, string)>(Up);
-        _backend = new Lazy<Pkcs11KeyBackend>(() => Pkcs11KeyBackend.Open(Options()));
-    }
+    public OpencryptokiFixture() => _backend = new Lazy<Pkcs11KeyBackend>(() => Pkcs11KeyBackend.Open(Options()));
 
-    public string Label { get; } = "ock" + Guid.NewGuid().ToString("N")[..8];
+    public string Label => _token.Value.Label;
 
-    public string PinFile => _up.Value.PinFile;
+    public string PinFile => _token.Value.PinFile;
 
-    public string ModulePath => _up.Value.ModulePath;
+    public string ModulePath => _token.Value.ModulePath;
 
     /// <summary>The adapter on the swtok (handle cache off, as the SoftHSM fixture's: tests count objects).</summary>
     public Pkcs11KeyBackend Backend => _backend.Value;
@@ -37,47 +38,9 @@ public sealed class OpencryptokiFixture : IDisposable
         KekLabelPrefix = kekLabelPrefix ?? "hsmkmip-kek",
     };
 
-    private (string, string) Up()
-    {
-        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root",
-            "opencryptoki's token store and daemon live in system folders: these tests run as root (CI does)");
-        var folder = Directory.CreateTempSubdirectory("hsmkmip-ock-").FullName;
-        var pinFile = Path.Combine(folder, "pin");
-        File.WriteAllText(pinFile, Convert.ToHexString(Guid.NewGuid().ToByteArray())[..8]);
-        var (code, stdout, stderr) = Run("up", Label, pinFile);
-        try
-        {
-            Assert.True(code == 0, $"swtok.sh up failed:\n{stdout}{stderr}");
-            // The module path is the last line swtok.sh writes to standard output.
-            var modulePath = stdout.Trim().Split('\n')[^1].Trim();
-            Assert.True(File.Exists(modulePath), $"swtok.sh up printed no module path:\n{stdout}{stderr}");
-            _ = Pkcs11Module.Acquire(modulePath);
-            return (modulePath, pinFile);
-        }
-        catch
-        {
-            Run("down");
-            throw;
-        }
-    }
-
     public void Dispose()
     {
         if (_backend.IsValueCreated) _backend.Value.Dispose();
-        if (!_up.IsValueCreated) return;
-        Run("down");
-        Directory.Delete(Path.GetDirectoryName(_up.Value.PinFile)!, recursive: true);
-    }
-
-    private (int Code, string Stdout, string Stderr) Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(_script);
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout, stderr.Result);
+        if (_token.IsValueCreated) _token.Value.Dispose();
     }
 }
