@@ -25,6 +25,18 @@ public sealed class OpencryptokiTests(SoftHsmFixture softHsm, OpencryptokiFixtur
     }
 
     [Fact]
+    public async Task Binding_leaves_rfc_5649_blobs_as_they_were_written_and_retags_cbc_blobs_only()
+    {
+        var kwp = await softHsm.Backend.GenerateSecretAsync(Core.Keys.SecretKeyKind.Aes, 256, default);
+        var boundKwp = await softHsm.Backend.BindAsync(kwp, "object-1", default);
+        Assert.Same(kwp.Blob, boundKwp.Blob); // existing stores' blobs: same bytes, no HSM call
+        Assert.Equal("object-1", boundKwp.BoundTo);
+        var cbc = await ock.Backend.GenerateSecretAsync(Core.Keys.SecretKeyKind.Aes, 256, default);
+        var boundCbc = await ock.Backend.BindAsync(cbc, "object-1", default);
+        Assert.NotEqual(cbc.Blob[^32..], boundCbc.Blob[^32..]);
+    }
+
+    [Fact]
     public void Both_tokens_offer_exactly_the_mechanisms_docs_tokens_md_says()
     {
         var softhsm = Mechanisms(softHsm.Options.ModulePath, softHsm.Label);
