@@ -23,6 +23,9 @@ internal sealed class AttributeChangeHandler<TRequest>(ManagedObjects objects, F
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         var attributes = view.Attributes.ToList();
         var echo = change(attributes, view, context);
+        // Quantum Safe (KMIP 2.0 §4) holds for the object's life, not only at its creation: a change to the claim or to
+        // what it rests on (algorithm, length) is checked as Create checks it.
+        if (echo?.Name is "Quantum Safe" or "Cryptographic Algorithm" or "Cryptographic Length") QuantumSafety.Check(view.ObjectType, attributes);
         await objects.SaveAsync(view, attributes, view.State, null, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
         return new AttributeChangeResponse(uid, echo);

@@ -21,6 +21,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IUntypedOperationH
         var attributes = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == "Object Type");
+        objects.CheckProtectionStorage(objectType, payload);
 
         var (kind, bits) = objectType switch
         {

@@ -23,6 +23,7 @@ internal sealed partial class RegisterHandler(ManagedObjects objects) : IUntyped
         var attributes = await objects.RequestAttributesAsync(context, payload, Tag.TemplateAttribute, Tag.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == "Object Type");
+        objects.CheckProtectionStorage(objectType, payload);
 
         TtlvElement material;
         SecretKeyKind kind;

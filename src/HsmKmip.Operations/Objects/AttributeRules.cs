@@ -33,7 +33,7 @@ public static class AttributeRules
         "Unique Identifier", "State", "Initial Date", "Last Change Date", "Digest", "Destroy Date", "Compromise Date",
         "Compromise Occurrence Date", "Revocation Reason", "Archive Date", "Fresh", "Key Value Present", "Key Value Location",
         "Always Sensitive", "Never Extractable", "Original Creation Date", "Random Number Generator", "Lease Time",
-        "Short Unique Identifier",
+        "Short Unique Identifier", "Protection Storage Mask",
     };
 
     /// <summary>The Lease Time the server gives every object, in seconds.</summary>
