@@ -43,6 +43,7 @@ internal static class AttributeChangeHandler
             AttributeRules.EnsureClientMayChange(added, view.State, ctx.Version);
             var existing = attributes.Where(a => a.Name == added.Name).ToArray();
             if (existing.Length > 0 && !AttributeRules.IsMultiInstance(added.Name)) throw AttributeRules.SingleValued(ctx.Version, added.Name);
+            AttributeRules.EnsureNewName(existing, added);
             var result = added with { Index = existing.Length == 0 ? 0 : existing.Max(a => a.Index) + 1 };
             attributes.Add(result);
             return result;
