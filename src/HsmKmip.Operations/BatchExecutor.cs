@@ -1,6 +1,7 @@
 using HsmKmip.Operations.Async;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
 using Microsoft.Extensions.Logging;
 
 namespace HsmKmip.Operations;
@@ -72,7 +73,11 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
                 LogUndoRefused(logger, context.Client.Identity, i);
                 continue;
             }
-            results[i] = new ResponseBatchItem { Operation = results[i].Operation, UniqueBatchItemId = results[i].UniqueBatchItemId, Status = ResultStatus.OperationUndone };
+            // Operation Undone is not a failure, and a Response Payload is sent "if not a failure" (KMIP 2.1 §8.1): OASIS
+            // BL-M-2-21 shows the undone Activate and Check with their Unique Identifier. Only that identifier is kept, naming
+            // what was undone; an undone Get's key or a cipher's output is never sent for an operation that did not stand.
+            var undoneUid = results[i].Payload?.Find(Tag.UniqueIdentifier);
+            results[i] = results[i] with { Status = ResultStatus.OperationUndone, Payload = undoneUid is null ? null : TtlvElement.Structure(Tag.ResponsePayload, undoneUid) };
         }
     }
 

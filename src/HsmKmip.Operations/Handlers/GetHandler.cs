@@ -24,7 +24,7 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         if (KeyLifecycle.IsDestroyed(view.State) || (view.Stored.WrappedSecret is null && view.Stored.PublicMaterial is null))
         {
-            throw FailureMapping.WrongState(context.Version, $"Object '{uid}' is destroyed: its key material is gone.");
+            throw new KmipException(ResultReason.ObjectDestroyed, $"Object '{uid}' is destroyed: its key material is gone."); // KMIP 2.0's reason (BL-M-8-21); 1.x: ReasonFor
         }
         if (ObjectStates.IsArchived(view))
         {
