@@ -50,6 +50,8 @@ internal sealed partial class ConsoleEndpoints(IServiceProvider daemon, AdminAut
         app.MapGet("/clients/{name}/files/{file}", ClientFileAsync);
         app.MapPost("/clients/{name}/revoke", RevokeClientAsync);
         app.MapGet("/audit", AuditAsync);
+        app.MapGet("/approvals", ApprovalsAsync);
+        app.MapPost("/approvals/{id}/{decision}", DecideAsync);
         app.MapGet("/policy", PolicyAsync);
         app.MapPost("/policy", SavePolicyAsync);
     }
