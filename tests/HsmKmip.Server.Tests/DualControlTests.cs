@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using HsmKmip.Core.Access;
@@ -68,7 +69,7 @@ public sealed class DualControlTests
 
     private static async Task<JsonArray> OpenRequestsAsync(TestServer server)
     {
-        var (exit, output, error) = await CliAsync("approve", "list", "--json", "--state-dir", server.StateDir);
+        var (exit, output, error) = await CliAsync("approvals", "list", "--json", "--state-dir", server.StateDir);
         Assert.True(exit == 0, error);
         return JsonNode.Parse(output)!["requests"]!.AsArray();
     }
@@ -109,13 +110,13 @@ public sealed class DualControlTests
 
         ConsoleTests.IssueAdmin(server, "alice", AdminRole.SecurityOfficer).Dispose();
         ConsoleTests.IssueAdmin(server, "olga", AdminRole.Operator).Dispose();
-        var refused = await CliAsync("approve", "approve", id, "--as", "olga", "--state-dir", server.StateDir);
+        var refused = await CliAsync("approvals", "approve", id, "--as", "olga", "--state-dir", server.StateDir);
         Assert.Equal(2, refused.Exit);
         Assert.Contains("not a security officer", refused.Error, StringComparison.Ordinal);
-        var first = await CliAsync("approve", "approve", id, "--as", "alice", "--state-dir", server.StateDir);
+        var first = await CliAsync("approvals", "approve", id, "--as", "alice", "--state-dir", server.StateDir);
         Assert.True(first.Exit == 0, first.Error);
         Assert.Contains("1 of 2", first.Output, StringComparison.Ordinal);
-        var twice = await CliAsync("approve", "approve", id, "--as", "alice", "--state-dir", server.StateDir);
+        var twice = await CliAsync("approvals", "approve", id, "--as", "alice", "--state-dir", server.StateDir);
         Assert.Equal(2, twice.Exit);
         Assert.Contains("approved request " + id + " already", twice.Error, StringComparison.Ordinal);
 
@@ -160,11 +161,11 @@ public sealed class DualControlTests
         var denyId = requests.Single(r => r!["operation"]!.GetValue<string>() == "Destroy")!["id"]!.GetValue<string>();
         ConsoleTests.IssueAdmin(first, "alice", AdminRole.SecurityOfficer).Dispose();
         ConsoleTests.IssueAdmin(first, "bob", AdminRole.SecurityOfficer).Dispose();
-        Assert.Equal(0, (await CliAsync("approve", "approve", id, "--as", "alice", "--state-dir", first.StateDir)).Exit);
+        Assert.Equal(0, (await CliAsync("approvals", "approve", id, "--as", "alice", "--state-dir", first.StateDir)).Exit);
         await first.StopAsync();
 
         // Offline the list still shows the requests; decisions need the daemon.
-        var offline = await CliAsync("approve", "deny", denyId, "--as", "bob", "--state-dir", first.StateDir);
+        var offline = await CliAsync("approvals", "deny", denyId, "--as", "bob", "--state-dir", first.StateDir);
         Assert.Equal(1, offline.Exit);
         Assert.Contains("daemon is not running", offline.Error, StringComparison.Ordinal);
 
@@ -176,16 +177,17 @@ public sealed class DualControlTests
         });
         try
         {
-            await using var tls = await second.ConnectAsync(second.ClientCertificate());
+            // The restarted daemon on the same state folder: the same CA and client certificate as before.
+            await using var tls = await KmipTestClient.ConnectAsync(second.Port, first.ClientCertificate(), X509Certificate2.CreateFromPem(File.ReadAllText(first.Pki.CaCertificate)));
             Assert.Equal(ResultStatus.OperationPending, (await PollAsync(tls, correlation)).Status());
-            var deny = await CliAsync("approve", "deny", denyId, "--as", "bob", "--reason", "still in use by billing", "--state-dir", first.StateDir);
+            var deny = await CliAsync("approvals", "deny", denyId, "--as", "bob", "--reason", "still in use by billing", "--state-dir", first.StateDir);
             Assert.True(deny.Exit == 0, deny.Error);
             var refused = await PollUntilDoneAsync(tls, denied);
             Assert.Equal(ResultReason.PermissionDenied, refused.Reason());
             Assert.Contains("denied by bob (still in use by billing)", refused.Message(), StringComparison.Ordinal);
             Assert.Equal(ResultStatus.Success, (await CallAsync(tls, KmipVersion.V1_4, Operation.GetAttributes, Payload(Uid(doomed)))).Status());
 
-            Assert.Equal(0, (await CliAsync("approve", "approve", id, "--as", "bob", "--state-dir", first.StateDir)).Exit);
+            Assert.Equal(0, (await CliAsync("approvals", "approve", id, "--as", "bob", "--state-dir", first.StateDir)).Exit);
             var done = await PollUntilDoneAsync(tls, correlation);
             Assert.True(done.Status() == ResultStatus.Success, done.Message());
             var material = done.Find(Tag.ResponsePayload)!.Find(Tag.SymmetricKey)!.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes();
@@ -217,8 +219,8 @@ public sealed class DualControlTests
 
         ConsoleTests.IssueAdmin(server, "alice", AdminRole.SecurityOfficer).Dispose();
         ConsoleTests.IssueAdmin(server, "bob", AdminRole.SecurityOfficer).Dispose();
-        Assert.Equal(0, (await CliAsync("approve", "approve", id, "--as", "alice", "--state-dir", server.StateDir)).Exit);
-        var second = await CliAsync("approve", "approve", id, "--as", "bob", "--state-dir", server.StateDir);
+        Assert.Equal(0, (await CliAsync("approvals", "approve", id, "--as", "alice", "--state-dir", server.StateDir)).Exit);
+        var second = await CliAsync("approvals", "approve", id, "--as", "bob", "--state-dir", server.StateDir);
         Assert.Contains("may repeat its Get", second.Output, StringComparison.Ordinal);
 
         var got = await CallAsync(tls, KmipVersion.V1_4, Operation.Get, Payload(Uid(uid)));

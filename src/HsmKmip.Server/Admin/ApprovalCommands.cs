@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HsmKmip.Server.Admin;
 
-/// <summary>`approve list`: the dual-control requests, open ones first (from the daemon, or the state folder's file when it is stopped).</summary>
+/// <summary>`approvals list`: the dual-control requests, open ones first (from the daemon, or the state folder's file when it is stopped).</summary>
 internal sealed class ApproveListCommand : IAdminCommand
 {
     public string Name => "approve-list";
@@ -23,7 +23,7 @@ internal sealed class ApproveListCommand : IAdminCommand
 }
 
 /// <summary>
-/// `approve approve|deny ID --as NAME`: an officer's decision, taken inside the running daemon (it wakes the waiting
+/// `approvals approve|deny ID --as NAME`: an officer's decision, taken inside the running daemon (it wakes the waiting
 /// client and is audited in the daemon's chain; a stopped daemon has nobody waiting and no audit writer, so it is refused).
 /// The officer is named by their console administrator certificate in the state folder: it must be a security officer,
 /// unexpired and not revoked.
@@ -34,7 +34,7 @@ internal sealed class ApproveDecideCommand : IAdminCommand
 
     public async Task<JsonObject> ExecuteAsync(AdminContext context, JsonObject arguments, Func<JsonObject, ValueTask> progress, CancellationToken cancellationToken)
     {
-        var id = arguments["id"]?.GetValue<string>() is { Length: > 0 } i ? i : throw new AdminException("Name the request (`hsmkmip approve list` shows the IDs).", AdminException.UsageExitCode);
+        var id = arguments["id"]?.GetValue<string>() is { Length: > 0 } i ? i : throw new AdminException("Name the request (`hsmkmip approvals list` shows the IDs).", AdminException.UsageExitCode);
         bool approve = arguments["approve"]?.GetValue<bool>() ?? throw new AdminException("Say approve or deny.", AdminException.UsageExitCode);
         var officer = Officer(context, arguments["as"]?.GetValue<string>());
         var requests = context.DualControl() ?? throw new AdminException("The daemon is not running: start it to approve or deny (the decision wakes the waiting client and goes into its audit log).");

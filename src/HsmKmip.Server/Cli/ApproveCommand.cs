@@ -3,12 +3,12 @@ using System.Text.Json.Nodes;
 
 namespace HsmKmip.Server.Cli;
 
-/// <summary>`hsmkmip approve list|approve ID|deny ID`: security officers' decisions on dual-control requests (docs/console.md).</summary>
+/// <summary>`hsmkmip approvals list|approve ID|deny ID` (not `approve approve`: System.CommandLine refuses a subcommand named as its parent): security officers' decisions on dual-control requests (docs/console.md).</summary>
 internal static class ApproveCommand
 {
     public static Command Create()
     {
-        var approve = new Command("approve", "List, approve and deny dual-control requests (Destroy and plaintext Get of the objects the access policy's dualControl section names; see docs/console.md).");
+        var approve = new Command("approvals", "List, approve and deny dual-control requests (Destroy and plaintext Get of the objects the access policy's dualControl section names; see docs/console.md).");
 
         var list = new Command("list", "List the requests waiting for security officers (--all: also the decided ones of the last 7 days).");
         var listShared = new AdminOptions();
@@ -28,7 +28,7 @@ internal static class ApproveCommand
         var command = new Command(verb, description);
         var shared = new AdminOptions();
         shared.AddTo(command);
-        var id = new Argument<string>("ID") { Description = "The request, as `hsmkmip approve list` shows it (dc-…)." };
+        var id = new Argument<string>("ID") { Description = "The request, as `hsmkmip approvals list` shows it (dc-…)." };
         var officer = new Option<string>("--as") { Description = "The deciding security officer's administrator name (`hsmkmip admin list`).", Required = true };
         var reason = new Option<string?>("--reason") { Description = "Why (denials: shown to the client and in the audit log)." };
         command.Arguments.Add(id);
