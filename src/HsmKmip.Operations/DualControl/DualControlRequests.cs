@@ -125,7 +125,7 @@ public sealed class DualControlRequests
         await ChangeAsync(list =>
         {
             int i = list.FindIndex(r => r.Id == id);
-            if (i < 0) throw new DualControlRefusedException($"No dual-control request {id}; `hsmkmip approve list` shows them.");
+            if (i < 0) throw new DualControlRefusedException($"No dual-control request {id}; `hsmkmip approvals list` shows them.");
             var r = list[i];
             if (!r.Open) throw new DualControlRefusedException($"Request {id} is {r.State} already.");
             if (r.Expires <= now) throw new DualControlRefusedException($"Request {id} expired at {r.Expires:u}.");

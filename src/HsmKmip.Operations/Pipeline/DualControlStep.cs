@@ -55,7 +55,7 @@ public sealed class DualControlStep(Objects.ManagedObjects objects, DualControlR
             var open = requests.OpenFor(context.Client.Identity, operation, uid)
                 ?? await requests.CreateAsync(context, rule, uid, label, null, null, cancellationToken).ConfigureAwait(false);
             throw new KmipException(ResultReason.PermissionDenied,
-                $"dual control: approval required — request {open.Id} needs {open.Required - open.Approvers.Count} more security officer approval(s) (hsmkmip approve list); repeat this request once it is approved.");
+                $"dual control: approval required — request {open.Id} needs {open.Required - open.Approvers.Count} more security officer approval(s) (hsmkmip approvals list); repeat this request once it is approved.");
         }
         var correlation = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
         var encoded = payload is null ? null : TtlvWriter.Encode(payload);

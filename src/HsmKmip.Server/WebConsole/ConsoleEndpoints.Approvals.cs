@@ -19,7 +19,7 @@ internal sealed partial class ConsoleEndpoints
     {
         var admin = Admin(ctx);
         var body = new StringBuilder("<p>Destroy and plaintext Get of the objects the access policy's <code>dualControl</code> section names wait here for security officers " +
-            "(also <code>hsmkmip approve list|approve|deny</code>; docs/console.md).</p>");
+            "(also <code>hsmkmip approvals list|approve|deny</code>; docs/console.md).</p>");
         var all = Requests.All;
         var open = all.Where(r => r.Open).ToArray();
         body.Append("<h2>Waiting</h2>");
