@@ -13,6 +13,7 @@ internal sealed partial class ConsoleEndpoints
         var status = await RunAsync("status", [], ctx.RequestAborted).ConfigureAwait(false);
         var body = new StringBuilder();
         body.Append("<p>Overall: ").Append(Html.Status(status["healthy"]!.GetValue<bool>(), status["healthy"]!.GetValue<bool>() ? "healthy" : "unhealthy")).Append("</p>");
+        body.Append(Charts());
         body.Append("<h2>HSM</h2>").Append(Html.Fields(status["hsm"]!.AsObject()));
         body.Append("<h2>Store</h2>").Append(Html.Fields(status["store"]!.AsObject(), "objects", "nodes"));
         if (status["store"]?["objects"] is JsonObject objects) body.Append("<h2>Objects</h2>").Append(Html.Fields(objects));

@@ -11,7 +11,7 @@ namespace HsmKmip.Server.WebConsole;
 /// CLI (`status`, `keys`, `client`, `audit`), so both always agree; changes need a role and the CSRF token, and key
 /// lifecycle actions go through KMIP (<see cref="ConsoleKmip"/>).
 /// </summary>
-internal sealed partial class ConsoleEndpoints(IServiceProvider daemon, AdminAuthenticator authenticator, ConsoleSecurity security, ConsoleKmip kmip, ConsoleAudit audit)
+internal sealed partial class ConsoleEndpoints(IServiceProvider daemon, AdminAuthenticator authenticator, ConsoleSecurity security, ConsoleKmip kmip, ConsoleAudit audit, AdminHttp.MetricsHistory history)
 {
     private static readonly string[] OpenPaths = ["/metrics", "/healthz", "/readyz"];
 
