@@ -72,6 +72,7 @@ public sealed partial class BatchExecutor
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+            await requests.WithdrawAsync(requestId).ConfigureAwait(false);
             return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.OperationCanceledByRequester, "The operation was canceled by its client.");
         }
 #pragma warning disable CA1031 // Nobody awaits a held operation but Poll: its fault becomes its result, and the log gets the stack.

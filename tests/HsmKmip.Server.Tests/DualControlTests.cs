@@ -230,6 +230,22 @@ public sealed class DualControlTests
         Assert.DoesNotContain(id, again.Message(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_held_destroy_the_client_cancels_is_withdrawn_so_no_later_approval_runs_it()
+    {
+        await using var server = await ConsoleTests.StartAsync(Policy("pending", "\"Destroy\""));
+        await using var tls = await server.ConnectAsync(server.ClientCertificate());
+        var uid = await CreateAsync(tls, "dc-prod-" + Guid.NewGuid().ToString("N")[..6]);
+        var correlation = PendingCorrelation(await CallAsync(tls, KmipVersion.V1_4, Operation.Destroy, Payload(Uid(uid))));
+        var canceled = await CallAsync(tls, KmipVersion.V1_4, Operation.Cancel, Correlation(correlation));
+        Assert.Equal(CancellationResult.Canceled, (CancellationResult)canceled.Find(Tag.ResponsePayload)!.Find(Tag.CancellationResult)!.AsEnum());
+        Assert.Empty(await OpenRequestsAsync(server));
+        var (exit, output, _) = await CliAsync("approvals", "list", "--all", "--json", "--state-dir", server.StateDir);
+        Assert.Equal(0, exit);
+        Assert.Equal("canceled by its client", JsonNode.Parse(output)!["requests"]![0]!["reason"]!.GetValue<string>());
+        Assert.Equal(ResultStatus.Success, (await CallAsync(tls, KmipVersion.V1_4, Operation.GetAttributes, Payload(Uid(uid)))).Status());
+    }
+
     [Theory]
     [InlineData("""{ "dualControl": { "rules": [ { "names": ["a*"], "operations": ["Encrypt"], "approvals": 2 } ] } }""", "cannot be held for approval")]
     [InlineData("""{ "dualControl": { "rules": [ { "operations": ["Destroy"], "approvals": 2 } ] } }""", "names no object")]

@@ -175,6 +175,26 @@ public sealed class DualControlRequests
         return expired;
     }
 
+    /// <summary>
+    /// Pending mode: the client canceled its held operation (KMIP Cancel): the request is closed as Expired, so that a
+    /// later approval — or a restart — never runs what nobody waits for any more.
+    /// </summary>
+    public async ValueTask WithdrawAsync(string id)
+    {
+        DualControlRequest? withdrawn = null;
+        await ChangeAsync(list =>
+        {
+            int i = list.FindIndex(r => r.Id == id);
+            if (i >= 0 && list[i].State is DualControlState.Awaiting or DualControlState.Approved)
+            {
+                list[i] = withdrawn = list[i] with { State = DualControlState.Expired, DecidedAt = _time.GetUtcNow(), Reason = "canceled by its client" };
+            }
+        }, CancellationToken.None).ConfigureAwait(false);
+        if (withdrawn is null) return;
+        await AuditAsync(withdrawn, "Expire", withdrawn.Requester, withdrawn.RequesterFingerprint, withdrawn.RequesterRemote, "Success", "canceled by its client", CancellationToken.None).ConfigureAwait(false);
+        Wake(withdrawn);
+    }
+
     /// <summary>Pending mode: records how the approved request ended when it ran (audited as DualControl.Execute by the requester).</summary>
     public async ValueTask CompleteAsync(string id, ResultStatus status, ResultReason? reason, AuditTouches.Snapshot touched)
     {
