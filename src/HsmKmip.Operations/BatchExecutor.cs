@@ -37,7 +37,7 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
                 var parseError = itemErrors.GetValueOrDefault(i);
                 var result = await _pipeline.RunAsync(item, i, Mutates(item.Operation), context, () => parseError is not null
                     ? ValueTask.FromResult(ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message))
-                    : ExecuteItemAsync(item, context, cancellationToken), cancellationToken, table.Authorization).ConfigureAwait(false);
+                    : ExecuteItemAsync(item, context, cancellationToken), cancellationToken, table.Authorization, table.DualControl).ConfigureAwait(false);
                 results.Add(result);
                 // Debug only: the names are not formatted for every item when the level is off (docs/performance.md).
                 if (logger.IsEnabled(LogLevel.Debug)) LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");
@@ -98,7 +98,7 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
         return await RunAsync(item, entry, context, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async ValueTask<ResponseBatchItem> RunAsync(RequestBatchItem item, OperationEntry entry, OperationContext context, CancellationToken cancellationToken)
+    private async ValueTask<ResponseBatchItem> RunAsync(RequestBatchItem item, OperationEntry entry, OperationContext context, CancellationToken cancellationToken)
     {
         context.Operation = entry.Operation;
         try
@@ -113,6 +113,10 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
             // an operation's refusal a KmipException. Anything else is a fault of this server and goes up to the error
             // boundary (General Failure, stack in the log), never guessed from an exception's Source (issue 17 item 3).
             return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, e.Reason, e.Message);
+        }
+        catch (DualControl.DualControlPendingException held) when (held.Request is { } request)
+        {
+            return Hold(item, entry, context, request);
         }
     }
 
