@@ -22,6 +22,7 @@ public sealed partial class Pkcs11KeyBackend
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, $"An RSA key is 1024, 2048, 3072, 4096 or 8192 bits long, not {spec.ModulusBits}.");
         }
+        RequireMechanism(AsymmetricTemplates.PairMechanism(spec.Type), $"Create Key Pair ({spec.Type})");
         var pair = Execute("generate key pair", idempotent: false, session =>
         {
             var f = _module.Factories.ObjectAttributeFactory;
@@ -130,12 +131,9 @@ public sealed partial class Pkcs11KeyBackend
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput, "The key is not a private key.");
         }
-        if (key.WrapAlgorithm != WrapAlgorithmName)
-        {
-            throw new KeyBackendException(KeyBackendError.NotSupported, $"Wrap algorithm '{key.WrapAlgorithm}' is not supported (only {WrapAlgorithmName}).");
-        }
+        CheckAlgorithmName(key);
         KeyTemplates.ValidateLength(key.Kind, key.LengthBytes);
-        if (key.Blob is null || key.Blob.Length != key.LengthBytes + 8)
+        if (!PlausibleLength(key, isPrivate: true))
         {
             throw new KeyBackendException(KeyBackendError.CorruptBlob, "The wrapped private key has an impossible length.");
         }

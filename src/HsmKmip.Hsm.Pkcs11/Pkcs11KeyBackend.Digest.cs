@@ -35,10 +35,7 @@ public sealed partial class Pkcs11KeyBackend
         try
         {
             digest = DigestInToken(session, key);
-            // Disposed here: each undisposed mechanism object waited for the finalizer thread (one per Create).
-            using var mechanism = _module.Factories.MechanismFactory.Create(_wrapMechanism);
-            var blob = _calls.WrapKey(session, mechanism, _kekInUse, key);
-            wrapped = new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes);
+            wrapped = WrapUnderKek(session, key, kind, lengthBytes);
         }
         finally
         {

@@ -37,6 +37,7 @@ public sealed partial class Pkcs11KeyBackend
                 throw new KeyBackendException(KeyBackendError.NotSupported,
                     $"The new KEK {newLabel} is not CKA_TRUSTED and RequireTrustedKek is on; have the security officer create and mark the next KEK, or turn RequireTrustedKek off.");
             }
+            if (_cbcCustody) EnsureMacKey(session, newLabel);
             _oldKeks[_kekLabel] = _kek;
             DropKekCopy();
             _kek = handle;
@@ -63,6 +64,8 @@ public sealed partial class Pkcs11KeyBackend
             var (label, handle, version) = found.MaxBy(k => k.Version);
             var mine = found.FirstOrDefault(k => k.Label == _kekLabel).Version;
             if (version <= mine) return null;
+            // The node that made it creates its MAC key right after: adopt once both are there (the next heartbeat).
+            if (_cbcCustody && FindMacKey(session, label) is null) return null;
             _oldKeks[_kekLabel] = _kek;
             DropKekCopy();
             _kek = handle;
@@ -79,13 +82,15 @@ public sealed partial class Pkcs11KeyBackend
     public ValueTask<WrappedKey> RewrapAsync(WrappedKey key, CancellationToken cancellationToken)
     {
         CheckBlob(key);
-        if (key.KekId == _kekLabel) return ValueTask.FromResult(key);
+        if (key.KekId == _kekLabel && key.WrapAlgorithm == CurrentWrapAlgorithm) return ValueTask.FromResult(key);
         var wrapped = Execute("rewrap", idempotent: true, session =>
         {
             // The session object is sensitive and extractable (only so that the current KEK can wrap it), like a
-            // freshly generated key; it never leaves the token in the clear.
+            // freshly generated key; it never leaves the token in the clear. A private key's recorded length is the
+            // new format's (null: taken from the new blob). The new blob is bound to the object the old one was.
             var handle = UnwrapToHandle(session, key, KeyTemplates.ForWrapping(_module.Factories.ObjectAttributeFactory, key.Kind, _wrapWithTrusted));
-            return WrapAndDestroy(session, handle, key.Kind, key.LengthBytes);
+            var rewrapped = WrapAndDestroy(session, handle, key.Kind, KeyTemplates.IsPrivate(key.Kind) ? null : key.LengthBytes);
+            return Retag(session, rewrapped, key.BoundTo);
         }, cancellationToken);
         return ValueTask.FromResult(wrapped);
     }
@@ -115,6 +120,7 @@ public sealed partial class Pkcs11KeyBackend
             }
             var found = FindKeks(session, _options.KekLabelPrefix + "-").Where(k => k.Label == label).ToArray();
             foreach (var kek in found) _calls.DestroyObject(session, kek.Handle);
+            DestroyMacKey(session, label);
             _oldKeks.TryRemove(label, out _);
             if (found.Length > 0) Pkcs11Log.KekDestroyed(_logger, label, _tokenLabel);
             return true;
@@ -126,13 +132,9 @@ public sealed partial class Pkcs11KeyBackend
     private static void CheckBlob(WrappedKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (key.WrapAlgorithm != WrapAlgorithmName)
-        {
-            throw new KeyBackendException(KeyBackendError.NotSupported, $"Wrap algorithm '{key.WrapAlgorithm}' is not supported (only {WrapAlgorithmName}).");
-        }
+        CheckAlgorithmName(key);
         KeyTemplates.ValidateLength(key.Kind, key.LengthBytes);
-        // RFC 5649: the output is a multiple of 8 bytes and at least 16, and at most 8 bytes longer than the key plus padding.
-        if (key.Blob is null || key.Blob.Length < 16 || key.Blob.Length % 8 != 0 || key.Blob.Length != ((key.LengthBytes + 7) / 8 * 8) + 8)
+        if (!PlausibleLength(key, KeyTemplates.IsPrivate(key.Kind)))
         {
             throw new KeyBackendException(KeyBackendError.CorruptBlob, "The wrapped key has an impossible length for its key length.");
         }

@@ -13,6 +13,7 @@ public sealed partial class Pkcs11KeyBackend
     {
         ArgumentNullException.ThrowIfNull(key);
         var (mechanism, asKind) = MacMechanism(key, algorithm);
+        RequireMechanism(mechanism, $"MAC with {algorithm}");
         var mac = Execute("mac", idempotent: true, session => UseMacKey(session, key, algorithm, asKind, handle =>
         {
             using var m = _module.Factories.MechanismFactory.Create(mechanism);
@@ -26,6 +27,7 @@ public sealed partial class Pkcs11KeyBackend
     {
         ArgumentNullException.ThrowIfNull(key);
         var (mechanism, asKind) = MacMechanism(key, algorithm);
+        RequireMechanism(mechanism, $"MAC with {algorithm}");
         var valid = Execute("mac verify", idempotent: true, session => UseMacKey(session, key, algorithm, asKind, handle =>
         {
             using var m = _module.Factories.MechanismFactory.Create(mechanism);

@@ -58,15 +58,12 @@ public sealed partial class Pkcs11KeyBackend
         return ValueTask.FromResult(wrapped);
     }
 
-    /// <summary>Wraps <paramref name="key"/> under the KEK and destroys it. A private key's length is the padded PKCS#8 the token wrapped (blob minus the 8-byte RFC 5649 header).</summary>
+    /// <summary>Wraps <paramref name="key"/> under the KEK and destroys it. A private key's length is the padded PKCS#8 the token wrapped (see <see cref="WrapUnderKek"/>).</summary>
     private WrappedKey WrapAndDestroy(ISession session, IObjectHandle key, SecretKeyKind kind, int? lengthBytes)
     {
         try
         {
-            // Disposed here: each undisposed mechanism object waited for the finalizer thread (one per Create).
-            using var mechanism = _module.Factories.MechanismFactory.Create(_wrapMechanism);
-            var blob = _calls.WrapKey(session, mechanism, _kekInUse, key);
-            return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes ?? blob.Length - 8);
+            return WrapUnderKek(session, key, kind, lengthBytes);
         }
         finally
         {
@@ -170,8 +167,7 @@ public sealed partial class Pkcs11KeyBackend
         {
             var kek = FindKekByLabel(session, key.KekId)
                 ?? throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The KEK {key.KekId} that wrapped this key is not on the token.");
-            using var mechanism = _module.Factories.MechanismFactory.Create(_wrapMechanism);
-            return _calls.UnwrapKey(session, mechanism, kek, key.Blob, template);
+            return UnwrapStored(session, key, kek, template);
         }
         catch (Pkcs11Exception ex) when (Pkcs11Errors.IsBadBlob(ex.RV))
         {

@@ -285,6 +285,7 @@ public sealed partial class Pkcs11KeyBackend
         var live = new HashSet<ulong>(_pool.IdleSessionIds()) { _mainSession.SessionId };
         _pool.CloseQuarantined(close: true, live);
         _oldKeks.Clear();
+        _macKeys.Clear();
         try
         {
             CKS state;
@@ -327,6 +328,7 @@ public sealed partial class Pkcs11KeyBackend
         _pool.Reset(close: sessionsStillOurs);
         if (sessionsStillOurs) _pool.CloseQuietly(_mainSession);
         _oldKeks.Clear();
+        _macKeys.Clear();
         Connect(creating: false);
     }
 }

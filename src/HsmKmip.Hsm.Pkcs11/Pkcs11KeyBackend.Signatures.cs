@@ -87,6 +87,13 @@ public sealed partial class Pkcs11KeyBackend
     {
         var factories = _module.Factories;
         var hash = scheme.Hash;
+        RequireMechanism(scheme.Kind switch
+        {
+            SignatureKind.RsaPkcs1 => digested ? CKM.CKM_RSA_PKCS : AsymmetricTemplates.RsaPkcs1WithHash(hash),
+            SignatureKind.RsaPss => digested ? CKM.CKM_RSA_PKCS_PSS : AsymmetricTemplates.RsaPssWithHash(hash),
+            SignatureKind.Ecdsa => CKM.CKM_ECDSA,
+            _ => AsymmetricTemplates.CkmEddsa,
+        }, $"Sign with {scheme.Kind} and {hash}");
         switch (scheme.Kind)
         {
             case SignatureKind.RsaPkcs1:

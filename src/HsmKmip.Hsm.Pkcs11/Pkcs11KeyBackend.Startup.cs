@@ -99,10 +99,47 @@ public sealed partial class Pkcs11KeyBackend
                 $"Token '{_tokenLabel}' lacks mechanisms HsmKmip needs: {string.Join(", ", missing)}.");
         }
         _wrapMechanism = ProbeKwp(mechanisms);
+        _cbcCustody = _wrapMechanism == 0;
+        if (_cbcCustody)
+        {
+            if (!mechanisms.Contains((ulong)CKM.CKM_AES_CBC_PAD) || !ProbeCbcWrap())
+            {
+                throw new KeyBackendException(KeyBackendError.NotSupported,
+                    $"Token '{_tokenLabel}' has no AES key wrap with padding (RFC 5649, mechanism 0x210A or 0x210B) and cannot wrap keys with CKM_AES_CBC_PAD (0x1085) either.");
+            }
+            EnsureMacKey(_mainSession, _kekLabel);
+            Pkcs11Log.CbcCustody(_logger, _tokenLabel, CbcHmacBlob.AlgorithmName, CbcHmacBlob.MacKeyLabel(_kekLabel));
+        }
+    }
+
+    /// <summary>Whether the KEK wraps a throwaway 24-byte key with CKM_AES_CBC_PAD (the mechanism list does not say which mechanisms can wrap).</summary>
+    private bool ProbeCbcWrap()
+    {
+        var f = _module.Factories.ObjectAttributeFactory;
+        var template = new List<IObjectAttribute>
+        {
+            f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET),
+            f.Create(CKA.CKA_TOKEN, false), f.Create(CKA.CKA_EXTRACTABLE, true), f.Create(CKA.CKA_VALUE_LEN, 24UL),
+        };
+        var probe = _calls.GenerateKey(_mainSession, _module.Factories.MechanismFactory.Create(CKM.CKM_GENERIC_SECRET_KEY_GEN), template);
+        KeyTemplates.DisposeAll(template);
+        try
+        {
+            using var cbc = _module.Factories.MechanismFactory.Create(CKM.CKM_AES_CBC_PAD, new byte[CbcHmacBlob.IvLength]);
+            return _calls.WrapKey(_mainSession, cbc, _kek, probe).Length == CbcHmacBlob.CiphertextLength(24);
+        }
+        catch (Pkcs11Exception ex) when (!Pkcs11Errors.IsConnectionLoss(ex.RV))
+        {
+            return false;
+        }
+        finally
+        {
+            _calls.DestroyObject(_mainSession, probe);
+        }
     }
 
     /// <summary>
-    /// Which mechanism number is RFC 5649 here: a 24-byte key wraps to 32 bytes under RFC 5649 and to 40 under the
+    /// Which mechanism number is RFC 5649 here (0: none): a 24-byte key wraps to 32 bytes under RFC 5649 and to 40 under the
     /// PKCS#11 3.0 meaning of 0x210A (PLATFORM-NOTES).
     /// </summary>
     private ulong ProbeKwp(HashSet<ulong> mechanisms)
@@ -132,8 +169,7 @@ public sealed partial class Pkcs11KeyBackend
                 _calls.DestroyObject(_mainSession, probe);
             }
         }
-        throw new KeyBackendException(KeyBackendError.NotSupported,
-            $"Token '{_tokenLabel}' has no AES key wrap with padding (RFC 5649, mechanism 0x210A or 0x210B).");
+        return 0; // none: the CBC + HMAC custody format, if the token has that (CheckMechanisms)
     }
 
     /// <summary>The current KEK is the highest <c>{prefix}-{n}</c> present; none at first start → create version 1.</summary>

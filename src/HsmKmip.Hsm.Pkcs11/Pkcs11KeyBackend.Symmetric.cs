@@ -98,6 +98,13 @@ public sealed partial class Pkcs11KeyBackend
     {
         var m = _module.Factories.MechanismFactory;
         var p = _module.Factories.MechanismParamsFactory;
+        RequireMechanism(cipher.Mode switch
+        {
+            SymmetricMode.Cbc => cipher.Pad ? CKM.CKM_AES_CBC_PAD : CKM.CKM_AES_CBC,
+            SymmetricMode.Ctr => CKM.CKM_AES_CTR,
+            SymmetricMode.Gcm => CKM.CKM_AES_GCM,
+            _ => CKM.CKM_AES_ECB,
+        }, $"AES {cipher.Mode}");
         return cipher.Mode switch
         {
             SymmetricMode.Cbc => m.Create(cipher.Pad ? CKM.CKM_AES_CBC_PAD : CKM.CKM_AES_CBC, Iv(cipher, 16)),
@@ -109,7 +116,13 @@ public sealed partial class Pkcs11KeyBackend
         };
     }
 
-    private IMechanism TripleDesMechanism(CipherSpec cipher) => cipher.Mode == SymmetricMode.Cbc
+    private IMechanism TripleDesMechanism(CipherSpec cipher)
+    {
+        RequireMechanism(cipher.Mode == SymmetricMode.Cbc ? (cipher.Pad ? CKM.CKM_DES3_CBC_PAD : CKM.CKM_DES3_CBC) : CKM.CKM_DES3_ECB, $"3DES {cipher.Mode}");
+        return TripleDesMechanismChecked(cipher);
+    }
+
+    private IMechanism TripleDesMechanismChecked(CipherSpec cipher) => cipher.Mode == SymmetricMode.Cbc
         ? _module.Factories.MechanismFactory.Create(cipher.Pad ? CKM.CKM_DES3_CBC_PAD : CKM.CKM_DES3_CBC, Iv(cipher, 8))
         : _module.Factories.MechanismFactory.Create(CKM.CKM_DES3_ECB);
 
@@ -129,6 +142,7 @@ public sealed partial class Pkcs11KeyBackend
     /// </summary>
     private byte[] WrapData(ISession session, IObjectHandle key, ReadOnlyMemory<byte> data)
     {
+        RequireMechanism((CKM)CkmAesKeyWrap, "NIST Key Wrap of data (Encrypt)");
         var f = _module.Factories.ObjectAttributeFactory;
         var value = data.ToArray();
         var template = DataObject(f);
@@ -165,6 +179,7 @@ public sealed partial class Pkcs11KeyBackend
         {
             throw new KeyBackendException(KeyBackendError.CryptographicFailure, $"Wrapped data is a multiple of 8 bytes and at least 16 long, not {data.Length}.");
         }
+        RequireMechanism((CKM)CkmAesKeyWrap, "NIST Key Wrap of data (Decrypt)");
         var template = DataObject(_module.Factories.ObjectAttributeFactory);
         IObjectHandle unwrapped;
         try
@@ -201,6 +216,7 @@ public sealed partial class Pkcs11KeyBackend
     /// <summary>One raw AES-ECB operation by the token (the building block of <see cref="KeyWrapPadding"/>).</summary>
     private byte[] EcbBlock(ISession session, IObjectHandle key, byte[] blocks, bool encrypt)
     {
+        RequireMechanism(CKM.CKM_AES_ECB, "AES Key Wrap Padding of data");
         using var mechanism = _module.Factories.MechanismFactory.Create(CKM.CKM_AES_ECB);
         return encrypt ? _calls.Encrypt(session, mechanism, key, blocks) : _calls.Decrypt(session, mechanism, key, blocks);
     }

@@ -14,6 +14,7 @@ public sealed partial class Pkcs11KeyBackend
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(wrappingKey);
         CheckWrap(algorithm, wrappingKey, target.Wrapped.LengthBytes);
+        _ = Mechanism(algorithm); // a mechanism the token lacks is refused before anything is unwrapped
         if (algorithm == KeyWrapAlgorithm.AesKeyWrapPadded && target.Wrapped.LengthBytes % 8 != 0 && KwpPadsOddLengths(cancellationToken))
         {
             throw new KeyBackendException(KeyBackendError.InvalidInput,
@@ -185,12 +186,21 @@ public sealed partial class Pkcs11KeyBackend
         }
     }
 
-    private ulong Mechanism(KeyWrapAlgorithm algorithm) => algorithm switch
+    private ulong Mechanism(KeyWrapAlgorithm algorithm)
     {
-        KeyWrapAlgorithm.AesKeyWrap => (ulong)CKM.CKM_AES_KEY_WRAP,
-        KeyWrapAlgorithm.AesKeyWrapPadded => _wrapMechanism, // probed at start: RFC 5649 under 0x210A or 0x210B
-        _ => throw new KeyBackendException(KeyBackendError.NotSupported, $"Key wrap algorithm {algorithm} is not available."),
-    };
+        switch (algorithm)
+        {
+            case KeyWrapAlgorithm.AesKeyWrap:
+                RequireMechanism((CKM)CkmAesKeyWrap, "AES key wrap (RFC 3394)");
+                return CkmAesKeyWrap;
+            case KeyWrapAlgorithm.AesKeyWrapPadded:
+                // Probed at start: RFC 5649 under 0x210A or 0x210B; 0 when the token has neither.
+                return _wrapMechanism != 0 ? _wrapMechanism
+                    : throw Unsupported("CKM_AES_KEY_WRAP_PAD (0x210A) or CKM_AES_KEY_WRAP_KWP (0x210B)", "AES key wrap with padding (RFC 5649)");
+            default:
+                throw new KeyBackendException(KeyBackendError.NotSupported, $"Key wrap algorithm {algorithm} is not available.");
+        }
+    }
 
     private static string Name(KeyWrapAlgorithm algorithm) => algorithm switch
     {

@@ -58,7 +58,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
     }
 
     /// <inheritdoc />
-    public KeyBackendInfo Info => new(_options.ModulePath, _tokenLabel, _kekLabel, WrapAlgorithmName);
+    public KeyBackendInfo Info => new(_options.ModulePath, _tokenLabel, _kekLabel, CurrentWrapAlgorithm);
 
     /// <summary>The PKCS#11 mechanism number found to implement RFC 5649 on this token (0x210A on SoftHSM 2.6).</summary>
     public ulong WrapMechanism => _wrapMechanism;
@@ -118,7 +118,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
             backend.Dispose();
             throw;
         }
-        Pkcs11Log.Ready(log, options.ModulePath, backend._tokenLabel, backend._kekLabel, WrapAlgorithmName,
+        Pkcs11Log.Ready(log, options.ModulePath, backend._tokenLabel, backend._kekLabel, backend.CurrentWrapAlgorithm,
             backend._wrapMechanism, backend._wrapWithTrusted, options.SessionPoolSize);
         return backend;
     }

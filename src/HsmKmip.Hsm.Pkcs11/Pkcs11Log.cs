@@ -50,6 +50,12 @@ internal static partial class Pkcs11Log
     [LoggerMessage(3013, LogLevel.Warning, "The token refused a session copy of the KEK {Kek} ({ReturnValue}): wraps and unwraps use the token object, which SoftHSM re-reads from its files on every use")]
     public static partial void KekNotCopied(ILogger logger, string kek, string returnValue);
 
+    [LoggerMessage(5700, LogLevel.Warning, "Token '{Token}' has no RFC 5649 key wrap: keys are stored as {Format} (AES-CBC-PAD under the KEK, tagged with HMAC-SHA256 by the MAC key {MacKey} in the token)")]
+    public static partial void CbcCustody(ILogger logger, string token, string format, string macKey);
+
+    [LoggerMessage(5701, LogLevel.Warning, "Created the MAC key {MacKey} on token '{Token}' (it tags every blob wrapped with AES-CBC-PAD under its KEK)")]
+    public static partial void MacKeyCreated(ILogger logger, string macKey, string token);
+
     [LoggerMessage(3014, LogLevel.Information, "The token does not digest keys (C_DigestKey with SHA-256: {ReturnValue}): the Digest of a new key is taken by unwrapping it once more")]
     public static partial void DigestKeyUnavailable(ILogger logger, string returnValue);
 }

@@ -153,7 +153,8 @@ internal static class DocumentMapper
         Names = Strings(doc, Names),
         ObjectGroups = Strings(doc, Groups),
         WrappedSecret = doc.TryGetValue(Secret, out var s) && s.IsDocument
-            ? new WrappedKey(s["blob"].AsBinary, s["kek"].AsString, s["alg"].AsString, (SecretKeyKind)s["kind"].AsInt32, s["len"].AsInt32)
+            // BoundTo is the record's own key, never a stored field: a blob copied into another record is bound to that one.
+            ? new WrappedKey(s["blob"].AsBinary, s["kek"].AsString, s["alg"].AsString, (SecretKeyKind)s["kind"].AsInt32, s["len"].AsInt32) { BoundTo = doc[Id].AsString }
             : null,
         PublicMaterial = doc.TryGetValue(PublicMaterial, out var p) && p.IsBinary ? p.AsBinary : null,
     };

@@ -96,10 +96,13 @@ public sealed partial class LiteDbObjectStore
         catch (Exception e)
         {
             Rollback();
+            Invalidate(batch);
             Fail(batch, e);
             return;
         }
 
+        // Before any waiter hears of its write, no reader can be handed the record as it was before it.
+        Invalidate(batch);
         _lastSequence = sequence;
         Interlocked.Increment(ref _groups);
         foreach (var write in batch)
@@ -196,6 +199,9 @@ public sealed partial class LiteDbObjectStore
         _objects.Update(DocumentMapper.ToDocument(updated, existing[DocumentMapper.Sequence].AsInt64));
         write.Result = updated;
     }
+
+    private void Invalidate(List<PendingWrite> batch) =>
+        _cache.Invalidate(batch.SelectMany(w => w.Companions.Prepend(w.Object)).Select(o => o.UniqueIdentifier));
 
     /// <summary>How long a group waits for LiteDB's queue to write its pages before it fails as Unavailable.</summary>
     private static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(60);

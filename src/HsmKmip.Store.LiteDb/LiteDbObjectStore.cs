@@ -25,6 +25,7 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
     private readonly Thread _writer;
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxBatch;
+    private readonly RecordCache _cache;
     // Held by the writer thread around each write group, and by a snapshot while it is cut.
     private readonly Lock _writeGate = new();
     private long _lastSequence;
@@ -40,6 +41,8 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _maxBatch = options.MaxWriteBatch;
         _checkpointBytes = options.CheckpointBytes;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.CachedRecords, nameof(options));
+        _cache = new RecordCache(options.CachedRecords);
 
         StoreFiles.EnsureFolder(_path);
         _lock = StoreLockOrLog();
@@ -91,6 +94,9 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
     /// <summary>Write groups made durable since the store opened (each: one transaction, one fdatasync of the log).</summary>
     public long DurableGroups => Interlocked.Read(ref _groups);
 
+    /// <summary>Get look-ups answered from the record cache, and those that read the file, since the store opened.</summary>
+    public (long Hits, long Misses) CacheLookups => (_cache.Hits, _cache.Misses);
+
     /// <summary>fdatasync calls on the store's files since it opened: log (one per group, one per checkpoint) and data (one per checkpoint).</summary>
     public long Syncs => _engine.Log.Syncs + _engine.Data.Syncs;
 
@@ -100,8 +106,13 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
         ArgumentNullException.ThrowIfNull(uniqueIdentifier);
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_cache.Find(uniqueIdentifier) is { } cached) return ValueTask.FromResult<StoredObject?>(cached);
+        var epoch = _cache.Epoch;
         var doc = Read(() => IdLookup.Find(_objects, uniqueIdentifier));
-        return ValueTask.FromResult(doc is null ? null : DocumentMapper.ToObject(doc));
+        if (doc is null) return ValueTask.FromResult<StoredObject?>(null);
+        var record = DocumentMapper.ToObject(doc);
+        _cache.Add(record, epoch);
+        return ValueTask.FromResult<StoredObject?>(record);
     }
 
     /// <summary>Finishes the pending writes, checkpoints, closes the file and releases the lock.</summary>

@@ -18,4 +18,11 @@ public sealed class LiteDbStoreOptions
     /// (a group that destroys a blob checkpoints at once). Larger: fewer checkpoints, a longer log to replay at open.
     /// </summary>
     public long CheckpointBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Records kept in memory by identifier for Get (between this and twice this many; 0 turns the cache off). Each
+    /// costs about its size on disk (~2 KB for an AES key); the store's writer drops a record from it before it answers
+    /// the write that changed it.
+    /// </summary>
+    public int CachedRecords { get; set; } = 8192;
 }

@@ -82,7 +82,7 @@ internal static class RowMapper
             Attributes = DecodeAttributes(r.GetFieldValue<byte[]>(19), uid),
             WrappedSecret = r.IsDBNull(24)
                 ? null
-                : new WrappedKey(r.GetFieldValue<byte[]>(24), r.GetString(20), r.GetString(21), (SecretKeyKind)r.GetInt32(22), r.GetInt32(23)),
+                : new WrappedKey(r.GetFieldValue<byte[]>(24), r.GetString(20), r.GetString(21), (SecretKeyKind)r.GetInt32(22), r.GetInt32(23)) { BoundTo = uid },
             PublicMaterial = r.IsDBNull(25) ? null : r.GetFieldValue<byte[]>(25),
         };
     }

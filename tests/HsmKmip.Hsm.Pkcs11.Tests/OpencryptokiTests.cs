@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using HsmKmip.Core.Keys;
 using Net.Pkcs11Interop.Common;
 using Xunit;
 
@@ -11,23 +9,31 @@ namespace HsmKmip.Hsm.Pkcs11.Tests;
 /// <summary>
 /// opencryptoki's soft token (Debian's opencryptoki 3.8.1, swtok, with its pkcsslotd) as a second PKCS#11 module
 /// (issue 17): its mechanism list is probed and compared with SoftHSM2's against the table in docs/tokens.md, and the
-/// adapter's start-up probe refuses it with Not Supported naming the mechanism it lacks (RFC 5649 key wrap: this
-/// swtok has no AES key wrap at all). Runs as root: opencryptoki's paths are system folders (opencryptoki/swtok.sh
+/// adapter starts on it with the second custody format (this swtok has no AES key wrap at all). Runs as root: opencryptoki's paths are system folders (opencryptoki/swtok.sh
 /// says what it changes; the token store is emptied again afterwards and the daemon it started is stopped).
 /// </summary>
 [Collection(SoftHsmCollection.Name)]
-public sealed class OpencryptokiTests(SoftHsmFixture softHsm, OpencryptokiFixture ock) : IClassFixture<OpencryptokiFixture>
+public sealed class OpencryptokiTests(SoftHsmFixture softHsm, OpencryptokiFixture ock)
 {
     [Fact]
-    public void The_adapter_refuses_the_swtok_at_start_naming_the_key_wrap_it_lacks()
+    public void The_adapter_starts_on_the_swtok_with_the_cbc_hmac_custody_format_and_softhsm_keeps_rfc_5649()
     {
-        var e = Assert.Throws<KeyBackendException>(() => Pkcs11KeyBackend.Open(new Pkcs11Options
-        {
-            ModulePath = ock.ModulePath, TokenLabel = ock.Label, PinFile = ock.PinFile, SessionPoolSize = 2,
-        }).Dispose());
-        Assert.Equal(KeyBackendError.NotSupported, e.Error);
-        Assert.Contains("RFC 5649, mechanism 0x210A or 0x210B", e.Message, StringComparison.Ordinal);
-        Assert.Contains(ock.Label, e.Message, StringComparison.Ordinal);
+        Assert.Equal("AES-CBC-PAD+HMAC-SHA256", ock.Backend.Info.WrapAlgorithm);
+        Assert.Equal(0UL, ock.Backend.WrapMechanism);
+        Assert.Equal("AES-KWP", softHsm.Backend.Info.WrapAlgorithm);
+        Assert.Equal(0x210AUL, softHsm.Backend.WrapMechanism);
+    }
+
+    [Fact]
+    public async Task Binding_leaves_rfc_5649_blobs_as_they_were_written_and_retags_cbc_blobs_only()
+    {
+        var kwp = await softHsm.Backend.GenerateSecretAsync(Core.Keys.SecretKeyKind.Aes, 256, default);
+        var boundKwp = await softHsm.Backend.BindAsync(kwp, "object-1", default);
+        Assert.Same(kwp.Blob, boundKwp.Blob); // existing stores' blobs: same bytes, no HSM call
+        Assert.Equal("object-1", boundKwp.BoundTo);
+        var cbc = await ock.Backend.GenerateSecretAsync(Core.Keys.SecretKeyKind.Aes, 256, default);
+        var boundCbc = await ock.Backend.BindAsync(cbc, "object-1", default);
+        Assert.NotEqual(cbc.Blob[^32..], boundCbc.Blob[^32..]);
     }
 
     [Fact]
@@ -82,57 +88,3 @@ public sealed class OpencryptokiTests(SoftHsmFixture softHsm, OpencryptokiFixtur
     }
 }
 
-/// <summary>opencryptoki/swtok.sh up for the class, down after it.</summary>
-public sealed class OpencryptokiFixture : IDisposable
-{
-    private readonly string _script = Path.Combine(AppContext.BaseDirectory, "opencryptoki", "swtok.sh");
-
-    public OpencryptokiFixture()
-    {
-        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root",
-            "opencryptoki's token store and daemon live in system folders: these tests run as root (CI does)");
-        var folder = Directory.CreateTempSubdirectory("hsmkmip-ock-").FullName;
-        PinFile = Path.Combine(folder, "pin");
-        File.WriteAllText(PinFile, Convert.ToHexString(Guid.NewGuid().ToByteArray())[..8]);
-        var (code, stdout, stderr) = Run("up", Label, PinFile);
-        try
-        {
-            Assert.True(code == 0, $"swtok.sh up failed:\n{stdout}{stderr}");
-            // The module path is the last line swtok.sh writes to standard output.
-            ModulePath = stdout.Trim().Split('\n')[^1].Trim();
-            Assert.True(File.Exists(ModulePath), $"swtok.sh up printed no module path:\n{stdout}{stderr}");
-            // Loaded once and never unloaded in this process: unloading libopencryptoki and loading it again crashed the
-            // test host (2 of 2 runs here), and unloading it once crashed the host at exit when other test classes had run.
-            _ = Pkcs11Module.Acquire(ModulePath);
-        }
-        catch
-        {
-            Run("down");
-            throw;
-        }
-    }
-
-    public string Label { get; } = "ock" + Guid.NewGuid().ToString("N")[..8];
-
-    public string PinFile { get; }
-
-    public string ModulePath { get; }
-
-    public void Dispose()
-    {
-        Run("down");
-        Directory.Delete(Path.GetDirectoryName(PinFile)!, recursive: true);
-    }
-
-    private (int Code, string Stdout, string Stderr) Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(_script);
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout, stderr.Result);
-    }
-}

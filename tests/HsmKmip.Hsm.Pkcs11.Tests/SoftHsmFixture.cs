@@ -126,7 +126,7 @@ public sealed class SoftHsmFixture : IDisposable
 }
 
 [CollectionDefinition(Name)]
-public sealed class SoftHsmCollection : ICollectionFixture<SoftHsmFixture>
+public sealed class SoftHsmCollection : ICollectionFixture<SoftHsmFixture>, ICollectionFixture<OpencryptokiFixture>
 {
     public const string Name = "SoftHSM";
 }

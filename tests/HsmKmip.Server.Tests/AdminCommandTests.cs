@@ -166,7 +166,7 @@ public sealed class AdminCommandTests : IClassFixture<AdminDaemonFixture>
         {
             Assert.Equal(ResultStatus.Success, (await RoundTripAsync(other, Request(KmipVersion.V1_4, Item(Operation.DiscoverVersions)))).Items()[0].Status());
         }
-        Assert.Contains("presented a revoked certificate", _daemon.Output, StringComparison.Ordinal);
+        await _daemon.WaitForOutputAsync("presented a revoked certificate");
         var after = JsonNode.Parse((await _daemon.RunAsync("client", "list", "--json")).Stdout)!;
         Assert.True(after["clients"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == name)!["revoked"]!.GetValue<bool>());
         var twice = await _daemon.RunAsync("client", "add", name);

@@ -36,6 +36,21 @@ public sealed class AdminDaemon : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>
+    /// Waits until the daemon's output holds <paramref name="text"/>: the console logger writes from its own queue, so a
+    /// line about a request can arrive after the request's answer (on a loaded machine, seconds after).
+    /// </summary>
+    public async Task<string> WaitForOutputAsync(string text, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The daemon did not log \"{text}\" within {seconds} s; its output: {Output}");
+            await Task.Delay(50);
+        }
+        return Output;
+    }
+
     /// <summary>Starts `serve --state-dir ROOT/var --listen 127.0.0.1:PORT`, or `serve --config CONFIG` (whose state folder must be ROOT/var).</summary>
     public static async Task<AdminDaemon> StartAsync(string? root = null, string? config = null, int? port = null)
     {

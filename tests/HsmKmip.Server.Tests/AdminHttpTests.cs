@@ -43,6 +43,8 @@ public sealed class AdminHttpTests
         Assert.True(Delta(before, after, "hsmkmip_tls_handshakes_total", "result=\"ok\"") >= 1, text);
         Assert.True(Delta(before, after, "hsmkmip_store_commit_duration_seconds_count", "") >= 5, text);
         Assert.True(Delta(before, after, "hsmkmip_hsm_call_duration_seconds_count", "") >= 10, text);
+        // Every Get looked its record up in the store's record cache, hit or miss.
+        Assert.True(Delta(before, after, "hsmkmip_store_record_cache_hits_total", "") + Delta(before, after, "hsmkmip_store_record_cache_misses_total", "") >= 5, text);
         Assert.True(Delta(before, after, "hsmkmip_audit_syncs_total", "") >= 1, text);
         Assert.Contains("hsmkmip_kek_version 1", text, StringComparison.Ordinal);
         foreach (var family in new[] { "hsmkmip_hsm_sessions_in_use", "hsmkmip_hsm_sessions_capacity", "hsmkmip_connections_open",

@@ -235,6 +235,6 @@ public sealed class AdminOfflineTests
         Assert.Equal("Only root and the daemon's user may administer it; uid 65534 may not.", answer["error"]!.GetValue<string>());
         Assert.Equal(2, answer["exitCode"]!.GetValue<int>());
         Assert.Null(answer["result"]);
-        Assert.Contains("Admin socket refused a connection from uid 65534", daemon.Output, StringComparison.Ordinal);
+        await daemon.WaitForOutputAsync("Admin socket refused a connection from uid 65534");
     }
 }

@@ -172,21 +172,5 @@ public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
 
     private async Task<JsonElement> RunAsync(string version, string op, params string[] extra) => await RunAsync(version, op, true, extra);
 
-    private async Task<JsonElement> RunAsync(string version, string op, bool expectOk, params string[] extra)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "interop", "pykmip", "kmip_client.py");
-        var client = Server.ClientDirectory;
-        string[] arguments =
-        [
-            script, "--host", "127.0.0.1", "--port", Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--cert", Path.Combine(client, "client.crt"), "--key", Path.Combine(client, "client.key"), "--ca", Server.Pki.CaCertificate,
-            "--version", version, "--op", op, .. extra,
-        ];
-        // Debian's interpreter: a pyenv shim earlier on PATH lacks python3-pykmip.
-        var run = await ProcessRunner.RunAsync("/usr/bin/python3", arguments, timeout: TimeSpan.FromSeconds(60));
-        using var document = JsonDocument.Parse(run.Stdout);
-        var root = document.RootElement.Clone();
-        Assert.True(expectOk == root.GetProperty("ok").GetBoolean(), $"PyKMIP {op} at {version}: {run.Stdout} {run.Stderr}");
-        return root;
-    }
+    private Task<JsonElement> RunAsync(string version, string op, bool expectOk, params string[] extra) => PyKmipClient.RunAsync(Server, version, op, expectOk, extra);
 }

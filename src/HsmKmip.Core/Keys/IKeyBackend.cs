@@ -46,6 +46,14 @@ public partial interface IKeyBackend
     /// <summary>Brings registered plaintext into the token and returns it wrapped. The caller zeroes its own copy afterwards.</summary>
     ValueTask<WrappedKey> WrapSecretAsync(SecretKeyKind kind, ReadOnlyMemory<byte> material, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Binds a blob this backend just made to the managed object that will hold it, before the store writes it. Formats
+    /// whose integrity tag covers the object's identity re-tag it inside the HSM after checking the tag it has; others
+    /// (RFC 5649) return the same bytes. The result has <see cref="WrappedKey.BoundTo"/> set.
+    /// </summary>
+    ValueTask<WrappedKey> BindAsync(WrappedKey key, string objectId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(key with { BoundTo = objectId });
+
     /// <summary>Unwraps into a short-lived token session object, reads its value, destroys the object. Dispose the result promptly.</summary>
     ValueTask<SensitiveBuffer> UnwrapSecretAsync(WrappedKey key, CancellationToken cancellationToken);
 

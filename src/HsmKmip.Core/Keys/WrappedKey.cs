@@ -43,7 +43,17 @@ public sealed record KeyReference(string ObjectId, long Version, WrappedKey Wrap
 /// <param name="WrapAlgorithm">The wrapping algorithm by name ("AES-KWP" = RFC 5649), never just a mechanism number.</param>
 /// <param name="Kind">The secret's kind, for the unwrap template.</param>
 /// <param name="LengthBytes">The plaintext length in bytes.</param>
-public sealed record WrappedKey(byte[] Blob, string KekId, string WrapAlgorithm, SecretKeyKind Kind, int LengthBytes);
+public sealed record WrappedKey(byte[] Blob, string KekId, string WrapAlgorithm, SecretKeyKind Kind, int LengthBytes)
+{
+    /// <summary>
+    /// The Unique Identifier of the managed object whose record holds this blob, for custody formats whose integrity
+    /// tag covers the object's identity (so that a blob copied into another object's record does not open). Never
+    /// stored beside the blob: the store sets it from the record's own key when it reads one, and
+    /// <see cref="IKeyBackend.BindAsync"/> sets it when a new blob is bound to its object. Null: not a managed
+    /// object's blob (the audit checkpoint key) or not bound yet.
+    /// </summary>
+    public string? BoundTo { get; init; }
+}
 
 /// <summary>A secret the token just made, wrapped, with the SHA-256 of its value (for the Digest attribute; not secret).</summary>
 /// <param name="Wrapped">The wrapped key.</param>

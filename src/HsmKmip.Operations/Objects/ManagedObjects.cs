@@ -256,10 +256,13 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
             // waits for every creation that began before the switch) never leaves a blob under a KEK it destroys.
             for (int i = 0; i < prepared.Length; i++)
             {
-                if (prepared[i].WrappedSecret is { } wrapped && wrapped.KekId != backend.Info.KekId)
+                if (prepared[i].WrappedSecret is { } wrapped)
                 {
-                    var current = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
-                    prepared[i] = prepared[i] with { WrappedSecret = current };
+                    if (wrapped.KekId != backend.Info.KekId) wrapped = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
+                    // Custody formats whose tag covers the object's identity learn it here, the one place new blobs are stored.
+                    var uid = prepared[i].UniqueIdentifier;
+                    var bound = await Hsm(() => backend.BindAsync(wrapped, uid, cancellationToken)).ConfigureAwait(false);
+                    prepared[i] = prepared[i] with { WrappedSecret = bound };
                 }
             }
             try

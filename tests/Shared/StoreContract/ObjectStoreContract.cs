@@ -39,6 +39,24 @@ public abstract partial class ObjectStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_blob_reads_back_bound_to_its_own_record_whatever_it_was_written_with()
+    {
+        // BoundTo is never stored: a record written before it existed, or one holding another object's blob (copied by
+        // someone with write access to the store), reads bound to its own identifier, so a custody format whose tag
+        // covers the identity (docs/tokens.md) refuses the copy.
+        var written = ContractSamples.Key("bound-1");
+        Assert.Null(written.WrappedSecret!.BoundTo);
+        await Store.InsertAsync(written, default);
+        await Store.InsertAsync(ContractSamples.Key("bound-2") with { WrappedSecret = written.WrappedSecret with { BoundTo = "bound-1" } }, default);
+        Store = await ReopenAsync(Store);
+        var first = (await Store.GetAsync("bound-1", default))!.WrappedSecret!;
+        var second = (await Store.GetAsync("bound-2", default))!.WrappedSecret!;
+        Assert.Equal("bound-1", first.BoundTo);
+        Assert.Equal("bound-2", second.BoundTo);
+        Assert.Equal(first.Blob, second.Blob);
+    }
+
+    [Fact]
     public async Task Unknown_identifier_reads_null_and_updates_NotFound()
     {
         Assert.Null(await Store.GetAsync("nothing", default));
