@@ -112,7 +112,7 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
             // Client faults only: a decode error is a KmipDecodeException (typed payloads and the untyped adapter raise it),
             // an operation's refusal a KmipException. Anything else is a fault of this server and goes up to the error
             // boundary (General Failure, stack in the log), never guessed from an exception's Source (issue 17 item 3).
-            return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, e.Reason, e.Message);
+            return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, e.ReasonAt(context.Version), e.Message);
         }
         catch (DualControl.DualControlPendingException held) when (held.Request is { } request)
         {

@@ -50,6 +50,12 @@ public sealed class OperationContext
     /// </summary>
     public string? DualControlApproved { get; set; }
 
+    /// <summary>
+    /// The item's request payload as received, set by the typed binding for the handler's run: dual control keeps it to
+    /// run the request again once approved (a handler never reads it).
+    /// </summary>
+    internal Ttlv.TtlvElement? RequestPayload { get; set; }
+
     private Dictionary<string, Core.Store.StoredObject>? _authorized;
 
     /// <summary>Records an object the authorization step read and allowed, for the handler's first load of it.</summary>

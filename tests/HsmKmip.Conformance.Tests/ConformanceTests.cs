@@ -8,6 +8,7 @@ namespace HsmKmip.Conformance.Tests;
 /// expectations.txt must still fail (or is not run); every other file must pass.
 /// </summary>
 [TestCaseOrderer(FileOrder.TypeName, FileOrder.AssemblyName)]
+[Trait(HsmKmip.Server.Tests.BothStores.Name, HsmKmip.Server.Tests.BothStores.Value)]
 public sealed class ConformanceTests(ConformanceReport report, ITestOutputHelper output) : IClassFixture<ConformanceReport>
 {
     public static TheoryData<string> Files => ConformanceFiles.Names;

@@ -10,6 +10,7 @@ using static HsmKmip.Server.Tests.SymmetricKeys;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Batch Error Continuation Option Undo (KMIP 1.4 §6.7) over TLS: a failing item leaves the store exactly as it was.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class BatchUndoTests
 {
     private static TtlvElement UndoHeader => TtlvElement.Enumeration(Tag.BatchErrorContinuationOption, (uint)BatchErrorContinuationOption.Undo);

@@ -17,6 +17,7 @@ public static class PyKmipVersions
 /// Debian's PyKMIP (python3-pykmip 0.10, the real library and its strict decoder) against the real server
 /// over mutual TLS 1.2 with PyKMIP's KMIP TLS 1.2 authentication suite.
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
 {
     private readonly ServerFixture _fixture;

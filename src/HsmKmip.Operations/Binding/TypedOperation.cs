@@ -24,7 +24,8 @@ internal sealed class TypedOperation<TRequest, TResponse>(IOperationHandler<TReq
         {
             // The pipeline's authorization step sees the typed request: the objects it names are checked before the handler runs.
             if (context.Authorization is { } authorization) await authorization.AuthorizeAsync(context, request, cancellationToken).ConfigureAwait(false);
-            // Then dual control, on the object the request names (Destroy; Get gates in its handler until it is typed).
+            // Then dual control, on the object the request names: Destroy here; a plaintext Get in its handler, where it
+            // is known to be plaintext (no Key Wrapping Specification, not a public object) after its own refusals.
             if (context.DualControl is { } dual && request is IObjectRequest named && context.Operation == Protocol.Vocabulary.Operation.Destroy)
             {
                 var uid = ManagedObjectsResolve(context, named.UniqueIdentifier);
@@ -33,6 +34,7 @@ internal sealed class TypedOperation<TRequest, TResponse>(IOperationHandler<TReq
                     await dual.GateAsync(context, stored, payload, cancellationToken).ConfigureAwait(false);
                 }
             }
+            context.RequestPayload = payload;
             var response = await handler.ExecuteAsync(context, request, cancellationToken).ConfigureAwait(false);
             return response.Write(context.Version);
         }

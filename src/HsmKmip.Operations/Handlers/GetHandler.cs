@@ -45,8 +45,8 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
         {
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.Sensitive : ResultReason.PermissionDenied, $"Object '{uid}' is sensitive: its key material never leaves the HSM in the clear.");
         }
-        // DUAL CONTROL (plaintext Get): move onto the typed GetRequest in TypedOperation with Destroy's gate once Get is typed.
-        if (context.DualControl is { } dual && view.ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template)) await dual.GateAsync(context, view.Stored, payload, cancellationToken).ConfigureAwait(false);
+        // Dual control holds a plaintext Get of the objects its policy names (the wrapped Get returned above).
+        if (context.DualControl is { } dual && view.ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template)) await dual.GateAsync(context, view.Stored, cancellationToken).ConfigureAwait(false);
         if (view.ObjectType is ObjectType.Template)
         {
             if (context.Version.Major >= 2) throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a Template, an object KMIP 2.x does not have; Get it with a 1.x request.");

@@ -32,6 +32,10 @@ public sealed class DualControlStep(Objects.ManagedObjects objects, DualControlR
     /// <summary>The stored object, or null when there is none (the handler then answers Item Not Found).</summary>
     internal ValueTask<StoredObject?> StoredAsync(string uniqueIdentifier, CancellationToken cancellationToken) => objects.GetStoredAsync(uniqueIdentifier, cancellationToken);
 
+    /// <summary>The gate for a typed handler: the payload kept is the one the typed binding received.</summary>
+    public ValueTask GateAsync(OperationContext context, StoredObject stored, CancellationToken cancellationToken) =>
+        GateAsync(context, stored, (context ?? throw new ArgumentNullException(nameof(context))).RequestPayload, cancellationToken);
+
     /// <summary>Gates <paramref name="stored"/> for the context's operation; returns when it may run, throws otherwise.</summary>
     /// <param name="context">The item's context (its client, operation, version).</param>
     /// <param name="stored">The object the item acts on.</param>
