@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using HsmKmip.Protocol.Vocabulary;
 using Xunit;
 
 namespace HsmKmip.Server.Tests;
@@ -54,6 +55,57 @@ public sealed partial class BenchCommandTests
         // Every flow registered one secret (warm-up flows too, so at least as many as were timed), all revoked and destroyed.
         Assert.True(int.Parse(cleanup.Groups["n"].Value, CultureInfo.InvariantCulture) >= flows, result.Stdout);
         Assert.Equal("0", cleanup.Groups["failed"].Value);
+    }
+
+    [Fact]
+    public async Task Two_servers_share_the_connections_in_turn_and_their_cpu_is_summed()
+    {
+        await using var one = await AdminDaemon.StartAsync();
+        // The second server takes the first's CA and certificates, as the nodes of a cluster share one CA.
+        var root = Directory.CreateTempSubdirectory("hsmkmip-admin-").FullName;
+        CopyTree(Path.Combine(one.StateDir, "tls"), Path.Combine(root, "var", "tls"));
+        await using var two = await AdminDaemon.StartAsync(root);
+        var inv = CultureInfo.InvariantCulture;
+        // Both fresh daemons compile their request path first (seconds on a loaded machine), as in the tests above.
+        await WarmAsync(one, "create,get");
+        await WarmAsync(two, "create,get");
+        int[] before = [await CountAsync(one), await CountAsync(two)];
+        var result = await one.RunAsync("bench", "--server", $"127.0.0.1:{one.Port}", "--server", $"127.0.0.1:{two.Port}", "--connections", "4", "--seconds", "3", "--warm-up", "2",
+            "--mix", "create,get", "--protocol", "1.2", "--server-pid", one.Pid.ToString(inv), "--server-pid", two.Pid.ToString(inv), "--keep");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.Contains($"server 127.0.0.1:{one.Port},127.0.0.1:{two.Port} (KMIP 1.2), 4 connections", result.Stdout);
+        var total = Totals().Match(result.Stdout);
+        Assert.True(int.Parse(total.Groups["ops"].Value, inv) > 0, result.Stdout);
+        Assert.Equal("0", total.Groups["errors"].Value);
+        Assert.Matches(@"server CPU: \d+ ms in all, [\d.]+ µs per operation \(2 processes summed\)", result.Stdout);
+        // Each server holds the keys of the connections that went to it (two each, at least one key each), kept with --keep.
+        Assert.True(await CountAsync(one) >= before[0] + 2, $"server one got none of the bench's connections: {result.Stdout}");
+        Assert.True(await CountAsync(two) >= before[1] + 2, $"server two got none of the bench's connections: {result.Stdout}");
+    }
+
+    /// <summary>How many objects a Locate with no filter finds on <paramref name="daemon"/>.</summary>
+    private static async Task<int> CountAsync(AdminDaemon daemon)
+    {
+        await using var tls = await KmipTestClient.ConnectAsync(daemon.Port, daemon.ClientCertificate(Tls.DevelopmentCertificates.DefaultClientName), daemon.Ca());
+        var located = await SymmetricKeys.CallAsync(tls, KmipVersion.V1_2, Operation.Locate, SymmetricKeys.Payload());
+        Assert.True(located.Status() == ResultStatus.Success, located.Message());
+        return located.Find(Tag.ResponsePayload)!.FindAll(Tag.UniqueIdentifier).Count();
+    }
+
+    [Fact]
+    public void Server_accepts_repeats_and_comma_lists_in_order()
+    {
+        var endpoints = Cli.Bench.BenchCommand.Endpoints(["127.0.0.1:5696,localhost:5697", " [::1]:5698 "]);
+        Assert.Equal(["127.0.0.1:5696", "127.0.0.1:5697", "[::1]:5698"], endpoints.Select(e => e.ToString()));
+        Assert.Throws<ArgumentException>(() => Cli.Bench.BenchCommand.Endpoints([","]));
+        Assert.Throws<Configuration.ConfigurationException>(() => Cli.Bench.BenchCommand.Endpoints(["127.0.0.1:5696,nowhere"]));
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var dir in Directory.GetDirectories(from)) CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private string _url = "";
     private readonly AdminDaemon?[] _nodes = new AdminDaemon?[3];
     private readonly string[] _roots = new string[3];
+    private readonly int[] _ports = new int[3];
 
     public async Task InitializeAsync()
     {
@@ -43,7 +44,21 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 ["LogLevel"] = "Warning",
             }));
         }
-        for (var i = 0; i < 3; i++) await StartNodeAsync(i);
+        for (var i = 0; i < 3; i++)
+        {
+            // One CA and server certificate for the cluster (as a client with a list of nodes trusts one CA): nodes 2
+            // and 3 take node 1's, made at its first start.
+            if (i > 0) CopyTree(Path.Combine(_roots[0], "var", "tls"), Path.Combine(_roots[i], "var", "tls"));
+            await StartNodeAsync(i);
+        }
+    }
+
+    /// <summary>Copies a folder; File.Copy keeps each file's mode (private keys stay 0600), folders are made 0700.</summary>
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var dir in Directory.GetDirectories(from)) CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
     }
 
     private async Task StartNodeAsync(int i)
@@ -52,6 +67,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         // A node killed with -9 leaves its admin socket file behind; AdminDaemon waits for a fresh one.
         File.Delete(Path.Combine(_roots[i], "var", "admin.sock"));
         var port = int.Parse(JsonDocument.Parse(await File.ReadAllTextAsync(config)).RootElement.GetProperty("Listen")[0].GetString()!.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        _ports[i] = port;
         _nodes[i] = await AdminDaemon.StartAsync(_roots[i], config, port);
     }
 
@@ -164,12 +180,86 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task Perconas_flow_works_on_node_2_while_node_1_is_down()
     {
+        // Percona Server for MongoDB with `serverName: node1,node2` (KMIP-NOTES, "Client flows"): KMIP 1.0, Maximum
+        // Response Size 8192 and Time Stamp in every header, a new TLS connection per session, the servers tried in order.
+        int[] list = [0, 1];
+        // First start, both nodes up: Register the master key mongod made, Activate it (identifier echoed) on node 1.
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        string uid;
+        await using (var first = await PerconaSessionAsync(list))
+        {
+            Assert.Equal([0], first.Tried);
+            uid = await PerconaRegisterAsync(first.Tls, key);
+        }
         await _nodes[0]!.KillAsync();
         _nodes[0] = null;
-        // Percona Server for MongoDB: Register a 32-byte AES key, Activate, Get Attributes State, Get (KMIP 1.x).
-        await using var tls = await ConnectAsync(1);
-        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var registered = await CallAsync(tls, KmipVersion.V1_2, Operation.Register, Payload(
+        // Restart with node 1 killed: node 1 refuses the connection, the session goes to node 2, reads State (exactly
+        // the one attribute, Active) and Gets the key Registered on node 1 before it died.
+        await using (var restart = await PerconaSessionAsync(list))
+        {
+            Assert.Equal([0, 1], restart.Tried);
+            Assert.Equal(State.Active, await PerconaStateAsync(restart.Tls, uid));
+            Assert.Equal(key, await PerconaGetAsync(restart.Tls, uid));
+        }
+        // Master key rotation while node 1 is down: the whole flow on node 2; the new key is on node 3 too.
+        var rotated = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        string next;
+        await using (var rotation = await PerconaSessionAsync(list))
+        {
+            Assert.Equal([0, 1], rotation.Tried);
+            next = await PerconaRegisterAsync(rotation.Tls, rotated);
+            Assert.Equal(State.Active, await PerconaStateAsync(rotation.Tls, next));
+            Assert.Equal(rotated, await PerconaGetAsync(rotation.Tls, next));
+        }
+        await using (var three = await PerconaSessionAsync([2]))
+        {
+            Assert.Equal(key, await PerconaGetAsync(three.Tls, uid));
+            Assert.Equal(rotated, await PerconaGetAsync(three.Tls, next));
+        }
+    }
+
+    /// <summary>One Percona session: a new TLS connection to the first node of the list that accepts it.</summary>
+    private async Task<PerconaSession> PerconaSessionAsync(int[] list)
+    {
+        var tried = new List<int>();
+        foreach (var i in list)
+        {
+            tried.Add(i);
+            // A killed node's port refuses the connection; its certificate and CA are node 1's (copied at set-up).
+            var certificates = _nodes[i] ?? _nodes[1]!;
+            try
+            {
+                var tls = await KmipTestClient.ConnectAsync(_ports[i], certificates.ClientCertificate(DevelopmentCertificates.DefaultClientName), certificates.Ca());
+                return new PerconaSession(tls, tried);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                output.WriteLine($"Percona session: node {i + 1} refused ({e.SocketErrorCode}), trying the next server");
+            }
+        }
+        throw new IOException($"no server of the list {string.Join(',', list.Select(i => i + 1))} accepted the connection");
+    }
+
+    private sealed record PerconaSession(SslStream Tls, List<int> Tried) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Tls.DisposeAsync();
+    }
+
+    private static async Task<TtlvElement> PerconaCallAsync(SslStream tls, Operation operation, TtlvElement payload)
+    {
+        var response = await RoundTripAsync(tls, Request(KmipVersion.V1_0,
+            [TtlvElement.Integer(Tag.MaximumResponseSize, 8192), TtlvElement.DateTime(Tag.TimeStamp, DateTimeOffset.UtcNow)],
+            Item(operation, payload)));
+        Assert.Equal(KmipVersion.V1_0, response.Version());
+        var item = response.Items()[0];
+        Assert.True(item.Status() == ResultStatus.Success, $"{operation}: {item.Reason()} {item.Message()}");
+        return item.Find(Tag.ResponsePayload)!;
+    }
+
+    /// <summary>Register a 32-byte AES-256 key (Raw, usage Encrypt|Decrypt), then Activate it; Percona checks the echoed identifier.</summary>
+    private static async Task<string> PerconaRegisterAsync(SslStream tls, byte[] key)
+    {
+        var registered = await PerconaCallAsync(tls, Operation.Register, Payload(
             TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
             TtlvElement.Structure(Tag.TemplateAttribute,
                 Attr("Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, (int)(CryptographicUsageMask.Encrypt | CryptographicUsageMask.Decrypt)))),
@@ -178,13 +268,27 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                 TtlvElement.Structure(Tag.KeyValue, TtlvElement.Bytes(Tag.KeyMaterial, key)),
                 TtlvElement.Enumeration(Tag.CryptographicAlgorithm, (uint)CryptographicAlgorithm.AES),
                 TtlvElement.Integer(Tag.CryptographicLength, 256)))));
-        Assert.True(registered.Status() == ResultStatus.Success, registered.Message());
-        var uid = registered.Find(Tag.ResponsePayload)!.Find(Tag.UniqueIdentifier)!.AsText();
-        Assert.Equal(ResultStatus.Success, (await CallAsync(tls, KmipVersion.V1_2, Operation.Activate, Payload(Uid(uid)))).Status());
-        var state = await CallAsync(tls, KmipVersion.V1_2, Operation.GetAttributes, Payload(Uid(uid), TtlvElement.Text(Tag.AttributeName, "State")));
-        Assert.Equal((uint)State.Active, state.Find(Tag.ResponsePayload)!.Find(Tag.Attribute)!.Find(Tag.AttributeValue)!.AsEnum());
-        Assert.Equal(key, await KeyTraffic.GetAsync(tls, uid));
-        await using var three = await ConnectAsync(2);
-        Assert.Equal(key, await KeyTraffic.GetAsync(three, uid));
+        var uid = registered.Find(Tag.UniqueIdentifier)!.AsText();
+        var activated = await PerconaCallAsync(tls, Operation.Activate, Payload(Uid(uid)));
+        Assert.Equal(uid, activated.Find(Tag.UniqueIdentifier)!.AsText());
+        return uid;
+    }
+
+    /// <summary>Get Attributes "State": exactly that one attribute comes back.</summary>
+    private static async Task<State> PerconaStateAsync(SslStream tls, string uid)
+    {
+        var payload = await PerconaCallAsync(tls, Operation.GetAttributes, Payload(Uid(uid), TtlvElement.Text(Tag.AttributeName, "State")));
+        var attribute = Assert.Single(payload.FindAll(Tag.Attribute));
+        Assert.Equal("State", attribute.Find(Tag.AttributeName)!.AsText());
+        return (State)attribute.Find(Tag.AttributeValue)!.AsEnum();
+    }
+
+    /// <summary>Get: the key block is Raw and holds the key material.</summary>
+    private static async Task<byte[]> PerconaGetAsync(SslStream tls, string uid)
+    {
+        var payload = await PerconaCallAsync(tls, Operation.Get, Payload(Uid(uid)));
+        var block = payload.Find(Tag.SymmetricKey)!.Find(Tag.KeyBlock)!;
+        Assert.Equal((uint)KeyFormatType.Raw, block.Find(Tag.KeyFormatType)!.AsEnum());
+        return block.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().ToArray();
     }
 }

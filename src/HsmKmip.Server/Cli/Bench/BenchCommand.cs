@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using HsmKmip.Protocol.Vocabulary;
@@ -19,7 +20,12 @@ internal static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Load a running KMIP server over mutual TLS and print ops/s, p50/p99 latency and, with --server-pid, server CPU time per operation; --compare-pykmip runs the same load against Debian's pykmip-server too and prints the ratio.");
-        var server = new Option<string>("--server") { Description = "HOST:PORT of the server. Default 127.0.0.1:5696.", DefaultValueFactory = _ => "127.0.0.1:5696" };
+        var server = new Option<string[]>("--server")
+        {
+            Description = "HOST:PORT of the server. Repeat it (or give a comma list) for the nodes of a cluster: the connections are spread over them in turn. Default 127.0.0.1:5696.",
+            DefaultValueFactory = _ => ["127.0.0.1:5696"],
+            AllowMultipleArgumentsPerToken = false,
+        };
         var cert = new Option<string>("--cert") { Description = "Client certificate PEM. Default: the development bundle under --state-dir." };
         var key = new Option<string>("--key") { Description = "Client key PEM." };
         var ca = new Option<string>("--ca") { Description = "CA that signed the server certificate." };
@@ -38,7 +44,7 @@ internal static class BenchCommand
         };
         var protocol = new Option<string>("--protocol") { Description = "KMIP version of the requests: 1.0, 1.1, 1.2, 1.3, 1.4 or 2.0. Default 1.4.", DefaultValueFactory = _ => "1.4" };
         var reconnect = new Option<bool>("--new-connection") { Description = "Open a new TLS connection for every request (as vSphere and libmongocrypt do)." };
-        var serverPid = new Option<int?>("--server-pid") { Description = "PID of the server process, to report its CPU time per operation (read from /proc)." };
+        var serverPid = new Option<int[]>("--server-pid") { Description = "PID of the server process, to report its CPU time per operation (read from /proc). Repeat it for several nodes: their CPU times are summed." };
         var keep = new Option<bool>("--keep") { Description = "Keep the objects the bench created. By default they are destroyed at the end (Revoke first where activated), untimed." };
         var compare = new Option<bool>("--compare-pykmip") { Description = "Also start Debian's pykmip-server (python3-pykmip; throwaway certificates, TLS1.2 auth suite, temporary database) and run the same load against it in this run, then print the ratio." };
         var python = new Option<string>("--python") { Description = "Python with PyKMIP for --compare-pykmip. Default /usr/bin/python3 (Debian's).", DefaultValueFactory = _ => "/usr/bin/python3" };
@@ -61,7 +67,7 @@ internal static class BenchCommand
                 using var certificate = X509Certificate2.CreateFromPemFile(parse.GetValue(cert) ?? Path.Combine(bundle, "client.crt"), parse.GetValue(key) ?? Path.Combine(bundle, "client.key"));
                 var trust = new X509Certificate2Collection();
                 trust.ImportFromPemFile(parse.GetValue(ca) ?? Path.Combine(bundle, "ca.crt"));
-                var target = new BenchTarget("server", Configuration.ServerOptionsLoader.ParseEndpoint(parse.GetValue(server)!), certificate, trust, parse.GetValue(serverPid));
+                var target = new BenchTarget("server", Endpoints(parse.GetValue(server)), certificate, trust, parse.GetValue(serverPid) ?? []);
                 var result = await BenchLoad.RunAsync(target, settings, cancellationToken).ConfigureAwait(false);
                 Print(output, result, settings);
                 if (parse.GetValue(compare))
@@ -86,7 +92,7 @@ internal static class BenchCommand
     private static void Print(TextWriter output, BenchResult r, BenchSettings s)
     {
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(inv, $"{r.Target.Name} {r.Target.Server} (KMIP {s.Version}), {s.Connections} connections{(s.NewConnection ? ", new TLS connection per request" : ", persistent")}, {s.Duration.TotalSeconds:0} s after {s.WarmUp.TotalSeconds:0} s warm-up"));
+        output.WriteLine(string.Create(inv, $"{r.Target.Name} {r.Target.Describe()} (KMIP {s.Version}), {s.Connections} connections{(s.NewConnection ? ", new TLS connection per request" : ", persistent")}, {s.Duration.TotalSeconds:0} s after {s.WarmUp.TotalSeconds:0} s warm-up"));
         output.WriteLine(string.Create(inv, $"total: {r.Total} ops, {r.OpsPerSecond:0} ops/s, {r.Errors} errors{(r.FirstError is { } e ? $" (first: {e})" : "")}"));
         foreach (var (name, list) in r.Latencies)
         {
@@ -95,11 +101,20 @@ internal static class BenchCommand
         }
         if (r.ServerCpuMs is { } cpu && r.CpuMicrosecondsPerOp is { } perOp)
         {
-            output.WriteLine(string.Create(inv, $"server CPU: {cpu:0} ms in all, {perOp:0.0} µs per operation"));
+            var processes = r.Target.Pids.Count > 1 ? string.Create(inv, $" ({r.Target.Pids.Count} processes summed)") : "";
+            output.WriteLine(string.Create(inv, $"server CPU: {cpu:0} ms in all, {perOp:0.0} µs per operation{processes}"));
         }
         output.WriteLine(r.CleanedUp
             ? string.Create(inv, $"cleanup: destroyed {r.Destroyed} objects the bench created in {r.CleanupTime.TotalSeconds:0.0} s ({r.DestroyFailed} failed)")
             : "cleanup: none (--keep): the objects the bench created are left on the server");
+    }
+
+    /// <summary>Every --server value, each possibly a comma list (Percona's serverName style), in order.</summary>
+    internal static IPEndPoint[] Endpoints(string[]? values)
+    {
+        var endpoints = (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(Configuration.ServerOptionsLoader.ParseEndpoint).ToArray();
+        return endpoints.Length > 0 ? endpoints : throw new ArgumentException("--server needs HOST:PORT (repeat it, or give a comma list, for several nodes).");
     }
 
     private static void PrintRatio(TextWriter output, BenchResult server, BenchResult reference)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -8,7 +9,7 @@ using HsmKmip.Ttlv;
 namespace HsmKmip.Server.Cli.Bench;
 
 /// <summary>One bench connection: mutual TLS to the target, one request at a time, reconnecting per request with --new-connection.</summary>
-internal sealed class BenchConnection(BenchTarget target, BenchSettings settings) : IAsyncDisposable
+internal sealed class BenchConnection(IPEndPoint server, BenchTarget target, BenchSettings settings) : IAsyncDisposable
 {
     private SslStream? _stream;
 
@@ -54,7 +55,7 @@ internal sealed class BenchConnection(BenchTarget target, BenchSettings settings
         var tcp = new TcpClient { NoDelay = true };
         try
         {
-            await tcp.ConnectAsync(target.Server, cancellationToken).ConfigureAwait(false);
+            await tcp.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -10,8 +10,18 @@ using HsmKmip.Ttlv;
 
 namespace HsmKmip.Server.Cli.Bench;
 
-/// <summary>A server the bench loads: where, with which client certificate and trust, and its PID for CPU figures.</summary>
-internal sealed record BenchTarget(string Name, IPEndPoint Server, X509Certificate2 Certificate, X509Certificate2Collection Trust, int? Pid);
+/// <summary>
+/// The server(s) the bench loads: where, with which client certificate and trust, and their PIDs for CPU figures.
+/// Several endpoints are nodes of one cluster: connection i goes to endpoint i mod n, and the CPU figure sums every PID.
+/// </summary>
+internal sealed record BenchTarget(string Name, IReadOnlyList<IPEndPoint> Servers, X509Certificate2 Certificate, X509Certificate2Collection Trust, IReadOnlyList<int> Pids)
+{
+    public BenchTarget(string name, IPEndPoint server, X509Certificate2 certificate, X509Certificate2Collection trust, int? pid)
+        : this(name, [server], certificate, trust, pid is { } p ? [p] : []) { }
+
+    /// <summary>The endpoints as the output names them: HOST:PORT, comma-separated.</summary>
+    public string Describe() => string.Join(',', Servers.Select(s => s.ToString()));
+}
 
 /// <summary>What one load run measured.</summary>
 internal sealed record BenchResult(BenchTarget Target, Dictionary<string, List<double>> Latencies, long Errors, string? FirstError,
@@ -52,7 +62,7 @@ internal static class BenchLoad
         async Task Worker(int index)
         {
             bool arrived = false;
-            var connection = new BenchConnection(target, s);
+            var connection = new BenchConnection(target.Servers[index % target.Servers.Count], target, s);
             var mine = new List<(string Uid, bool Active)>();
             var local = latencies.Keys.ToDictionary(k => k, _ => new List<double>());
             var prepared = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -117,10 +127,10 @@ internal static class BenchLoad
         var sampler = Task.Run(async () =>
         {
             await DelayUntil(warmUpEnd, cancellationToken).ConfigureAwait(false);
-            if (target.Pid is { } pid) cpuBefore = CpuTicks(pid);
+            cpuBefore = target.Pids.Sum(CpuTicks);
             await DelayUntil(end, cancellationToken).ConfigureAwait(false);
             await cleanupGate.AllArrived.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (target.Pid is { } p) cpuAfter = CpuTicks(p);
+            cpuAfter = target.Pids.Sum(CpuTicks);
             cleanupGate.Open();
         }, cancellationToken);
         var workers = Enumerable.Range(0, s.Connections).Select(Worker).ToArray();
@@ -129,7 +139,7 @@ internal static class BenchLoad
         var cleanupStarted = Stopwatch.GetTimestamp();
         await Task.WhenAll(workers).ConfigureAwait(false);
         var cleanupTime = Stopwatch.GetElapsedTime(cleanupStarted);
-        double? cpuMs = target.Pid is null ? null : (cpuAfter - cpuBefore) * 1000.0 / 100; // USER_HZ is 100 on Linux
+        double? cpuMs = target.Pids.Count == 0 ? null : (cpuAfter - cpuBefore) * 1000.0 / 100; // USER_HZ is 100 on Linux
         foreach (var list in latencies.Values) list.Sort();
         return new BenchResult(target, latencies, errors, firstError, cpuMs, s.Duration, destroyed, destroyFailed, cleanupTime, s.Cleanup);
     }
