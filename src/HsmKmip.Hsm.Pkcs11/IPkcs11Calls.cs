@@ -14,6 +14,9 @@ internal partial interface IPkcs11Calls
 
     ITokenInfo GetTokenInfo(ISlot slot);
 
+    /// <summary>C_GetSlotInfo; read once at start-up, so fault injection has nothing to gain from it.</summary>
+    ISlotInfo GetSlotInfo(ISlot slot) => slot.GetSlotInfo();
+
     List<CKM> GetMechanismList(ISlot slot);
 
     ISession OpenSession(ISlot slot, SessionType type);

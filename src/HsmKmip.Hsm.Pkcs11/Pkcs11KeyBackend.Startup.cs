@@ -41,6 +41,7 @@ public sealed partial class Pkcs11KeyBackend
     {
         _slot = FindSlot();
         _tokenLabel = _calls.GetTokenInfo(_slot).Label.Trim();
+        _hardwareSlot = _calls.GetSlotInfo(_slot).SlotFlags.HardwareSlot;
         _mainSession = _calls.OpenSession(_slot, SessionType.ReadWrite);
         try
         {

@@ -33,6 +33,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
     // Everything below is replaced under the write side of the module gate.
     private ISlot _slot = null!;
     private string _tokenLabel = "";
+    private bool _hardwareSlot;
     private ISession _mainSession = null!;
     private IObjectHandle _kek = null!;
     private string _kekLabel = "";
@@ -58,7 +59,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
     }
 
     /// <inheritdoc />
-    public KeyBackendInfo Info => new(_options.ModulePath, _tokenLabel, _kekLabel, CurrentWrapAlgorithm);
+    public KeyBackendInfo Info => new(_options.ModulePath, _tokenLabel, _kekLabel, CurrentWrapAlgorithm) { HardwareSlot = _hardwareSlot };
 
     /// <summary>The PKCS#11 mechanism number found to implement RFC 5649 on this token (0x210A on SoftHSM 2.6).</summary>
     public ulong WrapMechanism => _wrapMechanism;

@@ -1,6 +1,7 @@
 using HsmKmip.Operations.Async;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Vocabulary;
+using HsmKmip.Ttlv;
 using Microsoft.Extensions.Logging;
 
 namespace HsmKmip.Operations;
@@ -36,7 +37,7 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
                 var parseError = itemErrors.GetValueOrDefault(i);
                 var result = await _pipeline.RunAsync(item, i, Mutates(item.Operation), context, () => parseError is not null
                     ? ValueTask.FromResult(ResponseBatchItem.Failure(item.Operation == 0 ? null : item.Operation, item.UniqueBatchItemId, parseError.Reason, parseError.Message))
-                    : ExecuteItemAsync(item, context, cancellationToken), cancellationToken, table.Authorization).ConfigureAwait(false);
+                    : ExecuteItemAsync(item, context, cancellationToken), cancellationToken, table.Authorization, table.DualControl).ConfigureAwait(false);
                 results.Add(result);
                 // Debug only: the names are not formatted for every item when the level is off (docs/performance.md).
                 if (logger.IsEnabled(LogLevel.Debug)) LogItem(logger, context.Client.Identity, OperationName(item.Operation), result.Status.ToString(), result.Reason?.ToString() ?? "-");
@@ -72,7 +73,11 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
                 LogUndoRefused(logger, context.Client.Identity, i);
                 continue;
             }
-            results[i] = new ResponseBatchItem { Operation = results[i].Operation, UniqueBatchItemId = results[i].UniqueBatchItemId, Status = ResultStatus.OperationUndone };
+            // Operation Undone is not a failure, and a Response Payload is sent "if not a failure" (KMIP 2.1 §8.1): OASIS
+            // BL-M-2-21 shows the undone Activate and Check with their Unique Identifier. Only that identifier is kept, naming
+            // what was undone; an undone Get's key or a cipher's output is never sent for an operation that did not stand.
+            var undoneUid = results[i].Payload?.Find(Tag.UniqueIdentifier);
+            results[i] = results[i] with { Status = ResultStatus.OperationUndone, Payload = undoneUid is null ? null : TtlvElement.Structure(Tag.ResponsePayload, undoneUid) };
         }
     }
 
@@ -93,7 +98,7 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
         return await RunAsync(item, entry, context, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async ValueTask<ResponseBatchItem> RunAsync(RequestBatchItem item, OperationEntry entry, OperationContext context, CancellationToken cancellationToken)
+    private async ValueTask<ResponseBatchItem> RunAsync(RequestBatchItem item, OperationEntry entry, OperationContext context, CancellationToken cancellationToken)
     {
         context.Operation = entry.Operation;
         try
@@ -107,7 +112,11 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
             // Client faults only: a decode error is a KmipDecodeException (typed payloads and the untyped adapter raise it),
             // an operation's refusal a KmipException. Anything else is a fault of this server and goes up to the error
             // boundary (General Failure, stack in the log), never guessed from an exception's Source (issue 17 item 3).
-            return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, e.Reason, e.Message);
+            return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, e.ReasonAt(context.Version), e.Message);
+        }
+        catch (DualControl.DualControlPendingException held) when (held.Request is { } request)
+        {
+            return Hold(item, entry, context, request);
         }
     }
 

@@ -41,6 +41,21 @@ public sealed class OperationContext
     /// </summary>
     public Pipeline.AuthorizationStep? Authorization { get; set; }
 
+    /// <summary>The dual-control step the pipeline installed for the current batch item (null: no dual control).</summary>
+    public Pipeline.DualControlStep? DualControl { get; set; }
+
+    /// <summary>
+    /// Set while the batch executor runs a pending-mode request the officers approved: the Unique Identifier the approval
+    /// is for, which the dual-control step lets through.
+    /// </summary>
+    public string? DualControlApproved { get; set; }
+
+    /// <summary>
+    /// The item's request payload as received, set by the typed binding for the handler's run: dual control keeps it to
+    /// run the request again once approved (a handler never reads it).
+    /// </summary>
+    internal Ttlv.TtlvElement? RequestPayload { get; set; }
+
     private Dictionary<string, Core.Store.StoredObject>? _authorized;
 
     /// <summary>Records an object the authorization step read and allowed, for the handler's first load of it.</summary>
@@ -49,6 +64,9 @@ public sealed class OperationContext
     /// <summary>The record the step read and allowed for <paramref name="uniqueIdentifier"/>, once (a later load reads and checks anew).</summary>
     internal Core.Store.StoredObject? TakeAuthorized(string uniqueIdentifier) =>
         _authorized is not null && _authorized.Remove(uniqueIdentifier, out var stored) ? stored : null;
+
+    /// <summary>The record the step read and allowed for <paramref name="uniqueIdentifier"/>, left for the handler's load.</summary>
+    internal Core.Store.StoredObject? PeekAuthorized(string uniqueIdentifier) => _authorized?.GetValueOrDefault(uniqueIdentifier);
 
     /// <summary>Forgets what the step allowed (at the end of the batch item it was for).</summary>
     internal void ClearAuthorized() => _authorized?.Clear();
@@ -79,7 +97,7 @@ public sealed class OperationContext
     private readonly List<Memory<byte>> _tracked = [];
 
     /// <summary>A context for running one batch item of this request in the background (asynchronous operations).</summary>
-    public OperationContext ForBackground() => new(Client, Header) { Operation = Operation, IdPlaceholder = IdPlaceholder, Touched = Touched, Authorization = Authorization };
+    public OperationContext ForBackground() => new(Client, Header) { Operation = Operation, IdPlaceholder = IdPlaceholder, Touched = Touched, Authorization = Authorization, DualControl = DualControl };
 
     /// <summary>Takes over the key material another context handed out, so that it is zeroed after this response is encoded.</summary>
     public void AdoptSensitive(OperationContext other)

@@ -26,7 +26,7 @@ public sealed class OperationTable
     /// The server's table: every implemented operation with its handler. Without <paramref name="objects"/> (no HSM
     /// and store wired) only the protocol operations exist, and Query says so.
     /// </summary>
-    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null, Certificates.CertificateAuthorityOptions? certificates = null, Async.PendingOperations? pending = null, Microsoft.Extensions.Logging.ILogger? clientLog = null)
+    public static OperationTable CreateDefault(ServerIdentity identity, ManagedObjects? objects = null, Certificates.CertificateAuthorityOptions? certificates = null, Async.PendingOperations? pending = null, Microsoft.Extensions.Logging.ILogger? clientLog = null, DualControl.DualControlRequests? dualControl = null)
     {
         var interop = new InteropCases();
         var entries = new List<OperationEntry>
@@ -91,7 +91,7 @@ public sealed class OperationTable
             entries.Add(new(Operation.Poll, false, new Binding.PolledOperation(new Async.PollHandler(pending))));
             entries.Add(new(Operation.Cancel, true, Bind.Typed(new Async.CancelHandler(pending))));
         }
-        var table = new OperationTable(entries) { InteropCases = interop, Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
+        var table = new OperationTable(entries) { InteropCases = interop, Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, DualControl = objects is null || dualControl is null ? null : new Pipeline.DualControlStep(objects, dualControl, pending is not null), ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, Bind.Typed(new QueryHandler(table, identity)));
         return table;
     }
@@ -104,6 +104,9 @@ public sealed class OperationTable
 
     /// <summary>The access policy as the pipeline's step before each typed handler (null without objects).</summary>
     public Pipeline.AuthorizationStep? Authorization { get; private init; }
+
+    /// <summary>Dual control as the pipeline's step after authorization (null: no requests store wired, nothing is held).</summary>
+    public Pipeline.DualControlStep? DualControl { get; private init; }
 
     /// <summary>Operations running in the background for clients that allowed it (null: every item is answered synchronously).</summary>
     public Async.PendingOperations? Pending { get; private init; }

@@ -21,10 +21,12 @@ public static class Composition
             : null;
         var table = OperationTable.CreateDefault(ServerIdentity.Default, services.GetRequiredService<ManagedObjects>(),
             new CertificateAuthorityOptions { CaKey = options.CaKey, DefaultValidity = options.CertificateValidity }, pending,
-            loggers.CreateLogger("HsmKmip.Operations.ClientLog"));
+            loggers.CreateLogger("HsmKmip.Operations.ClientLog"), services.GetRequiredService<Operations.DualControl.DualControlRequests>());
         var pipeline = new Operations.Pipeline.OperationPipeline(services.GetRequiredService<Core.Audit.IAuditSink>(), TimeProvider.System,
             loggers.CreateLogger<Operations.Pipeline.OperationPipeline>());
         var executor = new BatchExecutor(table, loggers.CreateLogger<BatchExecutor>(), pipeline);
+        // Pending-mode dual-control requests made before a restart: their clients poll the same correlation values.
+        executor.ResumeDualControl();
         return new KmipMessageHandler(executor, loggers.CreateLogger<KmipMessageHandler>(), new TtlvLimits { MaxMessageSize = options.MaxMessageSize }, TimeProvider.System,
             new Protocol.Versioning.ResponseVersionOptions(options.AllAttributes, options.RefuseVersionLeaks), new Core.Logging.FaultLogLimiter(options.FaultLogInterval));
     }

@@ -36,6 +36,19 @@ internal static class Custody
         services.AddSingleton(sp =>
             new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, sp.GetRequiredService<AccessPolicySource>()));
         services.AddSingleton<IAuditSink>(sp => options.Audit ? OpenAudit(options, sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<ILoggerFactory>()) : NullAuditSink.Instance);
+        // Dual-control requests survive a restart in the state folder (docs/console.md); the policy in force says who approves.
+        services.AddSingleton(sp =>
+        {
+            try
+            {
+                return new Operations.DualControl.DualControlRequests(new DualControl.DualControlFile(options.StateDir), sp.GetRequiredService<IAuditSink>(),
+                    TimeProvider.System, () => sp.GetRequiredService<AccessPolicySource>().Current.DualControl);
+            }
+            catch (FormatException e)
+            {
+                throw new ConfigurationException(e.Message, e);
+            }
+        });
         services.AddSingleton(sp =>
         {
             var store = sp.GetRequiredService<IObjectStore>();

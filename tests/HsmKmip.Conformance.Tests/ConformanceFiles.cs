@@ -33,12 +33,15 @@ public static partial class ConformanceFiles
 
     public static IReadOnlyDictionary<string, ConformanceFile> All => Loaded.Value;
 
+    /// <summary>Every file name in run order: edition, group, number within the group.</summary>
+    public static IReadOnlyList<string> InOrder => [.. All.Values.OrderBy(f => f.Edition, StringComparer.Ordinal).ThenBy(f => f.Group, StringComparer.Ordinal).ThenBy(f => f.Number).Select(f => f.Name)];
+
     public static TheoryData<string> Names
     {
         get
         {
             var names = new TheoryData<string>();
-            foreach (var file in All.Values.OrderBy(f => f.Edition, StringComparer.Ordinal).ThenBy(f => f.Group, StringComparer.Ordinal).ThenBy(f => f.Number)) names.Add(file.Name);
+            foreach (var name in InOrder) names.Add(name);
             return names;
         }
     }

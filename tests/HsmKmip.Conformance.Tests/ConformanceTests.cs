@@ -7,6 +7,8 @@ namespace HsmKmip.Conformance.Tests;
 /// One test per OASIS KMIP 1.4, 2.0 and 2.1 profile test case file, replayed against the real server over TLS. A file listed in
 /// expectations.txt must still fail (or is not run); every other file must pass.
 /// </summary>
+[TestCaseOrderer(FileOrder.TypeName, FileOrder.AssemblyName)]
+[Trait(HsmKmip.Server.Tests.BothStores.Name, HsmKmip.Server.Tests.BothStores.Value)]
 public sealed class ConformanceTests(ConformanceReport report, ITestOutputHelper output) : IClassFixture<ConformanceReport>
 {
     public static TheoryData<string> Files => ConformanceFiles.Names;

@@ -68,7 +68,7 @@ internal sealed partial class XorBackend : IKeyBackend
 
     public void Evict(string objectId) => Evicted.Add(objectId);
 
-    public KeyBackendInfo Info { get; } = new("test", "test", "test-kek-1", "XOR");
+    public KeyBackendInfo Info { get; init; } = new("test", "test", "test-kek-1", "XOR");
 
     public ValueTask<WrappedKey> GenerateSecretAsync(SecretKeyKind kind, int lengthBits, CancellationToken cancellationToken) =>
         WrapSecretAsync(kind, RandomNumberGenerator.GetBytes(lengthBits / 8), cancellationToken);

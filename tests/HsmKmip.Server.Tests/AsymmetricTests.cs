@@ -8,6 +8,7 @@ using static HsmKmip.Server.Tests.KmipTestClient;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Key pairs, asymmetric Get/Register formats and signatures through the daemon, checked with .NET's own RSA/ECDsa.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class AsymmetricTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;
@@ -355,6 +356,7 @@ public sealed class AsymmetricTests(ServerFixture fixture) : IClassFixture<Serve
 /// objects (the Encrypt/Decrypt handlers that dispatch to it come with the symmetric services): ciphertexts decrypt
 /// with .NET, .NET ciphertexts decrypt in the HSM.
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class AsymmetricCipherTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

@@ -12,6 +12,7 @@ using static HsmKmip.Server.Tests.SymmetricKeys;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Asynchronous operations (KMIP 1.4 §7.2 Asynchronous Indicator, §4.20 Poll, §4.21 Cancel) over TLS.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class AsyncOperationTests
 {
     private static readonly TtlvElement[] Asynchronous = [TtlvElement.Boolean(Tag.AsynchronousIndicator, true)];

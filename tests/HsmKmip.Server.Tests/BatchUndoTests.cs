@@ -10,6 +10,7 @@ using static HsmKmip.Server.Tests.SymmetricKeys;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Batch Error Continuation Option Undo (KMIP 1.4 §6.7) over TLS: a failing item leaves the store exactly as it was.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class BatchUndoTests
 {
     private static TtlvElement UndoHeader => TtlvElement.Enumeration(Tag.BatchErrorContinuationOption, (uint)BatchErrorContinuationOption.Undo);
@@ -51,9 +52,12 @@ public sealed class BatchUndoTests
         foreach (var undone in items.Take(4))
         {
             Assert.Equal(ResultStatus.OperationUndone, undone.Status());
-            Assert.Null(undone.Find(Tag.ResponsePayload)); // the undone Get's key is not sent
+            // An undone item names what it did by its Unique Identifier at most (OASIS BL-M-2-21); the undone Get's key is not sent.
+            Assert.All(undone.Find(Tag.ResponsePayload)?.Children ?? [], c => Assert.True(c.Tag == Tag.UniqueIdentifier, $"undone item sent {c.Tag}"));
         }
         Assert.Equal([2], items[1].Find(Tag.UniqueBatchItemID)!.AsBytes().ToArray());
+        Assert.NotNull(items[0].Find(Tag.ResponsePayload)?.Find(Tag.UniqueIdentifier));
+        Assert.Null(items[1].Find(Tag.ResponsePayload)?.Find(Tag.SymmetricKey));
         Assert.Equal(ResultStatus.OperationFailed, items[4].Status());
         Assert.Equal(ResultReason.ItemNotFound, items[4].Reason());
         Assert.Equal(before, await StoreContentsAsync(server));

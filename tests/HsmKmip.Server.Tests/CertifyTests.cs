@@ -36,6 +36,7 @@ public sealed class CertifyFixture : IAsyncLifetime
 /// Certify, Re-certify and Validate over real TLS: certificates signed by CA keys inside the HSM, parsed and verified
 /// with .NET's X509Certificate2/X509Chain, the CSRs made by .NET's CertificateRequest.
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class CertifyTests(CertifyFixture fixture) : IClassFixture<CertifyFixture>
 {
     private TestServer Server => fixture.Server;

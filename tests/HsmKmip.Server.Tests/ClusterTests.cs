@@ -40,7 +40,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 }
 
 /// <summary>What several active-active nodes promise: one view of every key, changes honoured by every node at once, limits taken once.</summary>
-public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+public sealed partial class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     private Task<SslStream> Connect(int node) => cluster.Nodes[node].ConnectAsync(cluster.Nodes[node].ClientCertificate());
 

@@ -44,6 +44,6 @@ public sealed partial class CustodyTests
             AsymmetricTests.KeyBlock(KeyFormatType.PKCS_8, TtlvElement.Bytes(Tag.KeyMaterial, registered.ExportPkcs8PrivateKey()), CryptographicAlgorithm.EC, 256)), CryptographicUsageMask.Sign);
         await Collect(ecUid);
         Assert.Contains(secrets, s => s.AsSpan().SequenceEqual(registered.ExportParameters(true).D));
-        AssertNowhereOnDiskOrInLogs(secrets);
+        await AssertNowhereOnDiskOrInLogsAsync(secrets);
     }
 }

@@ -8,6 +8,7 @@ using static HsmKmip.Server.Tests.SymmetricKeys;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Derive Key (encryption-based) in the HSM, the derived key checked against .NET's AES of the derivation data.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class DeriveKeyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

@@ -6,6 +6,7 @@ using static HsmKmip.Server.Tests.KmipTestClient;
 
 namespace HsmKmip.Server.Tests;
 
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class DiscoverAndQueryTests : IClassFixture<ServerFixture>
 {
     private readonly ServerFixture _fixture;

@@ -9,6 +9,7 @@ using static HsmKmip.Server.Tests.SymmetricKeys;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Encrypt and Decrypt over real TLS, computed in SoftHSM, every result checked with .NET's own AES.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;
@@ -278,6 +279,7 @@ public sealed class EncryptDecryptTests(ServerFixture fixture) : IClassFixture<S
 }
 
 /// <summary>Cached key handles never outlive a change to their object, and the cache can be turned off.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class KeyCacheTests
 {
     [Theory]

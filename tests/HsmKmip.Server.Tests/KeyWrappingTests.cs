@@ -11,6 +11,7 @@ namespace HsmKmip.Server.Tests;
 /// Get with a Key Wrapping Specification and Register of wrapped Key Blocks over real TLS against SoftHSM2; every
 /// wrapped key is unwrapped locally with .NET (RFC 5649: Aes.DecryptKeyWrapPadded; RFC 3394: <see cref="Rfc3394"/>).
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class KeyWrappingTests : IClassFixture<ServerFixture>
 {
     private readonly ServerFixture _fixture;

@@ -9,6 +9,7 @@ using static HsmKmip.Server.Tests.SymmetricKeys;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>MAC, MAC Verify, RNG Retrieve/Seed and Hash over real TLS, checked with .NET's HMAC, SHA and a local CMAC.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class MacRngHashTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

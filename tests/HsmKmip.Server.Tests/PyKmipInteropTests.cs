@@ -17,6 +17,7 @@ public static class PyKmipVersions
 /// Debian's PyKMIP (python3-pykmip 0.10, the real library and its strict decoder) against the real server
 /// over mutual TLS 1.2 with PyKMIP's KMIP TLS 1.2 authentication suite.
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
 {
     private readonly ServerFixture _fixture;
@@ -94,7 +95,8 @@ public sealed partial class PyKmipInteropTests : IClassFixture<ServerFixture>
         await RunAsync(version, "revoke", "--uid", uid);
         await RunAsync(version, "destroy", "--uid", uid);
         var gone = await RunAsync(version, "get", false, "--uid", uid);
-        Assert.Equal("PERMISSION_DENIED", gone.GetProperty("result_reason").GetString());
+        // KMIP 2.x has Object Destroyed (the 2.1 baseline files expect it); 1.x has no such reason: Permission Denied.
+        Assert.Equal(version.StartsWith('2') ? "OBJECT_DESTROYED" : "PERMISSION_DENIED", gone.GetProperty("result_reason").GetString());
     }
 
     [Theory]

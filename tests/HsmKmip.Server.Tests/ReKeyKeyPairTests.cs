@@ -13,6 +13,7 @@ namespace HsmKmip.Server.Tests;
 /// replaces on both halves, dates moved by the Offset, names moved, the old pair's state kept; the new pair signs
 /// inside the HSM and .NET verifies with the new public key.
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class ReKeyKeyPairTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

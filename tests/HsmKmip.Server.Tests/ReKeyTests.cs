@@ -8,6 +8,7 @@ using static HsmKmip.Server.Tests.SymmetricKeys;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Re-key of symmetric keys (KMIP 1.4 §4.4) through the daemon.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class ReKeyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

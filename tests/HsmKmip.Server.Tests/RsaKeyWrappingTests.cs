@@ -12,6 +12,7 @@ namespace HsmKmip.Server.Tests;
 /// result to the key's plain value; a key wrapped locally with .NET under the public key registers by naming the
 /// Private Key and Gets back plain.
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class RsaKeyWrappingTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

@@ -13,6 +13,7 @@ namespace HsmKmip.Server.Tests;
 /// independent Shamir reconstruction (log/antilog tables over GF(2^8) with generator 3, not the server's bitwise
 /// multiply) and XOR; joined keys against the original key's bytes and by decrypting with .NET's AES.
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class SplitKeyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

@@ -8,6 +8,7 @@ using static HsmKmip.Server.Tests.SymmetricKeys;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Template objects (KMIP 1.0–1.4 §2.2.6) and Template-Attribute references to them (§2.1.8), over TLS.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class TemplateTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

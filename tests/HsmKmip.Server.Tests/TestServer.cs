@@ -40,6 +40,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The PostgreSQL cluster holding this server's store when HSMKMIP_TEST_STORE=postgresql, else null (LiteDB in <see cref="StateDir"/>).</summary>
+    public PostgresCluster? Postgres { get; private init; }
+
     /// <summary>The host's services, for tests that call a component in-process beside the TLS path.</summary>
     public IServiceProvider Services => _host.Services;
 
@@ -82,10 +85,11 @@ public sealed class TestServer : IAsyncDisposable
             // A handler that builds a field the request's version lacks fails its test instead of being quietly trimmed.
             RefuseVersionLeaks = true,
         };
+        PostgresCluster? postgres = null;
         if (Environment.GetEnvironmentVariable("HSMKMIP_TEST_STORE") == "postgresql")
         {
             // The fixture switch: every in-process daemon of this run gets a fresh database on one PostgreSQL made for the run.
-            var postgres = await SharedPostgres.Value;
+            postgres = await SharedPostgres.Value;
             options = options with { StoreUrl = postgres.Url(await postgres.CreateDatabaseAsync("server")), StorePasswordFile = postgres.PasswordFile };
         }
         options = customize?.Invoke(options) ?? options;
@@ -93,7 +97,7 @@ public sealed class TestServer : IAsyncDisposable
         var lines = new ConcurrentQueue<string>();
         var host = ServerHost.Build(options, Composition.CreateMessageHandler, logging => logging.AddProvider(new CaptureProvider(lines)), configureServices: configureServices);
         await host.StartAsync();
-        var server = new TestServer(host, stateDir, new DevelopmentPki(Path.Combine(stateDir, "tls")), options);
+        var server = new TestServer(host, stateDir, new DevelopmentPki(Path.Combine(stateDir, "tls")), options) { Postgres = postgres };
         foreach (var l in lines) server.LogLines.Enqueue(l);
         lines.Clear();
         CaptureProvider.Redirect(lines, server.LogLines);

@@ -11,6 +11,7 @@ namespace HsmKmip.Server.Tests;
 /// 3DES keys (Create in the token, Get, Encrypt/Decrypt in CBC and ECB), HMAC on AES keys and the GCM tag length
 /// error, over real TLS, every result checked with .NET's TripleDES, HMACSHA256 and AesGcm.
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class TripleDesAndHmacTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

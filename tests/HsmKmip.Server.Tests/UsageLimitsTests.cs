@@ -8,6 +8,7 @@ using static HsmKmip.Server.Tests.SymmetricKeys;
 namespace HsmKmip.Server.Tests;
 
 /// <summary>Usage Limits (KMIP 1.4 §3.22) and Get Usage Allocation (§4.8) enforced over TLS, also under concurrent use.</summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class UsageLimitsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;

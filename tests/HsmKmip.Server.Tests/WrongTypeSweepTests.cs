@@ -11,6 +11,7 @@ namespace HsmKmip.Server.Tests;
 /// fault: the answers are identical every time, never General Failure, and nothing is logged at Warning or above with a
 /// stack trace. Before typed payloads the classification depended on Exception.Source and changed once the JIT inlined.
 /// </summary>
+[Trait(BothStores.Name, BothStores.Value)]
 public sealed class WrongTypeSweepTests : IClassFixture<ServerFixture>
 {
     private readonly ServerFixture _fixture;

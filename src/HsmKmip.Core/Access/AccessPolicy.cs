@@ -30,14 +30,18 @@ public sealed class AccessPolicy
     private readonly Dictionary<string, HashSet<string>> _groupsOf;
     private readonly IReadOnlyList<Grant> _grants;
 
-    private AccessPolicy(Dictionary<string, HashSet<string>> groupsOf, IReadOnlyList<Grant> grants)
+    private AccessPolicy(Dictionary<string, HashSet<string>> groupsOf, IReadOnlyList<Grant> grants, DualControlPolicy dualControl)
     {
         _groupsOf = groupsOf;
         _grants = grants;
+        DualControl = dualControl;
     }
 
     /// <summary>Only owners, and readers of public objects.</summary>
-    public static AccessPolicy OwnerOnly { get; } = new([], []);
+    public static AccessPolicy OwnerOnly { get; } = new([], [], DualControlPolicy.None);
+
+    /// <summary>The file's "dualControl" section: objects whose Destroy and plaintext Get wait for officers' approval.</summary>
+    public DualControlPolicy DualControl { get; }
 
     /// <summary>One grant: members of <see cref="Group"/> may run <see cref="Operations"/> on objects of <see cref="Owners"/> ("*" = anyone) and <see cref="ObjectTypes"/> (empty = all).</summary>
     public sealed record Grant(string Group, IReadOnlySet<string> Owners, IReadOnlySet<Operation> Operations, IReadOnlySet<ObjectType> ObjectTypes);
@@ -121,7 +125,8 @@ public sealed class AccessPolicy
                     grants.Add(new Grant(group, owners, operations, types));
                 }
             }
-            return new AccessPolicy(groupsOf, grants);
+            var dual = root.TryGetProperty("dualControl", out var d) ? DualControlPolicy.Parse(d, source) : DualControlPolicy.None;
+            return new AccessPolicy(groupsOf, grants, dual);
         }
     }
 

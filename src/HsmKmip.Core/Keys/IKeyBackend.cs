@@ -69,7 +69,15 @@ public partial interface IKeyBackend
 /// <param name="TokenLabel">Token label.</param>
 /// <param name="KekId">The current KEK's label.</param>
 /// <param name="WrapAlgorithm">The wrap algorithm in use ("AES-KWP").</param>
-public sealed record KeyBackendInfo(string Module, string TokenLabel, string KekId, string WrapAlgorithm);
+public sealed record KeyBackendInfo(string Module, string TokenLabel, string KekId, string WrapAlgorithm)
+{
+    /// <summary>
+    /// The token sits in a hardware slot (PKCS#11 3.0 §3.2 CK_SLOT_INFO flag CKF_HW_SLOT) rather than a software one
+    /// (SoftHSM2): what the Protection Storage Mask of every object says (KMIP 2.0 §4), as all key material is in the
+    /// token or wrapped under its KEK.
+    /// </summary>
+    public bool HardwareSlot { get; init; }
+}
 
 /// <summary>A PKCS#11 module's CK_INFO (PKCS#11 3.0 §3.1): versions as major.minor bytes, texts blank-padded to 32 there.</summary>
 public sealed record ModuleInfo(byte CryptokiMajor, byte CryptokiMinor, string Manufacturer, ulong Flags, string Description, byte LibraryMajor, byte LibraryMinor);

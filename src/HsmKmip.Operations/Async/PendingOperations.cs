@@ -48,6 +48,21 @@ public sealed class PendingOperations(AsyncOptions options, TimeProvider time)
         return operation;
     }
 
+    /// <summary>
+    /// Registers an operation held for dual-control approval under the correlation value its request keeps (so that it is
+    /// the same after a restart). Not counted against the limits: the dual-control requests bound themselves per client.
+    /// </summary>
+    public PendingOperation Hold(OperationContext context, byte[] correlation, Func<CancellationToken, Task<ResponseBatchItem>> run)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(correlation);
+        ArgumentNullException.ThrowIfNull(run);
+        var operation = new PendingOperation(context.Client.Identity, correlation, context);
+        lock (_gate) _operations[operation.Key] = operation;
+        operation.Start(run, time);
+        return operation;
+    }
+
     /// <summary>Forgets an operation whose result was delivered (synchronously, by Poll, or canceled).</summary>
     public void Remove(PendingOperation operation)
     {

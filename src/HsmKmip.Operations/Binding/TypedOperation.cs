@@ -24,6 +24,17 @@ internal sealed class TypedOperation<TRequest, TResponse>(IOperationHandler<TReq
         {
             // The pipeline's authorization step sees the typed request: the objects it names are checked before the handler runs.
             if (context.Authorization is { } authorization) await authorization.AuthorizeAsync(context, request, cancellationToken).ConfigureAwait(false);
+            // Then dual control, on the object the request names: Destroy here; a plaintext Get in its handler, where it
+            // is known to be plaintext (no Key Wrapping Specification, not a public object) after its own refusals.
+            if (context.DualControl is { } dual && request is IObjectRequest named && context.Operation == Protocol.Vocabulary.Operation.Destroy)
+            {
+                var uid = ManagedObjectsResolve(context, named.UniqueIdentifier);
+                if ((context.PeekAuthorized(uid) ?? await dual.StoredAsync(uid, cancellationToken).ConfigureAwait(false)) is { } stored)
+                {
+                    await dual.GateAsync(context, stored, payload, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            context.RequestPayload = payload;
             var response = await handler.ExecuteAsync(context, request, cancellationToken).ConfigureAwait(false);
             return response.Write(context.Version);
         }
@@ -39,6 +50,8 @@ internal sealed class TypedOperation<TRequest, TResponse>(IOperationHandler<TReq
             if (request is ISecretRequest secret) secret.ZeroSecrets();
         }
     }
+
+    private static string ManagedObjectsResolve(OperationContext context, string? uid) => Objects.ManagedObjects.ResolveIdentifier(context, uid);
 
     private static TRequest Decode(TtlvElement? payload, OperationContext context)
     {

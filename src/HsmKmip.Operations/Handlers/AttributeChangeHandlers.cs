@@ -23,6 +23,9 @@ internal sealed class AttributeChangeHandler<TRequest>(ManagedObjects objects, F
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         var attributes = view.Attributes.ToList();
         var echo = change(attributes, view, context);
+        // Quantum Safe (KMIP 2.0 §4) holds for the object's life, not only at its creation: a change to the claim or to
+        // what it rests on (algorithm, length) is checked as Create checks it.
+        if (echo?.Name is "Quantum Safe" or "Cryptographic Algorithm" or "Cryptographic Length") QuantumSafety.Check(view.ObjectType, attributes);
         await objects.SaveAsync(view, attributes, view.State, null, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
         return new AttributeChangeResponse(uid, echo);
@@ -40,6 +43,7 @@ internal static class AttributeChangeHandler
             AttributeRules.EnsureClientMayChange(added, view.State, ctx.Version);
             var existing = attributes.Where(a => a.Name == added.Name).ToArray();
             if (existing.Length > 0 && !AttributeRules.IsMultiInstance(added.Name)) throw AttributeRules.SingleValued(ctx.Version, added.Name);
+            AttributeRules.EnsureNewName(existing, added);
             var result = added with { Index = existing.Length == 0 ? 0 : existing.Max(a => a.Index) + 1 };
             attributes.Add(result);
             return result;

@@ -19,6 +19,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler<
         var attributes = await objects.RequestAttributesAsync(context, request.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == KmipAttributeKeys.ObjectType.Name);
+        objects.CheckProtectionStorage(objectType, request.ProtectionStorageMasks);
 
         var (kind, bits) = objectType switch
         {

@@ -24,7 +24,7 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
         var view = await objects.LoadAsync(context, uid, cancellationToken).ConfigureAwait(false);
         if (KeyLifecycle.IsDestroyed(view.State) || (view.Stored.WrappedSecret is null && view.Stored.PublicMaterial is null))
         {
-            throw FailureMapping.WrongState(context.Version, $"Object '{uid}' is destroyed: its key material is gone.");
+            throw new KmipException(ResultReason.ObjectDestroyed, $"Object '{uid}' is destroyed: its key material is gone."); // KMIP 2.0's reason (BL-M-8-21); 1.x: ReasonFor
         }
         if (ObjectStates.IsArchived(view))
         {
@@ -45,6 +45,8 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
         {
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.Sensitive : ResultReason.PermissionDenied, $"Object '{uid}' is sensitive: its key material never leaves the HSM in the clear.");
         }
+        // Dual control holds a plaintext Get of the objects its policy names (the wrapped Get returned above).
+        if (context.DualControl is { } dual && view.ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template)) await dual.GateAsync(context, view.Stored, cancellationToken).ConfigureAwait(false);
         if (view.ObjectType is ObjectType.Template)
         {
             if (context.Version.Major >= 2) throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a Template, an object KMIP 2.x does not have; Get it with a 1.x request.");

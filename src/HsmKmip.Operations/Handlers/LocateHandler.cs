@@ -9,7 +9,8 @@ namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
 /// Locate (KMIP 1.4 §4.9, 2.1 §6.1.32): the caller's objects matching every given attribute — exact Name, Object
-/// Type, State, Object Group, custom attributes, Initial/Activation Date ranges (two instances give a range) —
+/// Type, State, Object Group, custom attributes, date ranges (two instances give a range; see <see cref="LocateRefinement"/>),
+/// Protection Storage Mask —
 /// paged by Maximum Items and Offset Items. Located Items (the total before paging) is answered from 1.3 on, and
 /// in any version whose request used Offset Items: Percona's keyring pages 16 at a time inside 1.0 messages.
 /// </summary>
@@ -19,7 +20,8 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler<
     {
         int? max = request.MaximumItems;
         int offset = request.OffsetItems ?? 0;
-        var query = BuildQuery(context.Client.Identity, request.Filter) with { Archived = ArchivedFilter(request.StorageStatusMask) };
+        var (storeFilter, refinement) = LocateRefinement.Split(request.Filter);
+        var query = BuildQuery(context.Client.Identity, storeFilter) with { Archived = ArchivedFilter(request.StorageStatusMask) };
         // Destroyed is a stored state (no date leads to it), so the store itself leaves destroyed objects out unless the
         // Storage Status Mask or the State filter asks for them.
         if (!DestroyedWanted(request.StorageStatusMask) && query.State is not ((uint)State.Destroyed or (uint)State.DestroyedCompromised))
@@ -43,6 +45,7 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler<
         {
             all = await VisibleMatchesAsync(context.Client.Identity, query, cancellationToken).ConfigureAwait(false);
         }
+        if (!refinement.IsEmpty) all = await RefineAsync(all, refinement, cancellationToken).ConfigureAwait(false);
         var page = all.Skip(offset).Take(max ?? int.MaxValue).ToArray();
         // Located Items (1.3+) is sent when the client pages: with Offset Items in any version (Percona's 1.0 client loops
         // without it), with Maximum Items from 1.3 on (a 1.2 client such as FortiGate must not see the 1.3 tag). KMIP 1.4
@@ -52,6 +55,17 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler<
         // Locate then Get without an identifier).
         if (page.Length > 0) context.IdPlaceholder = page[0];
         return new LocateResponse(located ? all.Count : null, page);
+    }
+
+    private async ValueTask<IReadOnlyList<string>> RefineAsync(IReadOnlyList<string> candidates, LocateRefinement refinement, CancellationToken cancellationToken)
+    {
+        var matching = new List<string>();
+        foreach (var uid in candidates)
+        {
+            if (await objects.GetStoredAsync(uid, cancellationToken).ConfigureAwait(false) is { } stored
+                && refinement.Matches(stored, objects.ProtectionOf((ObjectType)stored.ObjectType))) matching.Add(uid);
+        }
+        return matching;
     }
 
     /// <summary>

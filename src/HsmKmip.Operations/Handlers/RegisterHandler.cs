@@ -24,6 +24,7 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
         var attributes = await objects.RequestAttributesAsync(context, request.Attributes, cancellationToken).ConfigureAwait(false);
         AttributeRules.RejectServerOnly(attributes);
         attributes.RemoveAll(a => a.Name == KmipAttributeKeys.ObjectType.Name);
+        objects.CheckProtectionStorage(objectType, request.ProtectionStorageMasks);
         switch (SubmittedObjects.Read(context, request, attributes))
         {
             case ClearSecret clear:

@@ -27,13 +27,17 @@ public static class AttributeRules
         "Cryptographic Domain Parameters", "Key Value Location",
     };
 
-    /// <summary>Attributes only the server sets (KMIP 1.4 §3, "May be set by client: No").</summary>
+    /// <summary>
+    /// Attributes only the server sets (KMIP 1.4 §3, "May be set by client: No"). Fresh is not among them: KMIP 1.4 §3.34
+    /// and 2.1 §4 say it is initially set by the server or the client (OASIS BL-M-13-21 registers a key with Fresh), and
+    /// only the server changes it afterwards (it is not client-modifiable).
+    /// </summary>
     private static readonly HashSet<string> ServerOnly = new(StringComparer.Ordinal)
     {
         "Unique Identifier", "State", "Initial Date", "Last Change Date", "Digest", "Destroy Date", "Compromise Date",
-        "Compromise Occurrence Date", "Revocation Reason", "Archive Date", "Fresh", "Key Value Present", "Key Value Location",
+        "Compromise Occurrence Date", "Revocation Reason", "Archive Date", "Key Value Present", "Key Value Location",
         "Always Sensitive", "Never Extractable", "Original Creation Date", "Random Number Generator", "Lease Time",
-        "Short Unique Identifier",
+        "Short Unique Identifier", "Protection Storage Mask",
     };
 
     /// <summary>The Lease Time the server gives every object, in seconds.</summary>
@@ -69,7 +73,7 @@ public static class AttributeRules
         yield return new("Initial Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
         yield return new("Last Change Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
         yield return new("Original Creation Date", 0, TtlvElement.DateTime(Tag.AttributeValue, now));
-        yield return new("Fresh", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
+        if (!Has("Fresh")) yield return new("Fresh", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
         yield return new("Key Value Present", 0, TtlvElement.Boolean(Tag.AttributeValue, true));
         // KMIP 1.4 §3.15: how long a client may use the object without asking again; an hour, as the OASIS reference
         // server answers (SKLC-O-1-14, SKFF-M-9-14 expect it).
@@ -130,6 +134,16 @@ public static class AttributeRules
         {
             throw FailureMapping.WrongState(version, "The Activation Date can only be changed while the object is Pre-Active.");
         }
+    }
+
+    /// <summary>
+    /// Refuses a second instance of a Name the object has already: it identifies nothing new, and KMIP 2.0 names the answer
+    /// (Result Reason Non Unique Name Attribute, OASIS BL-M-8-21; a 1.x client gets Invalid Field, see ResponseMessage.ReasonFor).
+    /// </summary>
+    public static void EnsureNewName(IEnumerable<KmipAttribute> existing, KmipAttribute added)
+    {
+        if (added.Name != "Name" || !existing.Any(a => a.Value.DeepEquals(added.Value))) return;
+        throw new KmipException(ResultReason.NonUniqueNameAttribute, $"The object already has the Name '{added.Value.Find(Tag.NameValue)?.AsText()}'.");
     }
 
     /// <summary>Sensitive may only become true and Extractable only false (KMIP 1.4 §3.48, §3.50), as in PKCS#11.</summary>

@@ -17,7 +17,7 @@ public static class FailureMapping
         KeyBackendError.NotSupported => new KmipException(ResultReason.FeatureNotSupported, e.ClientMessage ?? "The HSM does not support this key type or length."),
         KeyBackendError.CorruptBlob => new KmipException(ResultReason.CryptographicFailure, "The stored key could not be unwrapped by the HSM."),
         KeyBackendError.CryptographicFailure => new KmipException(ResultReason.CryptographicFailure, e.Message),
-        KeyBackendError.Unavailable => new KmipException(ResultReason.GeneralFailure, "The HSM is temporarily unavailable; retry the request."),
+        KeyBackendError.Unavailable => new ServiceUnavailableException("The HSM is temporarily unavailable; retry the request.", e),
         _ => new KmipException(ResultReason.GeneralFailure, "The HSM reported an error; the server log has the details."),
     };
 
@@ -26,7 +26,7 @@ public static class FailureMapping
         ObjectStoreError.NotFound => new KmipException(ResultReason.ItemNotFound, "No such object."),
         ObjectStoreError.Conflict => new KmipException(ResultReason.GeneralFailure, "The object was changed by another request at the same time; retry."),
         ObjectStoreError.AlreadyExists => new KmipException(ResultReason.GeneralFailure, "Identifier collision; retry."),
-        _ => new KmipException(ResultReason.GeneralFailure, "The object store is unavailable; the server log has the details."),
+        _ => new ServiceUnavailableException("The key store is unavailable (its database or file does not answer); retry the request, here or on another node.", e),
     };
 
     /// <summary>Wrong lifecycle state: KMIP 2.x has a reason for it; 1.x servers answer Permission Denied (OASIS SKLC-M-2-14).</summary>

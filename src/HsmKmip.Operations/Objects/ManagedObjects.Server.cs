@@ -26,7 +26,7 @@ public sealed partial class ManagedObjects
             }
             if (stored is null) return null;
             var attributes = stored.Attributes.Select(a => new KmipAttribute(a.Name, a.Index, KmipAttribute.DecodeValue(a.Value))).ToArray();
-            return new ObjectView(stored, attributes, KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now));
+            return new ObjectView(stored, attributes, KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now)) { ProtectionStorage = ProtectionOf((ObjectType)stored.ObjectType) };
         }
         catch (ObjectStoreException e)
         {

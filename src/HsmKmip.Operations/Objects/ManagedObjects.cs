@@ -21,7 +21,10 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
 
     public ObjectType ObjectType => (ObjectType)Stored.ObjectType;
 
-    /// <summary>Every attribute of the object with the server-computed ones (State, Short Unique Identifier, Key Format Type) current.</summary>
+    /// <summary>Where the object's value is protected (see <see cref="Objects.ProtectionStorage"/>); null leaves the attribute out.</summary>
+    public ProtectionStorageMask? ProtectionStorage { get; init; }
+
+    /// <summary>Every attribute of the object with the server-computed ones (State, Short Unique Identifier, Key Format Type, Protection Storage Mask) current.</summary>
     /// <remarks>
     /// Short Unique Identifier (KMIP 2.0 §4) is the SHA-256 of the Unique Identifier, so it is derived here rather
     /// than stored: every object has it, including those stored before it existed, and the version rule leaves it out
@@ -31,9 +34,10 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
     /// </remarks>
     public IEnumerable<KmipAttribute> AllAttributes()
     {
-        var all = Attributes.Where(a => a.Name is not ("State" or "Short Unique Identifier" or "Key Format Type"))
+        var all = Attributes.Where(a => a.Name is not ("State" or "Short Unique Identifier" or "Key Format Type" or "Protection Storage Mask"))
             .Append(new KmipAttribute("State", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)State)))
             .Append(ShortUniqueIdentifier(Stored.UniqueIdentifier));
+        if (ProtectionStorage is { } mask) all = all.Append(new KmipAttribute("Protection Storage Mask", 0, TtlvElement.Integer(Tag.AttributeValue, (int)mask)));
         return Attributes.FirstOrDefault(a => a.Name == "Digest")?.Value.Find(Tag.KeyFormatType) is { Type: TtlvType.Enumeration } format
             ? all.Append(new KmipAttribute("Key Format Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, format.AsEnum())))
             : all;
@@ -109,6 +113,13 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         }
     }
 
+    /// <summary>The Protection Storage Mask of an object of <paramref name="objectType"/> on this server's token (KMIP 2.0 §4).</summary>
+    public ProtectionStorageMask ProtectionOf(ObjectType objectType) => ProtectionStorage.Of(objectType, backend.Info);
+
+    /// <summary>Refuses a Create/Register whose Protection Storage Masks (KMIP 2.0 §6.1) this server cannot honour for <paramref name="objectType"/>.</summary>
+    public void CheckProtectionStorage(ObjectType objectType, IReadOnlyList<ProtectionStorageMask> permitted) =>
+        ProtectionStorage.CheckRequested(objectType, permitted, backend.Info);
+
     public DateTimeOffset Now => DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
 
     /// <summary>The Unique Identifier from the payload, else the ID placeholder, else Missing Data.</summary>
@@ -140,7 +151,7 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         var attributes = stored.Attributes.Select(a => new KmipAttribute(a.Name, a.Index, KmipAttribute.DecodeValue(a.Value))).ToArray();
         var state = KeyLifecycle.Effective((State)stored.State, stored.ActivationDate, stored.DeactivationDate, Now);
         context.Touched?.Read(stored.UniqueIdentifier);
-        return new ObjectView(stored, attributes, state) { Undo = context.Undo, Touched = context.Touched };
+        return new ObjectView(stored, attributes, state) { Undo = context.Undo, Touched = context.Touched, ProtectionStorage = ProtectionOf((ObjectType)stored.ObjectType) };
     }
 
     /// <summary>The stored record, or null when there is none; no access check (callers check, see <see cref="LoadAsync"/>).</summary>

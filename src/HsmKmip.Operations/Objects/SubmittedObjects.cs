@@ -88,6 +88,9 @@ internal static class SubmittedObjects
                     var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Public Key lacks its Key Block.");
                     var format = KeyFormat(block);
                     if (block.Find(Tag.KeyValue)?.Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } key) attributes.Add(DigestAttribute.Of(key.AsBytes().Span, format));
+                    // The Key Block's algorithm and length are the key's attributes too (KMIP 2.1 §2.1.3; OASIS BL-M-6-21 reads them back).
+                    if (block.Find(Tag.CryptographicAlgorithm) is { } alg) SetIfAbsent(attributes, KmipAttributeKeys.CryptographicAlgorithm, Lenient.Enumeration(alg, "Cryptographic Algorithm"));
+                    if (block.Find(Tag.CryptographicLength) is { } len) SetIfAbsent(attributes, KmipAttributeKeys.CryptographicLength, (int)Lenient.Number(len, "Cryptographic Length"));
                 }
                 else if (body.Find(Tag.CertificateValue) is { Type: TtlvType.ByteString } value)
                 {

@@ -29,8 +29,9 @@ public sealed partial class OperationPipeline(IAuditSink audit, TimeProvider tim
     /// <param name="run">The item's execution.</param>
     /// <param name="cancellationToken">The request's token.</param>
     /// <param name="authorization">The access-policy step for the item (null: loads check where they happen).</param>
+    /// <param name="dualControl">The dual-control step for the item (null: nothing is held for approval).</param>
     public async ValueTask<ResponseBatchItem> RunAsync(RequestBatchItem item, int index, bool mutates, OperationContext context, Func<ValueTask<ResponseBatchItem>> run,
-        CancellationToken cancellationToken, AuthorizationStep? authorization = null)
+        CancellationToken cancellationToken, AuthorizationStep? authorization = null, DualControlStep? dualControl = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
@@ -38,6 +39,7 @@ public sealed partial class OperationPipeline(IAuditSink audit, TimeProvider tim
         var touched = new AuditTouches();
         context.Touched = touched;
         context.Authorization = authorization;
+        context.DualControl = dualControl;
         var started = Stopwatch.GetTimestamp();
         ResponseBatchItem result;
         try
@@ -54,6 +56,7 @@ public sealed partial class OperationPipeline(IAuditSink audit, TimeProvider tim
         {
             context.Touched = null;
             context.Authorization = null;
+            context.DualControl = null;
         }
         bool keeps = result.Status is ResultStatus.Success or ResultStatus.OperationPending;
         // Not the request's token: a client hanging up after its change was written must not leave the change unaudited.

@@ -22,6 +22,12 @@ public class KmipException : Exception
 
     public ResultReason Reason { get; }
 
+    /// <summary>
+    /// The Result Reason to answer a request of <paramref name="version"/> with: <see cref="Reason"/> unless a subclass
+    /// has a better reason that only some versions define (a 1.x client must never get a 2.x value, KMIP-NOTES rule 4).
+    /// </summary>
+    public virtual ResultReason ReasonAt(KmipVersion version) => Reason;
+
     public static KmipDecodeException InvalidField(string message) => new(ResultReason.InvalidField, message);
 
     public static KmipDecodeException MissingData(string message) => new(ResultReason.MissingData, message);

@@ -73,11 +73,11 @@ public sealed record ResponseMessage(KmipVersion Version, DateTimeOffset TimeSta
         if (KmipEnumerations.IsDefinedIn(Tag.ResultReason, (uint)reason, version)) return reason;
         return reason switch
         {
-            ResultReason.IncompatibleCryptographicUsageMask or ResultReason.WrongKeyLifecycleState => ResultReason.PermissionDenied,
+            ResultReason.IncompatibleCryptographicUsageMask or ResultReason.WrongKeyLifecycleState or ResultReason.ObjectDestroyed => ResultReason.PermissionDenied,
             ResultReason.UnsupportedProtocolVersion => ResultReason.InvalidMessage,
             ResultReason.InvalidAsynchronousCorrelationValue => ResultReason.ItemNotFound,
             ResultReason.InvalidObjectType or ResultReason.AttributeNotFound or ResultReason.AttributeReadOnly
-                or ResultReason.AttributeSingleValued => ResultReason.InvalidField,
+                or ResultReason.AttributeSingleValued or ResultReason.NonUniqueNameAttribute => ResultReason.InvalidField,
             _ => KmipEnumerations.IsDefinedIn(Tag.ResultReason, (uint)reason, KmipVersion.V1_0) ? reason : ResultReason.GeneralFailure,
         };
     }

@@ -11,6 +11,9 @@ namespace HsmKmip.Protocol.Payloads;
 /// </summary>
 public sealed record RegisterRequest(ObjectType ObjectType, RequestedAttributes Attributes, SubmittedObject? Object) : IKmipRequest<RegisterRequest>, ISecretRequest
 {
+    /// <summary>The protection storage the client accepts (KMIP 2.0); empty: any.</summary>
+    public IReadOnlyList<ProtectionStorageMask> ProtectionStorageMasks { get; init; } = [];
+
     /// <summary>Zeroes the submitted object's byte strings, unless it is a public one (Certificate, Public Key, Template).</summary>
     public void ZeroSecrets()
     {
@@ -23,7 +26,7 @@ public sealed record RegisterRequest(ObjectType ObjectType, RequestedAttributes 
         var objectType = (ObjectType)(fields.Enumeration(Tag.ObjectType) ?? throw KmipException.MissingData("Register needs an Object Type."));
         var attributes = RequestedAttributes.Read(payload, Tag.TemplateAttribute, Tag.Attributes, version);
         var body = SubmittedObject.TagOf(objectType) is { } tag && fields.Find(tag) is { Type: TtlvType.Structure } structure ? new SubmittedObject(structure) : null;
-        return new RegisterRequest(objectType, attributes, body);
+        return new RegisterRequest(objectType, attributes, body) { ProtectionStorageMasks = Payloads.ProtectionStorageMasks.Read(payload) };
     }
 }
 

@@ -73,6 +73,8 @@ public sealed class AdminCommandRegistry
         new KekRotateCommand(),
         new AuditVerifyCommand(),
         new AuditShowCommand(),
+        new ApproveListCommand(),
+        new ApproveDecideCommand(),
     ]);
 
     /// <summary>The command called <paramref name="name"/>, or null.</summary>

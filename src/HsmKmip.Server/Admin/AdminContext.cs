@@ -55,6 +55,9 @@ public sealed class AdminContext : IAsyncDisposable
     /// <summary>Closes the daemon's connections authenticated with the certificate of this fingerprint; 0 when offline.</summary>
     public int CloseConnectionsOf(string fingerprint) => _daemon?.GetService<KmipListener>()?.CloseConnectionsOf(fingerprint) ?? 0;
 
+    /// <summary>The daemon's dual-control requests, or null when no daemon runs.</summary>
+    public Operations.DualControl.DualControlRequests? DualControl() => _daemon?.GetService<Operations.DualControl.DualControlRequests>();
+
     /// <summary>The development PKI (CA and issued client bundles) in the state folder.</summary>
     public DevelopmentPki Pki => new(Path.Combine(Options.StateDir, "tls"));
 

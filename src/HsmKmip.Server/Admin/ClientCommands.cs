@@ -28,6 +28,7 @@ internal sealed class ClientAddCommand : IAdminCommand
         {
             throw new AdminException($"A client named {name} exists already ({dir}); revoke it and choose a new name, or use its bundle.", AdminException.UsageExitCode);
         }
+        int port = ClientPort(context); // before issuing: a refusal leaves no bundle behind
         using var ca = ApplianceCa(context);
         try
         {
@@ -56,7 +57,6 @@ internal sealed class ClientAddCommand : IAdminCommand
             files["chain"] = Path.Combine(dir, "chain.pem");
         }
         var host = ServerHost(context);
-        int port = context.Options.Listen.Count > 0 ? context.Options.Listen[0].Port : 5696;
         return Task.FromResult(new JsonObject
         {
             ["name"] = name,
@@ -94,6 +94,18 @@ internal sealed class ClientAddCommand : IAdminCommand
             }
         }
         return DevelopmentCertificates.LoadCa(pki);
+    }
+
+    /// <summary>
+    /// The port clients should connect to: the one the daemon really bound (under `--listen HOST:0` the kernel chose it,
+    /// and the configured 0 is no port a client can use), else the configured one, else KMIP's 5696.
+    /// </summary>
+    private static int ClientPort(AdminContext context)
+    {
+        int configured = context.Options.Listen.Count > 0 ? context.Options.Listen[0].Port : 5696;
+        if (configured != 0) return configured;
+        if (context.BoundEndpoints is [var bound, ..]) return bound.Port;
+        throw new AdminException("The daemon listens on port 0 (--listen HOST:0: the port is chosen at each start) and is not running: start it, then run client add again to get the port it bound.");
     }
 
     /// <summary>The name clients should connect to: the configured address, or this host's name for an "any" or loopback address.</summary>

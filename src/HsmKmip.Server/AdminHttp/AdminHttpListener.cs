@@ -28,6 +28,10 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
     private WebApplication? _app;
     private IDisposable? _meters;
     private DaemonGauges? _gauges;
+    private MetricsHistory? _history;
+
+    /// <summary>How often the health page's charts are sampled from the registry /metrics exports.</summary>
+    internal static TimeSpan ChartInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The bound address (port 0 resolved), or null when disabled or not started.</summary>
     public Uri? Address { get; private set; }
@@ -66,8 +70,9 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
             return reasons.Count == 0 ? Results.Text("ready\n") : Results.Text("not ready: " + string.Join("; ", reasons) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         app.MapMetrics("/metrics", registry);
+        _history = new MetricsHistory(registry, TimeProvider.System, ChartInterval);
         new ConsoleEndpoints(services, new AdminAuthenticator(new AdminPki(options.StateDir)), new ConsoleSecurity(),
-            new ConsoleKmip(services.GetRequiredService<Core.IKmipMessageHandler>()), new ConsoleAudit(services.GetRequiredService<Core.Audit.IAuditSink>())).Map(app);
+            new ConsoleKmip(services.GetRequiredService<Core.IKmipMessageHandler>()), new ConsoleAudit(services.GetRequiredService<Core.Audit.IAuditSink>()), _history).Map(app);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -107,6 +112,7 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
     public async ValueTask DisposeAsync()
     {
         if (_app is not null) await _app.DisposeAsync().ConfigureAwait(false);
+        if (_history is not null) await _history.DisposeAsync().ConfigureAwait(false);
         _meters?.Dispose();
         _gauges?.Dispose();
     }

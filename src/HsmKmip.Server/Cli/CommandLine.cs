@@ -20,6 +20,7 @@ public static class CommandLine
         root.Subcommands.Add(AdminCommands.Keys());
         root.Subcommands.Add(ClientCommand.Create());
         root.Subcommands.Add(AdminIdentityCommand.Create());
+        root.Subcommands.Add(ApproveCommand.Create());
         root.Subcommands.Add(BackupCommands.Backup());
         root.Subcommands.Add(BackupCommands.Restore());
         root.Subcommands.Add(KekCommand.Create());

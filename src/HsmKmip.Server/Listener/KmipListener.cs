@@ -46,8 +46,13 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
         _metrics.Observe(_admission, scheduler);
     }
 
-    /// <summary>The endpoints actually bound (port 0 in the options becomes the port the kernel chose).</summary>
-    public IReadOnlyList<IPEndPoint> BoundEndpoints => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
+    /// <summary>
+    /// The endpoints actually bound (port 0 in the options becomes the port the kernel chose), recorded at bind time: the
+    /// cluster heartbeat may ask while the host stops and the sockets are already disposed.
+    /// </summary>
+    public IReadOnlyList<IPEndPoint> BoundEndpoints => _bound;
+
+    private volatile IPEndPoint[] _bound = [];
 
     /// <summary>
     /// New handshakes use <paramref name="tls"/> from now on; open connections keep the context they were accepted
@@ -91,6 +96,7 @@ public sealed class KmipListener : IHostedService, IAsyncDisposable
             _listeners.Add(socket);
             Log.Listening(_logger, socket.LocalEndPoint!.ToString()!);
         }
+        _bound = _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
         foreach (var socket in _listeners) _acceptLoops.Add(AcceptLoopAsync(socket));
         return Task.CompletedTask;
     }

@@ -23,6 +23,8 @@ internal static class ConsoleAssets
         .ok { color: #17753a; font-weight: 600; } .bad { color: #b3261e; font-weight: 600; } .none { color: #7a8190; }
         .notice { background: #fff7dc; border: 1px solid #e8c95a; padding: .6rem .9rem; }
         .error { background: #fde8e6; border: 1px solid #e39a93; padding: .6rem .9rem; }
+        .charts { display: flex; flex-wrap: wrap; gap: 1rem; } figure.chart { margin: 0; background: #fff; border: 1px solid #d7dbe3; padding: .4rem; }
+        figure.chart figcaption { font-size: 13px; font-weight: 600; }
         pre { background: #fff; border: 1px solid #d7dbe3; padding: .6rem; overflow-x: auto; font-size: 12px; }
         """;
 }

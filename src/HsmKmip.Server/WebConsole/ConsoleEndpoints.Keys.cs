@@ -13,6 +13,7 @@ internal sealed partial class ConsoleEndpoints
         var status = await RunAsync("status", [], ctx.RequestAborted).ConfigureAwait(false);
         var body = new StringBuilder();
         body.Append("<p>Overall: ").Append(Html.Status(status["healthy"]!.GetValue<bool>(), status["healthy"]!.GetValue<bool>() ? "healthy" : "unhealthy")).Append("</p>");
+        body.Append(Charts());
         body.Append("<h2>HSM</h2>").Append(Html.Fields(status["hsm"]!.AsObject()));
         body.Append("<h2>Store</h2>").Append(Html.Fields(status["store"]!.AsObject(), "objects", "nodes"));
         if (status["store"]?["objects"] is JsonObject objects) body.Append("<h2>Objects</h2>").Append(Html.Fields(objects));
@@ -112,11 +113,13 @@ internal sealed partial class ConsoleEndpoints
             "revoke" => await kmip.RevokeAsync(admin, Remote(ctx), id, ctx.RequestAborted).ConfigureAwait(false),
             _ => await kmip.DestroyAsync(admin, Remote(ctx), id, ctx.RequestAborted).ConfigureAwait(false),
         };
-        var body = outcome.Success
+        var body = outcome.Status == "OperationPending"
+            ? $"<p class=\"notice\">{Html.E(action)}: waits for dual-control approval by security officers (<a href=\"/approvals\">Approvals</a>); it runs once they approve.</p>"
+            : outcome.Success
             ? $"<p class=\"ok\">{Html.E(action)}: done ({Html.E(outcome.Status)}).</p>"
             : $"<p class=\"error\">{Html.E(action)} refused: {Html.E(outcome.Reason)} — {Html.E(outcome.Message)}</p>" +
               (outcome.Reason == "PermissionDenied" ? $"<p>The console acts as KMIP client <code>{Html.E(admin.AuditIdentity)}</code>: grant it this operation in the access policy.</p>" : "");
         body += $"<p><a href=\"/keys/{Html.E(Uri.EscapeDataString(id))}\">Back to the key</a></p>";
-        await WriteAsync(ctx, Html.Page("Key " + id, admin, body), outcome.Success ? StatusCodes.Status200OK : StatusCodes.Status409Conflict).ConfigureAwait(false);
+        await WriteAsync(ctx, Html.Page("Key " + id, admin, body), outcome.Success || outcome.Status == "OperationPending" ? StatusCodes.Status200OK : StatusCodes.Status409Conflict).ConfigureAwait(false);
     }
 }

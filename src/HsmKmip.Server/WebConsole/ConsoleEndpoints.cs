@@ -11,7 +11,7 @@ namespace HsmKmip.Server.WebConsole;
 /// CLI (`status`, `keys`, `client`, `audit`), so both always agree; changes need a role and the CSRF token, and key
 /// lifecycle actions go through KMIP (<see cref="ConsoleKmip"/>).
 /// </summary>
-internal sealed partial class ConsoleEndpoints(IServiceProvider daemon, AdminAuthenticator authenticator, ConsoleSecurity security, ConsoleKmip kmip, ConsoleAudit audit)
+internal sealed partial class ConsoleEndpoints(IServiceProvider daemon, AdminAuthenticator authenticator, ConsoleSecurity security, ConsoleKmip kmip, ConsoleAudit audit, AdminHttp.MetricsHistory history)
 {
     private static readonly string[] OpenPaths = ["/metrics", "/healthz", "/readyz"];
 
@@ -50,6 +50,8 @@ internal sealed partial class ConsoleEndpoints(IServiceProvider daemon, AdminAut
         app.MapGet("/clients/{name}/files/{file}", ClientFileAsync);
         app.MapPost("/clients/{name}/revoke", RevokeClientAsync);
         app.MapGet("/audit", AuditAsync);
+        app.MapGet("/approvals", ApprovalsAsync);
+        app.MapPost("/approvals/{id}/{decision}", DecideAsync);
         app.MapGet("/policy", PolicyAsync);
         app.MapPost("/policy", SavePolicyAsync);
     }

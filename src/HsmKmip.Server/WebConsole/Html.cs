@@ -21,7 +21,7 @@ internal static class Html
         sb.Append("<link rel=\"stylesheet\" href=\"/console.css\"></head><body><header><strong>HsmKmip</strong>");
         if (admin is not null)
         {
-            sb.Append("<nav><a href=\"/\">Health</a><a href=\"/keys\">Keys</a><a href=\"/clients\">Clients</a><a href=\"/audit\">Audit log</a><a href=\"/policy\">Access policy</a></nav>");
+            sb.Append("<nav><a href=\"/\">Health</a><a href=\"/keys\">Keys</a><a href=\"/clients\">Clients</a><a href=\"/audit\">Audit log</a><a href=\"/approvals\">Approvals</a><a href=\"/policy\">Access policy</a></nav>");
             sb.Append("<span class=\"who\">").Append(E(admin.Name)).Append(" (").Append(E(AdminRoles.Name(admin.Role))).Append(")</span>");
         }
         sb.Append("</header><main><h1>").Append(E(title)).Append("</h1>").Append(body).Append("</main></body></html>");
