@@ -113,8 +113,8 @@ public sealed partial class Pkcs11KeyBackend
         }
     }
 
-    /// <summary>Whether the KEK wraps a throwaway 24-byte key with CKM_AES_CBC_PAD (the mechanism list does not say which mechanisms can wrap).</summary>
-    private bool ProbeCbcWrap()
+    /// <summary>A throwaway extractable 24-byte session key for the wrap probes (the caller destroys it).</summary>
+    private IObjectHandle ProbeKey()
     {
         var f = _module.Factories.ObjectAttributeFactory;
         var template = new List<IObjectAttribute>
@@ -122,8 +122,20 @@ public sealed partial class Pkcs11KeyBackend
             f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET),
             f.Create(CKA.CKA_TOKEN, false), f.Create(CKA.CKA_EXTRACTABLE, true), f.Create(CKA.CKA_VALUE_LEN, 24UL),
         };
-        var probe = _calls.GenerateKey(_mainSession, _module.Factories.MechanismFactory.Create(CKM.CKM_GENERIC_SECRET_KEY_GEN), template);
-        KeyTemplates.DisposeAll(template);
+        try
+        {
+            return _calls.GenerateKey(_mainSession, _module.Factories.MechanismFactory.Create(CKM.CKM_GENERIC_SECRET_KEY_GEN), template);
+        }
+        finally
+        {
+            KeyTemplates.DisposeAll(template);
+        }
+    }
+
+    /// <summary>Whether the KEK wraps a throwaway 24-byte key with CKM_AES_CBC_PAD (the mechanism list does not say which mechanisms can wrap).</summary>
+    private bool ProbeCbcWrap()
+    {
+        var probe = ProbeKey();
         try
         {
             using var cbc = _module.Factories.MechanismFactory.Create(CKM.CKM_AES_CBC_PAD, new byte[CbcHmacBlob.IvLength]);
@@ -148,14 +160,7 @@ public sealed partial class Pkcs11KeyBackend
         foreach (var candidate in new[] { CkmAesKeyWrapKwp, CkmAesKeyWrapPad })
         {
             if (!mechanisms.Contains(candidate)) continue;
-            var f = _module.Factories.ObjectAttributeFactory;
-            var template = new List<IObjectAttribute>
-            {
-                f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET),
-                f.Create(CKA.CKA_TOKEN, false), f.Create(CKA.CKA_EXTRACTABLE, true), f.Create(CKA.CKA_VALUE_LEN, 24UL),
-            };
-            var probe = _calls.GenerateKey(_mainSession, _module.Factories.MechanismFactory.Create(CKM.CKM_GENERIC_SECRET_KEY_GEN), template);
-            KeyTemplates.DisposeAll(template);
+            var probe = ProbeKey();
             try
             {
                 var wrapped = _calls.WrapKey(_mainSession, _module.Factories.MechanismFactory.Create(candidate), _kek, probe);

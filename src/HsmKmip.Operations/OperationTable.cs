@@ -33,6 +33,7 @@ public sealed class OperationTable
         {
             new(Operation.DiscoverVersions, false, Bind.Typed(new DiscoverVersionsHandler())),
             new(Operation.Interop, false, Bind.Typed(new InteropHandler(interop))),
+            new(Operation.SetEndpointRole, false, Bind.Typed(new SetEndpointRoleHandler())),
             new(Operation.Log, false, Bind.Typed(new LogHandler(clientLog ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))),
         };
         if (objects is not null)
@@ -52,6 +53,7 @@ public sealed class OperationTable
                 new(Operation.ModifyAttribute, true, Bind.Typed(AttributeChangeHandler.Modify(objects))),
                 new(Operation.DeleteAttribute, true, Bind.Typed(AttributeChangeHandler.Delete(objects))),
                 new(Operation.SetAttribute, true, Bind.Typed(AttributeChangeHandler.Set(objects))),
+                new(Operation.AdjustAttribute, true, Bind.Typed(AttributeChangeHandler.Adjust(objects))),
                 new(Operation.Archive, true, Bind.Typed(new ArchiveHandler(objects, archive: true))),
                 new(Operation.Recover, true, Bind.Typed(new ArchiveHandler(objects, archive: false))),
                 new(Operation.Check, false, Bind.Typed(new CheckHandler(objects))),

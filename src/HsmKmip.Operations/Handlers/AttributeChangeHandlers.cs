@@ -32,7 +32,7 @@ internal sealed class AttributeChangeHandler<TRequest>(ManagedObjects objects, F
     }
 }
 
-/// <summary>The four attribute-change operations as handlers of their typed requests.</summary>
+/// <summary>The attribute-change operations as handlers of their typed requests.</summary>
 internal static class AttributeChangeHandler
 {
     public static AttributeChangeHandler<AttributeEditRequest> Add(ManagedObjects objects) => new(objects, request =>
@@ -81,6 +81,25 @@ internal static class AttributeChangeHandler
             AttributeRules.EnsureClientMayChange(removed, view.State, ctx.Version);
             attributes.RemoveAt(at);
             return removed;
+        };
+    });
+
+    /// <summary>
+    /// Adjust Attribute (2.x): the first instance of the referenced attribute, incremented, decremented or negated
+    /// (<see cref="AttributeAdjustment"/>), under the same rules as a Set of the result: a server-maintained attribute is
+    /// Attribute Read Only, an Activation Date only moves while Pre-Active, a missing attribute is Attribute Not Found.
+    /// </summary>
+    public static AttributeChangeHandler<AdjustAttributeRequest> Adjust(ManagedObjects objects) => new(objects, request =>
+    {
+        var (name, type, amount) = (request.Name, request.Type, request.Value);
+        return (attributes, view, ctx) =>
+        {
+            int at = attributes.FindIndex(a => a.Name == name);
+            if (at < 0) throw new KmipException(ResultReason.AttributeNotFound, $"The object has no '{name}' attribute to adjust.");
+            AttributeRules.EnsureClientMayChange(attributes[at], view.State, ctx.Version);
+            var result = AttributeAdjustment.Apply(attributes[at], type, amount);
+            attributes[at] = result;
+            return result;
         };
     });
 
