@@ -49,7 +49,14 @@ internal static class Custody
                 throw new ConfigurationException(e.Message, e);
             }
         });
-        services.AddSingleton(sp => new HealthCheck(sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<IObjectStore>()));
+        services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<IObjectStore>();
+            var writability = store is IStoreWriteProbe probe
+                ? new StoreWritability(probe, StoreWritability.DefaultCacheFor, sp.GetRequiredService<ILoggerFactory>().CreateLogger<StoreWritability>())
+                : null;
+            return new HealthCheck(sp.GetRequiredService<IKeyBackend>(), store, writability);
+        });
     }
 
     /// <summary>Opens the PKCS#11 backend the options name (the embedded SoftHSM2 token when no module is configured).</summary>

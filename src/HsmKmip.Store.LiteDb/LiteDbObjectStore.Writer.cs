@@ -57,6 +57,15 @@ public sealed partial class LiteDbObjectStore
         }
         finally
         {
+            try
+            {
+                Close();
+            }
+            catch (Exception e)
+            {
+                // Rethrown to whoever disposes the store; an exception escaping this thread would end the process.
+                _closeFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
             _writerDone.TrySetResult();
         }
     }
@@ -73,6 +82,8 @@ public sealed partial class LiteDbObjectStore
         catch (Exception e)
         {
             Rollback();
+            // LiteDB rethrows the failure that closed it (an IOException) from every later call: the store cannot write.
+            if (e is IOException or ObjectDisposedException) RecordWrite(e.Message);
             if (batch.Count > 1)
             {
                 // One write broke the transaction (a LiteDB limit, a damaged page): isolate it.
@@ -97,6 +108,13 @@ public sealed partial class LiteDbObjectStore
         {
             Rollback();
             Invalidate(batch);
+            // The commit or its fdatasync failed: the store itself cannot write (disk full, file made read-only).
+            // LiteDB 5.0.20 closes its engine when its disk queue fails to write a page and rethrows that failure from
+            // every later call, reads included: the store is down until the daemon restarts and LiteDB replays its
+            // log (the unconfirmed pages of this group are ignored). /readyz says so; reads fail as Unavailable.
+            if (!_engineFailed) Log.EngineClosed(_logger, e, _path);
+            _engineFailed = true;
+            RecordWrite(e.Message);
             Fail(batch, e);
             return;
         }
@@ -105,6 +123,7 @@ public sealed partial class LiteDbObjectStore
         Invalidate(batch);
         _lastSequence = sequence;
         Interlocked.Increment(ref _groups);
+        RecordWrite(null);
         foreach (var write in batch)
         {
             if (write.Shredded) Log.Shredded(_logger, write.Object.UniqueIdentifier);
@@ -134,6 +153,13 @@ public sealed partial class LiteDbObjectStore
     private void Apply(PendingWrite write, ref long sequence)
     {
         var obj = write.Object;
+        if (write.Kind == WriteKind.Probe)
+        {
+            // One small meta document rewritten in place: a log page and the group's fdatasync, like any write.
+            _db.GetCollection(Schema.MetaCollection).Upsert(new BsonDocument { ["_id"] = Schema.ProbeId, ["at"] = DateTime.UtcNow });
+            write.Result = obj;
+            return;
+        }
         if (write.Kind == WriteKind.InsertAll)
         {
             // Every identifier is checked before anything is inserted, so a refusal leaves the transaction untouched.
@@ -201,7 +227,7 @@ public sealed partial class LiteDbObjectStore
     }
 
     private void Invalidate(List<PendingWrite> batch) =>
-        _cache.Invalidate(batch.SelectMany(w => w.Companions.Prepend(w.Object)).Select(o => o.UniqueIdentifier));
+        _cache.Invalidate(batch.Where(w => w.Kind != WriteKind.Probe).SelectMany(w => w.Companions.Prepend(w.Object)).Select(o => o.UniqueIdentifier));
 
     /// <summary>How long a group waits for LiteDB's queue to write its pages before it fails as Unavailable.</summary>
     private static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(60);
@@ -212,9 +238,10 @@ public sealed partial class LiteDbObjectStore
         {
             _db.Rollback();
         }
-        catch (LiteException)
+        catch (Exception e) when (e is LiteException or IOException or ObjectDisposedException)
         {
-            // Nothing to roll back, or the engine is gone: the waiters are told below either way.
+            // Nothing to roll back, or the engine is gone (LiteDB closed itself and rethrows its disk failure, e.g.
+            // ENOSPC, from every call): the waiters are told below either way; this thread must not die of it.
         }
     }
 

@@ -19,6 +19,8 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
     private readonly StoreEngine _engine;
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _objects;
+    // Set by the writer thread once a group's commit failed: LiteDB may have closed its engine (Writer.cs).
+    private bool _engineFailed;
     private readonly WriteQueue<PendingWrite> _queue = new();
     private readonly long _checkpointBytes;
     private long _groups;
@@ -29,6 +31,7 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
     // Held by the writer thread around each write group, and by a snapshot while it is cut.
     private readonly Lock _writeGate = new();
     private long _lastSequence;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _closeFailure;
     private int _disposed;
 
     /// <summary>Opens (or creates) the store; throws <see cref="ObjectStoreException"/> (Unavailable) when it cannot.</summary>
@@ -121,7 +124,7 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _queue.Complete();
         _writer.Join();
-        Close();
+        _closeFailure?.Throw();
     }
 
     /// <inheritdoc cref="Dispose"/>
@@ -130,15 +133,27 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _queue.Complete();
         await _writerDone.Task.ConfigureAwait(false);
-        Close();
+        _closeFailure?.Throw();
     }
 
+    /// <summary>
+    /// Run by the writer thread once its queue is drained. LiteDB's locks belong to threads, and a read that LiteDB cut
+    /// short when it closed itself (a failed write) can leave one held by a pool thread; the writer ran only writes.
+    /// After such a failure there is nothing to checkpoint: LiteDB replays its log at the next open.
+    /// </summary>
     private void Close()
     {
         try
         {
-            _engine.Checkpoint();
-            _engine.Dispose();
+            if (!_engineFailed) _engine.Checkpoint();
+            try
+            {
+                _engine.Dispose();
+            }
+            catch (Exception e) when (_engineFailed && e is IOException or LiteException or ObjectDisposedException)
+            {
+                // LiteDB closed itself already and rethrows the failure that made it: nothing is left to release.
+            }
         }
         finally
         {
@@ -184,6 +199,11 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
         }
         catch (IOException e)
         {
+            throw StoreFiles.Unavailable($"Reading the store failed: {e.Message}", e);
+        }
+        catch (ObjectDisposedException e)
+        {
+            // LiteDB closed its engine after a failed write (Writer.cs) and disposed its streams.
             throw StoreFiles.Unavailable($"Reading the store failed: {e.Message}", e);
         }
     }

@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(4011, LogLevel.Warning, "Checkpoint of the store {Path} failed; its log stays durable and the next group retries")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(5852, LogLevel.Critical, "LiteDB closed the store {Path} after a failed write (disk full, I/O error); it serves nothing until the daemon restarts")]
+    public static partial void EngineClosed(ILogger logger, Exception exception, string path);
 }

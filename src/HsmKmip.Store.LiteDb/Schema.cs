@@ -26,6 +26,9 @@ internal static class Schema
     public const string MetaCollection = "meta";
     private const string SchemaId = "schema";
 
+    /// <summary>The meta document the write probe rewrites ({ _id: "probe", at: time }); no layout change, read by nobody.</summary>
+    public const string ProbeId = "probe";
+
     /// <summary>Upgrade steps: the step under key v turns a v layout into v+1.</summary>
     public static readonly IReadOnlyDictionary<int, Action<LiteDatabase>> Upgrades = new Dictionary<int, Action<LiteDatabase>>
     {

@@ -76,9 +76,11 @@ public sealed partial class PostgresObjectStore
             // The COMMIT's outcome may be unknown (connection lost during it): Unavailable tells the client to retry.
             Log.BatchFailed(_logger, e, batch.Count);
             var error = e as ObjectStoreException ?? Unavailable("Writing to the PostgreSQL store failed", e);
+            if (IsStoreFailure(e)) RecordWrite(error.Message);
             foreach (var write in batch) write.Done.TrySetException(error);
             return;
         }
+        RecordWrite(null);
         Interlocked.Add(ref _commits, batch.Count);
         foreach (var write in batch)
         {
@@ -94,6 +96,10 @@ public sealed partial class PostgresObjectStore
         var obj = write.Object;
         switch (write.Kind)
         {
+            case WriteKind.Probe:
+                await ProbeAsync(connection, tx).ConfigureAwait(false);
+                write.Result = obj;
+                return;
             case WriteKind.Insert:
                 if (await InsertAsync(connection, tx, obj).ConfigureAwait(false)) write.Result = obj with { Version = 1 };
                 else write.Error = new ObjectStoreException(ObjectStoreError.AlreadyExists, $"An object with identifier {obj.UniqueIdentifier} exists.");
@@ -174,4 +180,25 @@ public sealed partial class PostgresObjectStore
         }
         write.Error = new ObjectStoreException(ObjectStoreError.AlreadyExists, $"An object with identifier {duplicate} exists; none of the {all.Length} objects was stored.");
     }
+
+    /// <summary>
+    /// The write probe: this node's row in hsmkmip_meta rewritten, committed with the group. On a read-only standby
+    /// (after a failover), under default_transaction_read_only or with the disk full, PostgreSQL refuses it as it
+    /// would refuse an object's write.
+    /// </summary>
+    private async Task ProbeAsync(NpgsqlConnection connection, NpgsqlTransaction tx)
+    {
+        await using var probe = new NpgsqlCommand(
+            "INSERT INTO hsmkmip_meta (key, value) VALUES (@key, now()::text) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", connection, tx);
+        probe.Parameters.AddWithValue("key", "probe:" + Node);
+        await probe.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether a failed group means the store cannot commit at all (connection, read-only transaction, disk, shutdown),
+    /// rather than one write's own fault: data exceptions (22), constraint violations (23) and serialization failures
+    /// or deadlocks (40) are the write's, not the store's.
+    /// </summary>
+    private static bool IsStoreFailure(Exception e) =>
+        e is not PostgresException pg || pg.SqlState.Length < 2 || pg.SqlState[..2] is not ("22" or "23" or "40");
 }

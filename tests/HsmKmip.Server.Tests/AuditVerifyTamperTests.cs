@@ -55,6 +55,35 @@ public sealed class AuditVerifyTamperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_torn_by_a_kill_passes_once_the_restart_continued_the_chain_and_fails_before()
+    {
+        // What SIGKILL in the middle of a group's write(2) leaves: the start of a record, no newline.
+        await File.AppendAllTextAsync(File0, "{\"seq\":13,\"type\":\"item\",\"time\":\"2026-");
+        var before = await VerifyAsync();
+        Assert.Contains("cut short", before.Problem, StringComparison.Ordinal);
+
+        // The restart continues in a new file, chained to the last whole line by its "open" checkpoint.
+        var options = new AuditOptions { Folder = _folder, CheckpointEvery = 1000 };
+        await using (var sink = await AuditFileSink.OpenAsync(options, _key, TimeProvider.System, NullLogger.Instance, CancellationToken.None))
+        {
+            var touched = new AuditTouches();
+            touched.Created("after-restart");
+            await sink.AppendAsync(new AuditRecord(DateTimeOffset.UtcNow, "client", "AB", "127.0.0.1:1", "Create", touched.Freeze(), "Success", null, "req", "#0", 10),
+                durable: true, CancellationToken.None);
+        }
+        Assert.Equal(2, AuditFiles.List(_folder).Count);
+        var after = await VerifyAsync();
+        Assert.Null(after.Problem);
+        Assert.Equal(15, after.Records); // 12 before, open, the new item, close
+        Assert.Contains("torn write", after.Note, StringComparison.Ordinal);
+
+        // A torn line in the middle of a file (not its tail) is still an edit.
+        var lines = Lines();
+        Write(lines.Take(3).Append(lines[3][..20] + lines[4]).Concat(lines.Skip(5)));
+        Assert.NotNull((await VerifyAsync()).Problem);
+    }
+
+    [Fact]
     public async Task One_changed_byte_is_named()
     {
         var bytes = await File.ReadAllBytesAsync(File0);

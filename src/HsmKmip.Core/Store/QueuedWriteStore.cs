@@ -9,6 +9,8 @@ public enum WriteKind
     Revert,
     /// <summary>Several inserts that succeed or fail together (<see cref="PendingWrite.Companions"/> after the first).</summary>
     InsertAll,
+    /// <summary>No object: the store's meta record is rewritten, a durable write that proves the store commits (<see cref="IStoreWriteProbe"/>).</summary>
+    Probe,
 }
 
 /// <summary>One write waiting for its store's writer: the group it joins is applied in one transaction and made durable once.</summary>
@@ -42,8 +44,34 @@ public sealed class PendingWrite(WriteKind kind, StoredObject obj, CancellationT
 /// The mutating half of <see cref="IObjectStore"/> for stores with group commit: every write becomes a
 /// <see cref="PendingWrite"/> handed to the store's writer, which answers it once its group is durable.
 /// </summary>
-public abstract class QueuedWriteStore
+public abstract class QueuedWriteStore : IStoreWriteProbe
 {
+    /// <summary>The placeholder a <see cref="WriteKind.Probe"/> write carries; no store keeps it.</summary>
+    private static readonly StoredObject ProbeObject = new()
+    {
+        UniqueIdentifier = "hsmkmip-write-probe",
+        ObjectType = 0,
+        State = 0,
+        Owner = "",
+        InitialDate = DateTimeOffset.UnixEpoch,
+        LastChangeDate = DateTimeOffset.UnixEpoch,
+    };
+
+    private StoreWriteOutcome? _lastWrite;
+
+    /// <inheritdoc />
+    public StoreWriteOutcome? LastWrite => Volatile.Read(ref _lastWrite);
+
+    /// <inheritdoc />
+    public async ValueTask ProbeWriteAsync(CancellationToken cancellationToken) =>
+        await Enqueue(new PendingWrite(WriteKind.Probe, ProbeObject, cancellationToken)).ConfigureAwait(false);
+
+    /// <summary>
+    /// The writer calls this after each group: null when it committed, the reason when the store itself failed (disk,
+    /// connection, read-only). A refusal of one write (exists, conflict, a value too large) is not a store failure.
+    /// </summary>
+    protected void RecordWrite(string? failure) => Volatile.Write(ref _lastWrite, new StoreWriteOutcome(Environment.TickCount64, failure));
+
     /// <inheritdoc cref="IObjectStore.InsertAsync"/>
     public ValueTask<StoredObject> InsertAsync(StoredObject obj, CancellationToken cancellationToken)
     {

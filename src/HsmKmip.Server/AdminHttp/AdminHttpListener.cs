@@ -18,8 +18,8 @@ namespace HsmKmip.Server.AdminHttp;
 
 /// <summary>
 /// The admin listener (--admin-listen, loopback by default), HTTPS with the KMIP server's own certificate: /metrics in
-/// Prometheus text, /healthz (the process answers) and /readyz (HSM logged in with its KEK, store answering, KMIP
-/// listener bound) need no client certificate, as Prometheus and load balancers expect; the web console needs an
+/// Prometheus text, /healthz (the process answers) and /readyz (HSM logged in with its KEK, store answering and
+/// committing, KMIP listener bound) need no client certificate, as Prometheus and load balancers expect; the web console needs an
 /// administrator certificate (<see cref="WebConsole.AdminAuthenticator"/>), so the TLS layer asks for a client
 /// certificate but does not require one. A separate Kestrel instance, so the KMIP port never speaks HTTP/1 admin.
 /// </summary>
@@ -66,7 +66,7 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
             if (listener.BoundEndpoints.Count == 0) reasons.Add("KMIP listener not bound");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            if (!await health.CheckAsync(timeout.Token).ConfigureAwait(false)) reasons.Add("HSM or store not answering");
+            if (await health.ReadinessProblemAsync(timeout.Token).ConfigureAwait(false) is { } problem) reasons.Add(problem);
             return reasons.Count == 0 ? Results.Text("ready\n") : Results.Text("not ready: " + string.Join("; ", reasons) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         app.MapMetrics("/metrics", registry);

@@ -6,7 +6,8 @@ namespace HsmKmip.Server.Audit;
 /// <summary>
 /// `hsmkmip audit verify`: walks every file of the log in order and checks each line's hash, that each "prev" is the hash
 /// of the line before and that sequence numbers follow without a gap, and (given the HSM-held key) each checkpoint's
-/// MAC. Stops at the first bad line and names it: an edited byte, a removed or reordered record, a torn or cut tail.
+/// MAC. Stops at the first bad line and names it: an edited byte, a removed or reordered record, a torn or cut tail
+/// (a torn tail followed by the restarted daemon's "open" checkpoint chained to the last whole line is a crash: noted, not failed).
 /// </summary>
 internal static class AuditVerifier
 {
@@ -19,8 +20,11 @@ internal static class AuditVerifier
         int checkpoints = 0, verified = 0;
         string? prev = null;
         string? note = null;
-        foreach (var path in AuditFiles.List(folder))
+        string? tornFile = null;
+        var files = AuditFiles.List(folder);
+        for (int f = 0; f < files.Count; f++)
         {
+            var path = files[f];
             var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
             int lineNo = 0, pos = 0;
             while (pos < bytes.Length)
@@ -29,7 +33,17 @@ internal static class AuditVerifier
                 int nl = Array.IndexOf(bytes, (byte)'\n', pos);
                 string? seqText = null;
                 Result Bad(string problem) => new(records, checkpoints, verified, firstSeq, problem + (seqText is null ? "" : $" (record seq {seqText})"), path, lineNo, note);
-                if (nl < 0) return Bad("the line is cut short: the file's tail was truncated or a write was torn");
+                if (nl < 0)
+                {
+                    // kill -9 can cut a group's write(2) short (the kernel stops between pages for a fatal signal). Such
+                    // a fragment was never synced, so no client was answered for it; the restarted daemon continued in a
+                    // new file whose "open" checkpoint chains to the last whole line (checked below, MAC included).
+                    // A torn last file has no such witness: it fails, as a cut tail would.
+                    if (f == files.Count - 1) return Bad("the line is cut short: the file's tail was truncated or a write was torn (a daemon killed during a write continues in a new file when it restarts)");
+                    tornFile = path;
+                    note = (note is null ? "" : note + "; ") + $"{Path.GetFileName(path)} ends in {bytes.Length - pos} bytes of a torn write (a crash; never acknowledged), the chain continues in {Path.GetFileName(files[f + 1])}";
+                    break;
+                }
                 var line = bytes.AsMemory(pos, nl - pos);
                 pos = nl + 1;
                 JsonElement root;
@@ -62,6 +76,15 @@ internal static class AuditVerifier
                     else if (linePrev != prev)
                     {
                         return Bad("it does not chain to the record before it: a record was removed, inserted or reordered");
+                    }
+                    if (tornFile is not null)
+                    {
+                        // The first record after a torn tail must be the restart's "open" checkpoint chained to the last whole line.
+                        if (lineNo != 1 || root.GetProperty("type").GetString() != "checkpoint" || !root.TryGetProperty("reason", out var why) || why.GetString() != "open")
+                        {
+                            return Bad($"{Path.GetFileName(tornFile)} ends in a torn line, and this file does not begin with the restart's \"open\" checkpoint");
+                        }
+                        tornFile = null;
                     }
                     if (root.GetProperty("type").GetString() == "checkpoint")
                     {
