@@ -168,4 +168,66 @@ public sealed class BaselineProfileTests
         Assert.Equal(ResultReason.ItemNotFound, Reason(await Send(KmipVersion.V1_4, Item(Operation.Get, missing))));
         Assert.Equal(ResultReason.ItemNotFound, Reason(await Send(KmipVersion.V1_0, Item(Operation.Get, missing))));
     }
+
+    [Fact]
+    public async Task A_registered_certificate_has_its_name_components_and_length_as_2_x_attributes_and_1_x_clients_see_none()
+    {
+        using var key = RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "E=ops@example.com, CN=host.example.com, OU=Keys, OU=Ops, O=Example, C=AU", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var der = certificate.RawData;
+        var uid = Uid(await Send(KmipVersion.V2_1, Item(Operation.Register,
+            TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.Certificate),
+            TtlvElement.Structure(Tag.Attributes, TtlvElement.Integer(Tag.CertificateLength, 1)),
+            TtlvElement.Structure(Tag.Certificate, TtlvElement.Enumeration(Tag.CertificateType, (uint)CertificateType.X_509), TtlvElement.Bytes(Tag.CertificateValue, der)))));
+        var attributes = await Attributes(uid, Tag.CertificateSubjectCN, Tag.CertificateSubjectOU, Tag.CertificateSubjectEmail, Tag.CertificateIssuerO, Tag.CertificateIssuerC, Tag.CertificateLength);
+        Assert.Equal("host.example.com", attributes.Find(Tag.CertificateSubjectCN)?.AsText());
+        Assert.Equal(["Keys", "Ops"], attributes.FindAll(Tag.CertificateSubjectOU).Select(a => a.AsText()).Order());
+        Assert.Equal("ops@example.com", attributes.Find(Tag.CertificateSubjectEmail)?.AsText());
+        Assert.Equal("Example", attributes.Find(Tag.CertificateIssuerO)?.AsText());
+        Assert.Equal("AU", attributes.Find(Tag.CertificateIssuerC)?.AsText());
+        Assert.Equal(der.Length, attributes.Find(Tag.CertificateLength)?.AsInt32()); // the client's 1 gave way to the DER's length
+        var modified = await Send(KmipVersion.V2_1, Item(Operation.ModifyAttribute, TtlvElement.Text(Tag.UniqueIdentifier, uid),
+            TtlvElement.Structure(Tag.NewAttribute, TtlvElement.Integer(Tag.CertificateLength, 123))));
+        Assert.Equal(ResultReason.AttributeReadOnly, Reason(modified));
+        var list = (await Send(KmipVersion.V1_4, Item(Operation.GetAttributeList, TtlvElement.Text(Tag.UniqueIdentifier, uid)))).Find(Tag.ResponsePayload)!;
+        var names = list.FindAll(Tag.AttributeName).Select(n => n.AsText()).ToArray();
+        Assert.Contains("Certificate Length", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("Certificate Subject ", StringComparison.Ordinal) || n.StartsWith("Certificate Issuer ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_Transparent_DSA_Private_Key_is_registered_returned_as_registered_and_not_used_to_sign()
+    {
+        using var dsa = DSA.Create(1024);
+        var key = dsa.ExportParameters(true);
+        static TtlvElement Big(uint tag, byte[] unsigned) => TtlvElement.BigInteger(tag, new System.Numerics.BigInteger(unsigned, isUnsigned: true, isBigEndian: true));
+        var uid = Uid(await Send(KmipVersion.V2_1, Item(Operation.Register,
+            TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.PrivateKey),
+            TtlvElement.Structure(Tag.Attributes, TtlvElement.Integer(Tag.CryptographicUsageMask, 1)),
+            TtlvElement.Structure(Tag.PrivateKey, TtlvElement.Structure(Tag.KeyBlock,
+                TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.TransparentDSAPrivateKey),
+                TtlvElement.Structure(Tag.KeyValue, TtlvElement.Structure(Tag.KeyMaterial, Big(Tag.P, key.P!), Big(Tag.Q, key.Q!), Big(Tag.G, key.G!), Big(Tag.X, key.X!))),
+                TtlvElement.Enumeration(Tag.CryptographicAlgorithm, (uint)CryptographicAlgorithm.DSA),
+                TtlvElement.Integer(Tag.CryptographicLength, 1024))))));
+        var got = await Send(KmipVersion.V2_1, Item(Operation.Get, TtlvElement.Text(Tag.UniqueIdentifier, uid)));
+        var block = got.Find(Tag.ResponsePayload)?.Find(Tag.PrivateKey)?.Find(Tag.KeyBlock) ?? throw new Xunit.Sdk.XunitException($"Get failed: {got.Find(Tag.ResultMessage)?.AsText()}");
+        Assert.Equal((uint)KeyFormatType.TransparentDSAPrivateKey, block.Find(Tag.KeyFormatType)!.AsEnum());
+        var material = block.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!;
+        Assert.Equal(new System.Numerics.BigInteger(key.X!, isUnsigned: true, isBigEndian: true), material.Find(Tag.X)!.AsBigInteger());
+        Assert.Equal(new System.Numerics.BigInteger(key.P!, isUnsigned: true, isBigEndian: true), material.Find(Tag.P)!.AsBigInteger());
+        // As PKCS#8 it opens with .NET's own DSA.
+        var pkcs8 = await Send(KmipVersion.V2_1, Item(Operation.Get, TtlvElement.Text(Tag.UniqueIdentifier, uid), TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.PKCS_8)));
+        using var back = DSA.Create();
+        back.ImportPkcs8PrivateKey(pkcs8.Find(Tag.ResponsePayload)!.Find(Tag.PrivateKey)!.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes().Span, out _);
+        Assert.Equal(key.X, back.ExportParameters(true).X);
+        Assert.Equal(1024, (await Attributes(uid, Tag.CryptographicLength)).Find(Tag.CryptographicLength)?.AsInt32());
+        // The server keeps DSA keys; it does not drive the token's CKM_DSA: Sign names what is missing.
+        Uid(await Send(KmipVersion.V2_1, Item(Operation.Activate, TtlvElement.Text(Tag.UniqueIdentifier, uid))));
+        var sign = await Send(KmipVersion.V2_1, Item(Operation.Sign, TtlvElement.Text(Tag.UniqueIdentifier, uid), TtlvElement.Bytes(Tag.Data, new byte[20])));
+        Assert.Equal(ResultReason.FeatureNotSupported, Reason(sign));
+        Assert.Contains("DSA", sign.Find(Tag.ResultMessage)!.AsText(), StringComparison.Ordinal);
+    }
 }
+

@@ -65,7 +65,7 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
             return new GetResponse(view.ObjectType, uid, ObjectBodies.PublicKey(context, view, requested));
         }
         ManagedObjectBody body;
-        if (view.ObjectType is ObjectType.PrivateKey && view.Stored.WrappedSecret is { Kind: SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate } privateKey)
+        if (view.ObjectType is ObjectType.PrivateKey && view.Stored.WrappedSecret is { Kind: SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate or SecretKeyKind.DsaPrivate } privateKey)
         {
             var format = ObjectBodies.PrivateKeyFormat(context, view, requested);
             using var pkcs8 = await objects.ExportPrivateKeyAsync(new KeyReference(uid, view.Stored.Version, privateKey), cancellationToken).ConfigureAwait(false);

@@ -99,6 +99,7 @@ internal static class SubmittedObjects
                 else if (body.Find(Tag.CertificateValue) is { Type: TtlvType.ByteString } value)
                 {
                     attributes.Add(DigestAttribute.Of(value.AsBytes().Span, KeyFormatType.X_509));
+                    Certificates.RegisteredCertificates.AddDerived(attributes, value.AsBytes());
                 }
                 else
                 {
@@ -156,6 +157,7 @@ internal static class SubmittedObjects
             {
                 RsaPrivateParts rsa => rsa.ModulusBits,
                 EcPrivateParts ec => AsymmetricKeyEncoding.CurveBits(ec.Curve),
+                DsaPrivateParts dsa => dsa.PrimeBits,
                 _ => 0,
             });
             return pkcs8;
