@@ -43,7 +43,16 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
         // Only this daemon's meters (System.Diagnostics.Metrics in every layer); ASP.NET's own stay out of the scrape.
         _meters = new MeterBridge(registry);
         _gauges = new DaemonGauges(services.GetRequiredService<Core.Keys.IKeyBackend>(), services.GetRequiredService<KmipListener>(), TimeProvider.System);
-        var builder = WebApplication.CreateSlimBuilder();
+        // The default builder reads appsettings.json from the working directory and watches it for changes: under
+        // systemd that directory is the state folder (WorkingDirectory=/var/lib/hsmkmip), and .NET watches it with
+        // subdirectories, so every page the store wrote and every audit line woke the file-watcher thread (1.8 % of
+        // the daemon's CPU during a Get load, issue 12). Nothing here is configured from files: the content root is
+        // the program's folder and nothing is watched.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         var listener = services.GetRequiredService<KmipListener>();
         builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint, l => l.UseHttps(new HttpsConnectionAdapterOptions
