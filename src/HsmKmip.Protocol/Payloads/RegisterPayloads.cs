@@ -42,6 +42,9 @@ public sealed class SubmittedObject
     /// <summary>The object structure (Symmetric Key, Secret Data, Private Key…).</summary>
     public TtlvElement Element { get; }
 
+    /// <summary>Whether the object's Key Block carries Key Wrapping Data (KMIP 1.4 §2.1.5): its key material is wrapped under a client's key.</summary>
+    public bool IsWrapped => Element.Find(Tag.KeyBlock)?.Find(Tag.KeyWrappingData) is not null;
+
     /// <summary>Zeroes every Byte String of the object in place (the key material and anything beside it).</summary>
     public void ZeroSecrets() => Element.ClearByteStrings();
 
