@@ -107,7 +107,7 @@ public sealed class OperationTable
             entries.Add(new(Operation.Poll, false, new Binding.PolledOperation(new Async.PollHandler(pending))));
             entries.Add(new(Operation.Cancel, true, Bind.Typed(new Async.CancelHandler(pending))));
         }
-        var table = new OperationTable(entries) { InteropCases = interop, Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, DualControl = objects is null || dualControl is null ? null : new Pipeline.DualControlStep(objects, dualControl, pending is not null), ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
+        var table = new OperationTable(entries) { InteropCases = interop, Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, DualControl = objects is null || dualControl is null ? null : new Pipeline.DualControlStep(objects, dualControl, pending is not null), ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey, ObjectType.CertificateRequest] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, Bind.Typed(new QueryHandler(table, identity)));
         return table;
     }

@@ -57,14 +57,18 @@ internal sealed partial class ObjectRelease(ManagedObjects objects)
             throw new KmipException(context.Version >= KmipVersion.V1_4 ? ResultReason.Sensitive : ResultReason.PermissionDenied, $"Object '{uid}' is sensitive: its key material never leaves the HSM in the clear.");
         }
         // Dual control holds a plaintext Get of the objects its policy names (the wrapped Get returned above).
-        if (context.DualControl is { } dual && view.ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template)) await dual.GateAsync(context, view.Stored, cancellationToken).ConfigureAwait(false);
+        if (context.DualControl is { } dual && view.ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template or ObjectType.CertificateRequest)) await dual.GateAsync(context, view.Stored, cancellationToken).ConfigureAwait(false);
         if (view.ObjectType is ObjectType.Template)
         {
             if (context.Version.Major >= 2) throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a Template, an object KMIP 2.x does not have; Get it with a 1.x request.");
             context.IdPlaceholder = uid;
             return new ReleasedObject(view, ObjectBodies.Stored(view));
         }
-        if (view.ObjectType is ObjectType.Certificate)
+        if (view.ObjectType is ObjectType.CertificateRequest && context.Version.Major < 2)
+        {
+            throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a Certificate Request, an object KMIP 1.x does not have; Get it with a 2.0 or later request.");
+        }
+        if (view.ObjectType is ObjectType.Certificate or ObjectType.CertificateRequest)
         {
             context.IdPlaceholder = uid;
             return new ReleasedObject(view, ObjectBodies.Stored(view));

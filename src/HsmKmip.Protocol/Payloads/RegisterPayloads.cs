@@ -14,10 +14,10 @@ public sealed record RegisterRequest(ObjectType ObjectType, RequestedAttributes 
     /// <summary>The protection storage the client accepts (KMIP 2.0); empty: any.</summary>
     public IReadOnlyList<ProtectionStorageMask> ProtectionStorageMasks { get; init; } = [];
 
-    /// <summary>Zeroes the submitted object's byte strings, unless it is a public one (Certificate, Public Key, Template).</summary>
+    /// <summary>Zeroes the submitted object's byte strings, unless it is a public one (Certificate, Public Key, Template, Certificate Request).</summary>
     public void ZeroSecrets()
     {
-        if (ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template)) Object?.ZeroSecrets();
+        if (ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template or ObjectType.CertificateRequest)) Object?.ZeroSecrets();
     }
 
     public static RegisterRequest Read(TtlvElement? payload, KmipVersion version)
@@ -60,6 +60,7 @@ public sealed class SubmittedObject
         ObjectType.SplitKey => Tag.SplitKey,
         ObjectType.PGPKey => Tag.PGPKey,
         ObjectType.Template => Tag.Template,
+        ObjectType.CertificateRequest => Tag.CertificateRequest,
         _ => null,
     };
 }
