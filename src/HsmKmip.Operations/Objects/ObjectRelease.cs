@@ -13,7 +13,8 @@ internal sealed record ReleasedObject(ObjectView View, ManagedObjectBody Body);
 /// <summary>
 /// What Get (KMIP 1.4 §4.11) and Export (KMIP 2.1 §6.1.22) hand out, and every rule on it, in one place so that Export can
 /// never release what Get would refuse. Unwraps the key inside the HSM for just this response and zeroes it after encoding.
-/// Symmetric keys as Raw (default) or Transparent Symmetric Key, Secret Data as Opaque; private keys (read out of the
+/// Symmetric keys as Raw or Transparent Symmetric Key and Secret Data as Opaque or Raw, by default in the format they were
+/// registered in (<see cref="ObjectBodies.SecretFormat"/>); private keys (read out of the
 /// token only when Extractable and not Sensitive) and public keys in PKCS#1, PKCS#8, X.509, ECPrivateKey or Transparent
 /// formats, by default the format they were registered in (generated RSA keys: PKCS#1). The bodies are built by
 /// <see cref="ObjectBodies"/>; the object named was read and authorized by the pipeline's step, and the load here takes
@@ -79,7 +80,7 @@ internal sealed partial class ObjectRelease(ManagedObjects objects)
             return new ReleasedObject(view, ObjectBodies.PublicKey(context, view, requested));
         }
         ManagedObjectBody body;
-        if (view.ObjectType is ObjectType.PrivateKey && view.Stored.WrappedSecret is { Kind: SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate } privateKey)
+        if (view.ObjectType is ObjectType.PrivateKey && view.Stored.WrappedSecret is { Kind: SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate or SecretKeyKind.DsaPrivate } privateKey)
         {
             var format = ObjectBodies.PrivateKeyFormat(context, view, requested);
             using var pkcs8 = await objects.ExportPrivateKeyAsync(new KeyReference(uid, view.Stored.Version, privateKey), cancellationToken).ConfigureAwait(false);
