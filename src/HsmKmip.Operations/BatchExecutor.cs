@@ -93,10 +93,13 @@ public sealed partial class BatchExecutor(OperationTable table, ILogger<BatchExe
         // A KMIP 2.x operation (Set Attribute, Adjust Attribute, Interop, ...) in a 1.x message is not one this server
         // offers at that version: Query leaves it out there, and dispatch agrees. Operations of a later 1.x minor version
         // in an earlier 1.x header stay accepted (clients mix 1.x versions on one key; KMIP-NOTES rules 1 and 15).
-        if (context.Version.Major < 2 && !KmipEnumerations.IsDefinedIn(Tag.Operation, item.Operation, KmipVersion.V1_4))
+        if ((context.Version.Major < 2 && !KmipEnumerations.IsDefinedIn(Tag.Operation, item.Operation, KmipVersion.V1_4))
+            || (entry.OfferedFrom is { } since && context.Version < since))
         {
             return ResponseBatchItem.Failure(item.Operation, item.UniqueBatchItemId, ResultReason.OperationNotSupported,
-                $"Operation {OperationName(item.Operation)} does not exist in KMIP {context.Version}; send it in a {KmipVersion.V2_0} or later message.");
+                entry.OfferedFrom is { } offered && context.Version < offered
+                    ? $"Operation {OperationName(item.Operation)} is offered from KMIP {offered} on (with the 2.x Attributes structure); send it in a {offered} or later message."
+                    : $"Operation {OperationName(item.Operation)} does not exist in KMIP {context.Version}; send it in a {KmipVersion.V2_0} or later message.");
         }
         if (context.Header.AsynchronousIndicator && context.Undo is null && table.Pending is { } pending
             && operation is not (Operation.Poll or Operation.Cancel or Operation.Query or Operation.DiscoverVersions))

@@ -10,7 +10,19 @@ namespace HsmKmip.Operations;
 /// <param name="Operation">The KMIP operation.</param>
 /// <param name="Mutates">True when it changes stored state (audited as a change; its success waits for a durable write).</param>
 /// <param name="Handler">Its logic.</param>
-public sealed record OperationEntry(Operation Operation, bool Mutates, IOperationHandler Handler);
+public sealed record OperationEntry(Operation Operation, bool Mutates, IOperationHandler Handler)
+{
+    /// <summary>
+    /// The first version this server offers the operation at, when later than the one that defines it (null: from its
+    /// own version). Import and Export exist from KMIP 1.4 but are served with 2.x's Attributes structure only, so at
+    /// 2.0: a 1.x message answers Operation Not Supported and Query lists them from 2.0.
+    /// </summary>
+    public KmipVersion? OfferedFrom { get; init; }
+
+    /// <summary>Whether a <paramref name="version"/> message may run it (the protocol's version rule, then <see cref="OfferedFrom"/>).</summary>
+    public bool IsOfferedIn(KmipVersion version) =>
+        KmipEnumerations.IsDefinedIn(Tag.Operation, (uint)Operation, version) && (OfferedFrom is not { } since || version >= since);
+}
 
 /// <summary>
 /// The one place that says which operations exist here. Query answers from it, so what Query claims is
@@ -47,6 +59,8 @@ public sealed class OperationTable
                 new(Operation.Activate, true, Bind.Typed(new ActivateHandler(objects))),
                 new(Operation.Destroy, true, Bind.Typed(new DestroyHandler(objects))),
                 new(Operation.Register, true, Bind.Typed(new RegisterHandler(objects))),
+                new(Operation.Import, true, Bind.Typed(new ImportHandler(objects))) { OfferedFrom = KmipVersion.V2_0 },
+                new(Operation.Export, false, Bind.Typed(new ExportHandler(objects))) { OfferedFrom = KmipVersion.V2_0 },
                 new(Operation.Revoke, true, Bind.Typed(new RevokeHandler(objects))),
                 new(Operation.Locate, false, Bind.Typed(new LocateHandler(objects))),
                 new(Operation.AddAttribute, true, Bind.Typed(AttributeChangeHandler.Add(objects))),
@@ -93,7 +107,7 @@ public sealed class OperationTable
             entries.Add(new(Operation.Poll, false, new Binding.PolledOperation(new Async.PollHandler(pending))));
             entries.Add(new(Operation.Cancel, true, Bind.Typed(new Async.CancelHandler(pending))));
         }
-        var table = new OperationTable(entries) { InteropCases = interop, Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, DualControl = objects is null || dualControl is null ? null : new Pipeline.DualControlStep(objects, dualControl, pending is not null), ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey] };
+        var table = new OperationTable(entries) { InteropCases = interop, Objects = objects, Authorization = objects is null ? null : new Pipeline.AuthorizationStep(objects), Pending = pending, DualControl = objects is null || dualControl is null ? null : new Pipeline.DualControlStep(objects, dualControl, pending is not null), ObjectTypes = objects is null ? [] : [ObjectType.Certificate, ObjectType.SymmetricKey, ObjectType.PublicKey, ObjectType.PrivateKey, ObjectType.SplitKey, ObjectType.Template, ObjectType.SecretData, ObjectType.OpaqueObject, ObjectType.PGPKey, ObjectType.CertificateRequest] };
         table._entries[Operation.Query] = new OperationEntry(Operation.Query, false, Bind.Typed(new QueryHandler(table, identity)));
         return table;
     }
@@ -120,5 +134,5 @@ public sealed class OperationTable
 
     /// <summary>Implemented operations that exist in <paramref name="version"/>, in operation-code order.</summary>
     public IReadOnlyList<Operation> SupportedIn(KmipVersion version) =>
-        _entries.Keys.Where(o => KmipEnumerations.IsDefinedIn(Tag.Operation, (uint)o, version)).Order().ToArray();
+        _entries.Values.Where(e => e.IsOfferedIn(version)).Select(e => e.Operation).Order().ToArray();
 }

@@ -155,6 +155,8 @@ public sealed class AdjustAttributeTests
     [Theory]
     [InlineData(Operation.AdjustAttribute)]
     [InlineData(Operation.SetEndpointRole)]
+    [InlineData(Operation.Import)] // defined from KMIP 1.4, offered from 2.0 (OperationEntry.OfferedFrom)
+    [InlineData(Operation.Export)]
     public async Task Both_exist_for_2x_clients_only_in_query_and_in_dispatch(Operation operation)
     {
         async Task<uint[]> Listed(KmipVersion version) => (await Send(version, Item(Operation.Query, TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryOperations))))[0]

@@ -115,7 +115,7 @@ public sealed class WrongTypeSweepTests : IClassFixture<ServerFixture>
         TtlvElement.Integer(Tag.ProtocolVersionMajor, 1), TtlvElement.Integer(Tag.ProtocolVersionMinor, 4));
 
     /// <summary>The payload with one field (top level, or one level inside a structure) replaced by an item of each other type.</summary>
-    private static IEnumerable<TtlvElement> Mutations(TtlvElement payload)
+    internal static IEnumerable<TtlvElement> Mutations(TtlvElement payload)
     {
         for (int i = 0; i < payload.Children.Count; i++)
         {

@@ -21,10 +21,10 @@ public enum AccessDecision
 /// </summary>
 public sealed class AccessPolicy
 {
-    /// <summary>Operations that only read, which the "public" policy opens to every client.</summary>
+    /// <summary>Operations that only read, which the "public" policy opens to every client (Export reads what Get and Get Attributes read).</summary>
     public static readonly IReadOnlySet<Operation> ReadOperations = new HashSet<Operation>
     {
-        Operation.Get, Operation.GetAttributes, Operation.GetAttributeList, Operation.Locate, Operation.Check, Operation.ObtainLease,
+        Operation.Get, Operation.GetAttributes, Operation.GetAttributeList, Operation.Locate, Operation.Check, Operation.ObtainLease, Operation.Export,
     };
 
     private readonly Dictionary<string, HashSet<string>> _groupsOf;

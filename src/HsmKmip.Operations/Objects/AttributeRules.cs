@@ -50,6 +50,12 @@ public static class AttributeRules
     public static KmipAttribute TokenRandomNumberGenerator() => new("Random Number Generator", 0,
         TtlvElement.Structure(Tag.AttributeValue, TtlvElement.Enumeration(Tag.RNGAlgorithm, (uint)RNGAlgorithm.Unspecified)));
 
+    /// <summary>
+    /// Whether the server maintains <paramref name="name"/> (the attributes a client may not set, and Object Type): Import
+    /// leaves these out of what it is given and sets them anew, as an Export answer carries them all.
+    /// </summary>
+    public static bool IsServerMaintained(string name) => ServerOnly.Contains(name) || name == "Object Type";
+
     /// <summary>Refuses attributes only the server may set.</summary>
     public static void RejectServerOnly(IEnumerable<KmipAttribute> attributes)
     {

@@ -248,41 +248,10 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
     {
         var now = initialDate ?? Now;
         var prepared = new StoredObject[objects.Count];
-        for (int i = 0; i < objects.Count; i++)
-        {
-            var o = objects[i];
-            QuantumSafety.Check(o.Type, o.Attributes);
-            StartUsageCount(o.Attributes);
-            o.Attributes.AddRange(AttributeRules.ServerAttributes(o.UniqueIdentifier, o.Type, now, o.Attributes).ToArray());
-            var template = new StoredObject
-            {
-                UniqueIdentifier = o.UniqueIdentifier,
-                ObjectType = (uint)o.Type,
-                State = (uint)State.PreActive,
-                Owner = context.Client.Identity,
-                InitialDate = now,
-                LastChangeDate = now,
-                WrappedSecret = o.Wrapped,
-                PublicMaterial = o.PublicMaterial,
-            };
-            var stored = ToStored(template, o.Attributes, State.PreActive);
-            prepared[i] = stored with { State = (uint)KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now) };
-        }
+        for (int i = 0; i < objects.Count; i++) prepared[i] = Prepare(objects[i], context.Client.Identity, now);
         using (KekSwitch.Enter())
         {
-            // A blob wrapped just before a KEK rotation switched keys is re-wrapped here, so that the rotation (which
-            // waits for every creation that began before the switch) never leaves a blob under a KEK it destroys.
-            for (int i = 0; i < prepared.Length; i++)
-            {
-                if (prepared[i].WrappedSecret is { } wrapped)
-                {
-                    if (wrapped.KekId != backend.Info.KekId) wrapped = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
-                    // Custody formats whose tag covers the object's identity learn it here, the one place new blobs are stored.
-                    var uid = prepared[i].UniqueIdentifier;
-                    var bound = await Hsm(() => backend.BindAsync(wrapped, uid, cancellationToken)).ConfigureAwait(false);
-                    prepared[i] = prepared[i] with { WrappedSecret = bound };
-                }
-            }
+            for (int i = 0; i < prepared.Length; i++) prepared[i] = await BindBlobAsync(prepared[i], cancellationToken).ConfigureAwait(false);
             try
             {
                 IReadOnlyList<StoredObject> inserted = prepared.Length == 1
@@ -294,12 +263,84 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
                     context.Touched?.Created(o.UniqueIdentifier);
                 }
             }
+            catch (ObjectStoreException e) when (e.Error == ObjectStoreError.AlreadyExists && context.Operation == Operation.Import)
+            {
+                // A client-chosen identifier taken by a concurrent Import since the handler looked (a server-chosen one
+                // colliding is a fault of this server, below).
+                throw new KmipException(ResultReason.ObjectAlreadyExists, $"An object with Unique Identifier '{objects[^1].UniqueIdentifier}' exists; Import replaces it only with Replace Existing true.");
+            }
             catch (ObjectStoreException e)
             {
                 throw FailureMapping.ToKmip(e);
             }
         }
         context.IdPlaceholder = objects[^1].UniqueIdentifier;
+    }
+
+    /// <summary>The record of a new object owned by <paramref name="owner"/>: server attributes added, Pre-Active unless its dates say otherwise.</summary>
+    private StoredObject Prepare(NewObject o, string owner, DateTimeOffset now)
+    {
+        QuantumSafety.Check(o.Type, o.Attributes);
+        StartUsageCount(o.Attributes);
+        o.Attributes.AddRange(AttributeRules.ServerAttributes(o.UniqueIdentifier, o.Type, now, o.Attributes).ToArray());
+        var template = new StoredObject
+        {
+            UniqueIdentifier = o.UniqueIdentifier,
+            ObjectType = (uint)o.Type,
+            State = (uint)State.PreActive,
+            Owner = owner,
+            InitialDate = now,
+            LastChangeDate = now,
+            WrappedSecret = o.Wrapped,
+            PublicMaterial = o.PublicMaterial,
+        };
+        var stored = ToStored(template, o.Attributes, State.PreActive);
+        return stored with { State = (uint)KeyLifecycle.Effective(State.PreActive, stored.ActivationDate, stored.DeactivationDate, now) };
+    }
+
+    /// <summary>
+    /// The record with its blob ready to store; called under <see cref="KekSwitch"/>. A blob wrapped just before a KEK
+    /// rotation switched keys is re-wrapped here, so that the rotation (which waits for every creation that began before
+    /// the switch) never leaves a blob under a KEK it destroys; custody formats whose tag covers the object's identity
+    /// learn it here, the one place new blobs are stored.
+    /// </summary>
+    private async ValueTask<StoredObject> BindBlobAsync(StoredObject prepared, CancellationToken cancellationToken)
+    {
+        if (prepared.WrappedSecret is not { } wrapped) return prepared;
+        if (wrapped.KekId != backend.Info.KekId) wrapped = await Hsm(() => backend.RewrapAsync(wrapped, cancellationToken)).ConfigureAwait(false);
+        var uid = prepared.UniqueIdentifier;
+        var bound = await Hsm(() => backend.BindAsync(wrapped, uid, cancellationToken)).ConfigureAwait(false);
+        return prepared with { WrappedSecret = bound };
+    }
+
+    /// <summary>
+    /// Import with Replace Existing (KMIP 2.1 §6.1.26): <paramref name="existing"/> becomes <paramref name="replacement"/>
+    /// under the same Unique Identifier and owner, in one versioned update — a concurrent change of the old object fails
+    /// it (Conflict), never half-applies it. The old blob goes as Destroy's does (the store shreds a blob an update drops
+    /// or changes before it answers), the object's unwrapped handles are evicted here and, on PostgreSQL, on every other
+    /// node by the store's change notification; Batch Undo puts the old record back. Sets the ID Placeholder.
+    /// </summary>
+    internal async ValueTask ReplaceObjectAsync(OperationContext context, ObjectView existing, NewObject replacement, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare(replacement, existing.Stored.Owner, Now) with { Version = existing.Stored.Version };
+        using (KekSwitch.Enter())
+        {
+            prepared = await BindBlobAsync(prepared, cancellationToken).ConfigureAwait(false);
+            backend.Evict(prepared.UniqueIdentifier);
+            StoredObject updated;
+            try
+            {
+                updated = await store.UpdateAsync(prepared, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectStoreException e)
+            {
+                throw FailureMapping.ToKmip(e);
+            }
+            backend.Evict(prepared.UniqueIdentifier);
+            existing.Undo?.Updated(existing.Stored, updated);
+            existing.Touched?.Changed(updated.UniqueIdentifier);
+        }
+        context.IdPlaceholder = replacement.UniqueIdentifier;
     }
 
     /// <summary>A fresh Unique Identifier (a UUID string: stable, at most 127 bytes, KMIP-NOTES rule 6).</summary>

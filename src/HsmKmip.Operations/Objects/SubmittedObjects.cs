@@ -128,6 +128,22 @@ internal static class SubmittedObjects
                 if (keyValue.Find(Tag.KeyMaterial) is { Type: TtlvType.ByteString } key) attributes.Add(DigestAttribute.Of(key.AsBytes().Span, keyFormat));
                 return new SecretKeyValue(TtlvWriter.Encode(keyValue), TtlvWriter.Encode(Skeleton(body, block)));
             }
+            case ObjectType.CertificateRequest when context.Version.Major >= 2:
+            {
+                // KMIP 2.0 §2.2 Certificate Request: not secret (a PKCS#10 or other request a client keeps for Certify),
+                // kept as sent so that Get and Export return exactly it.
+                var body = Body(request);
+                if (body.Find(Tag.CertificateRequestType) is not { } type) throw KmipException.MissingData("Certificate Request lacks its Certificate Request Type.");
+                if (!Enum.IsDefined((CertificateRequestType)Lenient.Enumeration(type, "Certificate Request Type")))
+                {
+                    throw KmipException.InvalidField("Certificate Request Type is not CRMF, PKCS#10, PEM or PGP.");
+                }
+                if (body.Find(Tag.CertificateRequestValue) is not { Type: TtlvType.ByteString } value || value.AsBytes().Length == 0)
+                {
+                    throw KmipException.MissingData("Certificate Request lacks its Certificate Request Value (a non-empty Byte String).");
+                }
+                return new KeptWhole(TtlvWriter.Encode(body));
+            }
             case ObjectType.Template when context.Version.Major < 2:
             {
                 // Not secret: the Template structure is kept as its body; its attributes apply where a Template-Attribute names it.

@@ -14,7 +14,7 @@ namespace HsmKmip.Operations.Pipeline;
 /// before the handler runs. An object the caller may not see is Item Not Found — the same answer as for one that does
 /// not exist, so existence does not leak — and one it may see but not act on is Permission Denied. Objects a handler
 /// reaches otherwise (the ID Placeholder, links it follows, Templates, Locate's candidates) are checked by the same
-/// rule (<see cref="Check"/>) where <see cref="ManagedObjects.LoadAsync"/> loads them.
+/// rule (<see cref="Check(AccessPolicy, OperationContext, StoredObject)"/>) where <see cref="ManagedObjects.LoadAsync"/> loads them.
 /// </summary>
 public sealed class AuthorizationStep(ManagedObjects objects)
 {
@@ -44,17 +44,26 @@ public sealed class AuthorizationStep(ManagedObjects objects)
     }
 
     /// <summary>The policy's decision on <paramref name="stored"/> for the caller and operation of <paramref name="context"/>; throws unless it is allowed.</summary>
-    public static void Check(AccessPolicy policy, OperationContext context, StoredObject stored)
+    public static void Check(AccessPolicy policy, OperationContext context, StoredObject stored) =>
+        Check(policy, context, stored, (context ?? throw new ArgumentNullException(nameof(context))).Operation);
+
+    /// <summary>
+    /// The policy's decision on <paramref name="stored"/> for the caller of <paramref name="context"/> and <paramref name="operation"/>,
+    /// which may differ from the item's own (Export also needs what Get needs); throws unless it is allowed.
+    /// </summary>
+    public static void Check(AccessPolicy policy, OperationContext context, StoredObject stored, Operation operation)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(stored);
-        switch (policy.Decide(context.Client.Identity, stored.Owner, (ObjectType)stored.ObjectType, PolicyName(stored), context.Operation))
+        switch (policy.Decide(context.Client.Identity, stored.Owner, (ObjectType)stored.ObjectType, PolicyName(stored), operation))
         {
             case AccessDecision.Invisible:
                 throw NotFound(stored.UniqueIdentifier); // the same answer as for a missing object: existence does not leak
             case AccessDecision.Denied:
-                throw new KmipException(ResultReason.PermissionDenied, $"{context.Operation} on '{stored.UniqueIdentifier}' is not permitted for '{context.Client.Identity}'.");
+                throw new KmipException(ResultReason.PermissionDenied, operation == context.Operation
+                    ? $"{operation} on '{stored.UniqueIdentifier}' is not permitted for '{context.Client.Identity}'."
+                    : $"{context.Operation} on '{stored.UniqueIdentifier}' needs {operation} too, which is not permitted for '{context.Client.Identity}'.");
         }
     }
 

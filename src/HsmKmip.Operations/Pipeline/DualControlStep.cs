@@ -29,6 +29,16 @@ public sealed class DualControlStep(Objects.ManagedObjects objects, DualControlR
     /// <summary>Whether dual control can hold <paramref name="operation"/> at all (Destroy, Get).</summary>
     public static bool Holds(Operation operation) => DualControlPolicy.Gated.Contains(operation);
 
+    /// <summary>Whether a rule of the policy in force holds <paramref name="operation"/> on <paramref name="stored"/> (Import's replacement asks it of Destroy).</summary>
+    public bool Guards(Operation operation, StoredObject stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var policy = objects.Policy.DualControl;
+        if (policy.Rules.Count == 0) return false;
+        var (groups, names) = Labels(stored);
+        return policy.RuleFor(operation, stored.UniqueIdentifier, groups, names) is not null;
+    }
+
     /// <summary>The stored object, or null when there is none (the handler then answers Item Not Found).</summary>
     internal ValueTask<StoredObject?> StoredAsync(string uniqueIdentifier, CancellationToken cancellationToken) => objects.GetStoredAsync(uniqueIdentifier, cancellationToken);
 
@@ -50,7 +60,10 @@ public sealed class DualControlStep(Objects.ManagedObjects objects, DualControlR
         var uid = stored.UniqueIdentifier;
         if (context.DualControlApproved == uid) return; // the approved request itself, run by the executor
         var (groups, names) = Labels(stored);
-        if (policy.RuleFor(context.Operation, uid, groups, names) is not { } rule) return;
+        // Export releases what a Get would (KMIP 2.1 §6.1.22): the plaintext-Get rule holds it too. The request recorded
+        // names Export, so that the approved item runs (and is taken) as the Export it was.
+        var ruled = context.Operation == Operation.Export ? Operation.Get : context.Operation;
+        if (policy.RuleFor(ruled, uid, groups, names) is not { } rule) return;
         var label = $"{(ObjectType)stored.ObjectType} {(names.Count > 0 ? string.Join(", ", names) : "(no name)")}";
         var operation = context.Operation.ToString();
         if (rule.Mode == DualControlMode.Deny || !canHold)

@@ -14,10 +14,10 @@ public sealed record RegisterRequest(ObjectType ObjectType, RequestedAttributes 
     /// <summary>The protection storage the client accepts (KMIP 2.0); empty: any.</summary>
     public IReadOnlyList<ProtectionStorageMask> ProtectionStorageMasks { get; init; } = [];
 
-    /// <summary>Zeroes the submitted object's byte strings, unless it is a public one (Certificate, Public Key, Template).</summary>
+    /// <summary>Zeroes the submitted object's byte strings, unless it is a public one (Certificate, Public Key, Template, Certificate Request).</summary>
     public void ZeroSecrets()
     {
-        if (ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template)) Object?.ZeroSecrets();
+        if (ObjectType is not (ObjectType.Certificate or ObjectType.PublicKey or ObjectType.Template or ObjectType.CertificateRequest)) Object?.ZeroSecrets();
     }
 
     public static RegisterRequest Read(TtlvElement? payload, KmipVersion version)
@@ -42,6 +42,9 @@ public sealed class SubmittedObject
     /// <summary>The object structure (Symmetric Key, Secret Data, Private Key…).</summary>
     public TtlvElement Element { get; }
 
+    /// <summary>Whether the object's Key Block carries Key Wrapping Data (KMIP 1.4 §2.1.5): its key material is wrapped under a client's key.</summary>
+    public bool IsWrapped => Element.Find(Tag.KeyBlock)?.Find(Tag.KeyWrappingData) is not null;
+
     /// <summary>Zeroes every Byte String of the object in place (the key material and anything beside it).</summary>
     public void ZeroSecrets() => Element.ClearByteStrings();
 
@@ -57,6 +60,7 @@ public sealed class SubmittedObject
         ObjectType.SplitKey => Tag.SplitKey,
         ObjectType.PGPKey => Tag.PGPKey,
         ObjectType.Template => Tag.Template,
+        ObjectType.CertificateRequest => Tag.CertificateRequest,
         _ => null,
     };
 }

@@ -1,21 +1,20 @@
 using System.Security.Cryptography;
 using HsmKmip.Core.Keys;
-using HsmKmip.Operations.Objects;
 using HsmKmip.Protocol.Messages;
 using HsmKmip.Protocol.Payloads;
 using HsmKmip.Protocol.Vocabulary;
 
-namespace HsmKmip.Operations.Handlers;
+namespace HsmKmip.Operations.Objects;
 
 /// <summary>
-/// Get with a Key Wrapping Specification (KMIP 1.4 §2.1.5, §4.11): the key leaves wrapped under another key the
+/// Get or Export with a Key Wrapping Specification (KMIP 1.4 §2.1.5, §4.11): the key leaves wrapped under another key the
 /// client names, with Key Wrapping Data saying how. Encoding Option No Encoding wraps the key inside the token
 /// (C_WrapKey), so even a sensitive key can leave this way; TTLV encoding (the default) wraps the Key Value
 /// structure, which is built in server memory like a plain Get's and therefore refused for sensitive keys.
 /// </summary>
-internal sealed partial class GetHandler
+internal sealed partial class ObjectRelease
 {
-    private async ValueTask<GetResponse> WrappedAsync(OperationContext context, ObjectView view, string uid, KeyFormatType? requested, KeyWrapSpecification request, bool sensitive, CancellationToken cancellationToken)
+    private async ValueTask<ReleasedObject> WrappedAsync(OperationContext context, ObjectView view, string uid, KeyFormatType? requested, KeyWrapSpecification request, bool sensitive, CancellationToken cancellationToken)
     {
         if (view.ObjectType is not (ObjectType.SymmetricKey or ObjectType.SecretData) || view.Stored.WrappedSecret is null)
         {
@@ -46,7 +45,7 @@ internal sealed partial class GetHandler
         var body = ObjectBodies.Wrapped(view, format, request, wrapped, target.Wrapped.LengthBytes);
         await ServedAsync(view, cancellationToken).ConfigureAwait(false);
         context.IdPlaceholder = uid;
-        return new GetResponse(view.ObjectType, uid, body);
+        return new ReleasedObject(view, body);
     }
 
     /// <summary>TTLV Encoding: the Key Value structure (with the attributes asked for) encoded and wrapped; every plaintext copy is zeroed.</summary>
