@@ -11,10 +11,12 @@ namespace HsmKmip.Operations.Handlers;
 /// Locate (KMIP 1.4 §4.9, 2.1 §6.1.32): the caller's objects matching every given attribute — exact Name, Object
 /// Type, State, Object Group, custom attributes, date ranges (two instances give a range; see <see cref="LocateRefinement"/>),
 /// Protection Storage Mask —
-/// paged by Maximum Items and Offset Items. Located Items (the total before paging) is answered from 1.3 on, and
-/// in any version whose request used Offset Items: Percona's keyring pages 16 at a time inside 1.0 messages.
+/// paged by Maximum Items and Offset Items. Located Items (the total before paging) is answered in any version whose
+/// request used Offset Items (Percona's keyring pages 16 at a time inside 1.0 messages), and from 1.3 on with Maximum
+/// Items alone only when the page ends the matches (see <see cref="LocatedItems"/>). The common query is paged by the
+/// store (LocateHandler.Paged.cs); the rest is matched whole and paged here.
 /// </summary>
-internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler<LocateRequest, LocateResponse>
+internal sealed partial class LocateHandler(ManagedObjects objects) : IOperationHandler<LocateRequest, LocateResponse>
 {
     public async ValueTask<LocateResponse> ExecuteAsync(OperationContext context, LocateRequest request, CancellationToken cancellationToken)
     {
@@ -27,6 +29,11 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler<
         if (!DestroyedWanted(request.StorageStatusMask) && query.State is not ((uint)State.Destroyed or (uint)State.DestroyedCompromised))
         {
             query = query with { NotStates = [(uint)State.Destroyed, (uint)State.DestroyedCompromised] };
+        }
+        if (query.State is null && refinement.IsEmpty && !objects.Policy.LocatableOwners(context.Client.Identity).Any())
+        {
+            var (fastPage, fastTotal) = await PagedAsync(context.Client.Identity, query, offset, max, request.OffsetItems is not null, cancellationToken).ConfigureAwait(false);
+            return Answer(context, request, fastPage, fastTotal);
         }
         IReadOnlyList<string> all;
         if (query.State is { } wanted)
@@ -47,14 +54,32 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler<
         }
         if (!refinement.IsEmpty) all = await RefineAsync(all, refinement, cancellationToken).ConfigureAwait(false);
         var page = all.Skip(offset).Take(max ?? int.MaxValue).ToArray();
-        // Located Items (1.3+) is sent when the client pages: with Offset Items in any version (Percona's 1.0 client loops
-        // without it), with Maximum Items from 1.3 on (a 1.2 client such as FortiGate must not see the 1.3 tag). KMIP 1.4
-        // §4.9 lets a server omit it otherwise, and the OASIS 1.4 reference answers never carry it without paging.
-        bool located = request.OffsetItems is not null || (max is not null && context.Version >= KmipVersion.V1_3);
+        return Answer(context, request, page, all.Count);
+    }
+
+    private static LocateResponse Answer(OperationContext context, LocateRequest request, IReadOnlyList<string> page, int? total)
+    {
         // The ID Placeholder becomes the first located object, so that a later batch item can use it (OASIS TL-M-3-14:
         // Locate then Get without an identifier).
-        if (page.Length > 0) context.IdPlaceholder = page[0];
-        return new LocateResponse(located ? all.Count : null, page);
+        if (page.Count > 0) context.IdPlaceholder = page[0];
+        return new LocateResponse(LocatedItems(context.Version, request, page.Count, total), page);
+    }
+
+    /// <summary>
+    /// Located Items (KMIP 1.3+, 1.4 §4.9, 2.1 §6.1.32), the number of matches before paging. With Offset Items it is
+    /// sent in any version and always exact: Percona's 1.0 keyring pages with Offset Items and reads it back (KMIP-NOTES
+    /// rule 13). With Maximum Items alone it is sent from 1.3 on (a 1.2 client such as FortiGate must not see the 1.3
+    /// tag) only when the page is shorter than Maximum Items — the page then holds every match, so the total is known
+    /// without counting the store. A full page answers without it: "A server MAY elect to omit this value from the
+    /// Response if it is unable or unwilling to determine the total count of matched items" (1.4 §4.9), and counting a
+    /// million matches to answer 16 is the scan paging avoids. Without paging fields it is never sent, as the OASIS 1.4
+    /// reference answers do. Both the paged and the whole-match path apply this one rule.
+    /// </summary>
+    private static int? LocatedItems(KmipVersion version, LocateRequest request, int pageCount, int? total)
+    {
+        if (request.OffsetItems is not null) return total ?? throw new InvalidOperationException("Locate with Offset Items must count its matches.");
+        if (request.MaximumItems is { } max && version >= KmipVersion.V1_3 && pageCount < max) return pageCount;
+        return null;
     }
 
     private async ValueTask<IReadOnlyList<string>> RefineAsync(IReadOnlyList<string> candidates, LocateRefinement refinement, CancellationToken cancellationToken)
@@ -97,14 +122,16 @@ internal sealed class LocateHandler(ManagedObjects objects) : IOperationHandler<
                 AddAll(await objects.LocateAsync(byOwner with { ObjectType = (uint)type }, cancellationToken).ConfigureAwait(false));
             }
         }
-        var publicQuery = query with
-        {
-            Owner = null,
-            Attributes = [.. query.Attributes, new StoredAttribute(KmipAttributeKeys.OperationPolicyName.Name, 0, KmipAttributeKeys.OperationPolicyName.Create("public").EncodeValue())],
-        };
-        AddAll(await objects.LocateAsync(publicQuery, cancellationToken).ConfigureAwait(false));
+        AddAll(await objects.LocateAsync(PublicQuery(query), cancellationToken).ConfigureAwait(false));
         return result;
     }
+
+    /// <summary>Every owner's objects matching <paramref name="query"/> whose Operation Policy Name is "public" (readable by all).</summary>
+    private static ObjectQuery PublicQuery(ObjectQuery query) => query with
+    {
+        Owner = null,
+        Attributes = [.. query.Attributes, new StoredAttribute(KmipAttributeKeys.OperationPolicyName.Name, 0, KmipAttributeKeys.OperationPolicyName.Create("public").EncodeValue())],
+    };
 
     /// <summary>
     /// Destroyed objects keep their metadata but are not found unless asked for (KMIP 2.1 Storage Status Mask Destroyed
