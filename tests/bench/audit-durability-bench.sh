@@ -33,10 +33,11 @@ run() { # label binary serve-args...
     --mix create --keep > "$work/$label.traced"
   sleep 0.5; kill -INT "$tracer"; wait "$tracer" || true
   local creates syncs
-  creates=$(grep -oE '[0-9]+ operations' "$work/$label.traced" | head -1 | grep -oE '^[0-9]+' || echo 0)
+  creates=$(grep -oE '^total: [0-9]+' "$work/$label.traced" | grep -oE '[0-9]+' || echo 0)
   syncs=$(awk '$NF=="fsync"||$NF=="fdatasync"{s+=$4} END{print s+0}' "$work/$label.strace")
-  local rate; rate=$(grep -E '^ *create' "$work/$label.out" | head -1 | sed 's/  */ /g')
-  rows+=("| $label | $rate | $syncs syncs / $creates Creates under strace |")
+  local rate cpu; rate=$(grep -E '^create' "$work/$label.out" | head -1 | sed 's/  */ /g')
+  cpu=$(grep -oE '[0-9.]+ µs per operation' "$work/$label.out" || true)
+  rows+=("| $label | $rate | $cpu | $syncs / $creates = $(awk -v s="$syncs" -v c="$creates" 'BEGIN{printf "%.2f", (c>0? s/c : 0)}') |")
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
@@ -44,6 +45,6 @@ run() { # label binary serve-args...
 run now "$bin"
 run now-audit-off "$bin" --audit false
 echo
-echo "| daemon | bench (create row) | fdatasync+fsync per Create (strace -c -f) |"
-echo "| --- | --- | --- |"
+echo "| daemon | bench (create row) | server CPU | fdatasync+fsync / Creates under strace |"
+echo "| --- | --- | --- | --- |"
 for r in "${rows[@]}"; do echo "$r"; done
