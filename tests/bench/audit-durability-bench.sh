@@ -25,17 +25,18 @@ run() { # label binary serve-args...
   [ -S "$state/admin.sock" ] || { echo "$label did not start:"; cat "$work/$label.log"; exit 1; }
   echo "== $label"
   "$bin" bench --server "127.0.0.1:$port" --server-pid "$pid" --state-dir "$state" --protocol 1.2 --connections "$connections" \
-    --seconds "$seconds" --warm-up 2 --mix create | tee "$work/$label.out"
-  # The sync count: strace on every thread of the daemon for a short --keep bench with no warm-up.
+    --seconds "$seconds" --warm-up 2 --mix create | tee "$work/$label.out" || true
+  grep -q "^total: 0 ops" "$work/$label.out" && tail -n 5 "$work/$label.log"
+  # The sync count: strace on every thread of the daemon for a --keep bench of the same length with no warm-up.
   strace -c -f -e trace=fsync,fdatasync -p "$pid" -o "$work/$label.strace" & local tracer=$!
   sleep 1
-  "$bin" bench --server "127.0.0.1:$port" --state-dir "$state" --protocol 1.2 --connections "$connections" --seconds 4 --warm-up 0 \
-    --mix create --keep > "$work/$label.traced"
+  "$bin" bench --server "127.0.0.1:$port" --state-dir "$state" --protocol 1.2 --connections "$connections" --seconds "$seconds" --warm-up 0 \
+    --mix create --keep > "$work/$label.traced" || true
   sleep 0.5; kill -INT "$tracer"; wait "$tracer" || true
   local creates syncs
   creates=$(grep -oE '^total: [0-9]+' "$work/$label.traced" | grep -oE '[0-9]+' || echo 0)
   syncs=$(awk '$NF=="fsync"||$NF=="fdatasync"{s+=$4} END{print s+0}' "$work/$label.strace")
-  local rate cpu; rate=$(grep -E '^create' "$work/$label.out" | head -1 | sed 's/  */ /g')
+  local rate cpu; rate=$(grep -E '^create' "$work/$label.out" | head -1 | sed 's/  */ /g' || true)
   cpu=$(grep -oE '[0-9.]+ µs per operation' "$work/$label.out" || true)
   rows+=("| $label | $rate | $cpu | $syncs / $creates = $(awk -v s="$syncs" -v c="$creates" 'BEGIN{printf "%.2f", (c>0? s/c : 0)}') |")
   kill "$pid"; wait "$pid" 2>/dev/null || true
