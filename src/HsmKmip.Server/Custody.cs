@@ -87,7 +87,9 @@ internal static class Custody
         Audit.AuditFiles.EnsureFolder(folder);
         var key = Audit.HsmAuditKey.OpenAsync(backend, folder, create: true, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         var settings = new Audit.AuditOptions { Folder = folder, MaxFileBytes = options.AuditMaxFileBytes, RetentionDays = options.AuditRetentionDays };
-        return Audit.AuditFileSink.OpenAsync(settings, key, TimeProvider.System, loggers.CreateLogger("HsmKmip.Server.Audit"), CancellationToken.None).GetAwaiter().GetResult();
+        var logger = loggers.CreateLogger("HsmKmip.Server.Audit");
+        var export = Audit.Export.AuditExport.Open(options.AuditSyslog, options.AuditJournal, options.AuditExportQueue, logger);
+        return Audit.AuditFileSink.OpenAsync(settings, key, TimeProvider.System, logger, CancellationToken.None, export).GetAwaiter().GetResult();
     }
 
     /// <summary>Opens the LiteDB store the options name (taking its exclusive lock).</summary>
