@@ -50,6 +50,7 @@ internal static class BenchLoad
         long cpuBefore = 0, cpuAfter = 0;
         var created = new List<(string Uid, bool Active)>();
         int destroyed = 0, destroyFailed = 0;
+        long nextName = s.NameStart;
 
         void Fail(string message)
         {
@@ -77,15 +78,17 @@ internal static class BenchLoad
                     long started = Stopwatch.GetTimestamp();
                     try
                     {
-                        if (name is not ("create" or "register-activate-get") && !prepared.ContainsKey(name))
+                        if (name is not ("create" or "create-named" or "locate-name" or "register-activate-get") && !prepared.ContainsKey(name))
                         {
                             prepared[name] = await PrepareAsync(name, connection, keys, mine, cancellationToken).ConfigureAwait(false);
                             started = Stopwatch.GetTimestamp();
                         }
                         var outcome = name switch
                         {
-                            "create" => await CreateAsync(connection, mine, cancellationToken).ConfigureAwait(false),
+                            "create" => await CreateAsync(connection, mine, null, cancellationToken).ConfigureAwait(false),
                             "register-activate-get" => await FlowAsync(connection, secret, mine, cancellationToken).ConfigureAwait(false),
+                            "create-named" => await CreateAsync(connection, mine, BenchRequests.KeyName(Interlocked.Increment(ref nextName) - 1), cancellationToken).ConfigureAwait(false),
+                            "locate-name" => await LocateNameAsync(connection, BenchRequests.KeyName(s.NameStart + Random.Shared.NextInt64(s.Names)), cancellationToken).ConfigureAwait(false),
                             _ => BenchConnection.Failure(await connection.CallAsync(prepared[name], cancellationToken).ConfigureAwait(false)),
                         };
                         if (outcome is not null) Fail($"{name}: {outcome}");
@@ -144,13 +147,22 @@ internal static class BenchLoad
         return new BenchResult(target, latencies, errors, firstError, cpuMs, s.Duration, destroyed, destroyFailed, cleanupTime, s.Cleanup);
     }
 
-    /// <summary>Create AES-256; the new key is remembered for the cleanup. Null on success, else the failure.</summary>
-    private static async Task<string?> CreateAsync(BenchConnection connection, List<(string, bool)> mine, CancellationToken cancellationToken)
+    /// <summary>Create AES-256 (with <paramref name="name"/> as its Name if given); the new key is remembered for the cleanup. Null on success, else the failure.</summary>
+    private static async Task<string?> CreateAsync(BenchConnection connection, List<(string, bool)> mine, string? name, CancellationToken cancellationToken)
     {
-        var response = await connection.CallAsync(connection.Request("create", ""), cancellationToken).ConfigureAwait(false);
+        var response = await connection.CallAsync(name is null ? connection.Request("create", "") : connection.Request("create-named", name), cancellationToken).ConfigureAwait(false);
         if (BenchConnection.Failure(response) is { } failure) return failure;
         mine.Add((BenchConnection.CreatedUid(response), false));
         return null;
+    }
+
+    /// <summary>Locate by exact Name: a failure unless exactly one key answers (the names are unique).</summary>
+    private static async Task<string?> LocateNameAsync(BenchConnection connection, string name, CancellationToken cancellationToken)
+    {
+        var response = await connection.CallAsync(connection.Request("locate-name", name), cancellationToken).ConfigureAwait(false);
+        if (BenchConnection.Failure(response) is { } failure) return failure;
+        var found = response.Find(Tag.BatchItem)?.Find(Tag.ResponsePayload)?.FindAll(Tag.UniqueIdentifier).Count() ?? 0;
+        return found == 1 ? null : $"Locate by Name {name} found {found} objects, not 1";
     }
 
     /// <summary>libmongocrypt's data-key flow (PLATFORM-NOTES): Register 96 bytes of Secret Data, Activate it, Get it back.</summary>

@@ -15,7 +15,10 @@ internal static class BenchRequests
 
     /// <summary>The operations --mix accepts, each run in turn on every connection.</summary>
     public static readonly string[] Operations =
-        ["discover", "query", "create", "get", "register-activate-get", "encrypt", "decrypt", "mac", "sign-rsa", "sign-ec", "verify-rsa", "verify-ec"];
+        ["discover", "query", "create", "create-named", "get", "register-activate-get", "locate-name", "locate-type", "encrypt", "decrypt", "mac", "sign-rsa", "sign-ec", "verify-rsa", "verify-ec"];
+
+    /// <summary>The Name <c>create-named</c> gives its n-th key and <c>locate-name</c> looks for: bench-key-n, n in hex.</summary>
+    public static string KeyName(long n) => "bench-key-" + n.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Named mixes: <c>create-get</c> is 1 Create AES-256 : 3 Get (the client fleet).</summary>
     public static string[] Expand(IEnumerable<string> mix) => mix.SelectMany(op => op switch
@@ -36,12 +39,19 @@ internal static class BenchRequests
         _ => throw new ArgumentException($"--protocol {text} is not one of 1.0, 1.1, 1.2, 1.3, 1.4, 2.0."),
     };
 
-    /// <summary>The request for <paramref name="op"/> on <paramref name="uid"/> (empty when the operation names no object).</summary>
+    /// <summary>
+    /// The request for <paramref name="op"/> on <paramref name="uid"/> (empty when the operation names no object; the
+    /// Name for <c>create-named</c> and <c>locate-name</c>).
+    /// </summary>
     public static byte[] Build(KmipVersion version, string op, string uid, byte[]? data = null, byte[]? iv = null)
     {
         var (operation, payload) = op switch
         {
             "create" => CreateSymmetric(version, CryptographicAlgorithm.AES, CryptographicUsageMask.Encrypt | CryptographicUsageMask.Decrypt),
+            "create-named" => CreateSymmetric(version, CryptographicAlgorithm.AES, CryptographicUsageMask.Encrypt | CryptographicUsageMask.Decrypt, uid),
+            // Locate by exact Name (NetApp, FortiGate), and by Object Type with Maximum Items 16 (a client paging through its keys).
+            "locate-name" => (Operation.Locate, LocatePayload(version, 2, NameAttribute(uid))),
+            "locate-type" => (Operation.Locate, LocatePayload(version, 16, (Tag.ObjectType, "Object Type", TtlvElement.Enumeration(Tag.AttributeValue, (uint)ObjectType.SymmetricKey)))),
             "create-aes" => CreateSymmetric(version, CryptographicAlgorithm.AES, CryptographicUsageMask.Encrypt | CryptographicUsageMask.Decrypt),
             "create-hmac" => CreateSymmetric(version, CryptographicAlgorithm.HMAC_SHA256, CryptographicUsageMask.MACGenerate | CryptographicUsageMask.MACVerify),
             "register-secret" => (Operation.Register, Payload(
@@ -85,13 +95,26 @@ internal static class BenchRequests
 
     private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
 
-    private static (Operation, TtlvElement) CreateSymmetric(KmipVersion version, CryptographicAlgorithm algorithm, CryptographicUsageMask usage) =>
+    private static (Operation, TtlvElement) CreateSymmetric(KmipVersion version, CryptographicAlgorithm algorithm, CryptographicUsageMask usage, string? name = null) =>
         (Operation.Create, Payload(
             TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
             Attributes(version, Tag.TemplateAttribute,
+            [
                 (Tag.CryptographicAlgorithm, "Cryptographic Algorithm", TtlvElement.Enumeration(Tag.AttributeValue, (uint)algorithm)),
                 (Tag.CryptographicLength, "Cryptographic Length", TtlvElement.Integer(Tag.AttributeValue, 256)),
-                (Tag.CryptographicUsageMask, "Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, (int)usage)))));
+                (Tag.CryptographicUsageMask, "Cryptographic Usage Mask", TtlvElement.Integer(Tag.AttributeValue, (int)usage)),
+                .. name is null ? Array.Empty<(uint, string, TtlvElement)>() : [NameAttribute(name)],
+            ])));
+
+    /// <summary>Locate's filter: at 1.x Attribute structures straight in the payload (KMIP 1.4 §4.9), at 2.x one Attributes structure.</summary>
+    private static TtlvElement LocatePayload(KmipVersion version, int maxItems, (uint Tag, string Name, TtlvElement Value) filter) =>
+        version.IsV2OrLater
+            ? Payload(TtlvElement.Integer(Tag.MaximumItems, maxItems), Attributes(version, Tag.TemplateAttribute, filter))
+            : Payload(TtlvElement.Integer(Tag.MaximumItems, maxItems), Attributes(version, Tag.TemplateAttribute, filter).Children[0]);
+
+    private static (uint Tag, string Name, TtlvElement Value) NameAttribute(string name) =>
+        (Tag.Name, "Name", TtlvElement.Structure(Tag.AttributeValue,
+            TtlvElement.Text(Tag.NameValue, name), TtlvElement.Enumeration(Tag.NameType, (uint)NameType.UninterpretedTextString)));
 
     private static (Operation, TtlvElement) CreatePair(KmipVersion version, bool rsa) =>
         (Operation.CreateKeyPair, Payload(
@@ -124,6 +147,7 @@ internal static class BenchRequests
         return TtlvElement.Structure(tag, attributes.Select(a => a.Value.Type switch
         {
             TtlvType.Enumeration => TtlvElement.Enumeration(a.Tag, a.Value.AsEnum()),
+            TtlvType.Structure => a.Value.WithTag(a.Tag),
             _ => TtlvElement.Integer(a.Tag, a.Value.AsInt32()),
         }));
     }
