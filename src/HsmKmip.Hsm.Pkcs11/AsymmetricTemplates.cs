@@ -19,6 +19,7 @@ internal static class AsymmetricTemplates
         AsymmetricKeyType.Rsa => SecretKeyKind.RsaPrivate,
         AsymmetricKeyType.Ec => SecretKeyKind.EcPrivate,
         AsymmetricKeyType.Ed25519 => SecretKeyKind.EdPrivate,
+        AsymmetricKeyType.Dsa => SecretKeyKind.DsaPrivate,
         _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"Unknown key pair type {(int)type}."),
     };
 
@@ -84,9 +85,13 @@ internal static class AsymmetricTemplates
     }
 
     /// <summary>The private components to read or write, in the order <see cref="RsaPrivateParts"/> / <see cref="EcPrivateParts"/> take them.</summary>
-    public static List<CKA> PrivateComponentNames(SecretKeyKind kind) => kind == SecretKeyKind.RsaPrivate
-        ? [CKA.CKA_MODULUS, CKA.CKA_PUBLIC_EXPONENT, CKA.CKA_PRIVATE_EXPONENT, CKA.CKA_PRIME_1, CKA.CKA_PRIME_2, CKA.CKA_EXPONENT_1, CKA.CKA_EXPONENT_2, CKA.CKA_COEFFICIENT]
-        : [CKA.CKA_EC_PARAMS, CKA.CKA_VALUE];
+    public static List<CKA> PrivateComponentNames(SecretKeyKind kind) => kind switch
+    {
+        SecretKeyKind.RsaPrivate => [CKA.CKA_MODULUS, CKA.CKA_PUBLIC_EXPONENT, CKA.CKA_PRIVATE_EXPONENT, CKA.CKA_PRIME_1, CKA.CKA_PRIME_2, CKA.CKA_EXPONENT_1, CKA.CKA_EXPONENT_2, CKA.CKA_COEFFICIENT],
+        // PKCS#11 2.40 §2.2.3 DSA private key objects: p, q, g and x.
+        SecretKeyKind.DsaPrivate => [CKA.CKA_PRIME, CKA.CKA_SUBPRIME, CKA.CKA_BASE, CKA.CKA_VALUE],
+        _ => [CKA.CKA_EC_PARAMS, CKA.CKA_VALUE],
+    };
 
     /// <summary>Adds the private components to an import template; returns the managed copies for the caller to zero.</summary>
     public static List<byte[]> AddPrivateComponents(IObjectAttributeFactory f, List<IObjectAttribute> template, PrivateKeyParts key)
@@ -113,6 +118,12 @@ internal static class AsymmetricTemplates
             case EcPrivateParts ec:
                 template.Add(f.Create(CKA.CKA_EC_PARAMS, AsymmetricKeyEncoding.CurveParameters(ec.Curve)));
                 Add(CKA.CKA_VALUE, ec.D);
+                break;
+            case DsaPrivateParts dsa:
+                Add(CKA.CKA_PRIME, dsa.P);
+                Add(CKA.CKA_SUBPRIME, dsa.Q);
+                Add(CKA.CKA_BASE, dsa.G);
+                Add(CKA.CKA_VALUE, dsa.X);
                 break;
         }
         return copies;

@@ -22,6 +22,7 @@ internal static class KeyTemplates
         SecretKeyKind.RsaPrivate => CKK.CKK_RSA,
         SecretKeyKind.EcPrivate => CKK.CKK_EC,
         SecretKeyKind.EdPrivate => AsymmetricTemplates.CkkEcEdwards,
+        SecretKeyKind.DsaPrivate => CKK.CKK_DSA,
         _ => throw new KeyBackendException(KeyBackendError.InvalidInput, $"Unknown secret kind {(int)kind}."),
     };
 
@@ -43,7 +44,7 @@ internal static class KeyTemplates
     public const int TwoKeyTripleDesBytes = 16;
 
     /// <summary>Whether the kind is a private key (CKO_PRIVATE_KEY), wrapped by the token as PKCS#8.</summary>
-    public static bool IsPrivate(SecretKeyKind kind) => kind is SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate;
+    public static bool IsPrivate(SecretKeyKind kind) => kind is SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate or SecretKeyKind.DsaPrivate;
 
     /// <summary>
     /// Checks a length in bytes: AES 16/24/32; 3DES 24; private keys record the padded PKCS#8 length RFC 5649 wrapped (a multiple
@@ -158,7 +159,7 @@ internal static class KeyTemplates
             or SecretKeyKind.GenericSecret => [CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_DERIVE],
         SecretKeyKind.RsaPrivate => [CKA.CKA_SIGN, CKA.CKA_DECRYPT, CKA.CKA_UNWRAP],
         SecretKeyKind.EcPrivate => [CKA.CKA_SIGN, CKA.CKA_DERIVE],
-        SecretKeyKind.EdPrivate => [CKA.CKA_SIGN],
+        SecretKeyKind.EdPrivate or SecretKeyKind.DsaPrivate => [CKA.CKA_SIGN],
         _ => [],
     };
 

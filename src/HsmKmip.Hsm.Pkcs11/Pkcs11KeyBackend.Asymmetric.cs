@@ -151,6 +151,7 @@ public sealed partial class Pkcs11KeyBackend
             PrivateKeyParts parts = kind switch
             {
                 SecretKeyKind.RsaPrivate => new RsaPrivateParts(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]),
+                SecretKeyKind.DsaPrivate => new DsaPrivateParts(values[0], values[1], values[2], values[3]),
                 _ => new EcPrivateParts(AsymmetricTemplates.CurveFromParameters(values[0]), values[1], ReadOnlyMemory<byte>.Empty),
             };
             return AsymmetricKeyEncoding.WritePkcs8(parts);

@@ -53,6 +53,9 @@ public sealed class LibMongoCryptWireTests : IClassFixture<ServerFixture>
             var got = await SucceedAsync(tls, version, Item(Operation.Get, Payload(Uid(uid))));
             var data = got.Find(Tag.SecretData)!;
             Assert.Equal((uint)SecretDataType.Seed, data.Find(Tag.SecretDataType)!.AsEnum());
+            // Back in the format it was registered in: Opaque for the released library, Raw for the kms-message shape, whose
+            // reader (kms_kmip_response.c) walks Secret Data / Key Block / Key Value / Key Material without reading the format.
+            Assert.Equal((uint)format, data.Find(Tag.KeyBlock)!.Find(Tag.KeyFormatType)!.AsEnum());
             Assert.Equal(secret, KeyMaterialOf(got));
         }
     }

@@ -162,6 +162,25 @@ public sealed class AsymmetricTests(SoftHsmFixture hsm)
     }
 
     [Fact]
+    public async Task Dotnet_dsa_key_imports_into_the_token_as_CKK_DSA_and_exports_the_same_key()
+    {
+        // OASIS BL-M-13-21 registers a Transparent DSA Private Key: it becomes a token key like RSA and EC keys.
+        using var dsa = DSA.Create(1024);
+        var pkcs8 = dsa.ExportPkcs8PrivateKey();
+        var wrapped = await hsm.Backend.ImportPrivateKeyAsync(pkcs8, default);
+        Assert.Equal(SecretKeyKind.DsaPrivate, wrapped.Kind);
+        Assert.False(RoundTripTests.ContainsSubstring(wrapped.Blob, dsa.ExportParameters(true).X!.AsSpan(0, 16).ToArray()), "the blob does not hold x");
+        using var back = await hsm.Backend.ExportPrivateKeyAsync(Ref(wrapped), default);
+        using var again = DSA.Create();
+        again.ImportPkcs8PrivateKey(back.Span, out _);
+        var (sent, got) = (dsa.ExportParameters(true), again.ExportParameters(true));
+        Assert.Equal(sent.P, got.P);
+        Assert.Equal(sent.Q, got.Q);
+        Assert.Equal(sent.G, got.G);
+        Assert.Equal(sent.X, got.X);
+    }
+
+    [Fact]
     public async Task Wrong_inputs_are_refused_with_a_reason()
     {
         var pair = await hsm.Backend.GenerateKeyPairAsync(KeyPairSpec.Ec(NamedCurve.P256), default);

@@ -5,6 +5,7 @@ using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
+using static HsmKmip.Operations.Tests.TestMessages;
 
 namespace HsmKmip.Operations.Tests;
 
@@ -14,27 +15,11 @@ namespace HsmKmip.Operations.Tests;
 /// </summary>
 public sealed class AdjustAttributeTests
 {
-    private readonly KmipMessageHandler _handler;
+    private readonly KmipMessageHandler _handler = Handler();
 
-    public AdjustAttributeTests()
-    {
-        var objects = new ManagedObjects(new InMemoryStore(), new XorBackend(), TimeProvider.System);
-        _handler = new KmipMessageHandler(new BatchExecutor(OperationTable.CreateDefault(ServerIdentity.Default, objects), NullLogger<BatchExecutor>.Instance),
-            NullLogger<KmipMessageHandler>.Instance, TtlvLimits.Default, TimeProvider.System);
-    }
+    private Task<TtlvElement[]> Send(KmipVersion version, params TtlvElement[] items) => SendAs("owner", version, items);
 
-    private async Task<TtlvElement[]> Send(KmipVersion version, params TtlvElement[] items) => await SendAs("owner", version, items);
-
-    private async Task<TtlvElement[]> SendAs(string client, KmipVersion version, params TtlvElement[] items)
-    {
-        var request = TtlvElement.Structure(Tag.RequestMessage,
-            items.Prepend(TtlvElement.Structure(Tag.RequestHeader, ProtocolVersions.ToTtlv(version), TtlvElement.Integer(Tag.BatchCount, items.Length))));
-        var response = TtlvDecoder.Decode(await _handler.HandleAsync(TtlvWriter.Encode(request), ClientPrincipal.Local(client), CancellationToken.None));
-        return response.FindAll(Tag.BatchItem).ToArray();
-    }
-
-    private static TtlvElement Item(Operation op, params TtlvElement?[] payload) => TtlvElement.Structure(Tag.BatchItem,
-        TtlvElement.Enumeration(Tag.Operation, (uint)op), TtlvElement.Structure(Tag.RequestPayload, payload));
+    private Task<TtlvElement[]> SendAs(string client, KmipVersion version, params TtlvElement[] items) => _handler.SendAsync(client, version, items);
 
     private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
 
@@ -46,10 +31,6 @@ public sealed class AdjustAttributeTests
     private static TtlvElement Amount(int n) => TtlvElement.Integer(Tag.AdjustmentValue, n);
 
     private static TtlvElement Set(string uid, TtlvElement attribute) => Item(Operation.SetAttribute, Uid(uid), TtlvElement.Structure(Tag.NewAttribute, attribute));
-
-    private static ResultStatus Status(TtlvElement item) => (ResultStatus)item.Find(Tag.ResultStatus)!.AsEnum();
-
-    private static ResultReason? Reason(TtlvElement item) => item.Find(Tag.ResultReason) is { } r ? (ResultReason)r.AsEnum() : null;
 
     private async Task<string> CreateKey()
     {
@@ -138,9 +119,9 @@ public sealed class AdjustAttributeTests
         Assert.Equal(ResultReason.MissingData, Reason((await Send(KmipVersion.V2_1, Item(Operation.AdjustAttribute, Uid(uid), TtlvElement.Enumeration(Tag.AttributeReference, Tag.CryptographicLength))))[0]));
         Assert.Equal(256, (await Attributes(uid, Tag.CryptographicLength)).Find(Tag.CryptographicLength)!.AsInt32());
 
-        // Another client sees no such object (the access policy runs before the handler, as for every operation).
+        // Another client sees no such object (the access policy runs before the handler, as for every operation): KMIP 2.x's Object Not Found.
         var foreign = (await SendAs("intruder", KmipVersion.V2_1, Adjust(uid, Counter, AdjustmentType.Increment, Amount(1))))[0];
-        Assert.Equal(ResultReason.ItemNotFound, Reason(foreign));
+        Assert.Equal(ResultReason.ObjectNotFound, Reason(foreign));
     }
 
     [Fact]

@@ -147,6 +147,10 @@ public sealed class Kmip2ProfileTests : IDisposable
     [InlineData(ResultReason.UsageLimitExceeded, 2, 1, ResultReason.PermissionDenied)]
     [InlineData(ResultReason.UsageLimitExceeded, 2, 0, ResultReason.PermissionDenied)]
     [InlineData(ResultReason.IncompatibleCryptographicUsageMask, 2, 0, ResultReason.IncompatibleCryptographicUsageMask)]
+    [InlineData(ResultReason.ItemNotFound, 2, 1, ResultReason.ObjectNotFound)]
+    [InlineData(ResultReason.ItemNotFound, 2, 0, ResultReason.ObjectNotFound)]
+    [InlineData(ResultReason.ItemNotFound, 1, 4, ResultReason.ItemNotFound)]
+    [InlineData(ResultReason.ObjectNotFound, 1, 0, ResultReason.ItemNotFound)]
     public void Result_reasons_follow_the_profiles_of_each_version(ResultReason reason, int major, int minor, ResultReason sent) =>
         Assert.Equal(sent, ResponseMessage.ReasonFor(reason, new KmipVersion(major, minor)));
 }

@@ -5,6 +5,7 @@ using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
+using static HsmKmip.Operations.Tests.TestMessages;
 
 namespace HsmKmip.Operations.Tests;
 
@@ -17,20 +18,10 @@ public sealed class ObjectLifecycleTests
     public ObjectLifecycleTests()
     {
         var objects = new ManagedObjects(_store, new XorBackend(), TimeProvider.System);
-        var table = OperationTable.CreateDefault(ServerIdentity.Default, objects);
-        _handler = new KmipMessageHandler(new BatchExecutor(table, NullLogger<BatchExecutor>.Instance), NullLogger<KmipMessageHandler>.Instance, TtlvLimits.Default, TimeProvider.System);
+        _handler = Handler(objects);
     }
 
-    private async Task<TtlvElement[]> Send(string client, KmipVersion version, params TtlvElement[] items)
-    {
-        var request = TtlvElement.Structure(Tag.RequestMessage,
-            items.Prepend(TtlvElement.Structure(Tag.RequestHeader, ProtocolVersions.ToTtlv(version), TtlvElement.Integer(Tag.BatchCount, items.Length))));
-        var response = TtlvDecoder.Decode(await _handler.HandleAsync(TtlvWriter.Encode(request), ClientPrincipal.Local(client), CancellationToken.None));
-        return response.FindAll(Tag.BatchItem).ToArray();
-    }
-
-    private static TtlvElement Item(Operation op, params TtlvElement?[] payload) => TtlvElement.Structure(Tag.BatchItem,
-        TtlvElement.Enumeration(Tag.Operation, (uint)op), TtlvElement.Structure(Tag.RequestPayload, payload));
+    private Task<TtlvElement[]> Send(string client, KmipVersion version, params TtlvElement[] items) => _handler.SendAsync(client, version, items);
 
     private static TtlvElement Attr(string name, TtlvElement value) => TtlvElement.Structure(Tag.Attribute,
         TtlvElement.Text(Tag.AttributeName, name), value.WithTag(Tag.AttributeValue));
@@ -45,10 +36,6 @@ public sealed class ObjectLifecycleTests
         }.Concat(more)));
 
     private static TtlvElement Uid(string uid) => TtlvElement.Text(Tag.UniqueIdentifier, uid);
-
-    private static ResultStatus Status(TtlvElement item) => (ResultStatus)item.Find(Tag.ResultStatus)!.AsEnum();
-
-    private static ResultReason? Reason(TtlvElement item) => item.Find(Tag.ResultReason) is { } r ? (ResultReason)r.AsEnum() : null;
 
     private static string UidOf(TtlvElement item) => item.Find(Tag.ResponsePayload)!.Find(Tag.UniqueIdentifier)!.AsText();
 

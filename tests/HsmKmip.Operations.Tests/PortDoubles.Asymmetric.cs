@@ -15,6 +15,7 @@ internal sealed partial class XorBackend
         {
             AsymmetricKeyType.Rsa => SecretKeyKind.RsaPrivate,
             AsymmetricKeyType.Ec => SecretKeyKind.EcPrivate,
+            AsymmetricKeyType.Dsa => SecretKeyKind.DsaPrivate,
             _ => SecretKeyKind.EdPrivate,
         };
         return WrapSecretAsync(kind, pkcs8, cancellationToken);

@@ -5,6 +5,7 @@ using HsmKmip.Protocol.Vocabulary;
 using HsmKmip.Ttlv;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
+using static HsmKmip.Operations.Tests.TestMessages;
 
 namespace HsmKmip.Operations.Tests;
 
@@ -21,21 +22,10 @@ public sealed class ProtectionStorageTests
     {
         var backend = new XorBackend();
         backend = new XorBackend { Info = backend.Info with { HardwareSlot = hardwareSlot } };
-        var objects = new ManagedObjects(_store, backend, TimeProvider.System);
-        return new KmipMessageHandler(new BatchExecutor(OperationTable.CreateDefault(ServerIdentity.Default, objects), NullLogger<BatchExecutor>.Instance),
-            NullLogger<KmipMessageHandler>.Instance, TtlvLimits.Default, TimeProvider.System);
+        return TestMessages.Handler(new ManagedObjects(_store, backend, TimeProvider.System));
     }
 
-    private static async Task<TtlvElement> Send(KmipMessageHandler handler, KmipVersion version, TtlvElement item)
-    {
-        var request = TtlvElement.Structure(Tag.RequestMessage,
-            TtlvElement.Structure(Tag.RequestHeader, ProtocolVersions.ToTtlv(version), TtlvElement.Integer(Tag.BatchCount, 1)), item);
-        return TtlvDecoder.Decode(await handler.HandleAsync(TtlvWriter.Encode(request), ClientPrincipal.Local("alice"), CancellationToken.None))
-            .FindAll(Tag.BatchItem).Single();
-    }
-
-    private static TtlvElement Item(Operation op, params TtlvElement?[] payload) => TtlvElement.Structure(Tag.BatchItem,
-        TtlvElement.Enumeration(Tag.Operation, (uint)op), TtlvElement.Structure(Tag.RequestPayload, payload));
+    private static Task<TtlvElement> Send(KmipMessageHandler handler, KmipVersion version, TtlvElement item) => handler.SendOneAsync("alice", version, item);
 
     private static TtlvElement CreateAes(int bits, params ProtectionStorageMask[] masks) => Item(Operation.Create,
         TtlvElement.Enumeration(Tag.ObjectType, (uint)ObjectType.SymmetricKey),
@@ -47,8 +37,6 @@ public sealed class ProtectionStorageTests
 
     private static string Uid(TtlvElement item) => item.Find(Tag.ResponsePayload)?.Find(Tag.UniqueIdentifier)?.AsText()
         ?? throw new Xunit.Sdk.XunitException($"no Unique Identifier: {item.Find(Tag.ResultMessage)?.AsText()}");
-
-    private static ResultReason? Reason(TtlvElement item) => item.Find(Tag.ResultReason) is { } r ? (ResultReason)r.AsEnum() : null;
 
     [Theory]
     [InlineData(false, ProtectionStorageMask.Software)]

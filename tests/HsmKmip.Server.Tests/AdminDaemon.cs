@@ -51,8 +51,11 @@ public sealed class AdminDaemon : IAsyncDisposable
         return Output;
     }
 
-    /// <summary>Starts `serve --state-dir ROOT/var --listen 127.0.0.1:PORT`, or `serve --config CONFIG` (whose state folder must be ROOT/var).</summary>
-    public static async Task<AdminDaemon> StartAsync(string? root = null, string? config = null, int? port = null)
+    /// <summary>
+    /// Starts `serve --state-dir ROOT/var --listen 127.0.0.1:PORT`, or `serve --config CONFIG` (whose state folder must be
+    /// ROOT/var), with <paramref name="extra"/> arguments after them.
+    /// </summary>
+    public static async Task<AdminDaemon> StartAsync(string? root = null, string? config = null, int? port = null, string[]? extra = null)
     {
         root ??= Directory.CreateTempSubdirectory("hsmkmip-admin-").FullName;
         int listen = port ?? FreePort();
@@ -64,7 +67,7 @@ public sealed class AdminDaemon : IAsyncDisposable
         string[] arguments = config is null
             ? ["serve", "--state-dir", Path.Combine(root, "var"), "--listen", $"127.0.0.1:{listen}"]
             : ["serve", "--config", config];
-        foreach (var a in arguments) start.ArgumentList.Add(a);
+        foreach (var a in arguments.Concat(extra ?? [])) start.ArgumentList.Add(a);
         var daemon = new AdminDaemon(root, listen, Process.Start(start)!);
         daemon._process.OutputDataReceived += (_, e) => { lock (daemon._output) daemon._output.AppendLine(e.Data); };
         daemon._process.ErrorDataReceived += (_, e) => { lock (daemon._output) daemon._output.AppendLine(e.Data); };

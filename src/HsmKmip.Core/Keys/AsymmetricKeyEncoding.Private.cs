@@ -30,8 +30,19 @@ public static partial class AsymmetricKeyEncoding
                 if (seed.Length != 32) throw new FormatException("An Ed25519 private key is 32 bytes.");
                 return new EcPrivateParts(NamedCurve.Ed25519, seed, ReadOnlyMemory<byte>.Empty);
             }
+            case DsaOid:
+            {
+                // Dss-Parms ::= SEQUENCE { p, q, g } in the algorithm; the private key is an INTEGER x (RFC 3279 §2.3.2, RFC 5958).
+                var parameters = algorithm.ReadSequence();
+                var (p, q, g) = (ReadUnsigned(parameters), ReadUnsigned(parameters), ReadUnsigned(parameters));
+                parameters.ThrowIfNotEmpty();
+                var x = new AsnReader(key, AsnEncodingRules.DER);
+                var parts = new DsaPrivateParts(p, q, g, ReadUnsigned(x));
+                x.ThrowIfNotEmpty();
+                return parts;
+            }
             default:
-                throw new FormatException($"Private keys of algorithm {oid} are not supported (RSA, EC, Ed25519).");
+                throw new FormatException($"Private keys of algorithm {oid} are not supported (RSA, EC, Ed25519, DSA).");
         }
     }
 
@@ -103,6 +114,15 @@ public static partial class AsymmetricKeyEncoding
                         writer.WriteObjectIdentifier(EcPublicKey);
                         writer.WriteObjectIdentifier(Oid(ec.Curve));
                         break;
+                    case DsaPrivateParts dsa:
+                        writer.WriteObjectIdentifier(DsaOid);
+                        using (writer.PushSequence())
+                        {
+                            WriteUnsigned(writer, dsa.P.Span);
+                            WriteUnsigned(writer, dsa.Q.Span);
+                            WriteUnsigned(writer, dsa.G.Span);
+                        }
+                        break;
                 }
             }
             using (writer.PushOctetString())
@@ -117,6 +137,9 @@ public static partial class AsymmetricKeyEncoding
                         break;
                     case EcPrivateParts ec:
                         WriteEcPrivateKey(writer, ec, withParameters: false);
+                        break;
+                    case DsaPrivateParts dsa:
+                        WriteUnsigned(writer, dsa.X.Span);
                         break;
                 }
             }

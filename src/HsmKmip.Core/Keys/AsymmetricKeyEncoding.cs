@@ -14,6 +14,7 @@ public static partial class AsymmetricKeyEncoding
     private const string RsaEncryption = "1.2.840.113549.1.1.1";
     private const string EcPublicKey = "1.2.840.10045.2.1";
     private const string Ed25519Oid = "1.3.101.112";
+    private const string DsaOid = "1.2.840.10040.4.1"; // id-dsa, RFC 3279 §2.3.2
 
     /// <summary>The curve's object identifier (for Ed25519 the algorithm identifier of RFC 8410).</summary>
     public static string Oid(NamedCurve curve) => curve switch

@@ -26,6 +26,14 @@ public sealed record EcPrivateParts(NamedCurve Curve, ReadOnlyMemory<byte> D, Re
     public override AsymmetricKeyType Type => Curve == NamedCurve.Ed25519 ? AsymmetricKeyType.Ed25519 : AsymmetricKeyType.Ec;
 }
 
+/// <summary>DSA private key: the domain parameters p, q, g and the private value x (FIPS 186-4 §4.1; PKCS#8 per RFC 3279 §2.3.2).</summary>
+public sealed record DsaPrivateParts(ReadOnlyMemory<byte> P, ReadOnlyMemory<byte> Q, ReadOnlyMemory<byte> G, ReadOnlyMemory<byte> X) : PrivateKeyParts
+{
+    public override AsymmetricKeyType Type => AsymmetricKeyType.Dsa;
+
+    public int PrimeBits => AsymmetricKeyEncoding.BitLength(P.Span);
+}
+
 /// <summary>A public key taken apart.</summary>
 public abstract record PublicKeyParts
 {

@@ -37,6 +37,8 @@ public enum AsymmetricKeyType
     /// <summary>ECDSA/ECDH on a NIST prime curve.</summary>
     Ec = 2,
     Ed25519 = 3,
+    /// <summary>DSA (FIPS 186): registered keys only (OASIS BL-M-13-21); the server generates none.</summary>
+    Dsa = 4,
 }
 
 /// <summary>The named curves the server makes keys on.</summary>

@@ -23,6 +23,9 @@ public enum SecretKeyKind
 
     /// <summary>An Edwards-curve private key (CKK_EC_EDWARDS), where the token has it.</summary>
     EdPrivate = 12,
+
+    /// <summary>A DSA private key (CKK_DSA), registered by a client.</summary>
+    DsaPrivate = 13,
 }
 
 /// <summary>

@@ -80,8 +80,10 @@ internal static class CertifyAttributes
     public static ValueTask<string> StoreAsync(ManagedObjects objects, OperationContext context, X509Certificate2 certificate, IEnumerable<KmipAttribute> requested,
         string? publicKeyUid, Issuer issuer, CancellationToken cancellationToken, IEnumerable<KmipAttribute>? extraLinks = null)
     {
-        var attributes = requested.Where(a => a.Name is not ("Link" or "Object Type" or "X.509 Certificate Subject" or "Certificate Subject") && !CertificateAttributes.Derived.Contains(a.Name)).ToList();
+        var attributes = requested.Where(a => a.Name is not ("Link" or "Object Type" or "X.509 Certificate Subject" or "Certificate Subject")
+            && !CertificateAttributes.Derived.Contains(a.Name) && !CertificateNameAttributes.Names.Contains(a.Name)).ToList();
         attributes.AddRange(CertificateAttributes.Of(certificate));
+        attributes.AddRange(CertificateNameAttributes.Of(certificate));
         var links = new List<KmipAttribute>();
         if (publicKeyUid is not null) links.Add(ObjectLinks.Link(LinkType.PublicKeyLink, publicKeyUid));
         if (issuer.CertificateUid is { } issuerUid) links.Add(ObjectLinks.Link(LinkType.CertificateLink, issuerUid));

@@ -27,6 +27,7 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler<
             ObjectType.SecretData => (SecretKeyKind.GenericSecret, SymmetricKinds.LengthOf(attributes) ?? 256),
             _ => throw new KmipException(ResultReason.InvalidField, $"Create makes Symmetric Key or Secret Data objects, not {objectType}."),
         };
+        CheckRequestedFormat(objectType, attributes);
 
         // The Digest is taken inside the token while the new key is still there: no second unwrap of what was just wrapped.
         var (wrapped, sha256) = await objects.GenerateSecretWithDigestAsync(kind, bits, cancellationToken).ConfigureAwait(false);
@@ -40,5 +41,22 @@ internal sealed class CreateHandler(ManagedObjects objects) : IOperationHandler<
         var body = objectType == ObjectType.SecretData ? SecretDataBody.Seed() : null;
         var uid = await objects.CreateObjectAsync(context, objectType, attributes, wrapped, body, cancellationToken).ConfigureAwait(false);
         return new CreateResponse(objectType, uid);
+    }
+
+    /// <summary>
+    /// KMIP 2.0 §4 Key Format Type: a client may ask for the format of a key the server makes, and the server complies or
+    /// fails the request. A complied-with format is kept as the attribute and is Get's default for the key.
+    /// </summary>
+    private static void CheckRequestedFormat(ObjectType objectType, List<KmipAttribute> attributes)
+    {
+        if (attributes.Get(KmipAttributeKeys.KeyFormatType) is not { } asked) return;
+        var format = (KeyFormatType)asked;
+        bool supported = objectType == ObjectType.SymmetricKey
+            ? format is KeyFormatType.Raw or KeyFormatType.TransparentSymmetricKey
+            : format is KeyFormatType.Opaque or KeyFormatType.Raw;
+        if (!supported)
+        {
+            throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"A {objectType} is kept as {(objectType == ObjectType.SymmetricKey ? "Raw or Transparent Symmetric Key" : "Opaque or Raw")}, not {format}.");
+        }
     }
 }

@@ -21,8 +21,9 @@ internal sealed partial class GetHandler
         {
             throw new KmipException(ResultReason.FeatureNotSupported, $"Get with key wrapping of {view.ObjectType} objects is not supported yet; symmetric keys and secret data can be wrapped.");
         }
-        if (view.ObjectType == ObjectType.SecretData) ObjectBodies.CheckSecretDataFormat(requested);
-        var format = view.ObjectType == ObjectType.SymmetricKey ? requested ?? KeyFormatType.Raw : KeyFormatType.Opaque;
+        var format = ObjectBodies.SecretFormat(view, requested);
+        // No Encoding wraps only the key bytes: a key registered as Transparent Symmetric Key leaves them as Raw unless asked otherwise.
+        if (requested is null && request.Encoding == EncodingOption.NoEncoding && format == KeyFormatType.TransparentSymmetricKey) format = KeyFormatType.Raw;
         var wrapper = await KeyWrapKeys.LoadAsync(objects, context, request, wrap: true, cancellationToken).ConfigureAwait(false);
         var target = new KeyReference(view.Stored.UniqueIdentifier, view.Stored.Version, view.Stored.WrappedSecret);
         byte[] wrapped;

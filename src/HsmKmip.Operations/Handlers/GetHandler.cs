@@ -10,7 +10,8 @@ namespace HsmKmip.Operations.Handlers;
 
 /// <summary>
 /// Get (KMIP 1.4 §4.11): unwraps the key inside the HSM for just this response and zeroes it after encoding.
-/// Symmetric keys as Raw (default) or Transparent Symmetric Key, Secret Data as Opaque; private keys (read out of the
+/// Symmetric keys as Raw or Transparent Symmetric Key and Secret Data as Opaque or Raw, by default in the format they were
+/// registered in (<see cref="ObjectBodies.SecretFormat"/>); private keys (read out of the
 /// token only when Extractable and not Sensitive) and public keys in PKCS#1, PKCS#8, X.509, ECPrivateKey or Transparent
 /// formats, by default the format they were registered in (generated RSA keys: PKCS#1). The bodies are built by
 /// <see cref="ObjectBodies"/>; the object named was read and authorized by the pipeline's step, and the load here takes
@@ -64,7 +65,7 @@ internal sealed partial class GetHandler(ManagedObjects objects) : IOperationHan
             return new GetResponse(view.ObjectType, uid, ObjectBodies.PublicKey(context, view, requested));
         }
         ManagedObjectBody body;
-        if (view.ObjectType is ObjectType.PrivateKey && view.Stored.WrappedSecret is { Kind: SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate } privateKey)
+        if (view.ObjectType is ObjectType.PrivateKey && view.Stored.WrappedSecret is { Kind: SecretKeyKind.RsaPrivate or SecretKeyKind.EcPrivate or SecretKeyKind.EdPrivate or SecretKeyKind.DsaPrivate } privateKey)
         {
             var format = ObjectBodies.PrivateKeyFormat(context, view, requested);
             using var pkcs8 = await objects.ExportPrivateKeyAsync(new KeyReference(uid, view.Stored.Version, privateKey), cancellationToken).ConfigureAwait(false);

@@ -31,12 +31,14 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
             {
                 if (clear.Material.Length == 0) throw KmipException.InvalidField("The key material is empty.");
                 attributes.Add(DigestAttribute.Of(clear.Material.Span, clear.DigestFormat));
+                if (clear.Registered is { } registered) KeepRegisteredFormat(attributes, registered);
                 var wrapped = await objects.WrapSecretAsync(clear.Kind, clear.Material, cancellationToken).ConfigureAwait(false);
                 return await StoreAsync(context, objectType, attributes, wrapped, clear.Body, cancellationToken).ConfigureAwait(false);
             }
             case WrappedBlock block:
             {
                 var wrapped = await SubmittedObjects.UnwrapAsync(objects, context, block, cancellationToken).ConfigureAwait(false);
+                KeepRegisteredFormat(attributes, block.Format);
                 SubmittedObjects.SetIfAbsent(attributes, KmipAttributeKeys.CryptographicLength, wrapped.LengthBytes * 8);
                 return await StoreAsync(context, objectType, attributes, wrapped, block.Body, cancellationToken).ConfigureAwait(false);
             }
@@ -70,6 +72,17 @@ internal sealed class RegisterHandler(ManagedObjects objects) : IOperationHandle
             default:
                 throw new KmipException(ResultReason.FeatureNotSupported, $"Register of {objectType} objects is not supported.");
         }
+    }
+
+    /// <summary>
+    /// The Key Block's Key Format Type kept as the object's Key Format Type attribute (KMIP 2.0 §4: set by the server), which
+    /// is Get's default format: the key comes back in the format it was registered in (OASIS BL-M-3-21, BL-M-4-21). The
+    /// Key Block is what the key is; a Key Format Type among the request's attributes gives way to it.
+    /// </summary>
+    private static void KeepRegisteredFormat(List<KmipAttribute> attributes, KeyFormatType format)
+    {
+        attributes.RemoveAll(a => a.Name == KmipAttributeKeys.KeyFormatType.Name);
+        attributes.Add(KmipAttributeKeys.KeyFormatType.Create((uint)format));
     }
 
     private async ValueTask<IdentifierResponse> StoreAsync(OperationContext context, ObjectType objectType, List<KmipAttribute> attributes, WrappedKey? wrapped, byte[]? publicMaterial, CancellationToken cancellationToken)

@@ -22,7 +22,8 @@ internal sealed class SignHandler(ManagedObjects objects) : IOperationHandler<Si
         {
             throw new KmipException(ResultReason.InvalidObjectType, $"'{uid}' is a {view.ObjectType}; Sign needs a Private Key (MAC signs with symmetric keys).");
         }
-        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Over(request.Parameters, view), AsymmetricParameters.TypeOf(key.Wrapped.Kind));
+        var type = AsymmetricParameters.TypeOf(key.Wrapped.Kind); // first: a key type without signatures says so, whatever the parameters
+        var scheme = AsymmetricParameters.Signature(KeyCryptographicParameters.Over(request.Parameters, view), type);
         await objects.ConsumeUsageAsync(context, view, request.Input.Length, cancellationToken).ConfigureAwait(false);
         var signature = await objects.SignAsync(key, scheme, request.Input, request.Digested, cancellationToken).ConfigureAwait(false);
         return new SignResponse(uid, signature);

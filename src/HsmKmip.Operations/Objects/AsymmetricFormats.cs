@@ -22,6 +22,7 @@ public static class AsymmetricFormats
     {
         AsymmetricKeyType.Rsa => CryptographicAlgorithm.RSA,
         AsymmetricKeyType.Ec => CryptographicAlgorithm.EC,
+        AsymmetricKeyType.Dsa => CryptographicAlgorithm.DSA,
         _ => CryptographicAlgorithm.Ed25519,
     };
 
@@ -81,8 +82,10 @@ public static class AsymmetricFormats
                         CryptographicOperations.ZeroMemory(d);
                     }
                 }
+                case KeyFormatType.TransparentDSAPrivateKey:
+                    return TransparentDsaPrivate(material);
                 default:
-                    throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"Private keys are accepted as PKCS#1, PKCS#8, ECPrivateKey, Transparent RSA Private Key or Transparent EC Private Key, not {format}.");
+                    throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"Private keys are accepted as PKCS#1, PKCS#8, ECPrivateKey, Transparent RSA, EC or DSA Private Key, not {format}.");
             }
         }
         catch (Exception e) when (e is AsnContentException or FormatException)
@@ -108,6 +111,24 @@ public static class AsymmetricFormats
                 values.Add(Unsigned(element));
             }
             return AsymmetricKeyEncoding.WritePkcs8(new RsaPrivateParts(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]));
+        }
+        finally
+        {
+            foreach (var v in values) CryptographicOperations.ZeroMemory(v);
+        }
+    }
+
+    /// <summary>A Transparent DSA Private Key (KMIP 1.4 §2.1.7.1: P, Q, G and X, all required) as PKCS#8.</summary>
+    private static SensitiveBuffer TransparentDsaPrivate(TtlvElement material)
+    {
+        var values = new List<byte[]>();
+        try
+        {
+            foreach (var (tag, name) in new[] { (Tag.P, "P"), (Tag.Q, "Q"), (Tag.G, "G"), (Tag.X, "X") })
+            {
+                values.Add(Unsigned(material.Find(tag) ?? throw KmipException.MissingData($"A Transparent DSA Private Key needs {name}.")));
+            }
+            return AsymmetricKeyEncoding.WritePkcs8(new DsaPrivateParts(values[0], values[1], values[2], values[3]));
         }
         finally
         {
@@ -150,6 +171,9 @@ public static class AsymmetricFormats
             case (KeyFormatType.TransparentECPrivateKey or KeyFormatType.TransparentECDSAPrivateKey or KeyFormatType.TransparentECDHPrivateKey, EcPrivateParts { Type: AsymmetricKeyType.Ec } ec):
                 material = TtlvElement.Structure(Tag.KeyMaterial,
                     TtlvElement.Enumeration(Tag.RecommendedCurve, (uint)ToKmip(ec.Curve)), Big(Tag.D, ec.D));
+                break;
+            case (KeyFormatType.TransparentDSAPrivateKey, DsaPrivateParts dsa):
+                material = TtlvElement.Structure(Tag.KeyMaterial, Big(Tag.P, dsa.P), Big(Tag.Q, dsa.Q), Big(Tag.G, dsa.G), Big(Tag.X, dsa.X));
                 break;
             default:
                 throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"This {parts.Type} private key cannot be returned as {format}.");

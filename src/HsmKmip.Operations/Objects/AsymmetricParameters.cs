@@ -96,6 +96,8 @@ internal static class AsymmetricParameters
         SecretKeyKind.RsaPrivate => AsymmetricKeyType.Rsa,
         SecretKeyKind.EcPrivate => AsymmetricKeyType.Ec,
         SecretKeyKind.EdPrivate => AsymmetricKeyType.Ed25519,
+        // Registered DSA keys are kept and returned (OASIS BL-M-13-21); signing with them (CKM_DSA) is not built.
+        SecretKeyKind.DsaPrivate => throw new KmipException(ResultReason.FeatureNotSupported, "DSA private keys are kept and returned as registered; signing with them (CKM_DSA) is not supported."),
         _ => throw new KmipException(ResultReason.InvalidObjectType, "The key is not an asymmetric private key held in the HSM."),
     };
 }

@@ -29,8 +29,8 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
     /// Short Unique Identifier (KMIP 2.0 §4) is the SHA-256 of the Unique Identifier, so it is derived here rather
     /// than stored: every object has it, including those stored before it existed, and the version rule leaves it out
     /// of 1.x answers (its tag is 2.0's). Key Format Type, an attribute from 2.0, is the format the object's value is
-    /// kept and returned in by default: the one its Digest was taken over (KMIP 1.4 §3.17), so objects without a
-    /// Digest (opaque objects, templates) have none.
+    /// kept and returned in by default: the one it was registered in when kept (<see cref="RegisteredFormat"/>), else the
+    /// one its Digest was taken over (KMIP 1.4 §3.17), so objects without either (opaque objects, templates) have none.
     /// </remarks>
     public IEnumerable<KmipAttribute> AllAttributes()
     {
@@ -38,10 +38,17 @@ public sealed record ObjectView(StoredObject Stored, IReadOnlyList<KmipAttribute
             .Append(new KmipAttribute("State", 0, TtlvElement.Enumeration(Tag.AttributeValue, (uint)State)))
             .Append(ShortUniqueIdentifier(Stored.UniqueIdentifier));
         if (ProtectionStorage is { } mask) all = all.Append(new KmipAttribute("Protection Storage Mask", 0, TtlvElement.Integer(Tag.AttributeValue, (int)mask)));
-        return Attributes.FirstOrDefault(a => a.Name == "Digest")?.Value.Find(Tag.KeyFormatType) is { Type: TtlvType.Enumeration } format
-            ? all.Append(new KmipAttribute("Key Format Type", 0, TtlvElement.Enumeration(Tag.AttributeValue, format.AsEnum())))
-            : all;
+        var format = RegisteredFormat is { } registered ? (uint)registered
+            : Attributes.FirstOrDefault(a => a.Name == "Digest")?.Value.Find(Tag.KeyFormatType) is { Type: TtlvType.Enumeration } digested ? digested.AsEnum()
+            : (uint?)null;
+        return format is { } f ? all.Append(KmipAttributeKeys.KeyFormatType.Create(f)) : all;
     }
+
+    /// <summary>
+    /// The Key Format Type the object was registered (or created) in, kept as its Key Format Type attribute; null for
+    /// objects stored before it was kept, whose Get default stays what it was (Raw for symmetric keys, Opaque for Secret Data).
+    /// </summary>
+    public KeyFormatType? RegisteredFormat => Attributes.Get(KmipAttributeKeys.KeyFormatType) is { } f ? (KeyFormatType)f : null;
 
     /// <summary>The Short Unique Identifier attribute of <paramref name="uniqueIdentifier"/>: its UTF-8 bytes' SHA-256 (KMIP 2.0 §4).</summary>
     public static KmipAttribute ShortUniqueIdentifier(string uniqueIdentifier) => new("Short Unique Identifier", 0,

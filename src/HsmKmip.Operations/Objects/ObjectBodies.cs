@@ -39,13 +39,13 @@ internal static class ObjectBodies
         ManagedObjectBody.Of(WithKeyValue(TtlvDecoder.Decode(PublicMaterial(view)), AsymmetricFormats.PrivateKeyValue(context, pkcs8, format), format));
 
     /// <summary>
-    /// The body of an object whose secret was unwrapped: Symmetric Key (Raw or Transparent), Secret Data (Opaque), Opaque
+    /// The body of an object whose secret was unwrapped: Symmetric Key (Raw or Transparent), Secret Data (Opaque or Raw), Opaque
     /// Object, and the Key Value of split keys, PGP keys and private keys stored before they became token keys.
     /// </summary>
     public static ManagedObjectBody Unwrapped(OperationContext context, ObjectView view, KeyFormatType? requested, ReadOnlySpan<byte> material) => ManagedObjectBody.Of(view.ObjectType switch
     {
-        ObjectType.SymmetricKey => SymmetricKey(view, requested, context.SensitiveCopy(material)),
-        ObjectType.SecretData => SecretData(view, requested, context.SensitiveCopy(material)),
+        ObjectType.SymmetricKey => SymmetricKey(view, SecretFormat(view, requested), context.SensitiveCopy(material)),
+        ObjectType.SecretData => SecretDataBlock(view, SecretFormat(view, requested), TtlvElement.Structure(Tag.KeyValue, TtlvElement.BytesOwned(Tag.KeyMaterial, context.SensitiveCopy(material))), null),
         ObjectType.OpaqueObject => TtlvElement.Structure(Tag.OpaqueObject,
             TtlvDecoder.Decode(view.Stored.PublicMaterial ?? throw new KmipException(ResultReason.GeneralFailure, "Opaque Object lacks its type.")),
             TtlvElement.BytesOwned(Tag.OpaqueDataValue, context.SensitiveCopy(material))),
@@ -54,13 +54,20 @@ internal static class ObjectBodies
         _ => throw new KmipException(ResultReason.FeatureNotSupported, $"Get of {view.ObjectType} objects is not supported yet."),
     });
 
-    /// <summary>Secret Data is returned as Opaque only (KMIP 1.4 §2.2.7).</summary>
-    public static void CheckSecretDataFormat(KeyFormatType? requested)
+    /// <summary>
+    /// The Key Format Type a Symmetric Key or Secret Data is returned in: the one asked for, else the one it was registered
+    /// in (its Key Format Type attribute), else Raw for a symmetric key and Opaque for Secret Data (KMIP-NOTES rule 5;
+    /// what objects stored before the registered format was kept, and every created object, get). Secret Data's bytes
+    /// are the same in Opaque and Raw (KMIP 1.4 §2.2.7), so either may be asked for.
+    /// </summary>
+    public static KeyFormatType SecretFormat(ObjectView view, KeyFormatType? requested)
     {
-        if (requested is { } r && r != KeyFormatType.Opaque)
+        var format = requested ?? view.RegisteredFormat ?? (view.ObjectType == ObjectType.SymmetricKey ? KeyFormatType.Raw : KeyFormatType.Opaque);
+        if (view.ObjectType == ObjectType.SecretData && format is not (KeyFormatType.Opaque or KeyFormatType.Raw))
         {
-            throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"Secret Data is returned as Opaque, not {r}.");
+            throw new KmipException(ResultReason.KeyFormatTypeNotSupported, $"Secret Data is returned as Opaque or Raw, not {format}.");
         }
+        return format;
     }
 
     /// <summary>
@@ -74,7 +81,7 @@ internal static class ObjectBodies
             : TtlvElement.BytesOwned(Tag.KeyValue, wrapped);
         return ManagedObjectBody.Of(view.ObjectType == ObjectType.SymmetricKey
             ? SymmetricKeyBlock(view, format, keyValue, materialLength, specification.Data())
-            : SecretDataBlock(view, keyValue, specification.Data()));
+            : SecretDataBlock(view, format, keyValue, specification.Data()));
     }
 
     /// <summary>
@@ -126,11 +133,8 @@ internal static class ObjectBodies
                 : k.Tag == Tag.KeyFormatType && format is { } f ? TtlvElement.Enumeration(Tag.KeyFormatType, (uint)f) : k))
             : c));
 
-    private static TtlvElement SymmetricKey(ObjectView view, KeyFormatType? requested, byte[] material)
-    {
-        var format = requested ?? KeyFormatType.Raw;
-        return SymmetricKeyBlock(view, format, SymmetricKeyValue(format, material, []), material.Length, null);
-    }
+    private static TtlvElement SymmetricKey(ObjectView view, KeyFormatType format, byte[] material) =>
+        SymmetricKeyBlock(view, format, SymmetricKeyValue(format, material, []), material.Length, null);
 
     /// <summary>A symmetric Key Value in <paramref name="format"/>, with attributes inside it only when a wrapped TTLV Key Value asks for them.</summary>
     private static TtlvElement SymmetricKeyValue(KeyFormatType format, byte[] material, IEnumerable<TtlvElement> attributes) => format switch
@@ -154,19 +158,13 @@ internal static class ObjectBodies
             wrappingData));
     }
 
-    private static TtlvElement SecretData(ObjectView view, KeyFormatType? requested, byte[] material)
-    {
-        CheckSecretDataFormat(requested);
-        return SecretDataBlock(view, TtlvElement.Structure(Tag.KeyValue, TtlvElement.BytesOwned(Tag.KeyMaterial, material)), null);
-    }
-
-    private static TtlvElement SecretDataBlock(ObjectView view, TtlvElement keyValue, TtlvElement? wrappingData)
+    private static TtlvElement SecretDataBlock(ObjectView view, KeyFormatType format, TtlvElement keyValue, TtlvElement? wrappingData)
     {
         var type = view.Stored.PublicMaterial is { } encoded ? TtlvDecoder.Decode(encoded).AsEnum() : (uint)SecretDataType.Password;
         return TtlvElement.Structure(Tag.SecretData,
             TtlvElement.Enumeration(Tag.SecretDataType, type),
             TtlvElement.Structure(Tag.KeyBlock,
-                TtlvElement.Enumeration(Tag.KeyFormatType, (uint)KeyFormatType.Opaque),
+                TtlvElement.Enumeration(Tag.KeyFormatType, (uint)format),
                 keyValue,
                 wrappingData));
     }

@@ -13,8 +13,10 @@ internal abstract record Submission;
 /// <summary>
 /// Secret bytes sent in the clear (Symmetric Key, Secret Data, Opaque Object): <paramref name="Material"/> is the
 /// request's own array (zeroed with the request), <paramref name="Body"/> the non-secret part kept beside the blob.
+/// <paramref name="Registered"/> is the Key Block's Key Format Type (null for an Opaque Object, which has no Key Block):
+/// Get's default format for the object.
 /// </summary>
-internal sealed record ClearSecret(SecretKeyKind Kind, ReadOnlyMemory<byte> Material, KeyFormatType DigestFormat, byte[]? Body) : Submission;
+internal sealed record ClearSecret(SecretKeyKind Kind, ReadOnlyMemory<byte> Material, KeyFormatType DigestFormat, byte[]? Body, KeyFormatType? Registered = null) : Submission;
 
 /// <summary>A wrapped Key Block (KMIP 1.4 §2.1.5) to unwrap inside the HSM; its Cryptographic Length as declared, if any.</summary>
 internal sealed record WrappedBlock(TtlvElement Block, KeyFormatType Format, SecretKeyKind Kind, long? DeclaredBits, byte[]? Body) : Submission;
@@ -54,11 +56,11 @@ internal static class SubmittedObjects
                 var kind = AttributeRules.KindOf(algorithm);
                 SetIfAbsent(attributes, KmipAttributeKeys.CryptographicAlgorithm, (uint)algorithm);
                 if (block.Find(Tag.KeyWrappingData) is not null) return Wrapped(block, KeyFormatType.Raw, kind, attributes, null);
-                var material = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
+                var (material, registered) = KeyMaterial(block, KeyFormatType.Raw, KeyFormatType.TransparentSymmetricKey);
                 // 16 bytes of DES3 are a two-key Triple DES key (CKK_DES2).
                 if (kind == SecretKeyKind.TripleDes && material.Length == 16) kind = SecretKeyKind.TwoKeyTripleDes;
                 SetIfAbsent(attributes, KmipAttributeKeys.CryptographicLength, AttributeRules.LengthBits(kind, material.Length));
-                return new ClearSecret(kind, material, KeyFormatType.Raw, null);
+                return new ClearSecret(kind, material, KeyFormatType.Raw, null, registered);
             }
             case ObjectType.SecretData:
             {
@@ -67,9 +69,11 @@ internal static class SubmittedObjects
                 var bodyField = TtlvWriter.Encode(TtlvElement.Enumeration(Tag.SecretDataType, Lenient.Enumeration(type, "Secret Data Type")));
                 var block = body.Find(Tag.KeyBlock) ?? throw KmipException.MissingData("Secret Data lacks its Key Block.");
                 if (block.Find(Tag.KeyWrappingData) is not null) return Wrapped(block, KeyFormatType.Opaque, SecretKeyKind.GenericSecret, attributes, bodyField);
-                var material = KeyMaterial(block, KeyFormatType.Opaque, KeyFormatType.Raw);
+                // Opaque (what libmongocrypt and PyKMIP send) or Raw (OASIS BL-M-4-21): the same bytes either way, and Get
+                // returns them in the format they came in.
+                var (material, registered) = KeyMaterial(block, KeyFormatType.Opaque, KeyFormatType.Raw);
                 SetIfAbsent(attributes, KmipAttributeKeys.CryptographicLength, material.Length * 8);
-                return new ClearSecret(SecretKeyKind.GenericSecret, material, KeyFormatType.Opaque, bodyField);
+                return new ClearSecret(SecretKeyKind.GenericSecret, material, registered, bodyField, registered);
             }
             case ObjectType.OpaqueObject:
             {
@@ -95,6 +99,7 @@ internal static class SubmittedObjects
                 else if (body.Find(Tag.CertificateValue) is { Type: TtlvType.ByteString } value)
                 {
                     attributes.Add(DigestAttribute.Of(value.AsBytes().Span, KeyFormatType.X_509));
+                    Certificates.RegisteredCertificates.AddDerived(attributes, value.AsBytes());
                 }
                 else
                 {
@@ -152,6 +157,7 @@ internal static class SubmittedObjects
             {
                 RsaPrivateParts rsa => rsa.ModulusBits,
                 EcPrivateParts ec => AsymmetricKeyEncoding.CurveBits(ec.Curve),
+                DsaPrivateParts dsa => dsa.PrimeBits,
                 _ => 0,
             });
             return pkcs8;
@@ -219,8 +225,8 @@ internal static class SubmittedObjects
         ? block.WithChildren(block.Children.Select(k => k.Tag == Tag.KeyValue ? TtlvElement.Structure(Tag.KeyValue) : k))
         : c));
 
-    /// <summary>The Key Material bytes of an unwrapped Key Block in one of the <paramref name="formats"/> (the request's own array).</summary>
-    private static ReadOnlyMemory<byte> KeyMaterial(TtlvElement block, params KeyFormatType[] formats)
+    /// <summary>The Key Material bytes of an unwrapped Key Block in one of the <paramref name="formats"/> (the request's own array), and that format.</summary>
+    private static (ReadOnlyMemory<byte> Material, KeyFormatType Format) KeyMaterial(TtlvElement block, params KeyFormatType[] formats)
     {
         if (block.Find(Tag.KeyWrappingData) is not null) throw new KmipException(ResultReason.FeatureNotSupported, "Registering a wrapped Key Block is not supported yet.");
         var format = block.Find(Tag.KeyFormatType) is { } f ? (KeyFormatType)Lenient.Enumeration(f, "Key Format Type") : throw KmipException.MissingData("Key Block lacks its Key Format Type.");
@@ -228,7 +234,7 @@ internal static class SubmittedObjects
         var value = block.Find(Tag.KeyValue) ?? throw KmipException.MissingData("Key Block lacks its Key Value.");
         var material = value.Type == TtlvType.ByteString ? value : value.Find(Tag.KeyMaterial);
         if (material?.Type == TtlvType.Structure) material = material.Find(Tag.Key); // Transparent Symmetric Key
-        return material is { Type: TtlvType.ByteString } ? material.AsBytes() : throw KmipException.MissingData("Key Value lacks its Key Material.");
+        return material is { Type: TtlvType.ByteString } ? (material.AsBytes(), format) : throw KmipException.MissingData("Key Value lacks its Key Material.");
     }
 
     private static KeyFormatType KeyFormat(TtlvElement block)

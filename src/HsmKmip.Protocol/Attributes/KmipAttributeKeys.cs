@@ -24,6 +24,9 @@ public static class KmipAttributeKeys
     public static readonly KmipAttributeKey<int> CryptographicLength = Integer("Cryptographic Length");
     public static readonly KmipAttributeKey<uint> CryptographicAlgorithm = Enumeration("Cryptographic Algorithm");
     public static readonly KmipAttributeKey<uint> ObjectType = Enumeration("Object Type");
+
+    /// <summary>Key Format Type (KMIP 2.0 §4, "Key Format Type"): the format a key was registered or created in, Get's default.</summary>
+    public static readonly KmipAttributeKey<uint> KeyFormatType = Enumeration("Key Format Type");
     public static readonly KmipAttributeKey<uint> State = Enumeration("State");
     public static readonly KmipAttributeKey<uint> LeaseTime = new("Lease Time",
         v => v.Type == TtlvType.Interval, v => v.AsInterval(), v => TtlvElement.Interval(Tag.AttributeValue, v));
@@ -44,7 +47,7 @@ public static class KmipAttributeKeys
     [
         InitialDate.Name, ActivationDate.Name, ProcessStartDate.Name, ProtectStopDate.Name, DeactivationDate.Name, DestroyDate.Name,
         CompromiseOccurrenceDate.Name, CompromiseDate.Name, ArchiveDate.Name, LastChangeDate.Name, CryptographicUsageMask.Name,
-        CryptographicLength.Name, CryptographicAlgorithm.Name, ObjectType.Name, State.Name, LeaseTime.Name, KeyValuePresent.Name, Sensitive.Name, Extractable.Name, Fresh.Name,
+        CryptographicLength.Name, CryptographicAlgorithm.Name, ObjectType.Name, KeyFormatType.Name, State.Name, LeaseTime.Name, KeyValuePresent.Name, Sensitive.Name, Extractable.Name, Fresh.Name,
         UniqueIdentifier.Name, ObjectGroup.Name, OperationPolicyName.Name, RevocationReason.Name,
     ];
 

@@ -69,6 +69,10 @@ public sealed record ResponseMessage(KmipVersion Version, DateTimeOffset TimeSta
     public static ResultReason ReasonFor(ResultReason reason, KmipVersion version)
     {
         if (reason == ResultReason.UsageLimitExceeded) return ResultReason.PermissionDenied;
+        // KMIP 2.0 added Object Not Found for an identifier that names no object; every 2.x file prints it (BL-M-4-21),
+        // none prints Item Not Found. 1.x clients keep Item Not Found (Percona treats it as "key absent").
+        if (reason == ResultReason.ItemNotFound && version.Major >= 2) return ResultReason.ObjectNotFound;
+        if (reason == ResultReason.ObjectNotFound && version.Major < 2) return ResultReason.ItemNotFound;
         if (reason == ResultReason.WrongKeyLifecycleState && version < KmipVersion.V2_1) return ResultReason.PermissionDenied;
         if (KmipEnumerations.IsDefinedIn(Tag.ResultReason, (uint)reason, version)) return reason;
         return reason switch

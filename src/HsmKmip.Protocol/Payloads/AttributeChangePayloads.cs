@@ -57,14 +57,11 @@ public sealed record DeleteAttributeRequest(string? UniqueIdentifier, string Nam
             var current = AttributeChangeFields.FromV2Container(c);
             return new DeleteAttributeRequest(uid, current.Name, 0, current);
         }
-        if (fields.Find(Tag.AttributeReference) is { Type: TtlvType.Enumeration } r && KmipAttributeNames.TryGetName(new TtlvTag(r.AsEnum()), out var referenced))
+        if (fields.Find(Tag.AttributeReference) is { } reference)
         {
-            return new DeleteAttributeRequest(uid, referenced, 0, null);
-        }
-        if (fields.Find(Tag.AttributeReference) is { Type: TtlvType.Structure } vr
-            && vr.Find(Tag.VendorIdentification) is { Type: TtlvType.TextString } vendor && vr.Find(Tag.AttributeName) is { Type: TtlvType.TextString } vendorName)
-        {
-            return new DeleteAttributeRequest(uid, KmipAttribute.CustomName(vendor.AsText(), vendorName.AsText()), 0, null);
+            // One reading of Attribute References for every operation: an unknown tag is Unsupported Attribute, a malformed
+            // vendor reference Invalid Field.
+            return new DeleteAttributeRequest(uid, AttributeReferences.NameOf(reference), 0, null);
         }
         throw KmipException.MissingData("Delete Attribute needs the Attribute Name (1.x) or a Current Attribute / Attribute Reference (2.x).");
     }
