@@ -95,7 +95,8 @@ internal static class Custody
         var key = Audit.HsmAuditKey.OpenAsync(backend, folder, create: true, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         var settings = new Audit.AuditOptions { Folder = folder, MaxFileBytes = options.AuditMaxFileBytes, RetentionDays = options.AuditRetentionDays };
         var logger = loggers.CreateLogger("HsmKmip.Server.Audit");
-        var sink = Audit.AuditFileSink.OpenAsync(settings, key, TimeProvider.System, logger, CancellationToken.None).GetAwaiter().GetResult();
+        var export = Audit.Export.AuditExport.Open(options.AuditSyslog, options.AuditJournal, options.AuditExportQueue, logger);
+        var sink = Audit.AuditFileSink.OpenAsync(settings, key, TimeProvider.System, logger, CancellationToken.None, export).GetAwaiter().GetResult();
         if (store is IAuditIntentStore intents)
         {
             Audit.AuditRecovery.RunAsync(intents, sink, folder, logger, CancellationToken.None).GetAwaiter().GetResult();

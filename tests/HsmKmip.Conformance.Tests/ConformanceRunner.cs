@@ -13,7 +13,9 @@ namespace HsmKmip.Conformance.Tests;
 /// <param name="Version">Send every request in this protocol version instead of the file's.</param>
 /// <param name="Capture">Receives every TTLV request sent and its response message as the server sent it.</param>
 /// <param name="KeepGoing">Go on after a response differs from the file's.</param>
-public sealed record ReplayOptions(KmipVersion? Version = null, Action<TtlvElement, byte[]>? Capture = null, bool KeepGoing = false)
+/// <param name="Exchanged">Receives each exchange as OASIS XML: the request sent (placeholders filled in), the file's expected response, the response received.</param>
+public sealed record ReplayOptions(KmipVersion? Version = null, Action<TtlvElement, byte[]>? Capture = null, bool KeepGoing = false,
+    Action<XElement, XElement, XElement>? Exchanged = null)
 {
     public static ReplayOptions Default { get; } = new();
 }
@@ -45,7 +47,7 @@ public static class ConformanceRunner
     /// </summary>
     public static async Task<FileResult> RunAsync(ConformanceFile file, TestServer server, ReplayOptions options)
     {
-        using var client = IssueClient(server, (options.Version is { } v ? $"v{v.Major}{v.Minor}-" : "") + file.Group);
+        using var client = IssueClient(server, ClientName(file, options)["oasis-".Length..]);
         await using var transport = await Transport.OpenAsync(file.Profile, server, client);
         var placeholders = new Placeholders(Generated);
         var messages = file.Messages;
@@ -74,6 +76,7 @@ public static class ConformanceRunner
             var actual = await transport.ExchangeAsync(concrete, request, options.Capture);
             exchanges++;
             var difference = ResponseMatcher.Compare(concrete, expected, actual, placeholders);
+            options.Exchanged?.Invoke(concrete, expected, actual);
             placeholders.Observe(actual);
             if (difference is not null && !options.KeepGoing)
             {
@@ -153,6 +156,10 @@ public static class ConformanceRunner
             new XElement("ProtocolVersionMinor", new XAttribute("type", "Integer"), new XAttribute("value", version.Minor))));
         return copy;
     }
+
+    /// <summary>The client identity a replay of <paramref name="file"/> in <paramref name="options"/> connects as (its certificate's common name).</summary>
+    public static string ClientName(ConformanceFile file, ReplayOptions options) =>
+        "oasis-" + ((options.Version is { } v ? $"v{v.Major}{v.Minor}-" : "") + file.Group).ToLowerInvariant();
 
     private static X509Certificate2 IssueClient(TestServer server, string name)
     {

@@ -86,6 +86,7 @@ public sealed class DaemonProcessTests
     [InlineData("--log-level", "loud", "--log-level must be one of")]
     [InlineData("--tls-cert", "/nonexistent.pem", "Give --tls-cert and --tls-key together")]
     [InlineData("--max-message-size", "12", "--max-message-size must be a whole number")]
+    [InlineData("--audit-syslog", "http://logs:514", "--audit-syslog: 'http://logs:514' is not udp://HOST:PORT, tcp://HOST:PORT or unix:/dev/log")]
     public async Task Bad_options_are_refused_with_a_message_that_says_what_to_fix(string option, string value, string expected)
     {
         var result = await ProcessRunner.RunAsync(Program, ["serve", option, value, "--state-dir", Path.Combine(Path.GetTempPath(), "hsmkmip-never-created")]);

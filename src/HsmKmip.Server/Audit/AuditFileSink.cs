@@ -67,6 +67,12 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
     /// <summary>fdatasync calls of the audit files since the sink opened (the fsync count of a write group includes them).</summary>
     public long Syncs => Interlocked.Read(ref _syncs);
 
+    /// <summary>
+    /// The optional syslog/journald copies (docs/audit-and-metrics.md "Export"): each item line is offered to them with
+    /// its sequence number and hash once built. Offering never waits; the export owns its queues and threads.
+    /// </summary>
+    internal Export.AuditExport? Export { get; init; }
+
     /// <summary>Records written so far (the sequence number of the last line).</summary>
     public long LastSequence => Volatile.Read(ref _seq);
 
@@ -74,7 +80,8 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
     /// <summary>The checkpoint key (KEK rotation re-wraps it through the daemon's own instance).</summary>
     internal IAuditCheckpointKey? CheckpointKey => _key;
 
-    public static async Task<AuditFileSink> OpenAsync(AuditOptions options, IAuditCheckpointKey? key, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<AuditFileSink> OpenAsync(AuditOptions options, IAuditCheckpointKey? key, TimeProvider time, ILogger logger, CancellationToken cancellationToken,
+        Export.AuditExport? export = null)
     {
         AuditFiles.EnsureFolder(options.Folder);
         long seq = 0;
@@ -92,7 +99,7 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
             else LogTornTail(logger, files[^1]);
         }
         var file = AuditFiles.OpenAppend(path ?? Path.Combine(options.Folder, AuditFiles.NameFor(seq + 1)));
-        var sink = new AuditFileSink(options, key, time, logger, file, seq, prev);
+        var sink = new AuditFileSink(options, key, time, logger, file, seq, prev) { Export = export };
         await sink.CheckpointAsync("open", cancellationToken).ConfigureAwait(false);
         sink.Flush(sync: true);
         sink._writer = Task.Run(sink.WriteLoopAsync, CancellationToken.None);
@@ -119,6 +126,7 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
                 while (_buffer.WrittenCount < 1 << 20 && reader.TryRead(out var e))
                 {
                     _prev = AuditLine.WriteItem(_buffer, ++_seq, _options.Node, e.Record, _prev);
+                    Export?.Offer(_seq, _prev, _options.Node, e.Record);
                     _sinceCheckpoint++;
                     if (e.Done is not null)
                     {
@@ -280,6 +288,7 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
         await _writer.ConfigureAwait(false);
         await _file.DisposeAsync().ConfigureAwait(false);
         _delay.Dispose();
+        if (Export is not null) await Export.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>As <see cref="DisposeAsync"/>, for a container disposed synchronously.</summary>

@@ -183,6 +183,15 @@ public sealed record ServerOptions
     /// <summary>Days an audit file is kept after its last write; 0 keeps every file.</summary>
     public int AuditRetentionDays { get; init; }
 
+    /// <summary>The syslog receiver audit records are also sent to (udp://, tcp://, unix:), null for none.</summary>
+    public string? AuditSyslog { get; init; }
+
+    /// <summary>The journald native socket audit records are also sent to, null for none.</summary>
+    public string? AuditJournal { get; init; }
+
+    /// <summary>Not a setting: records each export sink queues before it drops (tests make it small).</summary>
+    public int AuditExportQueue { get; init; } = HsmKmip.Server.Audit.Export.AuditExport.DefaultQueueCapacity;
+
     /// <summary>The admin HTTP listener (/metrics, /healthz, /readyz); null when disabled (in-process servers unless given).</summary>
     public System.Net.IPEndPoint? AdminListen { get; init; }
 

@@ -154,11 +154,31 @@ public static class ServerOptionsLoader
             Audit = ParseBool(SettingDefinitions.Audit, One(SettingDefinitions.Audit) ?? "true"),
             AuditMaxFileBytes = ParseInt(SettingDefinitions.AuditMaxFileMb, 64, 1, 65_536) * (1L << 20),
             AuditRetentionDays = ParseInt(SettingDefinitions.AuditRetentionDays, 0, 0, 36_500),
+            AuditSyslog = One(SettingDefinitions.AuditSyslog) is { } syslog && !syslog.Equals("off", StringComparison.OrdinalIgnoreCase) ? ParseSyslog(syslog) : null,
+            AuditJournal = One(SettingDefinitions.AuditJournal)?.ToLowerInvariant() switch
+            {
+                null or "off" or "false" => null,
+                "on" or "true" => HsmKmip.Server.Audit.Export.JournalTransport.DefaultSocket,
+                var path when path.StartsWith('/') => One(SettingDefinitions.AuditJournal),
+                _ => throw new ConfigurationException($"--audit-journal must be on, off or the absolute path of a journald socket, not '{One(SettingDefinitions.AuditJournal)}'."),
+            },
             AdminListen = One(SettingDefinitions.AdminListen) is { } admin
                 ? (admin.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : ParseEndpoint(admin))
                 : new IPEndPoint(IPAddress.Loopback, 9696),
             AdminListenExplicit = One(SettingDefinitions.AdminListen) is not null,
         });
+
+        static string ParseSyslog(string value)
+        {
+            try
+            {
+                return HsmKmip.Server.Audit.Export.SyslogTarget.Parse(value).ToString();
+            }
+            catch (FormatException e)
+            {
+                throw new ConfigurationException($"--audit-syslog: {e.Message}", e);
+            }
+        }
 
         int ParseInt(SettingDefinition s, int fallback, int min, int max)
         {

@@ -136,6 +136,14 @@ public static class SettingDefinitions
     public static readonly SettingDefinition AuditRetentionDays = new("AuditRetentionDays", "--audit-retention-days",
         "Delete audit files last written more than this many days ago (checked at each rotation); 0 keeps every file. Default 0.");
 
+    public static readonly SettingDefinition AuditSyslog = new("AuditSyslog", "--audit-syslog",
+        "Also send each audit record to syslog as an RFC 5424 message with structured data: udp://HOST:PORT, tcp://HOST:PORT (RFC 6587 octet counting) or unix:/dev/log. " +
+        "A bounded queue: a slow or unreachable receiver never slows an operation, drops are counted (hsmkmip_audit_export_dropped_total). 'off' (default) sends nothing.");
+
+    public static readonly SettingDefinition AuditJournal = new("AuditJournal", "--audit-journal",
+        "Also send each audit record to journald (native protocol, fields HSMKMIP_AUDIT_*, SYSLOG_IDENTIFIER=hsmkmip-audit): 'on' uses /run/systemd/journal/socket, an absolute path another socket. " +
+        "Bounded and never blocking as --audit-syslog. 'off' (default) sends nothing.");
+
     public static readonly SettingDefinition AdminListen = new("AdminListen", "--admin-listen",
         "HOST:PORT of the admin listener (HTTPS with the server certificate): the web console (administrator certificates, `hsmkmip admin add`), and /metrics (Prometheus text), /healthz and /readyz without a client certificate: keep it on loopback " +
         "or behind a firewall. Port 0 picks a free port. 'off' disables it. Default 127.0.0.1:9696.");
@@ -145,6 +153,6 @@ public static class SettingDefinitions
         Listen, StateDir, TlsCert, TlsKey, ClientCa, Pkcs11Module, TokenLabel, PinFile, Store, StorePasswordFile, AccessPolicy, LogLevel, ClientIdentity, RequireClientAuthEku, CipherSuites,
         HandshakeTimeout, IdleTimeout, MaxConnections, MaxConnectionsPerClient, MaxUnauthenticated, MaxUnauthenticatedPerAddress, FirstByteTimeout,
         IdleTimeoutUnderPressure, MaxConcurrentRequests, MaxRequestsPerClient, FaultLogInterval, MaxMessageSize, KeyCacheSize, KeyCacheTtl, CaKey, CertificateValidity, Http,
-        AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient, AllAttributes, Audit, AuditMaxFileMb, AuditRetentionDays, AdminListen,
+        AsyncWait, AsyncMaxPending, AsyncMaxPendingPerClient, AllAttributes, Audit, AuditMaxFileMb, AuditRetentionDays, AuditSyslog, AuditJournal, AdminListen,
     ];
 }
