@@ -19,6 +19,28 @@ internal readonly record struct AuditExportEntry(long Seq, string Hash, string N
     /// </summary>
     public int Severity => Record.Status is "Success" or "OperationPending" ? 6 : 4;
 
+    /// <summary>
+    /// The record's fields as both exports carry them, in order, by their syslog PARAM-NAME (journald upper-cases them
+    /// behind <c>HSMKMIP_AUDIT_</c>); a reason, created or destroyed list only when there is one.
+    /// </summary>
+    public IEnumerable<(string Name, string Value)> Fields()
+    {
+        var r = Record;
+        yield return ("seq", Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yield return ("op", r.Operation);
+        yield return ("client", r.Client);
+        yield return ("fp", r.Fingerprint);
+        yield return ("remote", r.Remote);
+        yield return ("result", r.Status);
+        if (r.Reason is not null) yield return ("reason", r.Reason);
+        yield return ("uids", string.Join(',', Identifiers));
+        if (r.Touched.Created.Count > 0) yield return ("created", string.Join(',', r.Touched.Created));
+        if (r.Touched.Destroyed.Count > 0) yield return ("destroyed", string.Join(',', r.Touched.Destroyed));
+        yield return ("request", r.RequestId);
+        yield return ("item", r.BatchItemId);
+        yield return ("hash", Hash);
+    }
+
     /// <summary>The one-line human text of syslog's MSG and journald's MESSAGE.</summary>
     public string Summary => Record.Reason is null
         ? $"{Record.Operation} by {Record.Client}: {Record.Status}"

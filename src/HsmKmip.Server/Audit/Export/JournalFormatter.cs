@@ -21,21 +21,10 @@ internal static class JournalFormatter
         Field(output, "PRIORITY", e.Severity.ToString(CultureInfo.InvariantCulture));
         Field(output, "SYSLOG_IDENTIFIER", Identifier);
         Field(output, "SYSLOG_FACILITY", Rfc5424Formatter.Facility.ToString(CultureInfo.InvariantCulture));
-        Field(output, "HSMKMIP_AUDIT_SEQ", e.Seq.ToString(CultureInfo.InvariantCulture));
         Field(output, "HSMKMIP_AUDIT_TIME", r.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         Field(output, "HSMKMIP_AUDIT_NODE", e.Node);
-        Field(output, "HSMKMIP_AUDIT_OP", r.Operation);
-        Field(output, "HSMKMIP_AUDIT_CLIENT", r.Client);
-        Field(output, "HSMKMIP_AUDIT_FINGERPRINT", r.Fingerprint);
-        Field(output, "HSMKMIP_AUDIT_REMOTE", r.Remote);
-        Field(output, "HSMKMIP_AUDIT_RESULT", r.Status);
-        if (r.Reason is not null) Field(output, "HSMKMIP_AUDIT_REASON", r.Reason);
-        Field(output, "HSMKMIP_AUDIT_UIDS", string.Join(',', e.Identifiers));
-        if (r.Touched.Created.Count > 0) Field(output, "HSMKMIP_AUDIT_CREATED", string.Join(',', r.Touched.Created));
-        if (r.Touched.Destroyed.Count > 0) Field(output, "HSMKMIP_AUDIT_DESTROYED", string.Join(',', r.Touched.Destroyed));
-        Field(output, "HSMKMIP_AUDIT_REQUEST", r.RequestId);
-        Field(output, "HSMKMIP_AUDIT_ITEM", r.BatchItemId);
-        Field(output, "HSMKMIP_AUDIT_HASH", e.Hash);
+        // FINGERPRINT, not FP: journald field names are read by people running journalctl.
+        foreach (var (name, value) in e.Fields()) Field(output, "HSMKMIP_AUDIT_" + (name == "fp" ? "FINGERPRINT" : name.ToUpperInvariant()), value);
         return output.ToArray();
     }
 

@@ -32,19 +32,7 @@ internal static class Rfc5424Formatter
         sb.Append(r.Time.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'", CultureInfo.InvariantCulture)).Append(' ');
         sb.Append(HeaderField(e.Node, 255)).Append(' ').Append(AppName).Append(' ').Append(ProcId).Append(" item ");
         sb.Append('[').Append(SdId);
-        Param(sb, "seq", e.Seq.ToString(CultureInfo.InvariantCulture));
-        Param(sb, "op", r.Operation);
-        Param(sb, "client", r.Client);
-        Param(sb, "fp", r.Fingerprint);
-        Param(sb, "remote", r.Remote);
-        Param(sb, "result", r.Status);
-        if (r.Reason is not null) Param(sb, "reason", r.Reason);
-        Param(sb, "uids", string.Join(',', e.Identifiers));
-        if (r.Touched.Created.Count > 0) Param(sb, "created", string.Join(',', r.Touched.Created));
-        if (r.Touched.Destroyed.Count > 0) Param(sb, "destroyed", string.Join(',', r.Touched.Destroyed));
-        Param(sb, "request", r.RequestId);
-        Param(sb, "item", r.BatchItemId);
-        Param(sb, "hash", e.Hash);
+        foreach (var (name, value) in e.Fields()) Param(sb, name, value);
         sb.Append("] ").Append(e.Summary);
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
