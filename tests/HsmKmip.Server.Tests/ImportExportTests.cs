@@ -113,7 +113,7 @@ public sealed class ImportExportTests(ServerFixture fixture) : IClassFixture<Ser
         foreach (var (connection, uid, reason) in new[]
         {
             (tls, locked, ResultReason.NotExtractable), (tls, sensitive, ResultReason.Sensitive),
-            (tls, destroyed, ResultReason.ObjectDestroyed), (other, others, ResultReason.ItemNotFound), (tls, "no-such-" + Guid.NewGuid(), ResultReason.ItemNotFound),
+            (tls, destroyed, ResultReason.ObjectDestroyed), (other, others, ResultReason.ObjectNotFound), (tls, "no-such-" + Guid.NewGuid(), ResultReason.ObjectNotFound),
         })
         {
             var get = await GetAsync(connection, uid);
@@ -137,7 +137,7 @@ public sealed class ImportExportTests(ServerFixture fixture) : IClassFixture<Ser
             Assert.Contains("2.0", export.Message(), StringComparison.Ordinal);
             Assert.Equal(ResultReason.OperationNotSupported, (await CallAsync(tls, v, Operation.Import, ImportAes(newUid, RandomNumberGenerator.GetBytes(32)))).Reason());
         }
-        Assert.Equal(ResultReason.ItemNotFound, (await GetAsync(tls, newUid)).Reason());
+        Assert.Equal(ResultReason.ObjectNotFound, (await GetAsync(tls, newUid)).Reason());
         foreach (var (v, listed) in new[] { (KmipVersion.V1_4, false), (KmipVersion.V2_0, true), (KmipVersion.V2_1, true) })
         {
             var operations = Ok(await CallAsync(tls, v, Operation.Query, Payload(TtlvElement.Enumeration(Tag.QueryFunction, (uint)QueryFunction.QueryOperations))))
@@ -195,7 +195,7 @@ public sealed class ImportExportTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal(ResultReason.ObjectAlreadyExists, notReplacing.Reason());
         var replacing = await CallAsync(other, KmipVersion.V2_1, Operation.Import, ImportAes(uid, RandomNumberGenerator.GetBytes(32), replace: true));
         Assert.Equal(ResultReason.PermissionDenied, replacing.Reason());
-        Assert.Equal(ResultReason.ItemNotFound, (await GetAsync(other, uid)).Reason());
+        Assert.Equal(ResultReason.ObjectNotFound, (await GetAsync(other, uid)).Reason());
 
         Assert.Equal(key, await MaterialAsync(tls, uid));
         var owner = Ok(await ExportAsync(tls, uid));
