@@ -97,9 +97,9 @@ public sealed class AuditDurabilityTests(ITestOutputHelper output)
         {
             store.EnableIntents();
             AuditIntent.Current = committed;
-            await store.InsertAsync(Dummy(Kept), CancellationToken.None);
+            await store.InsertAsync(TestRecords.SecretData(Kept), CancellationToken.None);
             AuditIntent.Current = reverted;
-            var inserted = await store.InsertAsync(Dummy(Undone), CancellationToken.None);
+            var inserted = await store.InsertAsync(TestRecords.SecretData(Undone), CancellationToken.None);
             await store.RevertAsync(inserted, null, CancellationToken.None);
             AuditIntent.Current = null;
             // Plus the first daemon's Create: its line is in the file (a clean stop), its intent not yet deleted (no
@@ -132,14 +132,4 @@ public sealed class AuditDurabilityTests(ITestOutputHelper output)
             await again.StopAsync();
         }
     }
-
-    private static StoredObject Dummy(string uid) => new()
-    {
-        UniqueIdentifier = uid,
-        ObjectType = (uint)ObjectType.SecretData,
-        State = (uint)State.PreActive,
-        Owner = "alice",
-        InitialDate = DateTimeOffset.UtcNow,
-        LastChangeDate = DateTimeOffset.UtcNow,
-    };
 }

@@ -72,14 +72,14 @@ public sealed class ReadyzStoreTests
     private static async Task FailAndCloseAsync(string folder)
     {
         var store = new LiteDbObjectStore(new LiteDbStoreOptions { Path = Path.Combine(folder, "hsmkmip.db") });
-        await store.InsertAsync(Record("before-the-disk-filled"), CancellationToken.None);
+        await store.InsertAsync(TestRecords.SecretData("before-the-disk-filled"), CancellationToken.None);
         FillUp(Path.Combine(folder, "filler"));
         ObjectStoreException? failed = null;
         for (int i = 0; i < 64 && failed is null; i++)
         {
             try
             {
-                await store.InsertAsync(Record($"after-{i}") with { Attributes = [new StoredAttribute("Description", 0, new byte[4096])] }, CancellationToken.None);
+                await store.InsertAsync(TestRecords.SecretData($"after-{i}") with { Attributes = [new StoredAttribute("Description", 0, new byte[4096])] }, CancellationToken.None);
             }
             catch (ObjectStoreException e)
             {
@@ -90,16 +90,6 @@ public sealed class ReadyzStoreTests
         await store.DisposeAsync();
         Assert.True(store.TransactionsOpenAtClose > 0, "LiteDB had no transaction open at close: the failure this test is about did not happen");
     }
-
-    private static StoredObject Record(string uid) => new()
-    {
-        UniqueIdentifier = uid,
-        ObjectType = (uint)ObjectType.SecretData,
-        State = (uint)State.PreActive,
-        Owner = "alice",
-        InitialDate = DateTimeOffset.UtcNow,
-        LastChangeDate = DateTimeOffset.UtcNow,
-    };
 
     /// <summary>
     /// Serves until the tmpfs is full and /readyz says so; returns the key acknowledged before and the daemon's log.
