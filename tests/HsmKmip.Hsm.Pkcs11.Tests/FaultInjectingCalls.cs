@@ -124,6 +124,12 @@ internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11C
         return inner.GetAttributeValue(session, handle, attributes);
     }
 
+    public int ReadValue(Pkcs11Module module, ISession session, IObjectHandle handle, Span<byte> destination)
+    {
+        MaybeFail("C_GetAttributeValue");
+        return inner.ReadValue(module, session, handle, destination);
+    }
+
     public void DestroyObject(ISession session, IObjectHandle handle)
     {
         MaybeFail("C_DestroyObject");
