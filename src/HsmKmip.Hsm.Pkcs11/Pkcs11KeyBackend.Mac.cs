@@ -83,7 +83,7 @@ public sealed partial class Pkcs11KeyBackend
         {
             return UseKey(session, key, KeyUse.Crypto, asKind, action);
         }
-        var readable = UnwrapToHandle(session, key.Wrapped, ReadingTemplate(SecretKeyKind.Aes), shared: true);
+        var readable = UnwrapForReading(session, key.Wrapped);
         SensitiveBuffer value;
         try
         {

@@ -82,7 +82,7 @@ public sealed partial class Pkcs11KeyBackend
         CheckBlob(key);
         var buffer = Execute("unwrap", idempotent: true, session =>
         {
-            var handle = UnwrapToHandle(session, key, ReadingTemplate(key.Kind), shared: true);
+            var handle = UnwrapForReading(session, key);
             try
             {
                 return ReadValue(session, handle, key.LengthBytes);

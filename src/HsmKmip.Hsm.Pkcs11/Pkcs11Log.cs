@@ -58,4 +58,7 @@ internal static partial class Pkcs11Log
 
     [LoggerMessage(3014, LogLevel.Information, "The token does not digest keys (C_DigestKey with SHA-256: {ReturnValue}): the Digest of a new key is taken by unwrapping it once more")]
     public static partial void DigestKeyUnavailable(ILogger logger, string returnValue);
+
+    [LoggerMessage(6140, LogLevel.Information, "The token refused a CKA_PRIVATE false session object as the target of an unwrap ({ReturnValue}): a key read out by Get is unwrapped into a private one, which costs the token an encryption and a decryption of its value")]
+    public static partial void PublicReadObjectRefused(ILogger logger, string returnValue);
 }
