@@ -32,6 +32,7 @@ internal sealed partial class PageFile : Stream
     private long _syncedEnd;
     private Exception? _failure;
     private long _syncs;
+    private long _bytesWritten;
     private int _disposed;
 
     public PageFile(string path, bool syncOnFlush)
@@ -60,6 +61,9 @@ internal sealed partial class PageFile : Stream
     /// <summary>fdatasync calls made on this file (for the store's metrics and the fsync-count test).</summary>
     public long Syncs => Interlocked.Read(ref _syncs);
 
+    /// <summary>Bytes LiteDB wrote to this file (pages), for the store bench's pages-per-group figure.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
     public override bool CanRead => true;
 
     public override bool CanSeek => true;
@@ -83,6 +87,7 @@ internal sealed partial class PageFile : Stream
         {
             if (!SyncOnFlush) BeforeConfirmingPage(buffer, offset, count, start);
             _file.Write(buffer, offset, count);
+            Interlocked.Add(ref _bytesWritten, count);
         }
         catch (Exception e)
         {
