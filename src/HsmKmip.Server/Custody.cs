@@ -35,7 +35,9 @@ internal static class Custody
         });
         services.AddSingleton(sp =>
             new ManagedObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IKeyBackend>(), TimeProvider.System, sp.GetRequiredService<AccessPolicySource>()));
-        services.AddSingleton<IAuditSink>(sp => options.Audit ? OpenAudit(options, sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<ILoggerFactory>()) : NullAuditSink.Instance);
+        services.AddSingleton<IAuditSink>(sp => options.Audit
+            ? OpenAudit(options, sp.GetRequiredService<IKeyBackend>(), sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<ILoggerFactory>())
+            : NullAuditSink.Instance);
         // Dual-control requests survive a restart in the state folder (docs/console.md); the policy in force says who approves.
         services.AddSingleton(sp =>
         {
@@ -81,7 +83,12 @@ internal static class Custody
     /// Opens the audit log in STATE/audit with its HSM-held checkpoint key (made on first start). Synchronous because the
     /// container builds it while the message handler is made, before the listener accepts.
     /// </summary>
-    private static Audit.AuditFileSink OpenAudit(ServerOptions options, IKeyBackend backend, ILoggerFactory loggers)
+    /// <para>
+    /// With the LiteDB store, a mutating item's audit fact rides in the store's group commit (<see cref="AuditIntent"/>):
+    /// intents a crash left without their line are appended first (<see cref="Audit.AuditRecovery"/>), then the store
+    /// starts writing intents and the sink releases them once its file is durable.
+    /// </para>
+    private static Audit.AuditFileSink OpenAudit(ServerOptions options, IKeyBackend backend, IObjectStore store, ILoggerFactory loggers)
     {
         var folder = Audit.AuditFiles.Folder(options.StateDir);
         Audit.AuditFiles.EnsureFolder(folder);
@@ -89,7 +96,14 @@ internal static class Custody
         var settings = new Audit.AuditOptions { Folder = folder, MaxFileBytes = options.AuditMaxFileBytes, RetentionDays = options.AuditRetentionDays };
         var logger = loggers.CreateLogger("HsmKmip.Server.Audit");
         var export = Audit.Export.AuditExport.Open(options.AuditSyslog, options.AuditJournal, options.AuditExportQueue, logger);
-        return Audit.AuditFileSink.OpenAsync(settings, key, TimeProvider.System, logger, CancellationToken.None, export).GetAwaiter().GetResult();
+        var sink = Audit.AuditFileSink.OpenAsync(settings, key, TimeProvider.System, logger, CancellationToken.None, export).GetAwaiter().GetResult();
+        if (store is IAuditIntentStore intents)
+        {
+            Audit.AuditRecovery.RunAsync(intents, sink, folder, logger, CancellationToken.None).GetAwaiter().GetResult();
+            sink.IntentsDurable = intents.ReleaseIntents;
+            intents.EnableIntents();
+        }
+        return sink;
     }
 
     /// <summary>Opens the LiteDB store the options name (taking its exclusive lock).</summary>

@@ -104,6 +104,8 @@ public static partial class ServerHost
         host.Services.GetRequiredService<Core.Keys.IKeyBackend>();
         host.Services.GetRequiredService<Core.Store.IObjectStore>();
         host.Services.GetRequiredService<AccessPolicySource>();
+        // The audit log: a crash's committed-but-unwritten records are recovered from the store now, before any write.
+        host.Services.GetRequiredService<Core.Audit.IAuditSink>();
     }
 
     internal static ServerTlsContext LoadTls(ServerOptions options, ClientRevocationList revocations, out string? clientBundle)

@@ -88,6 +88,9 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
         _writer.Start();
     }
 
+    /// <summary>LiteDB transactions still open when the store closed (0 unless some thread leaked one; logged as an error).</summary>
+    public int TransactionsOpenAtClose { get; private set; }
+
     /// <summary>The data file's full path.</summary>
     public string FilePath => _path;
 
@@ -151,7 +154,9 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
             if (!_engineFailed) _engine.Checkpoint();
             try
             {
-                _engine.Dispose();
+                var open = _engine.Close();
+                if (open.Count > 0) Log.TransactionsOpenAtClose(_logger, open.Count, _path, string.Join("; ", open));
+                TransactionsOpenAtClose = open.Count;
             }
             catch (Exception e) when (_engineFailed && e is IOException or LiteException or ObjectDisposedException)
             {

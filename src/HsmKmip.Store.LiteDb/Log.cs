@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(5852, LogLevel.Critical, "LiteDB closed the store {Path} after a failed write (disk full, I/O error); it serves nothing until the daemon restarts")]
     public static partial void EngineClosed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(6080, LogLevel.Error, "{Count} LiteDB transactions were still open when the store {Path} closed ({Transactions}); they are closed with it and kept from LiteDB's finalizer")]
+    public static partial void TransactionsOpenAtClose(ILogger logger, int count, string path, string transactions);
 }

@@ -17,13 +17,15 @@ namespace HsmKmip.Store.LiteDb;
 internal sealed class StoreEngine : IDisposable
 {
     private readonly Func<FileOrigin, long> _virtualLength;
+    private readonly Func<IReadOnlyList<OpenTransaction>> _openTransactions;
 
-    private StoreEngine(LiteDatabase database, PageFile data, PageFile log, Func<FileOrigin, long> virtualLength)
+    private StoreEngine(LiteDatabase database, PageFile data, PageFile log, Func<FileOrigin, long> virtualLength, Func<IReadOnlyList<OpenTransaction>> openTransactions)
     {
         Database = database;
         Data = data;
         Log = log;
         _virtualLength = virtualLength;
+        _openTransactions = openTransactions;
     }
 
     public LiteDatabase Database { get; }
@@ -58,8 +60,9 @@ internal sealed class StoreEngine : IDisposable
                 AutoRebuild = false,
             });
             var virtualLength = VirtualLength(engine);
+            var openTransactions = OpenTransactions(engine);
             var database = new LiteDatabase(engine, disposeOnClose: true);
-            var result = new StoreEngine(database, data, log, virtualLength);
+            var result = new StoreEngine(database, data, log, virtualLength, openTransactions);
             // Before anything is written: LiteDB's queue is empty only now.
             result.SelfTest();
             // The store checkpoints itself (in the background by log size, at once for a Destroy): LiteDB's own
@@ -99,7 +102,63 @@ internal sealed class StoreEngine : IDisposable
         Log.Sync();
     }
 
-    public void Dispose() => Database.Dispose();
+    /// <summary>
+    /// Closes LiteDB. A transaction still open at that moment (a thread that began one and never ended it) must not
+    /// outlive the engine: LiteDB 5.0.20 disposes it in its close and swallows what that throws, and the transaction,
+    /// still "active", is later finalized on the GC's finalizer thread, whose dispose logic touches the closed
+    /// engine's page buffers and throws ("discarded page must be writable", litedb-org/LiteDB#2828): an unhandled
+    /// exception there ends the process. The engine is gone once closed, so nothing is lost by never finalizing its
+    /// transactions; returns those that were open, for the store's log.
+    /// </summary>
+    public IReadOnlyList<OpenTransaction> Close()
+    {
+        var open = _openTransactions();
+        try
+        {
+            Database.Dispose();
+        }
+        finally
+        {
+            foreach (var transaction in open) GC.SuppressFinalize(transaction.Service);
+        }
+        return open;
+    }
+
+    public void Dispose() => Close();
+
+    /// <summary>What the store's log says of a transaction LiteDB still held at close.</summary>
+    internal sealed record OpenTransaction(object Service, int ThreadId, string Mode, string State, bool Explicit, bool QueryOnly)
+    {
+        public override string ToString() => $"thread {ThreadId}, {Mode} {State}{(Explicit ? ", explicit" : "")}{(QueryOnly ? ", query" : "")}";
+    }
+
+    private static Func<IReadOnlyList<OpenTransaction>> OpenTransactions(LiteEngine engine)
+    {
+        const BindingFlags Flags = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+        var monitor = typeof(LiteEngine).GetField("_monitor", Flags)?.GetValue(engine);
+        var list = monitor?.GetType().GetField("_transactions", Flags)?.GetValue(monitor) as System.Collections.IDictionary;
+        var service = typeof(LiteEngine).Assembly.GetType("LiteDB.Engine.TransactionService");
+        if (monitor is null || list is null || service is null)
+        {
+            throw StoreFiles.Unavailable(
+                $"LiteDB {typeof(LiteEngine).Assembly.GetName().Version} does not have the internals this store closes with (LiteEngine._monitor._transactions); " +
+                "this build of hsmkmip pins LiteDB 5.0.20. Use the LiteDB version in Directory.Packages.props.");
+        }
+        object? Get(object target, string name) => service.GetProperty(name, Flags)?.GetValue(target) ?? service.GetField(name, Flags)?.GetValue(target);
+        return () =>
+        {
+            lock (list)
+            {
+                return list.Values.Cast<object>().Select(t => new OpenTransaction(
+                    t,
+                    Get(t, "ThreadID") as int? ?? -1,
+                    Get(t, "Mode")?.ToString() ?? "?",
+                    Get(t, "State")?.ToString() ?? "?",
+                    Get(t, "ExplicitTransaction") as bool? ?? false,
+                    Get(t, "QueryOnly") as bool? ?? false)).ToArray();
+            }
+        };
+    }
 
     private static Func<FileOrigin, long> VirtualLength(LiteEngine engine)
     {

@@ -33,7 +33,13 @@ public sealed class AdminHttpTests
         {
             for (int i = 0; i < 5; i++) await KeyTraffic.CreateAndGetAsync(tls);
         }
+        // The audit file's fdatasync runs in the background (at most once a second, docs/audit-and-metrics.md): wait for it.
         var text = await http.GetStringAsync(Admin(server, "/metrics"));
+        for (var waited = Stopwatch.StartNew(); Delta(before, Samples(text), "hsmkmip_audit_syncs_total", "") < 1 && waited.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            await Task.Delay(100);
+            text = await http.GetStringAsync(Admin(server, "/metrics"));
+        }
         await PromtoolAcceptsAsync(text);
         var after = Samples(text);
         // Other daemons of this test process share the static meters: counts only grow by at least this test's own.
@@ -47,8 +53,10 @@ public sealed class AdminHttpTests
         Assert.True(Delta(before, after, "hsmkmip_store_record_cache_hits_total", "") + Delta(before, after, "hsmkmip_store_record_cache_misses_total", "") >= 5, text);
         Assert.True(Delta(before, after, "hsmkmip_audit_syncs_total", "") >= 1, text);
         Assert.Contains("hsmkmip_kek_version 1", text, StringComparison.Ordinal);
+        // Not hsmkmip_audit_group_size: with the LiteDB store a mutation's audit fact rides in the store's group commit and
+        // no record waits for the audit file's fdatasync (the histogram counts those that do: PostgreSQL's daemons).
         foreach (var family in new[] { "hsmkmip_hsm_sessions_in_use", "hsmkmip_hsm_sessions_capacity", "hsmkmip_connections_open",
-            "hsmkmip_store_commit_group_size", "hsmkmip_audit_group_size" })
+            "hsmkmip_store_commit_group_size" })
         {
             Assert.Contains("# TYPE " + family + " ", text, StringComparison.Ordinal);
         }

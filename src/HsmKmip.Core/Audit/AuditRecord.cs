@@ -26,4 +26,11 @@ public sealed record AuditRecord(
     string? Reason,
     string RequestId,
     string BatchItemId,
-    long DurationMicroseconds);
+    long DurationMicroseconds)
+{
+    /// <summary>The item's <see cref="AuditIntent"/> when the store committed it with the item's writes (the record then needs no fdatasync of its own).</summary>
+    public string? Intent { get; init; }
+
+    /// <summary>Appended at start from a store intent whose record a crash kept out of the file.</summary>
+    public bool Recovered { get; init; }
+}

@@ -36,6 +36,9 @@ public sealed class PendingWrite(WriteKind kind, StoredObject obj, CancellationT
     /// <summary>A refusal (exists, missing, conflict) found while applying; the rest of the group goes on.</summary>
     public ObjectStoreException? Error { get; set; }
 
+    /// <summary>The audit scope of the batch item that made the write (null outside a mutating item), captured when it is queued.</summary>
+    public Audit.AuditIntent? Intent { get; init; } = kind == WriteKind.Probe ? null : Audit.AuditIntent.Current;
+
     /// <summary>The write dropped a wrapped secret (crypto-shredding).</summary>
     public bool Shredded { get; set; }
 }

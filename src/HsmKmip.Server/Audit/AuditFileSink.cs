@@ -12,6 +12,13 @@ namespace HsmKmip.Server.Audit;
 /// of the group is durable (a mutating operation waits for it) with one fdatasync(2). A lone record is written at once,
 /// no timer. Non-durable records are in the kernel after their group (a killed daemon keeps them) and on disk after the
 /// next durable group, a rotation, or a clean stop.
+/// <para>
+/// A mutating item whose store write carried its <see cref="AuditIntent"/> (the LiteDB store) is appended non-durable
+/// with the intent's id: the store's group commit already made the fact durable. Such records are fdatasynced in the
+/// background, at most <see cref="AuditOptions.BackgroundSyncDelay"/> after the first of them (or with the next
+/// durable group, checkpoint, rotation or clean stop), and then reported through <see cref="IntentsDurable"/> so the
+/// store deletes their intents. One background fdatasync covers every group of that interval.
+/// </para>
 /// </summary>
 internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDisposable
 {
@@ -30,6 +37,11 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
     private DateTimeOffset _lastCheckpoint;
     private Exception? _fault;
     private Task _writer = Task.CompletedTask;
+    // Intent ids of records written but not yet fdatasynced, and when the first of them was written.
+    private readonly List<string> _unsynced = [];
+    private long _firstUnsynced;
+    private CancellationTokenSource _delay = new();
+    private long _syncs;
 
     private readonly record struct Entry(AuditRecord Record, TaskCompletionSource? Done);
 
@@ -45,6 +57,15 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
         _prev = prev;
         _lastCheckpoint = time.GetUtcNow();
     }
+
+    /// <summary>
+    /// Told, from the writer task, the intent ids whose records are now on stable storage (the store then deletes them).
+    /// Set before the first record with an intent is appended.
+    /// </summary>
+    public Action<IReadOnlyCollection<string>>? IntentsDurable { get; set; }
+
+    /// <summary>fdatasync calls of the audit files since the sink opened (the fsync count of a write group includes them).</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
 
     /// <summary>
     /// The optional syslog/journald copies (docs/audit-and-metrics.md "Export"): each item line is offered to them with
@@ -96,11 +117,12 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
     private async Task WriteLoopAsync()
     {
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            bool sync = false;
             try
             {
+                if (!await WaitAsync(reader).ConfigureAwait(false)) break;
+                bool sync = false;
                 while (_buffer.WrittenCount < 1 << 20 && reader.TryRead(out var e))
                 {
                     _prev = AuditLine.WriteItem(_buffer, ++_seq, _options.Node, e.Record, _prev);
@@ -111,11 +133,17 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
                         _waiters.Add(e.Done);
                         sync = true;
                     }
+                    if (e.Record.Intent is { } intent && !e.Record.Recovered)
+                    {
+                        if (_unsynced.Count == 0) _firstUnsynced = Environment.TickCount64;
+                        _unsynced.Add(intent);
+                    }
                 }
                 if (_sinceCheckpoint >= _options.CheckpointEvery || _time.GetUtcNow() - _lastCheckpoint >= _options.CheckpointInterval)
                 {
                     sync |= await CheckpointAsync("periodic", CancellationToken.None).ConfigureAwait(false);
                 }
+                sync |= _unsynced.Count >= _options.BackgroundSyncRecords;
                 Flush(sync);
                 AuditMetrics.Group(_waiters.Count, sync);
                 foreach (var w in _waiters) w.TrySetResult();
@@ -142,6 +170,40 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
         catch (IOException e)
         {
             Fail(e);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next record; false once the queue is completed and drained. While records with intents wait for
+    /// their fdatasync, waits no longer than their delay allows and syncs them when it runs out (the background sync).
+    /// </summary>
+    private async ValueTask<bool> WaitAsync(ChannelReader<Entry> reader)
+    {
+        while (true)
+        {
+            if (_unsynced.Count == 0) return await reader.WaitToReadAsync().ConfigureAwait(false);
+            if (reader.TryPeek(out _)) return true;
+            var left = (long)_options.BackgroundSyncDelay.TotalMilliseconds - (Environment.TickCount64 - _firstUnsynced);
+            if (left > 0)
+            {
+                _delay.CancelAfter(TimeSpan.FromMilliseconds(left));
+                try
+                {
+                    var more = await reader.WaitToReadAsync(_delay.Token).ConfigureAwait(false);
+                    if (!_delay.TryReset())
+                    {
+                        _delay.Dispose();
+                        _delay = new CancellationTokenSource();
+                    }
+                    return more;
+                }
+                catch (OperationCanceledException)
+                {
+                    _delay.Dispose();
+                    _delay = new CancellationTokenSource();
+                }
+            }
+            Flush(sync: true);
         }
     }
 
@@ -173,7 +235,15 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
             _file.Write(_buffer.WrittenSpan);
             _buffer.ResetWrittenCount();
         }
-        if (sync) AuditFiles.SyncData(_file.SafeFileHandle);
+        if (!sync) return;
+        AuditFiles.SyncData(_file.SafeFileHandle);
+        Interlocked.Increment(ref _syncs);
+        AuditMetrics.Synced();
+        if (_unsynced.Count == 0) return;
+        // Every line written so far is on stable storage: their intents may leave the store.
+        var durable = _unsynced.ToArray();
+        _unsynced.Clear();
+        IntentsDurable?.Invoke(durable);
     }
 
     private bool RotationDue() =>
@@ -217,6 +287,7 @@ internal sealed partial class AuditFileSink : IAuditSink, IAsyncDisposable, IDis
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         await _file.DisposeAsync().ConfigureAwait(false);
+        _delay.Dispose();
         if (Export is not null) await Export.DisposeAsync().ConfigureAwait(false);
     }
 

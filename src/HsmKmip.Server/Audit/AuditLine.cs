@@ -41,6 +41,10 @@ internal static class AuditLine
             w.WriteString("request", r.RequestId);
             w.WriteString("item", r.BatchItemId);
             w.WriteNumber("us", r.DurationMicroseconds);
+            // Only when the store holds the item's intent (the record then had no fdatasync of its own), and for a
+            // record recovered from such an intent at start: older lines and readers are unchanged.
+            if (r.Intent is not null) w.WriteString("intent", r.Intent);
+            if (r.Recovered) w.WriteBoolean("recovered", true);
         });
 
     /// <summary>Writes a checkpoint line: the MAC (under the HSM-held audit key) of the hash of the line before it.</summary>
@@ -105,6 +109,17 @@ internal static class AuditLine
         hex[n++] = (byte)'\n';
         output.Advance(n);
         return hash;
+    }
+
+    /// <summary>The "intent" field of an item line, or null (ids are hex and '-': never escaped in JSON).</summary>
+    public static string? IntentOf(ReadOnlySpan<byte> line)
+    {
+        ReadOnlySpan<byte> marker = ",\"intent\":\""u8;
+        int at = line.IndexOf(marker);
+        if (at < 0) return null;
+        var rest = line[(at + marker.Length)..];
+        int end = rest.IndexOf((byte)'"');
+        return end < 0 ? null : Encoding.ASCII.GetString(rest[..end]);
     }
 
     /// <summary>Recomputes a line's hash: null when the line does not end in a well-formed hash field.</summary>

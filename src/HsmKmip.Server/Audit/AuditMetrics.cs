@@ -13,10 +13,13 @@ internal static class AuditMetrics
 
     private static readonly Counter<long> Syncs = Meter.CreateCounter<long>("hsmkmip.audit.syncs", description: "fdatasync calls of the audit log.");
 
+    /// <summary>A group written with an fdatasync on the response path (<paramref name="durableRecords"/> waited for it).</summary>
     public static void Group(int durableRecords, bool synced)
     {
         if (!synced) return;
-        Syncs.Add(1);
         GroupSize.Record(durableRecords);
     }
+
+    /// <summary>One fdatasync of the audit file, on the response path or in the background.</summary>
+    public static void Synced() => Syncs.Add(1);
 }

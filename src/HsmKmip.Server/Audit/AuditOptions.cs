@@ -23,4 +23,13 @@ internal sealed record AuditOptions
 
     /// <summary>…or when this much time has passed since the last one and a record comes.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Records whose store intent is durable are written at once but fdatasynced in the background: at most this long
+    /// after the first of them (then their intents are released, docs/audit-and-metrics.md, Durability)…
+    /// </summary>
+    public TimeSpan BackgroundSyncDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>…or as soon as this many are waiting.</summary>
+    public int BackgroundSyncRecords { get; init; } = 4096;
 }
