@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -87,8 +88,11 @@ internal sealed partial class PageFile : Stream
         var start = _file.Position;
         if (_coalesced is { } pending)
         {
-            // A checkpoint's page copy (see BeginCoalescing): keep the newest version, write at the flush.
-            pending[start] = buffer.AsSpan(offset, count).ToArray();
+            // A checkpoint's page copy (see BeginCoalescing): keep the newest version, write at the flush. A page
+            // seen before is copied over its older version (one pooled buffer per distinct page).
+            if (count != PageSize) throw new InvalidOperationException($"A checkpoint wrote {count} bytes; LiteDB writes whole {PageSize}-byte pages.");
+            if (!pending.TryGetValue(start, out var page)) pending[start] = page = ArrayPool<byte>.Shared.Rent(PageSize);
+            buffer.AsSpan(offset, count).CopyTo(page);
             _file.Position = start + count;
             return;
         }
@@ -137,10 +141,10 @@ internal sealed partial class PageFile : Stream
             // which is where LiteDB's checkpoint flushes, before it empties the log.
             foreach (var (position, page) in pending)
             {
-                RandomAccess.Write(_file.SafeFileHandle, page, position);
-                Interlocked.Add(ref _bytesWritten, page.Length);
+                RandomAccess.Write(_file.SafeFileHandle, page.AsSpan(0, PageSize), position);
+                Interlocked.Add(ref _bytesWritten, PageSize);
             }
-            pending.Clear();
+            Release(pending);
         }
         Sync();
     }
@@ -164,7 +168,18 @@ internal sealed partial class PageFile : Stream
     }
 
     /// <summary>Ends <see cref="BeginCoalescing"/>. Pages not flushed (the checkpoint failed) are dropped: the log still holds them.</summary>
-    public void EndCoalescing() => _coalesced = null;
+    public void EndCoalescing()
+    {
+        if (_coalesced is { } pending) Release(pending);
+        _coalesced = null;
+    }
+
+    private static void Release(SortedDictionary<long, byte[]> pending)
+    {
+        // Cleared: an older page version may hold a blob a Destroy has since zeroed.
+        foreach (var page in pending.Values) ArrayPool<byte>.Shared.Return(page, clearArray: true);
+        pending.Clear();
+    }
 
     public override void SetLength(long value)
     {
