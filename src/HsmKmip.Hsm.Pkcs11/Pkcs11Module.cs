@@ -28,24 +28,27 @@ internal sealed class Pkcs11Module
 
     public Pkcs11InteropFactories Factories { get; }
 
-    public IPkcs11Library Library { get; }
+    public IPkcs11Library Library { get; private set; }
 
     /// <summary>
     /// A second, low-level handle on the same module (dlopen counts references: the same loaded library, the same
     /// sessions and objects) for the calls the high-level API makes dearer than they need be: it reads an attribute
     /// by asking for its length first and copying the value through managed arrays (<see cref="ValueReader"/>). Only
     /// where CK_ULONG is 64 bits and structures are not packed (Linux and macOS on 64-bit; Pkcs11Interop's "80" API);
-    /// null elsewhere, and callers fall back to the high-level API. It never calls C_Initialize or C_Finalize.
+    /// null elsewhere, and callers fall back to the high-level API. It never calls C_Initialize or C_Finalize, and is
+    /// dropped and opened again around <see cref="Reinitialize"/> (read it only under the read side of <see cref="Gate"/>).
     /// </summary>
-    public Net.Pkcs11Interop.LowLevelAPI80.Pkcs11Library? LowLevel { get; }
+    public Net.Pkcs11Interop.LowLevelAPI80.Pkcs11Library? LowLevel { get; private set; }
+
+    private static Net.Pkcs11Interop.LowLevelAPI80.Pkcs11Library? OpenLowLevel(string path) =>
+        Platform.NativeULongSize == 8 && Platform.StructPackingSize == 0 ? new(path) : null;
 
     /// <summary>Readers: any call into the module. Writer: session reset, C_Finalize/C_Initialize.</summary>
     public ReaderWriterLockSlim Gate { get; } = new(LockRecursionPolicy.NoRecursion);
 
     /// <summary>
-    /// Would be bumped by a library re-initialisation (every older handle dead). Re-initialising is not implemented:
-    /// C_Finalize through a second Pkcs11Interop low-level handle segfaulted in SoftHSM 2.6.1 here, and the
-    /// high-level library only finalises when it unloads. Stays 0 until that is solved.
+    /// Bumped by <see cref="Reinitialize"/>: every session, login and object handle opened before is dead, in every
+    /// backend on this module (each compares it with the generation its sessions were opened in).
     /// </summary>
     public int Generation { get; private set; }
 
@@ -62,7 +65,7 @@ internal sealed class Pkcs11Module
                 Net.Pkcs11Interop.LowLevelAPI80.Pkcs11Library? lowLevel = null;
                 try
                 {
-                    if (Platform.NativeULongSize == 8 && Platform.StructPackingSize == 0) lowLevel = new(path);
+                    lowLevel = OpenLowLevel(path);
                 }
                 catch
                 {
@@ -75,6 +78,25 @@ internal sealed class Pkcs11Module
             module._references++;
             return module;
         }
+    }
+
+    /// <summary>
+    /// C_Finalize and unload, then load and C_Initialize again: the only way to make SoftHSM 2.6 free the session
+    /// objects it destroyed (see Pkcs11KeyBackend.Recycle.cs). The caller holds the write side of <see cref="Gate"/>,
+    /// so no thread is inside the module (PLATFORM-NOTES: re-initialising under running calls crashed SoftHSM), and
+    /// re-opens its sessions and login afterwards. Unloading is what the high-level library offers (its Dispose
+    /// finalises); a second low-level handle that finalised the module segfaulted SoftHSM 2.6.1 here.
+    /// </summary>
+    public void Reinitialize()
+    {
+        if (!Gate.IsWriteLockHeld) throw new InvalidOperationException("Re-initialising the PKCS#11 module needs the write side of its gate.");
+        // The low-level handle's dlopen reference goes first, so that the high-level Dispose really unloads the module.
+        LowLevel?.Dispose();
+        LowLevel = null;
+        Library.Dispose();
+        Library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, Path, AppType.MultiThreaded);
+        Generation++;
+        LowLevel = OpenLowLevel(Path);
     }
 
     /// <summary>Drops one reference; the last one finalises and unloads the module.</summary>
