@@ -48,13 +48,18 @@ public sealed partial class LiteDbObjectStore
             while (true)
             {
                 batch.Clear();
-                if (!_queue.TakeBatch(batch, _maxBatch)) break;
+                // While Locate's counts are being built (LiteDbObjectStore.Counts.cs) the writer does not block: an
+                // empty queue means time for a build batch.
+                var building = CountBuildPending;
+                if (!_queue.TakeBatch(batch, _maxBatch, wait: !building)) break;
+                var idle = batch.Count == 0;
                 // A caller that gave up before its write was picked up gets no write; once picked up, it completes.
                 batch.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Done.TrySetCanceled(w.CancellationToken));
-                if (batch.Count == 0) continue;
+                if (batch.Count == 0 && !building) continue;
                 lock (_writeGate)
                 {
-                    WriteGroup(batch);
+                    if (batch.Count > 0) WriteGroup(batch);
+                    if (building) CountBatchIfDue(idle);
                     CheckpointIfLarge();
                 }
             }
@@ -83,8 +88,10 @@ public sealed partial class LiteDbObjectStore
         {
             _db.BeginTrans();
             DeleteReleased();
+            _countDeltas.Clear();
             foreach (var write in batch) Apply(write, ref sequence);
             intents = WriteIntents(batch);
+            FlushCounts();
         }
         catch (Exception e)
         {
@@ -180,7 +187,12 @@ public sealed partial class LiteDbObjectStore
                 write.Error = new ObjectStoreException(ObjectStoreError.AlreadyExists, $"An object with identifier {used.UniqueIdentifier} exists; none of the {all.Length} objects was stored.");
                 return;
             }
-            foreach (var o in all) _objects.Insert(DocumentMapper.ToDocument(o with { Version = 1 }, ++sequence));
+            foreach (var o in all)
+            {
+                var doc = DocumentMapper.ToDocument(o with { Version = 1 }, ++sequence);
+                _objects.Insert(doc);
+                CountChange(null, doc);
+            }
             write.Result = obj with { Version = 1 };
             return;
         }
@@ -193,7 +205,9 @@ public sealed partial class LiteDbObjectStore
                 return;
             }
             var inserted = obj with { Version = 1 };
-            _objects.Insert(DocumentMapper.ToDocument(inserted, ++sequence));
+            var doc = DocumentMapper.ToDocument(inserted, ++sequence);
+            _objects.Insert(doc);
+            CountChange(null, doc);
             write.Result = inserted;
             return;
         }
@@ -225,13 +239,17 @@ public sealed partial class LiteDbObjectStore
         if (write.Kind == WriteKind.Revert)
         {
             // Undo: the prior record exactly as it was (its version and insertion sequence too), or gone.
-            if (target is null) _objects.Delete(obj.UniqueIdentifier);
-            else _objects.Update(DocumentMapper.ToDocument(target, existing[DocumentMapper.Sequence].AsInt64));
+            var prior = target is null ? null : DocumentMapper.ToDocument(target, existing[DocumentMapper.Sequence].AsInt64);
+            if (prior is null) _objects.Delete(obj.UniqueIdentifier);
+            else _objects.Update(prior);
+            CountChange(existing, prior);
             write.Result = target ?? obj;
             return;
         }
         var updated = obj with { Version = stored + 1 };
-        _objects.Update(DocumentMapper.ToDocument(updated, existing[DocumentMapper.Sequence].AsInt64));
+        var after = DocumentMapper.ToDocument(updated, existing[DocumentMapper.Sequence].AsInt64);
+        _objects.Update(after);
+        CountChange(existing, after);
         write.Result = updated;
     }
 
