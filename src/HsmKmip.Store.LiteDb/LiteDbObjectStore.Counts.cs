@@ -16,8 +16,8 @@ namespace HsmKmip.Store.LiteDb;
 // CountAsync counts matches as before.
 public sealed partial class LiteDbObjectStore
 {
-    /// <summary>Records counted per background transaction: ~20–60 ms of the writer's time at a time.</summary>
-    internal const int CountBuildBatch = 1000;
+    /// <summary>Records counted per background transaction (<see cref="LiteDbStoreOptions.CountBuildBatch"/>).</summary>
+    private readonly int _countBuildBatch;
 
     /// <summary>While writes keep coming, a build batch runs between groups at most this often (when idle, back to back).</summary>
     private static readonly TimeSpan CountBuildInterval = TimeSpan.FromMilliseconds(100);
@@ -121,7 +121,7 @@ public sealed partial class LiteDbObjectStore
             var batch = _objects.Query()
                 .Where(BsonExpression.Create("$." + DocumentMapper.Sequence + " > @0", cursor))
                 .OrderBy("$." + DocumentMapper.Sequence)
-                .Limit(CountBuildBatch)
+                .Limit(_countBuildBatch)
                 .ToList();
             foreach (var doc in batch)
             {
@@ -130,7 +130,7 @@ public sealed partial class LiteDbObjectStore
             }
             _countedRecords += batch.Count;
             // Fewer than asked: no record lies past the cursor, and no write can add one before this commits.
-            done = batch.Count < CountBuildBatch;
+            done = batch.Count < _countBuildBatch;
             var negative = LocateCounts.Apply(_counts, deltas);
             if (negative > 0) Log.CountsNegative(_logger, negative, _path);
             _db.GetCollection(Schema.MetaCollection).Upsert(Schema.CountsState(cursor, done));
@@ -149,5 +149,27 @@ public sealed partial class LiteDbObjectStore
         }
         Interlocked.Exchange(ref _countCursor, done ? long.MaxValue : cursor);
         if (done) Log.CountBuildFinished(_logger, _path, _countedRecords, Math.Round(_countBuildClock.Elapsed.TotalSeconds, 1));
+    }
+
+    /// <summary>
+    /// The kept counts and the counts recomputed from every record, read in one transaction on the writer's side of
+    /// the gate (so no group lands between the two): equal whenever the counts are exact. For tests and the bench.
+    /// </summary>
+    internal (Dictionary<string, long> Kept, Dictionary<string, long> Recounted) RecountLocateCounts()
+    {
+        lock (_writeGate)
+        {
+            return Read(() =>
+            {
+                var kept = _counts.FindAll().ToDictionary(d => d["_id"].AsString, d => d[LocateCounts.CountField].AsInt64, StringComparer.Ordinal);
+                var recounted = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var doc in _objects.FindAll())
+                {
+                    if (Counted(doc[DocumentMapper.Sequence].AsInt64)) LocateCounts.Add(recounted, doc, +1);
+                }
+                foreach (var zero in recounted.Where(p => p.Value == 0).Select(p => p.Key).ToArray()) recounted.Remove(zero);
+                return (kept, recounted);
+            });
+        }
     }
 }

@@ -165,8 +165,17 @@ public sealed partial class LiteDbObjectStore
         }
     }
 
-    /// <summary>Applies one write inside the open transaction. Refusals (exists, missing, conflict) change nothing.</summary>
+    /// <summary>Called after each write is applied inside its group's transaction (tests make one throw there: a write that fails mid-group).</summary>
+    internal Action<PendingWrite>? AfterApply { get; set; }
+
     private void Apply(PendingWrite write, ref long sequence)
+    {
+        ApplyWrite(write, ref sequence);
+        AfterApply?.Invoke(write);
+    }
+
+    /// <summary>Applies one write inside the open transaction. Refusals (exists, missing, conflict) change nothing.</summary>
+    private void ApplyWrite(PendingWrite write, ref long sequence)
     {
         var obj = write.Object;
         if (write.Kind == WriteKind.Probe)

@@ -44,6 +44,8 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _maxBatch = options.MaxWriteBatch;
         _checkpointBytes = options.CheckpointBytes;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CountBuildBatch, 1, nameof(options));
+        _countBuildBatch = options.CountBuildBatch;
         ArgumentOutOfRangeException.ThrowIfNegative(options.CachedRecords, nameof(options));
         _cache = new RecordCache(options.CachedRecords);
 
