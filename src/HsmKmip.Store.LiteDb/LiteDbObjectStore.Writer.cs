@@ -189,7 +189,7 @@ public sealed partial class LiteDbObjectStore
         {
             // Every identifier is checked before anything is inserted, so a refusal leaves the transaction untouched.
             var all = write.Companions.Prepend(obj).ToArray();
-            var used = all.FirstOrDefault(o => IdLookup.Find(_objects, o.UniqueIdentifier) is not null)
+            var used = all.FirstOrDefault(o => IdLookup.Exists(_objects, o.UniqueIdentifier))
                 ?? all.GroupBy(o => o.UniqueIdentifier).FirstOrDefault(g => g.Count() > 1)?.First();
             if (used is not null)
             {
@@ -205,10 +205,10 @@ public sealed partial class LiteDbObjectStore
             write.Result = obj with { Version = 1 };
             return;
         }
-        var existing = IdLookup.Find(_objects, obj.UniqueIdentifier);
         if (write.Kind == WriteKind.Insert)
         {
-            if (existing is not null)
+            // Only whether the identifier is taken: the primary-key index answers without reading the document.
+            if (IdLookup.Exists(_objects, obj.UniqueIdentifier))
             {
                 write.Error = new ObjectStoreException(ObjectStoreError.AlreadyExists, $"An object with identifier {obj.UniqueIdentifier} exists.");
                 return;
@@ -221,6 +221,7 @@ public sealed partial class LiteDbObjectStore
             return;
         }
 
+        var existing = IdLookup.Find(_objects, obj.UniqueIdentifier);
         if (existing is null)
         {
             write.Error = new ObjectStoreException(ObjectStoreError.NotFound, $"No object has identifier {obj.UniqueIdentifier}.");

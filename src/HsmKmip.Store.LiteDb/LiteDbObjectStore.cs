@@ -109,6 +109,9 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
     /// <summary>fdatasync calls on the store's files since it opened: log (one per group, one per checkpoint) and data (one per checkpoint).</summary>
     public long Syncs => _engine.Log.Syncs + _engine.Data.Syncs;
 
+    /// <summary>Pages written to the log and to the data file (checkpoints) since the store opened (the store bench's figures).</summary>
+    internal (long Log, long Data) PagesWritten => (_engine.Log.BytesWritten / PageFile.PageSize, _engine.Data.BytesWritten / PageFile.PageSize);
+
     /// <inheritdoc />
     public ValueTask<StoredObject?> GetAsync(string uniqueIdentifier, CancellationToken cancellationToken)
     {

@@ -84,10 +84,19 @@ internal sealed class StoreEngine : IDisposable
         }
     }
 
-    /// <summary>A checkpoint: LiteDB copies the log's pages into the data file and fdatasyncs it; then the emptied log's length is made durable.</summary>
+    /// <summary>A checkpoint: LiteDB copies the log's pages into the data file (each page once) and fdatasyncs it; then the emptied log's length is made durable.</summary>
     public void Checkpoint()
     {
-        Database.Checkpoint();
+        // Each page once, however many versions the log holds (PageFile.BeginCoalescing).
+        Data.BeginCoalescing();
+        try
+        {
+            Database.Checkpoint();
+        }
+        finally
+        {
+            Data.EndCoalescing();
+        }
         // LiteDB restarts transaction ids after a checkpoint: a stale log surviving a power cut would be replayed
         // over newer pages, so its truncation is made durable before anything else is written.
         Log.Sync();

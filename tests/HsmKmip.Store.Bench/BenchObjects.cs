@@ -16,9 +16,12 @@ public static class BenchObjects
     public const uint SecretData = 7;
     public const uint Active = 2;
 
+    /// <summary>UUIDv7 identifiers (time-ordered, as the server gives) instead of random v4 ones: <c>--ids v4</c> compares.</summary>
+    public static bool TimeOrderedIds { get; set; } = true;
+
     public static StoredObject AesKey(long n, string owner = "bench-client")
     {
-        var id = Guid.NewGuid().ToString();
+        var id = (TimeOrderedIds ? Guid.CreateVersion7() : Guid.NewGuid()).ToString();
         var name = "bench-key-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var now = DateTimeOffset.UtcNow;
         var type = n % 10 == 0 ? SecretData : SymmetricKey;

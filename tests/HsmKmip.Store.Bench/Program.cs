@@ -5,18 +5,22 @@ using HsmKmip.Store.Bench;
 using HsmKmip.Store.LiteDb;
 using HsmKmip.Store.LiteDb.Tests.Fixtures;
 
-// store-bench writes [--seconds S]            durable inserts/s with 1 and 8 concurrent writers, p50/p99 per insert
+// store-bench writes [--seconds S] [--warm-up S] [--checkpoint-mb N] [--ids v4|v7]  durable inserts/s with 1 and 8 concurrent writers, CPU and bytes written per insert, p50/p99
 // store-bench locate --objects N [--folder F]  load N AES-256 keys, then file size per object, open time, Locate p50/p99, RSS
 // store-bench read [--objects N] [--lookups N] [--rounds N]  CPU per look-up by primary key: FindById against IdLookup
 // store-bench fixture <path>                   write the schema fixture objects (tests/HsmKmip.Store.LiteDb.Tests/Fixtures)
 var command = args.FirstOrDefault() ?? "";
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var invariant = CultureInfo.InvariantCulture;
+BenchObjects.TimeOrderedIds = Option("--ids") != "v4";
 
 switch (command)
 {
     case "writes":
-        await Writes(double.Parse(Option("--seconds") ?? "5", invariant));
+        await Writes(
+            double.Parse(Option("--seconds") ?? "5", invariant),
+            double.Parse(Option("--warm-up") ?? "3", invariant),
+            Option("--checkpoint-mb") is { } mb ? long.Parse(mb, invariant) << 20 : null);
         return 0;
     case "locate":
         await Locate(long.Parse(Option("--objects") ?? "100000", invariant), Option("--folder"));
@@ -28,7 +32,7 @@ switch (command)
         await Fixture(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: store-bench writes [--seconds S] | locate --objects N [--folder F] | read [--objects N] [--lookups N] [--rounds N] | fixture <path>");
+        Console.Error.WriteLine("usage: store-bench writes [--seconds S] [--warm-up S] [--checkpoint-mb N] [--ids v4|v7] | locate --objects N [--folder F] | read [--objects N] [--lookups N] [--rounds N] | fixture <path>");
         return 2;
 }
 
@@ -46,16 +50,24 @@ static string Percentiles(List<double> ms)
     return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.50):F3} ms, p99 {At(0.99):F3} ms, max {ms[^1]:F3} ms (n={ms.Count})");
 }
 
-static async Task Writes(double seconds)
+static async Task Writes(double seconds, double warmUp, long? checkpointBytes)
 {
     foreach (var writers in new[] { 1, 8 })
     {
         var path = NewFolder(null);
-        await using (var store = new LiteDbObjectStore(new LiteDbStoreOptions { Path = path }))
+        var options = new LiteDbStoreOptions { Path = path };
+        if (checkpointBytes is { } bytes) options.CheckpointBytes = bytes;
+        await using (var store = new LiteDbObjectStore(options))
         {
-            for (var i = 0; i < 50; i++) await store.InsertAsync(BenchObjects.AesKey(i), default); // warm-up
-            var latencies = new List<double>[writers];
+            // Warm-up (3 s by default), so that the JIT's tier-0 code and first compilations are not in the CPU figure.
             long total = 0;
+            var warm = Stopwatch.StartNew();
+            while (total < 20 || warm.Elapsed < TimeSpan.FromSeconds(warmUp)) await store.InsertAsync(BenchObjects.AesKey(Interlocked.Increment(ref total)), default);
+            var latencies = new List<double>[writers];
+            var warmedUp = total;
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var groupsBefore = store.DurableGroups;
+            var pagesBefore = store.PagesWritten;
             var clock = Stopwatch.StartNew();
             var until = TimeSpan.FromSeconds(seconds);
             await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
@@ -70,9 +82,13 @@ static async Task Writes(double seconds)
                 }
             })));
             var elapsed = clock.Elapsed.TotalSeconds;
+            // The whole process's CPU (writer thread, LiteDB's queue, the bench's own tasks) per durable insert.
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
+            var groups = store.DurableGroups - groupsBefore;
+            var (logPages, dataPages) = (store.PagesWritten.Log - pagesBefore.Log, store.PagesWritten.Data - pagesBefore.Data);
             var all = latencies.SelectMany(l => l).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"durable inserts, {writers} writer(s): {all.Count / elapsed:F0}/s over {elapsed:F1} s; per insert {Percentiles(all)}"));
+                $"durable inserts, {writers} writer(s): {all.Count / elapsed:F0}/s over {elapsed:F1} s after {warmedUp} warm-up inserts, {cpu / all.Count:F0} µs CPU per insert, {groups} groups, {logPages / (double)groups:F1} log pages per group, {(logPages + dataPages) * 8.0 / all.Count:F0} KiB written per insert (log and checkpoints); per insert {Percentiles(all)}"));
         }
         Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(path))!, recursive: true);
     }

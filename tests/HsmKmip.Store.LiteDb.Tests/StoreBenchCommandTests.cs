@@ -16,9 +16,13 @@ public sealed class StoreBenchCommandTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public async Task Writes_prints_rates_for_1_and_8_writers()
     {
-        var text = await Run("writes", "--seconds", "1");
+        var text = await Run("writes", "--seconds", "1", "--warm-up", "0.5", "--ids", "v4");
         Assert.Contains("durable inserts, 1 writer(s): ", text);
         Assert.Contains("durable inserts, 8 writer(s): ", text);
+        foreach (var expected in new[] { " µs CPU per insert, ", " log pages per group, ", " KiB written per insert (log and checkpoints); per insert p50 " })
+        {
+            Assert.Contains(expected, text);
+        }
     }
 
     [Fact]

@@ -343,8 +343,15 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         context.IdPlaceholder = replacement.UniqueIdentifier;
     }
 
-    /// <summary>A fresh Unique Identifier (a UUID string: stable, at most 127 bytes, KMIP-NOTES rule 6).</summary>
-    public static string NewIdentifier() => Guid.NewGuid().ToString();
+    /// <summary>
+    /// A fresh Unique Identifier (a UUID string: stable, at most 127 bytes, KMIP-NOTES rule 6). Version 7 (RFC 9562:
+    /// 48 bits of Unix milliseconds, then 74 random bits), not 4: the store's primary-key index is a skip list ordered
+    /// by the identifier, and a random v4 identifier lands in a random place, so every insert dirtied (and, in a large
+    /// store, first read) index pages of its own; time-ordered identifiers land at the end of the index, in the pages
+    /// the previous group's inserts already dirtied (store bench: 12–19 % fewer bytes written per insert at 8
+    /// writers, docs/performance.md). The creation time it reveals is the object's Initial Date.
+    /// </summary>
+    public static string NewIdentifier() => Guid.CreateVersion7().ToString();
 
     /// <summary>The state of an object now (dates applied), or null when it is gone; no access check (Locate has done it).</summary>
     public async ValueTask<State?> EffectiveStateAsync(string uniqueIdentifier, CancellationToken cancellationToken)
