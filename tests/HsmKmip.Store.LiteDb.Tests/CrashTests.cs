@@ -59,6 +59,10 @@ public sealed class CrashTests(ITestOutputHelper output)
                         failures.Add($"trial {trial}: {id} differs: {e.Message}");
                     }
                 }
+                // Schema v4's Locate counts replay with the records they count: every kept count equals a recount.
+                var (kept, recounted) = store.RecountLocateCounts();
+                var wrong = kept.Keys.Union(recounted.Keys).Where(k => kept.GetValueOrDefault(k) != recounted.GetValueOrDefault(k)).ToArray();
+                if (wrong.Length > 0) failures.Add($"trial {trial}: {wrong.Length} Locate counts differ from a recount of the records after the kill");
             }
             leaked += CheckShredded(result, storeFolder, trial, "after reopening", failures);
             // The long run's progress (a run cut short still says how far it got and whether anything was lost).
