@@ -149,9 +149,11 @@ public sealed class LocateCountTests : IDisposable
     /// A v3 store: this build's layout without the counts (v4 adds only the counts collection and its build state, so
     /// taking those out and writing version 3 yields exactly what a v3 build leaves).
     /// </summary>
-    private void MakeV3()
+    private void MakeV3() => MakeV3(_folder.StorePath);
+
+    internal static void MakeV3(string path)
     {
-        using var raw = new LiteDatabase(new ConnectionString { Filename = _folder.StorePath, Connection = ConnectionType.Direct, Collation = Collation.Binary });
+        using var raw = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Collation = Collation.Binary });
         raw.DropCollection(LocateCounts.Collection);
         var meta = raw.GetCollection(Schema.MetaCollection);
         meta.Delete(Schema.CountsId);
