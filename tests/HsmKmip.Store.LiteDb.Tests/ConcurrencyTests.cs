@@ -58,6 +58,37 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public async Task An_identifier_inserted_twice_in_one_group_is_stored_once_and_the_rest_of_the_group_commits()
+    {
+        // The primary key refuses the second insert (no lookup precedes an insert): LiteDB rolls the group's
+        // transaction back, and the group is applied again without it.
+        using var store = _folder.Open();
+        await store.InsertAsync(Samples.Key("kept", state: 2), default);
+        var writes = new List<Task>();
+        for (var i = 0; i < 20; i++) writes.Add(store.InsertAsync(Samples.Key($"w-{i}"), default).AsTask());
+        var twins = new[] { store.InsertAsync(Samples.Key("twin"), default).AsTask(), store.InsertAsync(Samples.Key("twin"), default).AsTask() };
+        var again = store.InsertAsync(Samples.Key("kept", state: 5), default).AsTask();
+        await Task.WhenAll(writes);
+        Assert.Equal(ObjectStoreError.AlreadyExists, (await Assert.ThrowsAsync<ObjectStoreException>(() => again)).Error);
+        var outcomes = await Task.WhenAll(twins.Select(async t =>
+        {
+            try
+            {
+                await t;
+                return "stored";
+            }
+            catch (ObjectStoreException e) when (e.Error == ObjectStoreError.AlreadyExists)
+            {
+                return "refused";
+            }
+        }));
+        Assert.Equal(["refused", "stored"], outcomes.Order());
+        Assert.Equal(2u, (await store.GetAsync("kept", default))!.State);
+        Assert.Equal(1, (await store.GetAsync("twin", default))!.Version);
+        Assert.Equal(22, (await store.LocateAsync(new ObjectQuery(), default)).Count);
+    }
+
+    [Fact]
     public async Task Cancelled_before_queueing_writes_nothing()
     {
         using var store = _folder.Open();

@@ -111,8 +111,11 @@ public sealed class LocateCountTests : IDisposable
         var plug = store.InsertAsync(Samples.Key("plug"), default).AsTask();
         Assert.True(plugApplied.Wait(TimeSpan.FromSeconds(60)), "the writer did not apply the plug write within 60 s");
 
-        // Queued while the writer holds the plug's group: the next group is exactly these four.
+        // Queued while the writer holds the plug's group: the next group is exactly these five. The used identifier
+        // makes LiteDB roll the group back and the writer apply it again without that insert; the broken write then
+        // splits it into single writes.
         var x = store.InsertAsync(Samples.Key("x") with { ObjectGroups = ["g1"] }, default).AsTask();
+        var used = store.InsertAsync(Samples.Key("kept", owner: "carol") with { ObjectGroups = ["g1"] }, default).AsTask();
         var broken = store.InsertAsync(Samples.Key("broken") with { ObjectGroups = ["g1"] }, default).AsTask();
         var moved = store.UpdateAsync(kept with { Owner = "bob" }, default).AsTask();
         var z = store.InsertAsync(Samples.Key("z", type: 7), default).AsTask();
@@ -121,6 +124,7 @@ public sealed class LocateCountTests : IDisposable
         await x;
         await moved;
         await z;
+        Assert.Equal(ObjectStoreError.AlreadyExists, (await Assert.ThrowsAsync<ObjectStoreException>(() => used)).Error);
         var e = await Assert.ThrowsAsync<ObjectStoreException>(() => broken);
         Assert.Equal(ObjectStoreError.Unavailable, e.Error);
         Assert.Null(await store.GetAsync("broken", default));
