@@ -33,6 +33,12 @@ public sealed partial class LiteDbObjectStore
 
     // The open group's count changes; reset by every WriteGroup call, so a group split after a failure recounts.
     private readonly Dictionary<string, long> _countDeltas = new(StringComparer.Ordinal);
+
+    // The committed value of every count the writer has read or written since open (writer thread only), so that a
+    // group updates a count document without reading it first; values a transaction writes wait in _countStaged
+    // until it commits (a rolled-back group leaves the cache as the file is).
+    private readonly Dictionary<string, long> _countValues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _countStaged = new(StringComparer.Ordinal);
     private long _countFallbacks;
 
     /// <summary>Whether Locate's counts cover every record (a v3 store's are built in the background after open).</summary>
@@ -94,11 +100,49 @@ public sealed partial class LiteDbObjectStore
     }
 
     /// <summary>Writes the open group's count changes into its transaction.</summary>
-    private void FlushCounts()
+    private void FlushCounts() => WriteCounts(_countDeltas);
+
+    /// <summary>
+    /// Adds <paramref name="deltas"/> to the count documents inside the open transaction: an update of a document
+    /// known to exist, an insert of a new one, a delete at zero. A count that would go below zero (the counts disagree
+    /// with the records) is kept at zero and logged rather than refuse the write it counts.
+    /// </summary>
+    private void WriteCounts(Dictionary<string, long> deltas)
     {
-        if (_countDeltas.Count == 0) return;
-        var negative = LocateCounts.Apply(_counts, _countDeltas);
+        _countStaged.Clear();
+        var negative = 0;
+        foreach (var (key, delta) in deltas)
+        {
+            if (delta == 0) continue;
+            if (!_countStaged.TryGetValue(key, out var old) && !_countValues.TryGetValue(key, out old))
+            {
+                old = _counts.FindById(key)?[LocateCounts.CountField].AsInt64 ?? 0;
+            }
+            var n = old + delta;
+            if (n < 0) negative++;
+            if (n <= 0)
+            {
+                if (old > 0) _counts.Delete(key);
+                n = 0;
+            }
+            else if (old > 0)
+            {
+                _counts.Update(new BsonDocument { ["_id"] = key, [LocateCounts.CountField] = n });
+            }
+            else
+            {
+                _counts.Insert(new BsonDocument { ["_id"] = key, [LocateCounts.CountField] = n });
+            }
+            _countStaged[key] = n;
+        }
         if (negative > 0) Log.CountsNegative(_logger, negative, _path);
+    }
+
+    /// <summary>After a commit: the values its transaction wrote are the committed ones.</summary>
+    private void CountsCommitted()
+    {
+        foreach (var (key, n) in _countStaged) _countValues[key] = n;
+        _countStaged.Clear();
     }
 
     /// <summary>Runs a build batch when one is due: at once when no write waits, else at most every <see cref="CountBuildInterval"/>.</summary>
@@ -131,8 +175,7 @@ public sealed partial class LiteDbObjectStore
             _countedRecords += batch.Count;
             // Fewer than asked: no record lies past the cursor, and no write can add one before this commits.
             done = batch.Count < _countBuildBatch;
-            var negative = LocateCounts.Apply(_counts, deltas);
-            if (negative > 0) Log.CountsNegative(_logger, negative, _path);
+            WriteCounts(deltas);
             _db.GetCollection(Schema.MetaCollection).Upsert(Schema.CountsState(cursor, done));
             _db.Commit();
             _engine.Log.WaitWritten(_engine.LogEnd, QueueTimeout);
@@ -147,6 +190,7 @@ public sealed partial class LiteDbObjectStore
             if (e is IOException or ObjectDisposedException) RecordWrite(e.Message);
             return;
         }
+        CountsCommitted();
         Interlocked.Exchange(ref _countCursor, done ? long.MaxValue : cursor);
         if (done) Log.CountBuildFinished(_logger, _path, _countedRecords, Math.Round(_countBuildClock.Elapsed.TotalSeconds, 1));
     }

@@ -144,6 +144,7 @@ public sealed partial class LiteDbObjectStore
             return;
         }
 
+        CountsCommitted();
         // Before any waiter hears of its write, no reader can be handed the record as it was before it.
         Invalidate(batch);
         _lastSequence = sequence;

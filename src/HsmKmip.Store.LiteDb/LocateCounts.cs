@@ -88,25 +88,6 @@ internal static class LocateCounts
         deltas[key] = n + sign;
     }
 
-    /// <summary>
-    /// Adds <paramref name="deltas"/> to the count documents (inside the caller's transaction); a count reaching 0 is
-    /// deleted. Returns how many counts would have gone below zero (kept at zero): the counts disagreed with the
-    /// records, which the caller logs rather than refuse the write it counts.
-    /// </summary>
-    public static int Apply(ILiteCollection<BsonDocument> counts, Dictionary<string, long> deltas)
-    {
-        var negative = 0;
-        foreach (var (key, delta) in deltas)
-        {
-            if (delta == 0) continue;
-            var n = (counts.FindById(key)?[CountField].AsInt64 ?? 0) + delta;
-            if (n < 0) negative++;
-            if (n <= 0) counts.Delete(key);
-            else counts.Upsert(new BsonDocument { ["_id"] = key, [CountField] = n });
-        }
-        return negative;
-    }
-
     /// <summary>The sum of the counts under <paramref name="keys"/> (absent documents count 0).</summary>
     public static long Sum(ILiteCollection<BsonDocument> counts, IEnumerable<string> keys) => keys.Sum(k => counts.FindById(k)?[CountField].AsInt64 ?? 0);
 }
