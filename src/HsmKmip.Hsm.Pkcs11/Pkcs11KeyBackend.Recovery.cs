@@ -21,7 +21,8 @@ namespace HsmKmip.Hsm.Pkcs11;
 /// (a logout), CKR_DEVICE_ERROR/REMOVED/TOKEN_NOT_PRESENT (the token, until FindSlot sees it again) and
 /// CKR_CRYPTOKI_NOT_INITIALIZED.
 /// <para>
-/// No repair calls C_Finalize/C_Initialize. Pkcs11Interop's high-level library only finalises when it is unloaded,
+/// No repair calls C_Finalize/C_Initialize (only the planned re-initialisation of a SoftHSM that keeps destroyed
+/// objects does, with every call paused: Pkcs11KeyBackend.Recycle.cs). Pkcs11Interop's high-level library only finalises when it is unloaded,
 /// a second low-level handle that finalised and re-initialised the module segfaulted inside SoftHSM 2.6.1 here, and
 /// re-initialising would invalidate every other backend's handles in the process. So when the library really is
 /// finalised (something else in the process called C_Finalize) every repair fails and calls keep answering
@@ -63,6 +64,9 @@ public sealed partial class Pkcs11KeyBackend
         for (int attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // Another backend on this module re-initialised it (a recycle): reconnect before the call, not after it failed.
+            if (_module.Generation != _sessionGeneration && _brokenAt < 0) MarkBroken(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, alreadyReinitialized: true);
+            if (attempt == 0) RecycleIfDue();
             RepairIfBroken();
             Pkcs11Exception? lost;
             T result;

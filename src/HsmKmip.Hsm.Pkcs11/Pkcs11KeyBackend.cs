@@ -108,6 +108,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
             try
             {
                 backend.Start();
+                backend.ChooseRecycling();
             }
             finally
             {

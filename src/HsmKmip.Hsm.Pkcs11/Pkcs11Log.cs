@@ -58,4 +58,13 @@ internal static partial class Pkcs11Log
 
     [LoggerMessage(3014, LogLevel.Information, "The token does not digest keys (C_DigestKey with SHA-256: {ReturnValue}): the Digest of a new key is taken by unwrapping it once more")]
     public static partial void DigestKeyUnavailable(ILogger logger, string returnValue);
+
+    [LoggerMessage(3015, LogLevel.Information, "The PKCS#11 module {Module} keeps the session objects it destroys until it is finalised (SoftHSM before 2.7): it is re-initialised every {Calls} calls, calls waiting meanwhile")]
+    public static partial void RecyclingModule(ILogger logger, string module, long calls);
+
+    [LoggerMessage(3016, LogLevel.Information, "Re-initialised the PKCS#11 module after {Calls} calls (releasing the session objects it kept) in {Milliseconds} ms")]
+    public static partial void ModuleRecycled(ILogger logger, long calls, long milliseconds);
+
+    [LoggerMessage(3017, LogLevel.Error, "Re-initialising the PKCS#11 module failed ({Reason}); the backend reconnects as after a lost token")]
+    public static partial void RecycleFailed(ILogger logger, string reason);
 }

@@ -27,15 +27,14 @@ internal sealed class Pkcs11Module
 
     public Pkcs11InteropFactories Factories { get; }
 
-    public IPkcs11Library Library { get; }
+    public IPkcs11Library Library { get; private set; }
 
     /// <summary>Readers: any call into the module. Writer: session reset, C_Finalize/C_Initialize.</summary>
     public ReaderWriterLockSlim Gate { get; } = new(LockRecursionPolicy.NoRecursion);
 
     /// <summary>
-    /// Would be bumped by a library re-initialisation (every older handle dead). Re-initialising is not implemented:
-    /// C_Finalize through a second Pkcs11Interop low-level handle segfaulted in SoftHSM 2.6.1 here, and the
-    /// high-level library only finalises when it unloads. Stays 0 until that is solved.
+    /// Bumped by <see cref="Reinitialize"/>: every session, login and object handle opened before is dead, in every
+    /// backend on this module (each compares it with the generation its sessions were opened in).
     /// </summary>
     public int Generation { get; private set; }
 
@@ -55,6 +54,21 @@ internal sealed class Pkcs11Module
             module._references++;
             return module;
         }
+    }
+
+    /// <summary>
+    /// C_Finalize and unload, then load and C_Initialize again: the only way to make SoftHSM 2.6 free the session
+    /// objects it destroyed (see Pkcs11KeyBackend.Recycle.cs). The caller holds the write side of <see cref="Gate"/>,
+    /// so no thread is inside the module (PLATFORM-NOTES: re-initialising under running calls crashed SoftHSM), and
+    /// re-opens its sessions and login afterwards. Unloading is what the high-level library offers (its Dispose
+    /// finalises); a second low-level handle that finalised the module segfaulted SoftHSM 2.6.1 here.
+    /// </summary>
+    public void Reinitialize()
+    {
+        if (!Gate.IsWriteLockHeld) throw new InvalidOperationException("Re-initialising the PKCS#11 module needs the write side of its gate.");
+        Library.Dispose();
+        Library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, Path, AppType.MultiThreaded);
+        Generation++;
     }
 
     /// <summary>Drops one reference; the last one finalises and unloads the module.</summary>

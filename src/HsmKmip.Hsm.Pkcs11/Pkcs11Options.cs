@@ -39,4 +39,11 @@ public sealed class Pkcs11Options
 
     /// <summary>How long a cached handle is used after its unwrap before it is unwrapped afresh.</summary>
     public TimeSpan KeyCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Calls after which the module is finalised and initialised again, all calls paused meanwhile, so that a module
+    /// that keeps destroyed session objects until C_Finalize (SoftHSM before 2.7) gives their memory back. Null: every
+    /// 200,000 calls on such a SoftHSM, never on other modules; 0: never.
+    /// </summary>
+    public long? RecycleAfterCalls { get; set; }
 }
