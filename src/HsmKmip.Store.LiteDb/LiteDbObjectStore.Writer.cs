@@ -48,13 +48,18 @@ public sealed partial class LiteDbObjectStore
             while (true)
             {
                 batch.Clear();
-                if (!_queue.TakeBatch(batch, _maxBatch)) break;
+                // While Locate's counts are being built (LiteDbObjectStore.Counts.cs) the writer does not block: an
+                // empty queue means time for a build batch.
+                var building = CountBuildPending;
+                if (!_queue.TakeBatch(batch, _maxBatch, wait: !building)) break;
+                var idle = batch.Count == 0;
                 // A caller that gave up before its write was picked up gets no write; once picked up, it completes.
                 batch.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Done.TrySetCanceled(w.CancellationToken));
-                if (batch.Count == 0) continue;
+                if (batch.Count == 0 && !building) continue;
                 lock (_writeGate)
                 {
-                    WriteGroup(batch);
+                    if (batch.Count > 0) WriteGroup(batch);
+                    if (building) CountBatchIfDue(idle);
                     CheckpointIfLarge();
                 }
             }
@@ -83,8 +88,10 @@ public sealed partial class LiteDbObjectStore
         {
             _db.BeginTrans();
             DeleteReleased();
+            _countDeltas.Clear();
             foreach (var write in batch) Apply(write, ref sequence);
             intents = WriteIntents(batch);
+            FlushCounts();
         }
         catch (DuplicateIdentifier duplicate)
         {
@@ -137,6 +144,7 @@ public sealed partial class LiteDbObjectStore
             return;
         }
 
+        CountsCommitted();
         // Before any waiter hears of its write, no reader can be handed the record as it was before it.
         Invalidate(batch);
         _lastSequence = sequence;
@@ -169,8 +177,17 @@ public sealed partial class LiteDbObjectStore
         }
     }
 
-    /// <summary>Applies one write inside the open transaction. Refusals (exists, missing, conflict) change nothing.</summary>
+    /// <summary>Called after each write is applied inside its group's transaction (tests make one throw there: a write that fails mid-group).</summary>
+    internal Action<PendingWrite>? AfterApply { get; set; }
+
     private void Apply(PendingWrite write, ref long sequence)
+    {
+        ApplyWrite(write, ref sequence);
+        AfterApply?.Invoke(write);
+    }
+
+    /// <summary>Applies one write inside the open transaction. Refusals (exists, missing, conflict) change nothing.</summary>
+    private void ApplyWrite(PendingWrite write, ref long sequence)
     {
         var obj = write.Object;
         if (write.Kind == WriteKind.Probe)
@@ -191,7 +208,12 @@ public sealed partial class LiteDbObjectStore
                 write.Error = new ObjectStoreException(ObjectStoreError.AlreadyExists, $"An object with identifier {used.UniqueIdentifier} exists; none of the {all.Length} objects was stored.");
                 return;
             }
-            foreach (var o in all) _objects.Insert(DocumentMapper.ToDocument(o with { Version = 1 }, ++sequence));
+            foreach (var o in all)
+            {
+                var doc = DocumentMapper.ToDocument(o with { Version = 1 }, ++sequence);
+                _objects.Insert(doc);
+                CountChange(null, doc);
+            }
             write.Result = obj with { Version = 1 };
             return;
         }
@@ -202,14 +224,16 @@ public sealed partial class LiteDbObjectStore
             // refusal is rare, and the lookup it replaces cost ~6 % of a Create (a read snapshot of its own, whose
             // index expressions LiteDB re-parses, dropped again when the insert takes the write snapshot).
             var inserted = obj with { Version = 1 };
+            var doc = DocumentMapper.ToDocument(inserted, ++sequence);
             try
             {
-                _objects.Insert(DocumentMapper.ToDocument(inserted, ++sequence));
+                _objects.Insert(doc);
             }
             catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY && IdLookup.Exists(_objects, obj.UniqueIdentifier))
             {
                 throw new DuplicateIdentifier(write, e);
             }
+            CountChange(null, doc);
             write.Result = inserted;
             return;
         }
@@ -242,13 +266,17 @@ public sealed partial class LiteDbObjectStore
         if (write.Kind == WriteKind.Revert)
         {
             // Undo: the prior record exactly as it was (its version and insertion sequence too), or gone.
-            if (target is null) _objects.Delete(obj.UniqueIdentifier);
-            else _objects.Update(DocumentMapper.ToDocument(target, existing[DocumentMapper.Sequence].AsInt64));
+            var prior = target is null ? null : DocumentMapper.ToDocument(target, existing[DocumentMapper.Sequence].AsInt64);
+            if (prior is null) _objects.Delete(obj.UniqueIdentifier);
+            else _objects.Update(prior);
+            CountChange(existing, prior);
             write.Result = target ?? obj;
             return;
         }
         var updated = obj with { Version = stored + 1 };
-        _objects.Update(DocumentMapper.ToDocument(updated, existing[DocumentMapper.Sequence].AsInt64));
+        var after = DocumentMapper.ToDocument(updated, existing[DocumentMapper.Sequence].AsInt64);
+        _objects.Update(after);
+        CountChange(existing, after);
         write.Result = updated;
     }
 

@@ -44,6 +44,8 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _maxBatch = options.MaxWriteBatch;
         _checkpointBytes = options.CheckpointBytes;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CountBuildBatch, 1, nameof(options));
+        _countBuildBatch = options.CountBuildBatch;
         ArgumentOutOfRangeException.ThrowIfNegative(options.CachedRecords, nameof(options));
         _cache = new RecordCache(options.CachedRecords);
 
@@ -67,6 +69,7 @@ public sealed partial class LiteDbObjectStore : QueuedWriteStore, IObjectStore, 
                 // The last seq from the top of its index: no count or scan of the collection at open.
                 var last = _objects.Query().OrderByDescending("$." + DocumentMapper.Sequence).Limit(1).ToList();
                 _lastSequence = last.Count == 0 ? 0 : last[0][DocumentMapper.Sequence].AsInt64;
+                OpenCounts();
                 // Whatever LiteDB replayed from its log at open, and the schema steps, reach the data file now.
                 _engine.Checkpoint();
                 Log.Opened(_logger, _path, Math.Max(found, Schema.Current));

@@ -25,4 +25,10 @@ public sealed class LiteDbStoreOptions
     /// the write that changed it.
     /// </summary>
     public int CachedRecords { get; set; } = 8192;
+
+    /// <summary>
+    /// Records counted per background transaction while a store upgraded from schema v3 builds its Locate counts
+    /// (LiteDbObjectStore.Counts.cs): each batch holds the writer for its length (~20–60 ms at 1,000).
+    /// </summary>
+    public int CountBuildBatch { get; set; } = 1000;
 }

@@ -46,4 +46,16 @@ internal static partial class Log
 
     [LoggerMessage(6080, LogLevel.Error, "{Count} LiteDB transactions were still open when the store {Path} closed ({Transactions}); they are closed with it and kept from LiteDB's finalizer")]
     public static partial void TransactionsOpenAtClose(ILogger logger, int count, string path, string transactions);
+
+    [LoggerMessage(6120, LogLevel.Information, "Counting the records of {Path} for Locate's Located Items in the background, from seq {Cursor} of {LastSequence}; Locate counts matches until it is done")]
+    public static partial void CountBuildStarted(ILogger logger, string path, long cursor, long lastSequence);
+
+    [LoggerMessage(6121, LogLevel.Information, "Counted the records of {Path} for Locate's Located Items: {Records} records in {Seconds} s; Locate with Offset Items now answers from the counts")]
+    public static partial void CountBuildFinished(ILogger logger, string path, long records, double seconds);
+
+    [LoggerMessage(6122, LogLevel.Error, "Counting the records of {Path} for Locate failed at seq {Cursor}; Locate keeps counting matches, the next start resumes")]
+    public static partial void CountBuildFailed(ILogger logger, Exception exception, string path, long cursor);
+
+    [LoggerMessage(6123, LogLevel.Error, "{Keys} Locate counts of {Path} would have gone below zero (kept at zero): the counts disagree with the records")]
+    public static partial void CountsNegative(ILogger logger, int keys, string path);
 }

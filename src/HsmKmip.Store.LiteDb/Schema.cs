@@ -19,8 +19,10 @@ internal static class Schema
     /// Identifier attribute (<see cref="AttributeCodec"/>): 2,047 B per AES-256 key instead of 2,699 (store bench,
     /// 20,000 keys). A v2 build would miss v3 records when it Locates by those attributes through its index and could
     /// not decode the new code, hence the new number; v3 reads v2 records as they are.
+    /// v4: the kept Located Items counts (<see cref="LocateCounts"/>) and their build cursor ({ _id: "counts" } here).
+    /// A v3 build would change records without changing their counts, hence the new number.
     /// </summary>
-    public const int Current = 3;
+    public const int Current = 4;
 
     public const string ObjectsCollection = "objects";
     public const string MetaCollection = "meta";
@@ -29,12 +31,29 @@ internal static class Schema
     /// <summary>The meta document the write probe rewrites ({ _id: "probe", at: time }); no layout change, read by nobody.</summary>
     public const string ProbeId = "probe";
 
+    /// <summary>
+    /// The counts' build state ({ _id: "counts", cursor: seq, complete: bool }): records up to seq cursor are counted;
+    /// complete once every record is (LiteDbObjectStore.Counts.cs).
+    /// </summary>
+    public const string CountsId = "counts";
+
     /// <summary>Upgrade steps: the step under key v turns a v layout into v+1.</summary>
     public static readonly IReadOnlyDictionary<int, Action<LiteDatabase>> Upgrades = new Dictionary<int, Action<LiteDatabase>>
     {
         [1] = UpgradeV1ToV2,
         [2] = UpgradeV2ToV3,
+        [3] = UpgradeV3ToV4,
     };
+
+    /// <summary>
+    /// v3 → v4: no record is read here. Counting a million records would hold the start for minutes (the 5 s
+    /// start-to-ready budget), so the step only records that nothing is counted yet; the store counts in the
+    /// background, in batches, and answers from the records until it is done (LiteDbObjectStore.Counts.cs).
+    /// </summary>
+    private static void UpgradeV3ToV4(LiteDatabase db) => db.GetCollection(MetaCollection).Upsert(CountsState(cursor: 0, complete: false));
+
+    /// <summary>The counts' build state document.</summary>
+    public static BsonDocument CountsState(long cursor, bool complete) => new() { ["_id"] = CountsId, ["cursor"] = cursor, ["complete"] = complete };
 
     /// <summary>
     /// v2 → v3: only the version changes. v2 records keep their extra attribute keys (unused: Locate no longer walks
@@ -96,6 +115,8 @@ internal static class Schema
             }
             db.BeginTrans();
             meta.Insert(new BsonDocument { ["_id"] = SchemaId, ["version"] = target });
+            // A new store has nothing to count: its counts are complete from the first write.
+            meta.Insert(CountsState(cursor: 0, complete: true));
             db.Commit();
             EnsureIndexes(db);
             db.Checkpoint();

@@ -34,14 +34,19 @@ internal sealed class WriteQueue<T>
         }
     }
 
-    /// <summary>Blocks until there is at least one write, then moves up to <paramref name="max"/> into <paramref name="batch"/>; false when completed and empty.</summary>
-    public bool TakeBatch(List<T> batch, int max)
+    /// <summary>
+    /// Blocks until there is at least one write (or returns at once with none when <paramref name="wait"/> is false: the
+    /// writer has background work), then moves up to <paramref name="max"/> into <paramref name="batch"/>; false when
+    /// completed and empty.
+    /// </summary>
+    public bool TakeBatch(List<T> batch, int max, bool wait = true)
     {
         lock (_gate)
         {
             while (_items.Count == 0)
             {
                 if (_completed) return false;
+                if (!wait) return true;
                 Monitor.Wait(_gate);
             }
             while (batch.Count < max && _items.TryDequeue(out var item)) batch.Add(item);

@@ -31,7 +31,25 @@ public sealed partial class PostgresObjectStore
         }).ConfigureAwait(false);
     }
 
-    private static string Sql(ObjectQuery query, NpgsqlParameterCollection p)
+    /// <summary>
+    /// Located Items by <c>count(*)</c> over the same conditions. No kept counter here: several nodes create at once,
+    /// and one counter row per (owner, type) would serialize every node's Creates on its row lock; the count is an
+    /// index-only walk of the owner/type btree (docs/performance.md, Offset Items).
+    /// </summary>
+    public async ValueTask<int> CountAsync(ObjectQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return await ReadAsync(async () =>
+        {
+            await using var command = _source.CreateCommand();
+            command.CommandText = Sql(query with { Offset = 0, MaxItems = null }, command.Parameters, count: true);
+            var n = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            return (int)Math.Min(int.MaxValue, n);
+        }).ConfigureAwait(false);
+    }
+
+    private static string Sql(ObjectQuery query, NpgsqlParameterCollection p, bool count = false)
     {
         var where = new List<string>();
         string Param(object value, NpgsqlDbType? type = null)
@@ -60,8 +78,9 @@ public sealed partial class PostgresObjectStore
         if (query.ActivationDateFrom is { } adFrom) where.Add($"activation_date >= {Param(adFrom.UtcTicks)}");
         if (query.ActivationDateTo is { } adTo) where.Add($"activation_date <= {Param(adTo.UtcTicks)}");
 
-        var sql = new StringBuilder("SELECT uid FROM hsmkmip_objects");
+        var sql = new StringBuilder(count ? "SELECT count(*) FROM hsmkmip_objects" : "SELECT uid FROM hsmkmip_objects");
         if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
+        if (count) return sql.ToString();
         sql.Append(" ORDER BY seq");
         if (query.Offset > 0) sql.Append(" OFFSET ").Append(Param((long)query.Offset));
         if (query.MaxItems is { } max) sql.Append(" LIMIT ").Append(Param((long)max));

@@ -58,7 +58,10 @@ public sealed class AdminCommandTests : IClassFixture<AdminDaemonFixture>
         var store = status["store"]!;
         Assert.Equal(Path.Combine(Path.GetFullPath(_daemon.StateDir), "hsmkmip.db"), store["path"]!.GetValue<string>());
         Assert.Equal(new FileInfo(store["path"]!.GetValue<string>()).Length, store["sizeBytes"]!.GetValue<long>());
-        Assert.Equal(3, store["schemaVersion"]!.GetValue<int>()); // LiteDB store schema v3 (issue 12)
+        Assert.Equal(4, store["schemaVersion"]!.GetValue<int>()); // LiteDB store schema v4: kept Locate counts (issue 12)
+        // A store created by this build has its Locate counts from the first write: nothing to build.
+        Assert.True(store["locateCounts"]!["complete"]!.GetValue<bool>());
+        Assert.Equal(store["locateCounts"]!["lastSeq"]!.GetValue<long>(), store["locateCounts"]!["countedThroughSeq"]!.GetValue<long>());
         var objects = store["objects"]!;
         Assert.True(objects["byType"]!["SymmetricKey"]!.GetValue<int>() >= 1);
         Assert.Equal(objects["total"]!.GetValue<int>(), objects["byState"]!.AsObject().Sum(p => p.Value!.GetValue<int>()));

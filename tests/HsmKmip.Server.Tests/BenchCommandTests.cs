@@ -106,6 +106,15 @@ public sealed partial class BenchCommandTests
             Assert.Matches(@"locate-type\s+[1-9]\d* ops", found.Stdout);
             Assert.Equal("0", Totals().Match(found.Stdout).Groups["errors"].Value);
         }
+        // Deep paging (--offset): the last key's page answers, one past the end is an error (the page came back empty).
+        var deep = await daemon.RunAsync("bench", "--server", $"127.0.0.1:{daemon.Port}", "--connections", "1", "--seconds", "2", "--warm-up", "1",
+            "--mix", "locate-type", "--offset", (named - 1).ToString(CultureInfo.InvariantCulture), "--protocol", "1.4");
+        Assert.True(deep.ExitCode == 0, deep.Stdout + deep.Stderr);
+        Assert.Matches(@"locate-type\s+[1-9]\d* ops", deep.Stdout);
+        var past = await daemon.RunAsync("bench", "--server", $"127.0.0.1:{daemon.Port}", "--connections", "1", "--seconds", "2", "--warm-up", "1",
+            "--mix", "locate-type", "--offset", named.ToString(CultureInfo.InvariantCulture), "--protocol", "2.0");
+        Assert.Equal(3, past.ExitCode);
+        Assert.Contains($"at Offset {named} found 0 objects", past.Stdout);
         // A name outside the ones made is not found: the check above can fail.
         var missing = await daemon.RunAsync("bench", "--server", $"127.0.0.1:{daemon.Port}", "--connections", "1", "--seconds", "2", "--warm-up", "1",
             "--mix", "locate-name", "--name-start", "1000000", "--names", "1", "--protocol", "1.2");

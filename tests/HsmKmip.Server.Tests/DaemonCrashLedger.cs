@@ -165,6 +165,24 @@ internal static class DaemonCrashKmip
         return state is null ? (null, $"Get Attributes of {uid} returned no State") : ((State)state.AsEnum(), null);
     }
 
+    /// <summary>
+    /// Locate Object Type Symmetric Key (KMIP 1.4), paged when <paramref name="offset"/> is given: the identifiers
+    /// returned and Located Items (null when absent), or the failure.
+    /// </summary>
+    public static async Task<(int Found, int? LocatedItems, string? Error)> LocateKeysAsync(SslStream tls, int? offset = null, int? max = null)
+    {
+        var payload = TtlvElement.Structure(Tag.RequestPayload, new[]
+        {
+            max is { } m ? TtlvElement.Integer(Tag.MaximumItems, m) : null,
+            offset is { } o ? TtlvElement.Integer(Tag.OffsetItems, o) : null,
+            Attr("Object Type", TtlvElement.Enumeration(Tag.AttributeValue, (uint)ObjectType.SymmetricKey)),
+        }.OfType<TtlvElement>().ToArray());
+        var item = (await RoundTripAsync(tls, Request(KmipVersion.V1_4, Item(Operation.Locate, payload)))).Items()[0];
+        if (item.Status() != ResultStatus.Success) return (0, null, Describe(item));
+        var response = item.Find(Tag.ResponsePayload)!;
+        return (response.FindAll(Tag.UniqueIdentifier).Count(), response.Find(Tag.LocatedItems) is { } n ? n.AsInt32() : null, null);
+    }
+
     private static string Describe(TtlvElement item) => $"{item.Status()} {item.Reason()}: {item.Message()}";
 }
 

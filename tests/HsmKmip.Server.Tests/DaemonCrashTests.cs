@@ -61,6 +61,7 @@ public sealed class DaemonCrashTests(ITestOutputHelper output)
                         verified += check.Verified;
                         resolved += check.Resolved;
                         failures.AddRange(check.Failures);
+                        if (await LocatedItemsProblemAsync(daemon) is { } problem) failures.Add($"after restart {trial}: {problem}");
                         var (bytes, leaks) = DaemonCrashScanner.Scan(state, ledger.DestroyedMaterial());
                         scannedBytes += bytes;
                         failures.AddRange(leaks.Select(l => $"after restart {trial}: {l}"));
@@ -162,6 +163,21 @@ public sealed class DaemonCrashTests(ITestOutputHelper output)
         {
             // The kill: the connection broke mid-request. Whatever was not answered is in doubt, not acknowledged.
         }
+    }
+
+    /// <summary>
+    /// Located Items of a deep page (Offset Items, answered from the store's kept counts: LiteDB schema v4) against
+    /// the keys a Locate without paging returns (every match listed): the count must have survived the kill exactly,
+    /// destroyed keys left out of both. Null when they agree.
+    /// </summary>
+    private static async Task<string?> LocatedItemsProblemAsync(DaemonCrashProcess daemon)
+    {
+        await using var tls = await daemon.ConnectAsync();
+        var (all, _, allError) = await DaemonCrashKmip.LocateKeysAsync(tls);
+        if (allError is not null) return $"Locate of every key failed: {allError}";
+        var (page, located, pageError) = await DaemonCrashKmip.LocateKeysAsync(tls, offset: Math.Max(0, all - 2), max: 1);
+        if (pageError is not null) return $"Locate with Offset Items failed: {pageError}";
+        return located == all && page == Math.Min(1, all) ? null : $"Locate with Offset Items {Math.Max(0, all - 2)} answered Located Items {located?.ToString(CultureInfo.InvariantCulture) ?? "(none)"} and {page} keys; Locate without paging found {all} keys";
     }
 
     private sealed record CheckResult(long Verified, long Resolved, List<string> Failures);

@@ -98,6 +98,17 @@ public sealed class LocatePagingTests : IClassFixture<ServerFixture>
                 }
             }
         }
+
+        // On LiteDB the deep page's Located Items comes from the kept counts (schema v4), not from counting matches.
+        if (Environment.GetEnvironmentVariable("HSMKMIP_TEST_STORE") != "postgresql")
+        {
+            var lite = Assert.IsType<HsmKmip.Store.LiteDb.LiteDbObjectStore>(Server.Services.GetService(typeof(HsmKmip.Core.Store.IObjectStore)));
+            var fallbacks = lite.LocateCountFallbacks;
+            var (deepPage, deepLocated) = await LocateAsync(mine, KmipVersion.V1_4, 3, 1, [symmetric, inTheGroup]);
+            Assert.Equal([ownInGroup[3]], deepPage);
+            Assert.Equal(ownInGroup.Count + theirPublicInGroup.Count, deepLocated);
+            Assert.Equal(fallbacks, lite.LocateCountFallbacks);
+        }
     }
 
     private static (uint, string, TtlvElement) NameFilter(string name) =>

@@ -3,8 +3,10 @@ using HsmKmip.Core.Store;
 using HsmKmip.Store.LiteDb;
 using HsmKmip.Store.LiteDb.CrashWriter;
 
-// crash-writer write <path> [tasks]   print "OPENED" once the store is open, then insert (and destroy every 4th) from N tasks
-//                                     until killed; one stdout line per acknowledgement:
+// crash-writer write <path> [tasks] [count batch]
+//                                     print "OPENED" once the store is open, then insert (and destroy every 4th) from N tasks
+//                                     until killed (a store upgraded from v3 counts its records for Locate meanwhile, in
+//                                     batches of [count batch] records); one stdout line per acknowledgement:
 //                                     "ACK <id> <blob hex>" once InsertAsync returned, "DESTROYED <id>" once the destroying UpdateAsync returned.
 // crash-writer open <path>            open the store, print "OPENED", hold it until stdin closes; "REFUSED <message>" and exit 3 when refused.
 // crash-writer count <path> <writers> <inserts each> <destroy: yes|no>
@@ -20,7 +22,8 @@ var path = args[1];
 LiteDbObjectStore store;
 try
 {
-    store = new LiteDbObjectStore(new LiteDbStoreOptions { Path = path });
+    var countBatch = args[0] == "write" && args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1000;
+    store = new LiteDbObjectStore(new LiteDbStoreOptions { Path = path, CountBuildBatch = countBatch });
 }
 catch (ObjectStoreException e)
 {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -59,6 +60,10 @@ public sealed class CrashTests(ITestOutputHelper output)
                         failures.Add($"trial {trial}: {id} differs: {e.Message}");
                     }
                 }
+                // Schema v4's Locate counts replay with the records they count: every kept count equals a recount.
+                var (kept, recounted) = store.RecountLocateCounts();
+                var wrong = kept.Keys.Union(recounted.Keys).Where(k => kept.GetValueOrDefault(k) != recounted.GetValueOrDefault(k)).ToArray();
+                if (wrong.Length > 0) failures.Add($"trial {trial}: {wrong.Length} Locate counts differ from a recount of the records after the kill");
             }
             leaked += CheckShredded(result, storeFolder, trial, "after reopening", failures);
             // The long run's progress (a run cut short still says how far it got and whether anything was lost).
@@ -90,9 +95,53 @@ public sealed class CrashTests(ITestOutputHelper output)
 
     private sealed record TrialResult(Dictionary<string, byte[]> Acks, HashSet<string> Destroyed);
 
-    private static async Task<TrialResult> RunTrial(TestFolder folder, int killAfterMs)
+    /// <summary>
+    /// kill -9 while a store upgraded from schema v3 builds its Locate counts (batches of 3 records, so the kill lands
+    /// mid-build) under the crash writer's inserts and destroys: after each kill the reopened store's counts equal a
+    /// recount of the records up to its cursor, and once the resumed build ends, of every record.
+    /// </summary>
+    [Fact]
+    public async Task Locate_counts_built_in_the_background_survive_kill_9()
     {
-        using var process = CrashWriterProcess.Start("write", folder.StorePath, "8");
+        using var folder = new TestFolder();
+        await using (var seed = folder.Open())
+        {
+            for (var chunk = 0; chunk < 20; chunk++)
+            {
+                await seed.InsertAllAsync(Enumerable.Range(0, 100).Select(_ => CrashObjects.Create(Guid.NewGuid().ToString(), RandomNumberGenerator.GetBytes(40))).ToArray(), default);
+            }
+        }
+        LocateCountTests.MakeV3(folder.StorePath);
+        var random = new Random();
+        var failures = new List<string>();
+        var midBuild = 0;
+        for (var trial = 0; trial < 4; trial++)
+        {
+            var result = await RunTrial(folder, random.Next(50, 400), countBatch: 3);
+            // Batches of one record: this check must not finish the build the next trial kills.
+            await using var store = new LiteDbObjectStore(new LiteDbStoreOptions { Path = folder.StorePath, CountBuildBatch = 1 });
+            if (!store.LocateCountsComplete) midBuild++;
+            var (kept, recounted) = store.RecountLocateCounts();
+            if (!Same(kept, recounted)) failures.Add($"trial {trial} ({result.Acks.Count} inserts acknowledged): the counts differ from a recount up to the cursor {store.LocateCountProgress}");
+        }
+        await using (var store = folder.Open())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (!store.LocateCountsComplete && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.True(store.LocateCountsComplete, $"the resumed count build did not finish within 120 s ({store.LocateCountProgress})");
+            var (kept, recounted) = store.RecountLocateCounts();
+            if (!Same(kept, recounted)) failures.Add("after the build finished: the counts differ from a recount of every record");
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.True(midBuild > 0, "every kill came after the build had finished: nothing was tested mid-build");
+    }
+
+    private static bool Same(Dictionary<string, long> a, Dictionary<string, long> b) =>
+        a.Keys.Union(b.Keys).All(k => a.GetValueOrDefault(k) == b.GetValueOrDefault(k));
+
+    private static async Task<TrialResult> RunTrial(TestFolder folder, int killAfterMs, int countBatch = 1000)
+    {
+        using var process = CrashWriterProcess.Start("write", folder.StorePath, "8", countBatch.ToString(CultureInfo.InvariantCulture));
         var text = new StringBuilder();
         var firstAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reading = Task.Run(async () =>

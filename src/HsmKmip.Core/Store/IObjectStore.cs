@@ -37,6 +37,16 @@ public interface IObjectStore
 
     /// <summary>Identifiers of the objects matching <paramref name="query"/>, in a stable order, paged by Offset/MaxItems.</summary>
     ValueTask<IReadOnlyList<string>> LocateAsync(ObjectQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many objects match <paramref name="query"/> (its Offset and MaxItems ignored): Locate's Located Items. A
+    /// store that keeps counts answers without visiting the matches; this default counts what Locate returns.
+    /// </summary>
+    async ValueTask<int> CountAsync(ObjectQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return (await LocateAsync(query with { Offset = 0, MaxItems = null }, cancellationToken).ConfigureAwait(false)).Count;
+    }
 }
 
 /// <summary>

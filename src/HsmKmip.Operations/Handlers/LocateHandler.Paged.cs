@@ -26,10 +26,11 @@ internal sealed partial class LocateHandler
 
         // How many own matches there are: known when this page holds the end of them (offset + what came back), counted
         // only when the offset lies at or past their end (the page is all public objects, or empty) or the total is
-        // wanted while own matches go on past this page.
+        // wanted while own matches go on past this page. The store answers that from its kept counts where it has
+        // them (LiteDB schema v4: owner, type, one group, archival, destroyed states), else by counting matches.
         int ownTotal = ownEnded && (own.Count > 0 || offset == 0)
             ? offset + own.Count
-            : (await objects.LocateAsync(query, cancellationToken).ConfigureAwait(false)).Count;
+            : await objects.CountAsync(query, cancellationToken).ConfigureAwait(false);
         var publicOnly = await PublicNotOwnedAsync(client, query, cancellationToken).ConfigureAwait(false);
         if (!ownEnded) return (own, ownTotal + publicOnly.Count);
 

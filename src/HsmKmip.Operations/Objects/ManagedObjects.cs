@@ -379,6 +379,19 @@ public sealed partial class ManagedObjects(IObjectStore store, IKeyBackend backe
         }
     }
 
+    /// <summary>How many objects match <paramref name="query"/> (Locate's Located Items), from the store's kept counts where it has them.</summary>
+    public async ValueTask<int> CountAsync(ObjectQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.CountAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreException e)
+        {
+            throw FailureMapping.ToKmip(e);
+        }
+    }
+
     /// <summary>Writes <paramref name="attributes"/> and <paramref name="state"/> back, refreshing Last Change Date.</summary>
     public async ValueTask SaveAsync(ObjectView view, IEnumerable<KmipAttribute> attributes, State state, Func<StoredObject, StoredObject>? change, CancellationToken cancellationToken)
     {

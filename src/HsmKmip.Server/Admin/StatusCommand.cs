@@ -91,6 +91,12 @@ internal sealed class StatusCommand : IAdminCommand
         {
             var store = context.Store();
             result["schemaVersion"] = (store as LiteDbObjectStore)?.SchemaVersion;
+            if (store is LiteDbObjectStore lite)
+            {
+                // Located Items counts (schema v4): built in the background after an upgrade from v3.
+                var (counted, last) = lite.LocateCountProgress;
+                result["locateCounts"] = new JsonObject { ["complete"] = lite.LocateCountsComplete, ["countedThroughSeq"] = counted, ["lastSeq"] = last };
+            }
             if (store is Store.Postgres.PostgresObjectStore postgres) await ClusterStatus.AddAsync(result, postgres, cancellationToken).ConfigureAwait(false);
             var byType = new JsonObject();
             int total = 0;

@@ -77,6 +77,11 @@ internal static class AdminCommands
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"store:     {store["path"]}, {store["sizeBytes"]} bytes, schema v{store["schemaVersion"]}, {objects["total"]} objects"));
             o.WriteLine($"  by type:  {Pairs(objects["byType"]!.AsObject())}");
             o.WriteLine($"  by state: {Pairs(objects["byState"]!.AsObject())}");
+            if (store["locateCounts"] is { } counts && !counts["complete"]!.GetValue<bool>())
+            {
+                // Schema v4's Located Items counts, built in the background after an upgrade from v3.
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Locate counts: building, records up to seq {counts["countedThroughSeq"]} of {counts["lastSeq"]} counted (Locate with Offset Items counts matches until then)"));
+            }
         }
         o.WriteLine("certificates:");
         foreach (var c in r["certificates"]!.AsArray())

@@ -49,6 +49,9 @@ public abstract partial class ObjectStoreContract
         ["activation to"] = (new ObjectQuery { ActivationDateTo = ContractSamples.Epoch.AddDays(9) }, i => i % 4 != 0 && i <= 8),
         ["activation from"] = (new ObjectQuery { ActivationDateFrom = ContractSamples.Epoch.AddDays(45) }, i => i % 4 != 0 && i >= 45),
         ["offsets"] = (new ObjectQuery { InitialDateFrom = ContractSamples.Epoch.AddDays(3).ToOffset(TimeSpan.FromHours(-9)), InitialDateTo = ContractSamples.Epoch.AddDays(3).ToOffset(TimeSpan.FromHours(9)) }, i => i == 3),
+        // Locate's paged path (LocateHandler.Paged.cs): what LiteDB's kept counts answer (schema v4).
+        ["owner type group live"] = (new ObjectQuery { Owner = "alice", ObjectType = 1, ObjectGroups = ["low"], NotStates = [5, 6], Archived = false }, i => i % 2 == 0 && i % 3 == 0 && i < 25 && i % 5 != 4),
+        ["owner any type online"] = (new ObjectQuery { Owner = "bob", NotStates = [5, 6], Archived = false }, i => i % 2 == 1 && i % 5 != 4),
         ["wrapped not by"] = (new ObjectQuery { WrappedNotBy = "hsmkmip-kek-1" }, i => i % 7 == 0),
         ["all filters"] = (new ObjectQuery
         {
@@ -68,6 +71,8 @@ public abstract partial class ObjectStoreContract
         var all = await Fill();
         var (query, expected) = LocateQueries[name];
         Assert.Equal(all.Where((_, i) => expected(i)).Select(o => o.UniqueIdentifier), await Store.LocateAsync(query, default));
+        // Located Items: the count ignores the page.
+        Assert.Equal(all.Where((_, i) => expected(i)).Count(), await Store.CountAsync(query with { Offset = 3, MaxItems = 2 }, default));
     }
 
     [Fact]

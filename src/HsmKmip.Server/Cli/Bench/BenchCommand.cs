@@ -9,7 +9,7 @@ namespace HsmKmip.Server.Cli.Bench;
 
 /// <summary>What one `hsmkmip bench` invocation asked for.</summary>
 internal sealed record BenchSettings(int Connections, TimeSpan Duration, string[] Mix, bool NewConnection, KmipVersion Version, bool Cleanup, TimeSpan WarmUp,
-    long NameStart = 0, long Names = 0);
+    long NameStart = 0, long Names = 0, int Offset = 0);
 
 /// <summary>
 /// `hsmkmip bench`: drives any KMIP server over mutual TLS with N concurrent connections and prints ops/s, latency
@@ -38,7 +38,7 @@ internal static class BenchCommand
         {
             Description = "Operations, comma-separated, run in turn: discover, query, create (AES-256), get (of a key each connection creates first), " +
                 "create-get (1 create : 3 get), create-named (AES-256 named bench-key-N, N counting from --name-start), " +
-                "locate-name (Locate by the exact Name of one of --names keys an earlier create-named run made), locate-type (Locate Object Type Symmetric Key, Maximum Items 16), " +
+                "locate-name (Locate by the exact Name of one of --names keys an earlier create-named run made), locate-type (Locate Object Type Symmetric Key, Maximum Items 16, Offset Items --offset), " +
                 "register-activate-get (libmongocrypt's data-key flow: Register 96-byte Secret Data, Activate, Get; counted as one flow), " +
                 "encrypt and decrypt (AES-256-CBC-PKCS5, 64 bytes, random IV, with a key each connection creates and activates first), mac (HMAC-SHA256 of 64 bytes, likewise), " +
                 "sign-rsa / sign-ec (RSA-2048 PKCS#1 v1.5 SHA-256 / ECDSA P-256 SHA-256 over 64 bytes, with a pair each connection creates and activates first) and " +
@@ -52,8 +52,9 @@ internal static class BenchCommand
         var compare = new Option<bool>("--compare-pykmip") { Description = "Also start Debian's pykmip-server (python3-pykmip; throwaway certificates, TLS1.2 auth suite, temporary database) and run the same load against it in this run, then print the ratio." };
         var nameStart = new Option<long>("--name-start") { Description = "First N of the bench-key-N names create-named gives and locate-name looks for. Default 0 (a second create-named run into the same store needs a new start: names are unique).", DefaultValueFactory = _ => 0 };
         var names = new Option<long>("--names") { Description = "How many bench-key-N names (from --name-start) exist, for locate-name." };
+        var offset = new Option<int>("--offset") { Description = "Offset Items of locate-type's Locate: the page that far into the client's keys (deep paging, as Percona's keyring pages). A page that comes back empty is an error. Default 0 (no Offset Items sent)." };
         var python = new Option<string>("--python") { Description = "Python with PyKMIP for --compare-pykmip. Default /usr/bin/python3 (Debian's).", DefaultValueFactory = _ => "/usr/bin/python3" };
-        foreach (var o in new Option[] { server, cert, key, ca, stateDir, connections, seconds, warmUp, mix, protocol, reconnect, serverPid, keep, nameStart, names, compare, python }) command.Options.Add(o);
+        foreach (var o in new Option[] { server, cert, key, ca, stateDir, connections, seconds, warmUp, mix, protocol, reconnect, serverPid, keep, nameStart, names, offset, compare, python }) command.Options.Add(o);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -70,7 +71,9 @@ internal static class BenchCommand
                     !parse.GetValue(keep),
                     TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(warmUp))),
                     Math.Max(0, parse.GetValue(nameStart)),
-                    Math.Max(0, parse.GetValue(names)));
+                    Math.Max(0, parse.GetValue(names)),
+                    parse.GetValue(offset));
+                if (settings.Offset < 0) throw new ArgumentException("--offset must be 0 or more.");
                 if (settings.Mix.Contains("locate-name") && settings.Names == 0)
                     throw new ArgumentException("--mix locate-name needs --names N: how many keys an earlier create-named run made (from --name-start).");
                 using var certificate = X509Certificate2.CreateFromPemFile(parse.GetValue(cert) ?? Path.Combine(bundle, "client.crt"), parse.GetValue(key) ?? Path.Combine(bundle, "client.key"));

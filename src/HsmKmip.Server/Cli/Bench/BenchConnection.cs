@@ -13,7 +13,7 @@ internal sealed class BenchConnection(IPEndPoint server, BenchTarget target, Ben
 {
     private SslStream? _stream;
 
-    public byte[] Request(string op, string uid, byte[]? data = null, byte[]? iv = null) => BenchRequests.Build(settings.Version, op, uid, data, iv);
+    public byte[] Request(string op, string uid, byte[]? data = null, byte[]? iv = null) => BenchRequests.Build(settings.Version, op, uid, data, iv, settings.Offset);
 
     public async Task<TtlvElement> CallAsync(byte[] request, CancellationToken cancellationToken)
     {

@@ -89,6 +89,7 @@ internal static class BenchLoad
                             "register-activate-get" => await FlowAsync(connection, secret, mine, cancellationToken).ConfigureAwait(false),
                             "create-named" => await CreateAsync(connection, mine, BenchRequests.KeyName(Interlocked.Increment(ref nextName) - 1), cancellationToken).ConfigureAwait(false),
                             "locate-name" => await LocateNameAsync(connection, BenchRequests.KeyName(s.NameStart + Random.Shared.NextInt64(s.Names)), cancellationToken).ConfigureAwait(false),
+                            "locate-type" when s.Offset > 0 => DeepPage(await connection.CallAsync(prepared[name], cancellationToken).ConfigureAwait(false), s.Offset),
                             _ => BenchConnection.Failure(await connection.CallAsync(prepared[name], cancellationToken).ConfigureAwait(false)),
                         };
                         if (outcome is not null) Fail($"{name}: {outcome}");
@@ -163,6 +164,14 @@ internal static class BenchLoad
         if (BenchConnection.Failure(response) is { } failure) return failure;
         var found = response.Find(Tag.BatchItem)?.Find(Tag.ResponsePayload)?.FindAll(Tag.UniqueIdentifier).Count() ?? 0;
         return found == 1 ? null : $"Locate by Name {name} found {found} objects, not 1";
+    }
+
+    /// <summary>A Locate page at Offset Items: a failure when it comes back empty (the offset is past the client's keys).</summary>
+    private static string? DeepPage(TtlvElement response, int offset)
+    {
+        if (BenchConnection.Failure(response) is { } failure) return failure;
+        var found = response.Find(Tag.BatchItem)?.Find(Tag.ResponsePayload)?.FindAll(Tag.UniqueIdentifier).Count() ?? 0;
+        return found > 0 ? null : $"Locate by Object Type at Offset {offset} found 0 objects: the store holds no more than {offset} of them";
     }
 
     /// <summary>libmongocrypt's data-key flow (PLATFORM-NOTES): Register 96 bytes of Secret Data, Activate it, Get it back.</summary>

@@ -43,7 +43,7 @@ internal static class BenchRequests
     /// The request for <paramref name="op"/> on <paramref name="uid"/> (empty when the operation names no object; the
     /// Name for <c>create-named</c> and <c>locate-name</c>).
     /// </summary>
-    public static byte[] Build(KmipVersion version, string op, string uid, byte[]? data = null, byte[]? iv = null)
+    public static byte[] Build(KmipVersion version, string op, string uid, byte[]? data = null, byte[]? iv = null, int offset = 0)
     {
         var (operation, payload) = op switch
         {
@@ -51,7 +51,7 @@ internal static class BenchRequests
             "create-named" => CreateSymmetric(version, CryptographicAlgorithm.AES, CryptographicUsageMask.Encrypt | CryptographicUsageMask.Decrypt, uid),
             // Locate by exact Name (NetApp, FortiGate), and by Object Type with Maximum Items 16 (a client paging through its keys).
             "locate-name" => (Operation.Locate, LocatePayload(version, 2, NameAttribute(uid))),
-            "locate-type" => (Operation.Locate, LocatePayload(version, 16, (Tag.ObjectType, "Object Type", TtlvElement.Enumeration(Tag.AttributeValue, (uint)ObjectType.SymmetricKey)))),
+            "locate-type" => (Operation.Locate, LocatePayload(version, 16, (Tag.ObjectType, "Object Type", TtlvElement.Enumeration(Tag.AttributeValue, (uint)ObjectType.SymmetricKey)), offset)),
             "create-aes" => CreateSymmetric(version, CryptographicAlgorithm.AES, CryptographicUsageMask.Encrypt | CryptographicUsageMask.Decrypt),
             "create-hmac" => CreateSymmetric(version, CryptographicAlgorithm.HMAC_SHA256, CryptographicUsageMask.MACGenerate | CryptographicUsageMask.MACVerify),
             "register-secret" => (Operation.Register, Payload(
@@ -107,10 +107,12 @@ internal static class BenchRequests
             ])));
 
     /// <summary>Locate's filter: at 1.x Attribute structures straight in the payload (KMIP 1.4 §4.9), at 2.x one Attributes structure.</summary>
-    private static TtlvElement LocatePayload(KmipVersion version, int maxItems, (uint Tag, string Name, TtlvElement Value) filter) =>
-        version.IsV2OrLater
-            ? Payload(TtlvElement.Integer(Tag.MaximumItems, maxItems), Attributes(version, Tag.TemplateAttribute, filter))
-            : Payload(TtlvElement.Integer(Tag.MaximumItems, maxItems), Attributes(version, Tag.TemplateAttribute, filter).Children[0]);
+    /// Offset Items (KMIP 1.3+, 1.4 §4.9) follows Maximum Items when asked for.
+    private static TtlvElement LocatePayload(KmipVersion version, int maxItems, (uint Tag, string Name, TtlvElement Value) filter, int offset = 0) =>
+        Payload(
+            TtlvElement.Integer(Tag.MaximumItems, maxItems),
+            offset > 0 ? TtlvElement.Integer(Tag.OffsetItems, offset) : null,
+            version.IsV2OrLater ? Attributes(version, Tag.TemplateAttribute, filter) : Attributes(version, Tag.TemplateAttribute, filter).Children[0]);
 
     private static (uint Tag, string Name, TtlvElement Value) NameAttribute(string name) =>
         (Tag.Name, "Name", TtlvElement.Structure(Tag.AttributeValue,
