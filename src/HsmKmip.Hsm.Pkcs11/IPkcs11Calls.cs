@@ -56,6 +56,11 @@ internal sealed partial class DirectPkcs11Calls : IPkcs11Calls
 
     public List<ISlot> GetSlotList(IPkcs11Library library, SlotsType type) => library.GetSlotList(type);
 
+    /// <summary>One call where the module has a low-level handle (64-bit unmanaged longs, see <see cref="Pkcs11Module.LowLevel"/>).</summary>
+    public int ReadValue(Pkcs11Module module, ISession session, IObjectHandle handle, Span<byte> destination) => module.LowLevel is { } library
+        ? ValueReader.OneCall(library, session, handle, destination)
+        : ValueReader.TwoCalls(this, session, handle, destination);
+
     public ITokenInfo GetTokenInfo(ISlot slot) => slot.GetTokenInfo();
 
     public List<CKM> GetMechanismList(ISlot slot) => slot.GetMechanismList();

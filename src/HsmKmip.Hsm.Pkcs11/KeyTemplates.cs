@@ -118,10 +118,13 @@ internal static class KeyTemplates
         return attributes;
     }
 
-    /// <summary>The unwrap target: a session object whose value can be read once, then destroyed.</summary>
-    public static List<IObjectAttribute> ForReading(IObjectAttributeFactory f, SecretKeyKind kind)
+    /// <summary>
+    /// The unwrap target: a session object whose value can be read once, then destroyed. <paramref name="privateObject"/>
+    /// false makes it CKA_PRIVATE false (see Pkcs11KeyBackend.HotTemplates.cs: why a secret's read-out object may be).
+    /// </summary>
+    public static List<IObjectAttribute> ForReading(IObjectAttributeFactory f, SecretKeyKind kind, bool privateObject = true)
     {
-        var attributes = Common(f, kind);
+        var attributes = Common(f, kind, privateObject);
         attributes.Add(f.Create(CKA.CKA_SENSITIVE, false));
         attributes.Add(f.Create(CKA.CKA_EXTRACTABLE, true));
         return attributes;
@@ -163,13 +166,13 @@ internal static class KeyTemplates
         _ => [],
     };
 
-    private static List<IObjectAttribute> Common(IObjectAttributeFactory f, SecretKeyKind kind) =>
+    private static List<IObjectAttribute> Common(IObjectAttributeFactory f, SecretKeyKind kind, bool privateObject = true) =>
     [
         f.Create(CKA.CKA_CLASS, IsPrivate(kind) ? CKO.CKO_PRIVATE_KEY : CKO.CKO_SECRET_KEY),
         f.Create(CKA.CKA_KEY_TYPE, KeyType(kind)),
         // Token objects cost ~8.5 ms of file I/O each and would outlive a crash: session objects only.
         f.Create(CKA.CKA_TOKEN, false),
-        f.Create(CKA.CKA_PRIVATE, true),
+        f.Create(CKA.CKA_PRIVATE, privateObject),
     ];
 
     public static void DisposeAll(List<IObjectAttribute> attributes)

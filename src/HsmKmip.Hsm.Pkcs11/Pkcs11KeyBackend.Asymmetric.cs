@@ -98,7 +98,7 @@ public sealed partial class Pkcs11KeyBackend
         CheckPrivateBlob(key.Wrapped);
         var pkcs8 = Execute("export private key", idempotent: true, session =>
         {
-            var handle = UnwrapToHandle(session, key.Wrapped, KeyTemplates.ForReading(_module.Factories.ObjectAttributeFactory, key.Wrapped.Kind));
+            var handle = UnwrapToHandle(session, key.Wrapped, ReadingTemplate(key.Wrapped.Kind), shared: true);
             try
             {
                 return ReadPrivate(session, handle, key.Wrapped.Kind);

@@ -26,8 +26,7 @@ public sealed partial class Pkcs11KeyBackend
         if (!_cbcCustody)
         {
             // Disposed here: each undisposed mechanism object waited for the finalizer thread (one per Create).
-            using var mechanism = _module.Factories.MechanismFactory.Create(_wrapMechanism);
-            var blob = _calls.WrapKey(session, mechanism, _kekInUse, key);
+            var blob = _calls.WrapKey(session, KwpMechanism(), _kekInUse, key);
             return new WrappedKey(blob, _kekLabel, WrapAlgorithmName, kind, lengthBytes ?? blob.Length - 8);
         }
         var iv = RandomNumberGenerator.GetBytes(CbcHmacBlob.IvLength);
@@ -49,8 +48,7 @@ public sealed partial class Pkcs11KeyBackend
     {
         if (key.WrapAlgorithm != CbcHmacBlob.AlgorithmName)
         {
-            using var kwp = _module.Factories.MechanismFactory.Create(_wrapMechanism);
-            return _calls.UnwrapKey(session, kwp, kek, key.Blob, template);
+            return _calls.UnwrapKey(session, KwpMechanism(), kek, key.Blob, template);
         }
         CheckTag(session, key, key.BoundTo);
         var ciphertext = CbcHmacBlob.Ciphertext(key.Blob);

@@ -66,7 +66,7 @@ public sealed partial class Pkcs11KeyBackend
     /// <summary>The fallback: unwrap the blob into a readable session object, hash its value, zero and destroy it.</summary>
     private byte[] DigestByUnwrap(ISession session, WrappedKey wrapped)
     {
-        var handle = UnwrapToHandle(session, wrapped, KeyTemplates.ForReading(_module.Factories.ObjectAttributeFactory, wrapped.Kind));
+        var handle = UnwrapForReading(session, wrapped);
         try
         {
             using var value = ReadValue(session, handle, wrapped.LengthBytes);

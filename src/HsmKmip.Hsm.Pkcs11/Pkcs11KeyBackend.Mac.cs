@@ -83,8 +83,7 @@ public sealed partial class Pkcs11KeyBackend
         {
             return UseKey(session, key, KeyUse.Crypto, asKind, action);
         }
-        var f = _module.Factories.ObjectAttributeFactory;
-        var readable = UnwrapToHandle(session, key.Wrapped, KeyTemplates.ForReading(f, SecretKeyKind.Aes));
+        var readable = UnwrapForReading(session, key.Wrapped);
         SensitiveBuffer value;
         try
         {

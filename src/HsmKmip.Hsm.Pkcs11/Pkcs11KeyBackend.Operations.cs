@@ -82,7 +82,7 @@ public sealed partial class Pkcs11KeyBackend
         CheckBlob(key);
         var buffer = Execute("unwrap", idempotent: true, session =>
         {
-            var handle = UnwrapToHandle(session, key, KeyTemplates.ForReading(_module.Factories.ObjectAttributeFactory, key.Kind));
+            var handle = UnwrapForReading(session, key);
             try
             {
                 return ReadValue(session, handle, key.LengthBytes);
@@ -160,8 +160,8 @@ public sealed partial class Pkcs11KeyBackend
         }
     }
 
-    /// <summary>C_UnwrapKey of a stored blob under the KEK that wrapped it; disposes <paramref name="template"/>.</summary>
-    private IObjectHandle UnwrapToHandle(ISession session, WrappedKey key, List<IObjectAttribute> template)
+    /// <summary>C_UnwrapKey of a stored blob under the KEK that wrapped it; disposes <paramref name="template"/> unless it is <paramref name="shared"/>.</summary>
+    private IObjectHandle UnwrapToHandle(ISession session, WrappedKey key, List<IObjectAttribute> template, bool shared = false)
     {
         try
         {
@@ -175,36 +175,57 @@ public sealed partial class Pkcs11KeyBackend
         }
         finally
         {
-            KeyTemplates.DisposeAll(template);
+            if (!shared) KeyTemplates.DisposeAll(template);
         }
     }
 
+    /// <summary>
+    /// The value of an unwrapped key, read with one C_GetAttributeValue straight into pinned memory that is zeroed
+    /// (see <see cref="IPkcs11Calls.ReadValue"/>). A whole number of 8-byte blocks goes directly into the returned
+    /// buffer; another length is read into a stack buffer rounded up to 8 bytes, because SoftHSM 2.6.1 returns an
+    /// RFC 5649 unwrap with its padding still on (RFC 5649 §3: the padding is zeros, so exactly that is accepted and cut off).
+    /// </summary>
     private SensitiveBuffer ReadValue(ISession session, IObjectHandle handle, int expectedLength)
     {
-        var attributes = _calls.GetAttributeValue(session, handle, [CKA.CKA_VALUE]);
-        byte[]? value = null;
+        int padded = (expectedLength + 7) / 8 * 8;
+        if (padded == expectedLength)
+        {
+            var exact = new SensitiveBuffer(expectedLength);
+            int length;
+            try
+            {
+                length = _calls.ReadValue(_module, session, handle, exact.Span);
+            }
+            catch
+            {
+                exact.Dispose();
+                throw;
+            }
+            if (length == expectedLength) return exact;
+            exact.Dispose();
+            throw WrongLength(length, expectedLength);
+        }
+        // At most 64 KiB + 7 (KeyTemplates.ValidateLength): on the stack up to 1 KiB, else a pinned array.
+        byte[]? pinned = padded > 1024 ? GC.AllocateUninitializedArray<byte>(padded, pinned: true) : null;
+        Span<byte> scratch = pinned ?? stackalloc byte[padded];
         try
         {
-            value = attributes[0].GetValueAsByteArray();
-            // SoftHSM 2.6.1 returns an RFC 5649 unwrap with its padding still on (the value rounded up to 8 bytes);
-            // RFC 5649 §3 padding is zeros, so accept exactly that and cut it off.
-            if (value is not null && value.Length > expectedLength && value.Length == (expectedLength + 7) / 8 * 8
-                && !value.AsSpan(expectedLength).ContainsAnyExcept((byte)0))
+            int length = _calls.ReadValue(_module, session, handle, scratch);
+            if (length == expectedLength || (length == padded && !scratch[expectedLength..padded].ContainsAnyExcept((byte)0)))
             {
-                return SensitiveBuffer.CopyOf(value.AsSpan(0, expectedLength));
+                return SensitiveBuffer.CopyOf(scratch[..expectedLength]);
             }
-            if (value is null || value.Length != expectedLength)
-            {
-                throw new KeyBackendException(KeyBackendError.CorruptBlob, $"The unwrapped key is {value?.Length} bytes long, not {expectedLength}.");
-            }
-            return SensitiveBuffer.CopyOf(value);
+            throw WrongLength(length, expectedLength);
         }
         finally
         {
-            if (value is not null) CryptographicOperations.ZeroMemory(value);
-            KeyTemplates.DisposeAll(attributes);
+            CryptographicOperations.ZeroMemory(scratch);
         }
     }
+
+    private static KeyBackendException WrongLength(int length, int expectedLength) => new(KeyBackendError.CorruptBlob, length < 0
+        ? $"The unwrapped key is longer than {(expectedLength + 7) / 8 * 8} bytes, not {expectedLength}."
+        : $"The unwrapped key is {length} bytes long, not {expectedLength}.");
 
     /// <inheritdoc />
     public ValueTask<byte[]> GenerateRandomAsync(int length, CancellationToken cancellationToken)

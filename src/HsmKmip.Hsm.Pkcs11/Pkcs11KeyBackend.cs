@@ -144,6 +144,7 @@ public sealed partial class Pkcs11KeyBackend : IKeyBackend, IDisposable
             _module.Gate.ExitWriteLock();
         }
         _pool.Dispose();
+        DisposeHotTemplates();
         CryptographicOperations.ZeroMemory(_pin);
         _module.Release();
     }

@@ -67,4 +67,7 @@ internal static partial class Pkcs11Log
 
     [LoggerMessage(3017, LogLevel.Error, "Re-initialising the PKCS#11 module failed ({Reason}); the backend reconnects as after a lost token")]
     public static partial void RecycleFailed(ILogger logger, string reason);
+
+    [LoggerMessage(6140, LogLevel.Information, "The token refused a CKA_PRIVATE false session object as the target of an unwrap ({ReturnValue}): a key read out by Get is unwrapped into a private one, which costs the token an encryption and a decryption of its value")]
+    public static partial void PublicReadObjectRefused(ILogger logger, string returnValue);
 }

@@ -16,11 +16,12 @@ internal sealed class Pkcs11Module
 
     private int _references;
 
-    private Pkcs11Module(string path, Pkcs11InteropFactories factories, IPkcs11Library library)
+    private Pkcs11Module(string path, Pkcs11InteropFactories factories, IPkcs11Library library, Net.Pkcs11Interop.LowLevelAPI80.Pkcs11Library? lowLevel)
     {
         Path = path;
         Factories = factories;
         Library = library;
+        LowLevel = lowLevel;
     }
 
     public string Path { get; }
@@ -28,6 +29,19 @@ internal sealed class Pkcs11Module
     public Pkcs11InteropFactories Factories { get; }
 
     public IPkcs11Library Library { get; private set; }
+
+    /// <summary>
+    /// A second, low-level handle on the same module (dlopen counts references: the same loaded library, the same
+    /// sessions and objects) for the calls the high-level API makes dearer than they need be: it reads an attribute
+    /// by asking for its length first and copying the value through managed arrays (<see cref="ValueReader"/>). Only
+    /// where CK_ULONG is 64 bits and structures are not packed (Linux and macOS on 64-bit; Pkcs11Interop's "80" API);
+    /// null elsewhere, and callers fall back to the high-level API. It never calls C_Initialize or C_Finalize, and is
+    /// dropped and opened again around <see cref="Reinitialize"/> (read it only under the read side of <see cref="Gate"/>).
+    /// </summary>
+    public Net.Pkcs11Interop.LowLevelAPI80.Pkcs11Library? LowLevel { get; private set; }
+
+    private static Net.Pkcs11Interop.LowLevelAPI80.Pkcs11Library? OpenLowLevel(string path) =>
+        Platform.NativeULongSize == 8 && Platform.StructPackingSize == 0 ? new(path) : null;
 
     /// <summary>Readers: any call into the module. Writer: session reset, C_Finalize/C_Initialize.</summary>
     public ReaderWriterLockSlim Gate { get; } = new(LockRecursionPolicy.NoRecursion);
@@ -48,7 +62,17 @@ internal sealed class Pkcs11Module
             {
                 var factories = new Pkcs11InteropFactories();
                 var library = factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, path, AppType.MultiThreaded);
-                module = new Pkcs11Module(path, factories, library);
+                Net.Pkcs11Interop.LowLevelAPI80.Pkcs11Library? lowLevel = null;
+                try
+                {
+                    lowLevel = OpenLowLevel(path);
+                }
+                catch
+                {
+                    library.Dispose();
+                    throw;
+                }
+                module = new Pkcs11Module(path, factories, library, lowLevel);
                 s_modules.Add(path, module);
             }
             module._references++;
@@ -66,9 +90,13 @@ internal sealed class Pkcs11Module
     public void Reinitialize()
     {
         if (!Gate.IsWriteLockHeld) throw new InvalidOperationException("Re-initialising the PKCS#11 module needs the write side of its gate.");
+        // The low-level handle's dlopen reference goes first, so that the high-level Dispose really unloads the module.
+        LowLevel?.Dispose();
+        LowLevel = null;
         Library.Dispose();
         Library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, Path, AppType.MultiThreaded);
         Generation++;
+        LowLevel = OpenLowLevel(Path);
     }
 
     /// <summary>Drops one reference; the last one finalises and unloads the module.</summary>
@@ -82,6 +110,8 @@ internal sealed class Pkcs11Module
         Gate.EnterWriteLock();
         try
         {
+            // The low-level handle only drops its dlopen reference; the high-level one finalises and unloads.
+            LowLevel?.Dispose();
             Library.Dispose();
         }
         finally

@@ -77,8 +77,8 @@ public sealed class OperationContext
     /// </summary>
     public string? ServerCorrelationValue { get; set; }
 
-    /// <summary>The server's identifier of this request message, in every audit record of its items.</summary>
-    public string RequestId { get; } = Guid.NewGuid().ToString("N");
+    /// <summary>The server's identifier of this request message, in every audit record of its items (<see cref="RequestIds"/>).</summary>
+    public string RequestId { get; } = RequestIds.Next();
 
     /// <summary>Set while a batch with Batch Error Continuation Option Undo runs: records every store change to revert.</summary>
     public BatchUndoLog? Undo { get; set; }

@@ -31,6 +31,26 @@ internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11C
 
     public ICollection<ulong> OpenSessions => _open.Keys;
 
+    private long _attributeReads;
+    private long _valueReads;
+    private long _publicUnwrapTargets;
+    private long _publicRefusals;
+
+    /// <summary>High-level C_GetAttributeValue calls (each asks for lengths, then values: two calls into the module).</summary>
+    public long AttributeReads => Interlocked.Read(ref _attributeReads);
+
+    /// <summary>Reads of CKA_VALUE through <see cref="IPkcs11Calls.ReadValue"/>.</summary>
+    public long ValueReads => Interlocked.Read(ref _valueReads);
+
+    /// <summary>C_UnwrapKey calls whose template asked for a CKA_PRIVATE false object.</summary>
+    public long PublicUnwrapTargets => Interlocked.Read(ref _publicUnwrapTargets);
+
+    /// <summary>When true, C_UnwrapKey refuses a CKA_PRIVATE false target with CKR_ATTRIBUTE_VALUE_INVALID, as a token whose policy wants private objects only would.</summary>
+    public bool RefusePublicUnwrapTargets { get; set; }
+
+    /// <summary>Unwraps refused by <see cref="RefusePublicUnwrapTargets"/>.</summary>
+    public long PublicRefusals => Interlocked.Read(ref _publicRefusals);
+
     public void Start(CKR code, double share) => _fault = new Fault(code, share);
 
     public void Stop() => _fault = null;
@@ -114,6 +134,15 @@ internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11C
     public IObjectHandle UnwrapKey(ISession session, IMechanism mechanism, IObjectHandle unwrappingKey, byte[] wrappedKey, List<IObjectAttribute> template)
     {
         MaybeFail("C_UnwrapKey");
+        if (template.Any(a => a.Type == (ulong)CKA.CKA_PRIVATE && !a.GetValueAsBool()))
+        {
+            Interlocked.Increment(ref _publicUnwrapTargets);
+            if (RefusePublicUnwrapTargets)
+            {
+                Interlocked.Increment(ref _publicRefusals);
+                throw new Pkcs11Exception("C_UnwrapKey", CKR.CKR_ATTRIBUTE_VALUE_INVALID);
+            }
+        }
         Interlocked.Increment(ref _unwraps);
         return inner.UnwrapKey(session, mechanism, unwrappingKey, wrappedKey, template);
     }
@@ -121,7 +150,15 @@ internal sealed partial class FaultInjectingCalls(IPkcs11Calls inner) : IPkcs11C
     public List<IObjectAttribute> GetAttributeValue(ISession session, IObjectHandle handle, List<CKA> attributes)
     {
         MaybeFail("C_GetAttributeValue");
+        Interlocked.Increment(ref _attributeReads);
         return inner.GetAttributeValue(session, handle, attributes);
+    }
+
+    public int ReadValue(Pkcs11Module module, ISession session, IObjectHandle handle, Span<byte> destination)
+    {
+        MaybeFail("C_GetAttributeValue");
+        Interlocked.Increment(ref _valueReads);
+        return inner.ReadValue(module, session, handle, destination);
     }
 
     public void DestroyObject(ISession session, IObjectHandle handle)
