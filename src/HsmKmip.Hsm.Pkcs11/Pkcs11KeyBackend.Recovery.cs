@@ -324,8 +324,11 @@ public sealed partial class Pkcs11KeyBackend
         return true;
     }
 
-    /// <summary>Under the write gate: new sessions, a new login, the KEK found again (cached handles go stale).</summary>
-    private void FullRepair(bool sessionsStillOurs)
+    /// <summary>
+    /// Under the write gate: new sessions, a new login, the KEK found again (cached handles go stale); with
+    /// <paramref name="reinitialize"/>, the module is finalised and loaded again in between (Pkcs11KeyBackend.Recycle.cs).
+    /// </summary>
+    private void FullRepair(bool sessionsStillOurs, bool reinitialize = false)
     {
         _lightRepairStreak = 0;
         _handles.Forget(); // they lived in the main session, which closes now (or is gone already)
@@ -333,6 +336,7 @@ public sealed partial class Pkcs11KeyBackend
         if (sessionsStillOurs) _pool.CloseQuietly(_mainSession);
         _oldKeks.Clear();
         _macKeys.Clear();
+        if (reinitialize) _module.Reinitialize();
         Connect(creating: false);
     }
 }

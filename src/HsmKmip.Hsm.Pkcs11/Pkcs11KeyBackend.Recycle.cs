@@ -67,13 +67,7 @@ public sealed partial class Pkcs11KeyBackend
             if (Interlocked.Read(ref _callsSinceRecycle) < _recycleAfter || _brokenAt >= 0 || _disposed) return;
             var watch = Stopwatch.StartNew();
             var calls = Interlocked.Exchange(ref _callsSinceRecycle, 0);
-            _handles.Forget(); // session objects: C_Finalize destroys them
-            _pool.Reset(close: true);
-            _pool.CloseQuietly(_mainSession);
-            _oldKeks.Clear();
-            _macKeys.Clear();
-            _module.Reinitialize();
-            Connect(creating: false);
+            FullRepair(sessionsStillOurs: true, reinitialize: true);
             Interlocked.Increment(ref _recycles);
             Pkcs11Log.ModuleRecycled(_logger, calls, watch.ElapsedMilliseconds);
         }
