@@ -60,7 +60,8 @@ public sealed class AuditDurabilityTests(ITestOutputHelper output)
         Assert.True(storeSyncs + auditSyncs <= 2 * groups + background, line);
 
         // Every Create's line names the intent its group committed.
-        var items = AuditLogTests.Items(server.StateDir).Where(r => r["operation"]!.GetValue<string>() == "Create").ToArray();
+        var items = (await AuditLogTests.ItemsWhenAsync(server.StateDir, rs => rs.Count(r => r["operation"]!.GetValue<string>() == "Create") >= uids.Length))
+            .Where(r => r["operation"]!.GetValue<string>() == "Create").ToArray();
         foreach (var uid in uids)
         {
             var record = Assert.Single(items, r => r["created"]!.AsArray().Any(c => c!.GetValue<string>() == uid));

@@ -133,7 +133,7 @@ public sealed class DualControlTests
         Assert.Equal(ResultStatus.OperationFailed, get.Status());
         Assert.Contains("destroyed", get.Message(), StringComparison.Ordinal);
 
-        var records = AuditLogTests.Items(server.StateDir).Where(r => r["operation"]!.GetValue<string>().StartsWith("DualControl.", StringComparison.Ordinal)).ToArray();
+        var records = (await AuditLogTests.ItemsWhenAsync(server.StateDir, rs => rs.Any(r => r["operation"]!.GetValue<string>() == "DualControl.Execute"))).Where(r => r["operation"]!.GetValue<string>().StartsWith("DualControl.", StringComparison.Ordinal)).ToArray();
         Assert.Equal(["DualControl.Request", "DualControl.Approve", "DualControl.Approve", "DualControl.Execute"], records.Select(r => r["operation"]!.GetValue<string>()));
         Assert.Equal(["console:alice", "console:bob"], records.Where(r => r["operation"]!.GetValue<string>() == "DualControl.Approve").Select(r => r["client"]!.GetValue<string>()));
         Assert.Equal(held, records[^1]["destroyed"]![0]!.GetValue<string>());
@@ -192,9 +192,10 @@ public sealed class DualControlTests
             Assert.True(done.Status() == ResultStatus.Success, done.Message());
             var material = done.Find(Tag.ResponsePayload)!.Find(Tag.SymmetricKey)!.Find(Tag.KeyBlock)!.Find(Tag.KeyValue)!.Find(Tag.KeyMaterial)!.AsBytes();
             Assert.Equal(32, material.Length);
-            var executed = AuditLogTests.Items(first.StateDir).Last(r => r["operation"]!.GetValue<string>() == "DualControl.Execute");
+            var audited = await AuditLogTests.ItemsWhenAsync(first.StateDir, rs => rs.Any(r => r["operation"]!.GetValue<string>() == "DualControl.Execute"));
+            var executed = audited.Last(r => r["operation"]!.GetValue<string>() == "DualControl.Execute");
             Assert.Equal(uid, executed["read"]![0]!.GetValue<string>());
-            Assert.Contains(AuditLogTests.Items(first.StateDir), r => r["operation"]!.GetValue<string>() == "DualControl.Deny" && r["client"]!.GetValue<string>() == "console:bob");
+            Assert.Contains(audited, r => r["operation"]!.GetValue<string>() == "DualControl.Deny" && r["client"]!.GetValue<string>() == "console:bob");
         }
         finally
         {
