@@ -68,6 +68,9 @@ public sealed partial class LiteDbObjectStore
         {
             return ValueTask.FromResult((int)Math.Min(int.MaxValue, Read(() => LocateCounts.Sum(_counts, keys))));
         }
+        // A lone Object Type, State or Owner filter (`hsmkmip status`, the console's health page): its index keys
+        // counted without loading a record (a million keys of one type: a walk of the index pages only).
+        if (KeyOnlyRange(query) is var (field, from, to)) return ValueTask.FromResult(Read(() => CountKeys(field, from, to)));
         Interlocked.Increment(ref _countFallbacks);
         return CountMatchesAsync(query, cancellationToken);
     }

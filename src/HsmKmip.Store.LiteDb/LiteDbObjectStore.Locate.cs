@@ -46,33 +46,7 @@ public sealed partial class LiteDbObjectStore
     /// </summary>
     private List<string>? KeyOnlyPage(ObjectQuery query)
     {
-        if (query.Names.Count > 0 || query.ObjectGroups.Count > 0 || query.Attributes.Count > 0 || query.NotStates.Count > 0
-            || query.Archived is not null || query.WrappedNotBy is not null
-            || query.InitialDateFrom is not null || query.InitialDateTo is not null || query.ActivationDateFrom is not null || query.ActivationDateTo is not null)
-        {
-            return null;
-        }
-        string field;
-        BsonValue from, to;
-        if (query is { ObjectType: { } type, State: null, Owner: null } && type < IndexKeys.MaxExactNumber)
-        {
-            field = DocumentMapper.TypeKey;
-            (from, to) = IndexKeys.NumberRange(type);
-        }
-        else if (query is { State: { } state, ObjectType: null, Owner: null } && state < IndexKeys.MaxExactNumber)
-        {
-            field = DocumentMapper.StateKey;
-            (from, to) = IndexKeys.NumberRange(state);
-        }
-        else if (query is { Owner: { } owner, ObjectType: null, State: null } && IndexKeys.IsVerbatim(owner))
-        {
-            field = DocumentMapper.OwnerKey;
-            (from, to) = IndexKeys.TextRange(owner);
-        }
-        else
-        {
-            return null;
-        }
+        if (KeyOnlyRange(query) is not var (field, from, to)) return null;
         var keys = _objects.Query()
             .Where(BsonExpression.Create($"$.{field} BETWEEN @0 AND @1", from, to))
             .Select(BsonExpression.Create("$." + field))
@@ -91,6 +65,44 @@ public sealed partial class LiteDbObjectStore
         }
         return found;
     }
+
+    /// <summary>
+    /// The one index range that answers <paramref name="query"/> exactly, key for key (a lone Object Type, State or
+    /// verbatim Owner filter, nothing to re-check), or null.
+    /// </summary>
+    private static (string Field, BsonValue From, BsonValue To)? KeyOnlyRange(ObjectQuery query)
+    {
+        if (query.Names.Count > 0 || query.ObjectGroups.Count > 0 || query.Attributes.Count > 0 || query.NotStates.Count > 0
+            || query.Archived is not null || query.WrappedNotBy is not null
+            || query.InitialDateFrom is not null || query.InitialDateTo is not null || query.ActivationDateFrom is not null || query.ActivationDateTo is not null)
+        {
+            return null;
+        }
+        if (query is { ObjectType: { } type, State: null, Owner: null } && type < IndexKeys.MaxExactNumber)
+        {
+            var (from, to) = IndexKeys.NumberRange(type);
+            return (DocumentMapper.TypeKey, from, to);
+        }
+        if (query is { State: { } state, ObjectType: null, Owner: null } && state < IndexKeys.MaxExactNumber)
+        {
+            var (from, to) = IndexKeys.NumberRange(state);
+            return (DocumentMapper.StateKey, from, to);
+        }
+        if (query is { Owner: { } owner, ObjectType: null, State: null } && IndexKeys.IsVerbatim(owner))
+        {
+            var (from, to) = IndexKeys.TextRange(owner);
+            return (DocumentMapper.OwnerKey, from, to);
+        }
+        return null;
+    }
+
+    /// <summary>How many index keys <see cref="KeyOnlyRange"/> spans: a walk of the index alone, no record loaded.</summary>
+    private int CountKeys(string field, BsonValue from, BsonValue to) =>
+        _objects.Query()
+            .Where(BsonExpression.Create($"$.{field} BETWEEN @0 AND @1", from, to))
+            .Select(BsonExpression.Create("$." + field))
+            .ToEnumerable()
+            .Count();
 
     private List<string> Page(IEnumerable<BsonDocument> candidates, ObjectQuery query, CancellationToken cancellationToken)
     {

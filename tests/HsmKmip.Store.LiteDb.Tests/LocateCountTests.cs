@@ -144,9 +144,35 @@ public sealed class LocateCountTests : IDisposable
         Assert.Equal(1, await store.CountAsync(new ObjectQuery { Owner = "alice", Names = ["n"] }, default));
         Assert.Equal(1, await store.CountAsync(new ObjectQuery { Owner = "alice", ObjectGroups = ["g1", "g2"] }, default));
         Assert.Equal(2, await store.CountAsync(new ObjectQuery { Owner = "alice", State = 1 }, default));
-        Assert.Equal(2, await store.CountAsync(new ObjectQuery { ObjectType = 2 }, default));
         Assert.Equal(2, await store.CountAsync(new ObjectQuery { Owner = "alice", NotStates = [Destroyed] }, default));
-        Assert.Equal(before + 5, store.LocateCountFallbacks);
+        Assert.Equal(before + 4, store.LocateCountFallbacks);
+    }
+
+    [Fact]
+    public async Task A_lone_type_or_state_across_owners_is_counted_from_its_index_without_loading_a_record()
+    {
+        // `hsmkmip status` and the console's health page: by type and by state, every owner. Before, each count was a
+        // Locate listing every match (35 s and +240 MB of RSS at 300,000 keys through the daemon).
+        await using var store = _folder.Open();
+        for (int i = 0; i < 30; i++)
+        {
+            await store.InsertAsync(Samples.Key($"k{i}", owner: i % 3 == 0 ? "alice" : "bob", type: i % 5 == 0 ? 7u : 2u, state: i % 4 == 0 ? 2u : 1u), default);
+        }
+        var fallbacks = store.LocateCountFallbacks;
+        var read = store.LocateDocumentsRead;
+        Assert.Equal(24, await store.CountAsync(new ObjectQuery { ObjectType = 2 }, default));
+        Assert.Equal(6, await store.CountAsync(new ObjectQuery { ObjectType = 7 }, default));
+        Assert.Equal(0, await store.CountAsync(new ObjectQuery { ObjectType = 3 }, default));
+        Assert.Equal(8, await store.CountAsync(new ObjectQuery { State = 2 }, default));
+        Assert.Equal(22, await store.CountAsync(new ObjectQuery { State = 1 }, default));
+        Assert.Equal(20, await store.CountAsync(new ObjectQuery { Owner = "bob" }, default));
+        Assert.Equal(fallbacks, store.LocateCountFallbacks);
+        Assert.Equal(read, store.LocateDocumentsRead);
+        // The same answers as counting what Locate lists.
+        foreach (var q in new[] { new ObjectQuery { ObjectType = 2 }, new ObjectQuery { State = 2 }, new ObjectQuery { Owner = "bob" } })
+        {
+            Assert.Equal((await store.LocateAsync(q, default)).Count, await store.CountAsync(q, default));
+        }
     }
 
     /// <summary>

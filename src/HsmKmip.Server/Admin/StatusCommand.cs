@@ -102,7 +102,7 @@ internal sealed class StatusCommand : IAdminCommand
             int total = 0;
             foreach (var type in Enum.GetValues<ObjectType>())
             {
-                int n = (await store.LocateAsync(new ObjectQuery { ObjectType = (uint)type }, cancellationToken).ConfigureAwait(false)).Count;
+                int n = await store.CountAsync(new ObjectQuery { ObjectType = (uint)type }, cancellationToken).ConfigureAwait(false);
                 if (n == 0) continue;
                 byType[type.ToString()] = n;
                 total += n;
@@ -110,7 +110,7 @@ internal sealed class StatusCommand : IAdminCommand
             var byState = new JsonObject();
             foreach (var state in Enum.GetValues<State>())
             {
-                int n = (await store.LocateAsync(new ObjectQuery { State = (uint)state }, cancellationToken).ConfigureAwait(false)).Count;
+                int n = await store.CountAsync(new ObjectQuery { State = (uint)state }, cancellationToken).ConfigureAwait(false);
                 if (n > 0) byState[state.ToString()] = n;
             }
             result["objects"] = new JsonObject { ["total"] = total, ["byType"] = byType, ["byState"] = byState };
