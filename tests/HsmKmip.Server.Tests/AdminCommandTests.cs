@@ -99,6 +99,18 @@ public sealed class AdminCommandTests : IClassFixture<AdminDaemonFixture>
         Assert.Contains(typed["keys"]!.AsArray(), k => k!["id"]!.GetValue<string>() == id);
         var none = JsonNode.Parse((await _daemon.RunAsync("keys", "list", "--type", "Certificate", "--name", name, "--json")).Stdout)!;
         Assert.Equal(0, none["count"]!.GetValue<int>());
+        Assert.False(none["more"]!.GetValue<bool>());
+
+        // A page, not every match: --limit N (default 1,000) says whether more match; --limit 0 lists them all.
+        await CreateAndGetAsync(_daemon, name + "-2");
+        var all = JsonNode.Parse((await _daemon.RunAsync("keys", "list", "--limit", "0", "--json")).Stdout)!;
+        Assert.True(all["count"]!.GetValue<int>() >= 2);
+        Assert.False(all["more"]!.GetValue<bool>());
+        var page = JsonNode.Parse((await _daemon.RunAsync("keys", "list", "--limit", "1", "--json")).Stdout)!;
+        Assert.Equal(1, page["count"]!.GetValue<int>());
+        Assert.True(page["more"]!.GetValue<bool>());
+        Assert.Equal(all["keys"]![0]!["id"]!.GetValue<string>(), page["keys"]![0]!["id"]!.GetValue<string>());
+        Assert.Contains("1 objects shown; more match", (await _daemon.RunAsync("keys", "list", "--limit", "1")).Stdout, StringComparison.Ordinal);
 
         var show = await _daemon.RunAsync("keys", "show", id, "--json");
         Assert.Equal(0, show.ExitCode);

@@ -15,6 +15,9 @@ internal sealed class KeysListCommand : IAdminCommand
 {
     public string Name => "keys-list";
 
+    /// <summary>Objects listed when no --limit is given.</summary>
+    internal const int DefaultLimit = 1000;
+
     public async Task<JsonObject> ExecuteAsync(AdminContext context, JsonObject arguments, Func<JsonObject, ValueTask> progress, CancellationToken cancellationToken)
     {
         var store = context.Store();
@@ -25,15 +28,20 @@ internal sealed class KeysListCommand : IAdminCommand
             Names = arguments["name"]?.GetValue<string>() is { } n ? [n] : [],
             ObjectGroups = arguments["group"]?.GetValue<string>() is { } g ? [g] : [],
             Owner = arguments["owner"]?.GetValue<string>(),
-            MaxItems = arguments["limit"]?.GetValue<int>(),
         };
+        // A default page, not every match: `keys list` on an appliance with a million keys must not build a million
+        // summaries in the daemon. One more than the page is looked up to say whether more match.
+        var limit = arguments["limit"]?.GetValue<int>() ?? DefaultLimit;
+        if (limit < 0) throw new AdminException("--limit cannot be negative (0 lists every match).", AdminException.UsageExitCode);
+        if (limit > 0) query = query with { MaxItems = limit + 1 };
         var ids = await store.LocateAsync(query, cancellationToken).ConfigureAwait(false);
+        var more = limit > 0 && ids.Count > limit;
         var keys = new JsonArray();
-        foreach (var id in ids)
+        foreach (var id in more ? ids.Take(limit) : ids)
         {
             if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } obj) keys.Add(KeyMetadata.Summary(obj));
         }
-        return new JsonObject { ["count"] = keys.Count, ["keys"] = keys };
+        return new JsonObject { ["count"] = keys.Count, ["more"] = more, ["keys"] = keys };
     }
 }
 

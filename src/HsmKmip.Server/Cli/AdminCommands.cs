@@ -33,7 +33,7 @@ internal static class AdminCommands
         var name = new Option<string?>("--name") { Description = "Exact Name attribute value." };
         var group = new Option<string?>("--group") { Description = "Object Group." };
         var owner = new Option<string?>("--owner") { Description = "Owning client identity (as the daemon reads it from the client certificate)." };
-        var limit = new Option<int?>("--limit") { Description = "At most this many objects." };
+        var limit = new Option<int?>("--limit") { Description = "At most this many objects (default 1000; 0 lists every match, which on a large store is a long answer)." };
         foreach (var o in new Option[] { type, state, name, group, owner, limit }) list.Options.Add(o);
         list.SetAction((parse, ct) => shared.RunAsync(parse, "keys-list", new JsonObject
         {
@@ -110,7 +110,9 @@ internal static class AdminCommands
         {
             o.WriteLine($"{k!["id"],-36}  {k["type"],-13} {k["state"],-12} {k["algorithm"],-10} {k["length"],6}  {k["owner"],-16} {string.Join(", ", k["names"]!.AsArray())}");
         }
-        o.WriteLine($"{r["count"]} objects");
+        o.WriteLine(r["more"]?.GetValue<bool>() == true
+            ? $"{r["count"]} objects shown; more match (--limit N shows more, --limit 0 every one)"
+            : $"{r["count"]} objects");
         return 0;
     }
 
