@@ -61,6 +61,11 @@ public sealed class AdminHttpTests
             Assert.Contains("# TYPE " + family + " ", text, StringComparison.Ordinal);
         }
         Assert.Matches("hsmkmip_certificate_expiry_seconds\\{certificate=\"server\"\\} [1-9][0-9]{6,}", text);
+        // The process: resident memory of this test process (tens of MB at least), CPU, GC collections by generation.
+        var process = Samples(text);
+        Assert.True(process.GetValueOrDefault("process_working_set_bytes") > 10e6, text);
+        Assert.True(process.GetValueOrDefault("process_cpu_seconds_total") > 0, text);
+        Assert.True(process.ContainsKey("dotnet_collection_count_total{generation=\"0\"}"), text);
     }
 
     [Fact]

@@ -42,6 +42,10 @@ internal sealed partial class AdminHttpListener(ServerOptions options, IServiceP
         var registry = Metrics.NewCustomRegistry();
         // Only this daemon's meters (System.Diagnostics.Metrics in every layer); ASP.NET's own stay out of the scrape.
         _meters = new MeterBridge(registry);
+        // And the process itself, from prometheus-net's collector (read at each scrape): resident memory
+        // (process_working_set_bytes), CPU seconds, threads, open handles, GC collections by generation and the managed
+        // heap, what an alert on a daemon meant to run for months watches first.
+        DotNetStats.Register(registry);
         _gauges = new DaemonGauges(services.GetRequiredService<Core.Keys.IKeyBackend>(), services.GetRequiredService<KmipListener>(), TimeProvider.System);
         // The default builder reads appsettings.json from the working directory and watches it for changes: under
         // systemd that directory is the state folder (WorkingDirectory=/var/lib/hsmkmip), and .NET watches it with
