@@ -53,11 +53,14 @@ public static partial class ServerHost
             builder.Services.AddSingleton<Core.Keys.IKekFollowers>(sp => new Cluster.KekFollowers((Store.Postgres.PostgresObjectStore)sp.GetRequiredService<Core.Store.IObjectStore>()));
         }
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KmipListener>());
-        builder.Services.AddSingleton<AdminHttp.AdminHttpListener>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminHttp.AdminHttpListener>());
-        // After the listener: by the time the admin socket accepts, the store lock is held and the endpoints bound.
+        // Right after the listener: by the time the admin socket accepts, the store lock is held and the endpoints bound
+        // (a second daemon on the same state folder stops at the lock before it touches the first one's socket file),
+        // and before the admin HTTPS listener, whose start takes ~0.5 s: `hsmkmip status` run the moment the KMIP port
+        // answers found no socket, read the state beside the daemon and reported its store as in use.
         builder.Services.AddSingleton(AdminCommandRegistry.Default);
         builder.Services.AddHostedService<AdminServer>();
+        builder.Services.AddSingleton<AdminHttp.AdminHttpListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminHttp.AdminHttpListener>());
         if (SystemdReadiness.IsNeeded) builder.Services.AddHostedService<SystemdReadiness>();
         if (SystemdWatchdog.IntervalFromEnvironment() is { } interval)
         {

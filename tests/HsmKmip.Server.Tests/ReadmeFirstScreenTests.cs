@@ -41,7 +41,7 @@ public sealed partial class ReadmeFirstScreenTests
         {
             // The first start may have to build (src/hsmkmip builds only when the sources changed) and makes the token and CA.
             await WaitUntilServing(server, int.Parse(port, CultureInfo.InvariantCulture), Path.Combine(state, "tls", "clients", "dev-client", "client.crt"),
-                TimeSpan.FromMinutes(10), serverOutput);
+                Admin.AdminProtocol.SocketPath(state), TimeSpan.FromMinutes(10), serverOutput);
             var said = new List<string>();
             foreach (var block in blocks.Skip(1))
             {
@@ -106,13 +106,14 @@ public sealed partial class ReadmeFirstScreenTests
         return process;
     }
 
-    private static async Task WaitUntilServing(Process server, int port, string bundle, TimeSpan timeout, StringBuilder output)
+    /// <summary>Until the server runs as its banner says: the client bundle made, the KMIP port accepting and the admin socket open (the README's next block talks to it).</summary>
+    private static async Task WaitUntilServing(Process server, int port, string bundle, string adminSocket, TimeSpan timeout, StringBuilder output)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             Assert.False(server.HasExited, $"src/run-server exited {(server.HasExited ? server.ExitCode : 0)}:\n{Snapshot(output)}");
-            if (File.Exists(bundle))
+            if (File.Exists(bundle) && File.Exists(adminSocket))
             {
                 using var probe = new TcpClient();
                 try

@@ -55,6 +55,16 @@ public sealed class PostgresCluster : IAsyncDisposable
         await File.WriteAllTextAsync(serverPassword, password + "\n");
         await File.WriteAllTextAsync(cluster.PasswordFile, password + "\n");
         File.SetUnixFileMode(cluster.PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // psql's password file, made here once, mode 0600 from its creation: made lazily by the first Psql call, fixtures
+        // starting in parallel raced on it — one saw the file another was still writing (empty, or 0644, which libpq
+        // ignores) and its CREATE DATABASE failed authentication (a whole test class of the PostgreSQL pass failed at start).
+        await using (var pgpass = new FileStream(cluster.PgPassFile, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            await pgpass.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"*:*:*:hsmkmip:{password}\n"));
+        }
         if (Environment.IsPrivilegedProcess) await Run("chown", ["-R", "postgres:postgres", root]);
         await cluster.AsPostgres("initdb", ["-D", cluster.DataDir, "-U", "hsmkmip", "--pwfile", serverPassword, "-A", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"]);
         File.Delete(serverPassword);
@@ -82,7 +92,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Runs one SQL command through psql (as the hsmkmip role) and returns its unaligned output.</summary>
     public Task<string> Psql(string database, string sql) =>
         Run(Path.Combine(_bin, "psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", Root, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "hsmkmip", "-d", database, "-c", sql],
-            ("PGPASSFILE", WritePgPass()));
+            ("PGPASSFILE", PgPassFile));
 
     public async ValueTask DisposeAsync()
     {
@@ -103,16 +113,8 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
     }
 
-    private string WritePgPass()
-    {
-        var path = Path.Combine(Root, "pgpass");
-        if (!File.Exists(path))
-        {
-            File.WriteAllText(path, $"*:*:*:hsmkmip:{File.ReadAllText(PasswordFile).Trim()}\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        return path;
-    }
+    /// <summary>psql's password file for the hsmkmip role (written once by <see cref="StartAsync"/>).</summary>
+    private string PgPassFile => Path.Combine(Root, "pgpass");
 
     private Task<string> AsPostgres(string tool, string[] args)
     {
