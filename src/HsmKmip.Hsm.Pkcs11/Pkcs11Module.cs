@@ -9,7 +9,7 @@ namespace HsmKmip.Hsm.Pkcs11;
 /// this instance (reference counted) and its gate: calls enter the read side, anything that resets sessions or
 /// the library takes the write side so no thread is inside the module meanwhile (PLATFORM-NOTES: crashes).
 /// </summary>
-internal sealed partial class Pkcs11Module
+internal sealed class Pkcs11Module
 {
     private static readonly Dictionary<string, Pkcs11Module> s_modules = new(StringComparer.Ordinal);
     private static readonly Lock s_registry = new();
@@ -97,15 +97,7 @@ internal sealed partial class Pkcs11Module
         Library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, Path, AppType.MultiThreaded);
         Generation++;
         LowLevel = OpenLowLevel(Path);
-        // The finalised module's objects went back to glibc's arenas, which keep freed memory for reuse by the thread
-        // that freed it; malloc_trim gives the free pages back to the system at once.
-        if (OperatingSystem.IsLinux()) _ = NativeMethods.MallocTrim(0);
-    }
-
-    private static partial class NativeMethods
-    {
-        [System.Runtime.InteropServices.LibraryImport("libc.so.6", EntryPoint = "malloc_trim")]
-        internal static partial int MallocTrim(nuint pad);
+        Pkcs11Native.TrimNativeHeap(); // the finalised module's objects, freed into glibc's arenas, go back to the system
     }
 
     /// <summary>Drops one reference; the last one finalises and unloads the module.</summary>

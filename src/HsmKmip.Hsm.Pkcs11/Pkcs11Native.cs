@@ -62,8 +62,20 @@ public static partial class Pkcs11Native
     public static string? GetNativeEnvironmentVariable(string name) =>
         OperatingSystem.IsWindows() ? Environment.GetEnvironmentVariable(name) : Marshal.PtrToStringUTF8(NativeMethods.GetEnv(name));
 
+    /// <summary>
+    /// Gives glibc's free heap pages back to the system (malloc_trim): after a module is finalised its objects went back
+    /// to glibc's per-thread arenas, which keep freed memory for reuse by the thread that freed it.
+    /// </summary>
+    public static void TrimNativeHeap()
+    {
+        if (OperatingSystem.IsLinux()) _ = NativeMethods.MallocTrim(0);
+    }
+
     private static partial class NativeMethods
     {
+        [LibraryImport("libc.so.6", EntryPoint = "malloc_trim")]
+        internal static partial int MallocTrim(nuint pad);
+
         [LibraryImport("libc.so.6", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int SetEnv(string name, string value, int overwrite);
 

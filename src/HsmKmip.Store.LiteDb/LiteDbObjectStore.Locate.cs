@@ -47,9 +47,7 @@ public sealed partial class LiteDbObjectStore
     private List<string>? KeyOnlyPage(ObjectQuery query)
     {
         if (KeyOnlyRange(query) is not var (field, from, to)) return null;
-        var keys = _objects.Query()
-            .Where(BsonExpression.Create($"$.{field} BETWEEN @0 AND @1", from, to))
-            .Select(BsonExpression.Create("$." + field))
+        var keys = KeyWalk(field, from, to)
             .Offset(query.Offset)
             .Limit(query.MaxItems ?? int.MaxValue)
             .ToList();
@@ -97,12 +95,13 @@ public sealed partial class LiteDbObjectStore
     }
 
     /// <summary>How many index keys <see cref="KeyOnlyRange"/> spans: a walk of the index alone, no record loaded.</summary>
-    private int CountKeys(string field, BsonValue from, BsonValue to) =>
+    private int CountKeys(string field, BsonValue from, BsonValue to) => KeyWalk(field, from, to).ToEnumerable().Count();
+
+    /// <summary>The keys of one index range, in key order, selecting only the indexed field (LiteDB's key-only plan).</summary>
+    private ILiteQueryableResult<BsonDocument> KeyWalk(string field, BsonValue from, BsonValue to) =>
         _objects.Query()
             .Where(BsonExpression.Create($"$.{field} BETWEEN @0 AND @1", from, to))
-            .Select(BsonExpression.Create("$." + field))
-            .ToEnumerable()
-            .Count();
+            .Select(BsonExpression.Create("$." + field));
 
     private List<string> Page(IEnumerable<BsonDocument> candidates, ObjectQuery query, CancellationToken cancellationToken)
     {
